@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `flowbatch` command: bulk-creates generic REST API base connections through the Flow Service API.
+@main
+struct FlowBatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flowbatch",
+        abstract: "Bulk-create Adobe Experience Platform generic REST API base connections from a CSV file.",
+        subcommands: [MockCommand.self]
+    )
+}
