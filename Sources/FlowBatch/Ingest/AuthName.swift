@@ -1,0 +1,10 @@
+/// Reads the `auth` column: `basic` or `oauth2`, also written as the Flow Service's spec names.
+enum AuthName {
+    static func kind(of written: String) -> AuthKind? {
+        switch Field.normalize(written) {
+        case "basic", "basicauth", "basicauthentication": .basic
+        case "oauth2", "oauth", "oauth2refreshcode", "oauth2refresh": .oauth2
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,362 @@
+import CLibCSV
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The synchronous CSV engine on libcsv: reads a source in fixed chunks and hands out records
+/// with their spreadsheet row numbers.
+///
+/// libcsv is fed one physical line at a time (a line ends at CR or LF), which costs one call per
+/// line and buys two things libcsv does not give: where each record starts in the file, so that a
+/// quote that never closes can be recovered from by reading again from the next line; and a place
+/// between calls to keep the value buffer under the size limit. libcsv skips blank lines; it is
+/// told to report them (`CSV_REPALL_NL`) so that they count as rows, as a spreadsheet shows them.
+final class CSVParser {
+    /// Limits and format.
+    struct Options: Sendable {
+        /// The byte between values: `,`, `;` or tab.
+        var delimiter: UInt8 = UInt8(ascii: ",")
+        /// Bytes read from the source at a time.
+        var readSize = 64 * 1024
+        /// The most bytes one record may hold; longer records become a problem and are not kept.
+        var maxRecordBytes = 1 << 20
+        /// The most values one record may hold.
+        var maxFields = 10_000
+        /// The most bytes read again after quotes that never close; `nil`: twice the file, at least 64 MiB.
+        var maxRereadBytes: Int?
+    }
+
+    private static let rowNotBegun: Int32 = 0
+    private static let fieldBegun: Int32 = 2
+    private static let fieldMightHaveEnded: Int32 = 3
+    private static let lineFeed = UInt8(ascii: "\n")
+    private static let carriageReturn = UInt8(ascii: "\r")
+
+    private let source: CSVByteSource
+    private let options: Options
+    private let parser: UnsafeMutablePointer<csv_parser>
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    /// Bytes of the buffer that hold data, and the next one to feed.
+    private var bufferCount = 0
+    private var bufferPosition = 0
+    /// Where in the source `buffer[0]` came from.
+    private var bufferOffset = 0
+    /// Cached positions of the next LF and CR in the buffer (`bufferCount` when there is none).
+    private var nextLineFeed = -1
+    private var nextCarriageReturn = -1
+    private var started = false
+    private var finished = false
+
+    /// The record being assembled: its values back to back, and where each ends.
+    private var recordBytes: [UInt8] = []
+    private var fieldEnds: [Int] = []
+    private var fieldCount = 0
+    private var recordProblem: CSVRecordProblem?
+
+    private var nextRow = 1
+    private var lastTerminatorWasCarriageReturn = false
+    /// Where reading goes on when the open record turns out to have a quote that never closes:
+    /// just after the first line of that record. `nil` while the record spans a single line.
+    private var openRecordFirstLineEnd: Int?
+    private var openRecordFirstLineEndsInCarriageReturn = false
+    /// Skipping the rest of a physical line after a malformed record.
+    private var skippingToLineEnd = false
+    /// Bytes read again after unterminated quotes; bounded so that a hostile file cannot make
+    /// reading quadratic.
+    private var rereadBudget: Int
+
+    private var ready: [CSVRecord] = []
+    private var readyIndex = 0
+
+    init(source: CSVByteSource, options: Options) {
+        self.source = source
+        self.options = options
+        parser = .allocate(capacity: 1)
+        csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
+        csv_set_delim(parser, options.delimiter)
+        // Values are taken exactly as written: no space is ever trimmed (a password may end in one).
+        csv_set_space_func(parser) { _ in 0 }
+        csv_set_blk_size(parser, 4096)
+        buffer = .allocate(byteCount: max(1, options.readSize), alignment: 16)
+        rereadBudget = options.maxRereadBytes ?? max(64 << 20, 2 * source.size)
+    }
+
+    deinit {
+        csv_free(parser)
+        parser.deallocate()
+        buffer.deallocate()
+    }
+
+    /// The next record, or `nil` at the end of the source.
+    func next() throws(CSVFileError) -> CSVRecord? {
+        while readyIndex == ready.count {
+            if finished { return nil }
+            ready.removeAll(keepingCapacity: true)
+            readyIndex = 0
+            try step()
+        }
+        defer { readyIndex += 1 }
+        return ready[readyIndex]
+    }
+
+    // MARK: - Reading
+
+    private func step() throws(CSVFileError) {
+        if rereadBudget < 0 {
+            throw CSVFileError(.tooManyUnterminatedQuotes, path: source.path)
+        }
+        if !started {
+            try start()
+            return
+        }
+        if bufferPosition == bufferCount {
+            try refill()
+            if bufferCount == 0 {
+                try finishSource()
+                return
+            }
+        }
+        let lineEnd = nextTerminator(from: bufferPosition)
+        let pieceEnd = lineEnd < bufferCount ? lineEnd + 1 : bufferCount
+        if skippingToLineEnd {
+            bufferPosition = pieceEnd
+            if lineEnd < bufferCount {
+                skippingToLineEnd = false
+                lastTerminatorWasCarriageReturn = buffer[lineEnd] == Self.carriageReturn
+            }
+            return
+        }
+        feed(to: pieceEnd, endsLine: lineEnd < bufferCount)
+    }
+
+    /// Looks at the first bytes for a byte-order mark, then starts reading after it.
+    private func start() throws(CSVFileError) {
+        started = true
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
+        defer { head.deallocate() }
+        var count = 0
+        while count < head.count {
+            let read = try source.read(at: count, into: UnsafeMutableRawBufferPointer(rebasing: head[count...]))
+            if read == 0 { break }
+            count += read
+        }
+        let prefix = Array(head[..<count])
+        if prefix.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || prefix.starts(with: [0x00, 0x00, 0xFE, 0xFF]) {
+            throw CSVFileError(.unsupportedEncoding("UTF-32"), path: source.path)
+        }
+        if prefix.starts(with: [0xFF, 0xFE]) || prefix.starts(with: [0xFE, 0xFF]) {
+            throw CSVFileError(.unsupportedEncoding("UTF-16"), path: source.path)
+        }
+        bufferOffset = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        bufferCount = 0
+        bufferPosition = 0
+    }
+
+    private func refill() throws(CSVFileError) {
+        bufferOffset += bufferCount
+        bufferCount = try source.read(at: bufferOffset, into: buffer)
+        bufferPosition = 0
+        nextLineFeed = -1
+        nextCarriageReturn = -1
+    }
+
+    /// The index of the next CR or LF at or after `start`, or `bufferCount`.
+    private func nextTerminator(from start: Int) -> Int {
+        if nextLineFeed < start { nextLineFeed = find(Self.lineFeed, from: start) }
+        if nextCarriageReturn < start { nextCarriageReturn = find(Self.carriageReturn, from: start) }
+        return min(nextLineFeed, nextCarriageReturn)
+    }
+
+    private func find(_ byte: UInt8, from start: Int) -> Int {
+        guard start < bufferCount else { return bufferCount }
+        let base = buffer.baseAddress!
+        guard let found = memchr(base + start, Int32(byte), bufferCount - start) else { return bufferCount }
+        return base.distance(to: UnsafeMutableRawPointer(mutating: found))
+    }
+
+    // MARK: - Feeding libcsv
+
+    private func feed(to end: Int, endsLine: Bool) {
+        let start = bufferPosition
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let consumed = csv_parse(
+            parser,
+            buffer.baseAddress! + start,
+            end - start,
+            CSVParser.fieldCallback,
+            CSVParser.rowCallback,
+            context
+        )
+        bufferPosition = end
+        if consumed < end - start {
+            malformedRecord(endsLine: endsLine)
+            return
+        }
+        let inQuotedValue = parser.pointee.pstate != Self.rowNotBegun
+        if endsLine, inQuotedValue, openRecordFirstLineEnd == nil {
+            openRecordFirstLineEnd = bufferOffset + end
+            openRecordFirstLineEndsInCarriageReturn = buffer[end - 1] == Self.carriageReturn
+        }
+        if parser.pointee.entry_pos + recordBytes.count > options.maxRecordBytes {
+            valueOverflowed()
+        }
+    }
+
+    /// libcsv stopped at a byte strict mode rejects: report the record, skip the rest of its line.
+    private func malformedRecord(endsLine: Bool) {
+        let pointee = parser.pointee
+        let code: CSVRecordProblem.Code
+        if pointee.status == CSV_EPARSE {
+            code = pointee.pstate == Self.fieldMightHaveEnded ? .textAfterClosingQuote : .quoteInUnquotedValue
+        } else {
+            code = .tooLarge(limit: options.maxRecordBytes)
+        }
+        recordProblem = recordProblem ?? CSVRecordProblem(code, column: fieldCount)
+        emitRecord()
+        nextRow += 1
+        resetParser()
+        skippingToLineEnd = !endsLine
+        if endsLine {
+            lastTerminatorWasCarriageReturn = buffer[bufferPosition - 1] == Self.carriageReturn
+        }
+    }
+
+    /// The value being read is past the size limit: drop what it holds so far and keep reading it,
+    /// so that memory stays bounded while libcsv still finds where the value ends. A quoted value that
+    /// already spans lines is most likely a quote that never closes: read again from its next line.
+    private func valueOverflowed() {
+        if recordProblem == nil {
+            recordProblem = CSVRecordProblem(.tooLarge(limit: options.maxRecordBytes), column: fieldCount)
+        }
+        let quoteStillOpen = parser.pointee.quoted != 0 && parser.pointee.pstate == Self.fieldBegun
+        if quoteStillOpen, openRecordFirstLineEnd != nil {
+            recordProblem = CSVRecordProblem(.unterminatedQuote, column: fieldCount)
+            recoverFromUnterminatedQuote()
+            return
+        }
+        // In FIELD_MIGHT_HAVE_ENDED the last byte kept is the quote libcsv may still take back.
+        if parser.pointee.pstate == Self.fieldMightHaveEnded {
+            parser.pointee.entry_buf[0] = parser.pointee.quote_char
+            parser.pointee.entry_pos = 1
+        } else {
+            parser.pointee.entry_pos = 0
+        }
+    }
+
+    /// Reports the open record as an unterminated quote and reads again from the line after its first.
+    private func recoverFromUnterminatedQuote() {
+        let resumeOffset = openRecordFirstLineEnd
+        emitRecord()
+        nextRow += 1
+        resetParser()
+        guard let resumeOffset else { return }
+        rereadBudget -= max(0, bufferOffset + bufferPosition - resumeOffset)
+        lastTerminatorWasCarriageReturn = openRecordFirstLineEndsInCarriageReturn
+        bufferOffset = resumeOffset
+        bufferCount = 0
+        bufferPosition = 0
+        finished = false
+    }
+
+    private func finishSource() throws(CSVFileError) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        if csv_fini(parser, CSVParser.fieldCallback, CSVParser.rowCallback, context) != 0 {
+            recordProblem = CSVRecordProblem(.unterminatedQuote, column: fieldCount)
+            recoverFromUnterminatedQuote()
+            if bufferOffset < source.size { return }
+        }
+        finished = true
+        try source.checkUnchanged()
+    }
+
+    private func resetParser() {
+        parser.pointee.pstate = Self.rowNotBegun
+        parser.pointee.quoted = 0
+        parser.pointee.spaces = 0
+        parser.pointee.entry_pos = 0
+        parser.pointee.status = 0
+        clearRecord()
+    }
+
+    private func clearRecord() {
+        recordBytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        fieldCount = 0
+        recordProblem = nil
+        openRecordFirstLineEnd = nil
+    }
+
+    // MARK: - Callbacks from libcsv
+
+    private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+        bytes,
+        count,
+        context in
+        Unmanaged<CSVParser>.fromOpaque(context!).takeUnretainedValue().appendField(bytes, count)
+    }
+
+    private static let rowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
+        Unmanaged<CSVParser>.fromOpaque(context!).takeUnretainedValue().endRow(terminator)
+    }
+
+    private func appendField(_ bytes: UnsafeMutableRawPointer?, _ count: Int) {
+        fieldCount += 1
+        guard recordProblem == nil else { return }
+        if fieldCount > options.maxFields {
+            recordProblem = CSVRecordProblem(.tooManyColumns(limit: options.maxFields))
+            return
+        }
+        if recordBytes.count + count > options.maxRecordBytes {
+            recordProblem = CSVRecordProblem(.tooLarge(limit: options.maxRecordBytes), column: fieldCount - 1)
+            return
+        }
+        if let bytes, count > 0 {
+            recordBytes.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
+        }
+        fieldEnds.append(recordBytes.count)
+    }
+
+    private func endRow(_ terminator: Int32) {
+        let isCarriageReturn = terminator == Int32(Self.carriageReturn)
+        defer { lastTerminatorWasCarriageReturn = isCarriageReturn }
+        if fieldCount == 0 {
+            // A line with nothing on it; the LF of a CRLF pair is not a line of its own.
+            let secondHalfOfPair = terminator == Int32(Self.lineFeed) && lastTerminatorWasCarriageReturn
+            if !secondHalfOfPair { nextRow += 1 }
+            return
+        }
+        emitRecord()
+        nextRow += 1
+        clearRecord()
+    }
+
+    /// Turns the assembled bytes into a record: UTF-8 checked, NUL bytes refused.
+    private func emitRecord() {
+        var problem = recordProblem
+        var fields: [String] = []
+        fields.reserveCapacity(fieldEnds.count)
+        recordBytes.withUnsafeBufferPointer { bytes in
+            var start = 0
+            for (column, end) in fieldEnds.enumerated() {
+                let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if let text = String(validating: value, as: UTF8.self) {
+                    fields.append(text)
+                } else {
+                    if problem == nil { problem = CSVRecordProblem(.invalidUTF8, column: column) }
+                    fields.append(String(decoding: value, as: UTF8.self))
+                }
+                if problem == nil, value.count > 0, memchr(value.baseAddress!, 0, value.count) != nil {
+                    problem = CSVRecordProblem(.nulByte, column: column)
+                }
+                start = end
+            }
+        }
+        ready.append(CSVRecord(row: nextRow, fields: fields, problem: problem))
+    }
+}

@@ -1,0 +1,76 @@
+/// The credentials of one source, as the Flow Service takes them in `auth.params`.
+public enum Credentials: Sendable, Equatable {
+    /// `Basic Authentication`: host, username and password.
+    case basic(Basic)
+    /// `OAuth2 Refresh Code`: host and access token, and optionally the rest of an OAuth 2 client.
+    case oauth2RefreshCode(OAuth2RefreshCode)
+
+    /// Basic authentication parameters; every one is required.
+    public struct Basic: Sendable, Equatable {
+        public var host: String
+        public var username: String
+        public var password: Secret
+
+        public init(host: String, username: String, password: Secret) {
+            self.host = host
+            self.username = username
+            self.password = password
+        }
+    }
+
+    /// OAuth 2 refresh-code parameters: `host` and `accessToken` are required.
+    public struct OAuth2RefreshCode: Sendable, Equatable {
+        public var host: String
+        public var accessToken: Secret
+        public var authorizationTestUrl: String?
+        public var clientId: String?
+        public var clientSecret: Secret?
+        public var refreshToken: Secret?
+        /// A date written `YYYY-MM-DD`.
+        public var expirationDate: String?
+        public var accessTokenUrl: String?
+
+        public init(
+            host: String,
+            accessToken: Secret,
+            authorizationTestUrl: String? = nil,
+            clientId: String? = nil,
+            clientSecret: Secret? = nil,
+            refreshToken: Secret? = nil,
+            expirationDate: String? = nil,
+            accessTokenUrl: String? = nil
+        ) {
+            self.host = host
+            self.accessToken = accessToken
+            self.authorizationTestUrl = authorizationTestUrl
+            self.clientId = clientId
+            self.clientSecret = clientSecret
+            self.refreshToken = refreshToken
+            self.expirationDate = expirationDate
+            self.accessTokenUrl = accessTokenUrl
+        }
+    }
+
+    /// The kind of authentication, as written in the `auth` column and the results file.
+    public var kind: AuthKind {
+        switch self {
+        case .basic: .basic
+        case .oauth2RefreshCode: .oauth2
+        }
+    }
+
+    /// The secret values, for checks that they appear nowhere they should not.
+    public var secrets: [Secret] {
+        switch self {
+        case .basic(let basic): [basic.password]
+        case .oauth2RefreshCode(let oauth):
+            [oauth.accessToken] + [oauth.clientSecret, oauth.refreshToken].compactMap { $0 }
+        }
+    }
+}
+
+/// The kind of authentication of a row: `basic` or `oauth2`.
+public enum AuthKind: String, Sendable, CaseIterable {
+    case basic
+    case oauth2
+}

@@ -1,0 +1,17 @@
+/// A credential value that prints as `***` wherever it is interpolated, logged or dumped, so that
+/// no code path can show it by accident. Only a request body reads ``revealed``.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
+    /// The value itself; read it only to put it into a request body.
+    public let revealed: String
+
+    /// Wraps a value.
+    public init(_ value: String) {
+        revealed = value
+    }
+
+    public var description: String { "***" }
+    public var debugDescription: String { "***" }
+    public var customMirror: Mirror { Mirror(self, children: []) }
+}

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes to the terminal: results on stdout, diagnostics on stderr.
+enum Console {
+    /// Prints a line on stdout.
+    static func out(_ line: String) {
+        print(line)
+    }
+
+    /// Prints a line on stderr, unbuffered so that it interleaves with progress output correctly.
+    static func err(_ line: String) {
+        var text = line
+        text.append("\n")
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 {
+                    if written < 0, errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Flushes stdout, before exiting or before printing on stderr what must come after it.
+    static func flush() {
+        fflush(nil)
+    }
+}

@@ -1,0 +1,77 @@
+import Testing
+
+@testable import FlowBatch
+
+@Suite("Header mapping")
+struct ColumnMapTests {
+    @Test(
+        "headers match fields ignoring case, spaces, underscores and hyphens",
+        arguments: [
+            ("Client ID", Field.clientId), ("client_id", .clientId), ("clientId", .clientId), ("CLIENT-ID", .clientId),
+            ("Access Token URL", .accessTokenUrl), ("expiration_date", .expirationDate), ("NAME", .name),
+            ("Authorization Test URL", .authorizationTestUrl), (" host ", .host),
+        ]
+    )
+    func normalisedHeaders(_ header: String, _ field: Field) throws {
+        let map = try ColumnMap(header: ["name", header].filter { $0 != "name" || header.lowercased() != "name" })
+        #expect(map.fieldColumns[field] != nil)
+    }
+
+    @Test("unknown columns are kept as extras, in file order, and listed once in a note with a hint")
+    func extrasAndNote() throws {
+        let map = try ColumnMap(header: ["Owner", "name", "Auth Type", "", "host"])
+        #expect(map.extraColumns == [0, 2, 3])
+        #expect(map.extraHeaders == ["Owner", "Auth Type", ""])
+        #expect(
+            map.unmappedNote
+                == "not sent, carried into the results as they are: 'Owner', 'Auth Type' (to send it as auth: --column 'Auth Type=auth'), column 4 (no header)"
+        )
+    }
+
+    @Test("--column maps a header to a field, and wins over a header that merely looks alike")
+    func overrides() throws {
+        let map = try ColumnMap(
+            header: ["Connection", "Name", "Pwd"],
+            overrides: [try ColumnOverride(parsing: "Connection=name"), try ColumnOverride(parsing: "Pwd=password")]
+        )
+        #expect(map.fieldColumns[.name] == 0)
+        #expect(map.fieldColumns[.password] == 2)
+        #expect(map.extraColumns == [1])
+    }
+
+    @Test("an override header may itself contain '='")
+    func overrideWithEquals() throws {
+        let override = try ColumnOverride(parsing: "a=b=client_secret")
+        #expect(override.header == "a=b")
+        #expect(override.field == .clientSecret)
+    }
+
+    @Test("a file without a name column is refused with the headers it has")
+    func noNameColumn() {
+        #expect(throws: InputError(.noNameColumn(headers: ["host", "user"]))) {
+            try ColumnMap(header: ["host", "user"])
+        }
+    }
+
+    @Test("two columns giving the same field are refused")
+    func fieldTwice() {
+        #expect(throws: InputError(.fieldGivenTwice(field: .host, first: "host", second: "Host"))) {
+            try ColumnMap(header: ["name", "host", "Host"])
+        }
+    }
+
+    @Test("bad --column options are usage errors", arguments: ["nofield", "=name", "Header=colour"])
+    func badOverride(_ text: String) {
+        #expect(throws: InputError(.badOverride(text))) { try ColumnOverride(parsing: text) }
+        #expect(InputError(.badOverride(text)).exitCode == 64)
+    }
+
+    @Test("--column naming a header the file lacks is a usage error")
+    func overrideOfMissingHeader() {
+        let error = InputError(.unknownOverrideHeader(override: "Conn=name", headers: ["a"]))
+        #expect(throws: error) {
+            try ColumnMap(header: ["a"], overrides: [try ColumnOverride(parsing: "Conn=name")])
+        }
+        #expect(error.exitCode == 64)
+    }
+}
