@@ -15,8 +15,12 @@ enum Console {
 
     /// Prints a line on stderr, unbuffered so that it interleaves with progress output correctly.
     static func err(_ line: String) {
-        var text = line
-        text.append("\n")
+        errRaw(line + "\n")
+    }
+
+    /// Prints text on stderr as it is (the progress line redraws itself with it).
+    static func errRaw(_ text: String) {
+        var text = text
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {

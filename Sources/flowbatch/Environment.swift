@@ -13,4 +13,18 @@ enum Environment {
         let value = String(cString: raw)
         return value.isEmpty ? nil : value
     }
+
+    /// Every variable, for settings resolution.
+    static func all() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
 }

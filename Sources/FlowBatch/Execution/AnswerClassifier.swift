@@ -1,0 +1,102 @@
+/// Decides what an answer to `POST /connections` means for the row and for the run.
+public enum AnswerClassifier {
+    /// The meaning of one answer.
+    public enum Disposition: Sendable, Equatable {
+        /// The connection was created.
+        case created(CreatedConnection)
+        /// This row is wrong; retrying cannot help. The other rows may be fine.
+        case rowError(Failure)
+        /// Every row would fail the same way: stop the run.
+        case runError(RunError)
+        /// Worth retrying. `ambiguous`: the request may have created the connection.
+        case transient(Failure, ambiguous: Bool, throttled: Bool, retryAfter: Double?)
+    }
+
+    /// What a failed answer said, for the results file.
+    public struct Failure: Sendable, Equatable {
+        public var code: String
+        public var message: String
+        public var httpStatus: Int? = nil
+        public var requestID: String? = nil
+    }
+
+    private static let runErrorCodes: [String: RunError.Code] = [
+        "403000": .forbidden, "403003": .forbidden, "403010": .forbidden, "403025": .forbidden,
+        "403027": .forbidden, "400003": .forbidden, "FLOW-2100-404": .sandboxNotFound,
+        "FLOW-2101-404": .sandboxNotFound, "FLOW-2105-400": .forbidden, "FLOW-2118-403": .permissionDenied,
+        "FLOW-2121-403": .permissionDenied,
+    ]
+
+    public static func classify(_ answer: ServiceAnswer, sandbox: String) -> Disposition {
+        switch answer {
+        case .created(let created):
+            return .created(created)
+        case .unreadableSuccess(let status, let requestID, let reason):
+            return .transient(
+                Failure(
+                    code: "malformed-response",
+                    message: "HTTP \(status) but \(reason); the connection may exist",
+                    httpStatus: status,
+                    requestID: requestID
+                ),
+                ambiguous: true,
+                throttled: false,
+                retryAfter: nil
+            )
+        case .transport(let failure):
+            return .transient(
+                Failure(code: failure.kind.rawValue, message: failure.message, httpStatus: nil, requestID: nil),
+                ambiguous: failure.mayHaveBeenSent,
+                throttled: false,
+                retryAfter: nil
+            )
+        case .refused(let failure):
+            return classify(failure, sandbox: sandbox)
+        }
+    }
+
+    static func classify(_ failure: ServiceFailure, sandbox: String) -> Disposition {
+        let reported = Failure(
+            code: failure.resultCode,
+            message: failure.message,
+            httpStatus: failure.status,
+            requestID: failure.requestID
+        )
+        if let code = failure.code, let runCode = runErrorCodes[code] {
+            return .runError(runError(runCode, failure, sandbox: sandbox))
+        }
+        switch failure.status {
+        case 429:
+            return .transient(reported, ambiguous: false, throttled: true, retryAfter: failure.retryAfter)
+        case 500, 502, 503, 504:
+            return .transient(reported, ambiguous: true, throttled: false, retryAfter: failure.retryAfter)
+        case 403:
+            return .runError(runError(.permissionDenied, failure, sandbox: sandbox))
+        case 404, 405:
+            // POST /connections itself is not there: the endpoint is wrong for every row.
+            return .runError(
+                RunError(
+                    .forbidden,
+                    "the endpoint answered \(failure.status) to POST /connections: check --endpoint (\(failure.message))",
+                    serviceCode: failure.code,
+                    requestID: failure.requestID
+                )
+            )
+        case 501..<600:
+            return .transient(reported, ambiguous: true, throttled: false, retryAfter: failure.retryAfter)
+        default:
+            return .rowError(reported)
+        }
+    }
+
+    private static func runError(_ code: RunError.Code, _ failure: ServiceFailure, sandbox: String) -> RunError {
+        let advice: String
+        switch code {
+        case .sandboxNotFound: advice = "sandbox '\(sandbox)' does not exist for this org: check --sandbox or the sandbox column"
+        case .permissionDenied:
+            advice = "the credentials may not create connections in sandbox '\(sandbox)': add the 'Manage Sources' permission"
+        default: advice = "the gateway refused the request: check AEP_ORG_ID, AEP_API_KEY and the credentials"
+        }
+        return RunError(code, "\(advice) (\(failure.message))", serviceCode: failure.code, requestID: failure.requestID)
+    }
+}

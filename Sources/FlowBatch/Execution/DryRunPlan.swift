@@ -1,0 +1,81 @@
+/// `--dry-run`: what a run would do, row by row, sending nothing that writes. Validates every row,
+/// and where credentials are given lists the existing connections (read-only) so that rows whose
+/// name is taken show as *exists*; prints each request body with secrets masked as `***`.
+public struct DryRunPlan: Sendable {
+    public let configuration: RunConfiguration
+    /// The client for read-only look-ups, when credentials were given.
+    public let client: FlowServiceClient?
+    let validator: RowValidator
+
+    public init(configuration: RunConfiguration, client: FlowServiceClient?) {
+        self.configuration = configuration
+        self.client = client
+        validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+    }
+
+    /// Prints the plan with `print` (one or more lines per row) and returns its counts.
+    public func run(print: (String) -> Void) async throws -> RunSummary {
+        let started = ContinuousClock.now
+        var header = try configuration.input.open()
+        if let note = header.columns.unmappedNote { print("note: \(note)") }
+        let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
+        var existing = ExistingConnections()
+        if let client {
+            for sandbox in scan.sandboxes {
+                switch try await client.genericRESTConnections(sandbox: sandbox) {
+                case .success(let listed): existing.add(listed, sandbox: sandbox)
+                case .failure(let failure): throw RunError(.lookupFailed, "listing sandbox '\(sandbox)' failed: \(failure)")
+                }
+            }
+        } else {
+            print("note: no Platform credentials given: existing names are not looked up")
+        }
+        let resume = try ResumeState.load(path: configuration.journalPath)
+        var cursor = try configuration.input.open()
+        var counts: [RowStatus: Int] = [:]
+        var rows = 0
+        while rows < configuration.limit ?? .max, let row = try cursor.next() {
+            rows += 1
+            let result = validator.validate(row, columns: cursor.columns)
+            var problems = result.problems
+            if let first = scan.duplicates.firstRow(repeatedBy: row.row) {
+                problems.append(RowProblem(.name, .duplicateName, "the same name is already used by row \(first)"))
+            }
+            guard problems.isEmpty, let request = result.request else {
+                counts[.invalid, default: 0] += 1
+                print("row \(row.row): invalid: " + problems.map(\.description).joined(separator: "; "))
+                continue
+            }
+            let quotedName = "\"\(request.name)\" in \(request.sandbox)"
+            if let done = resume?.entry(sandbox: request.sandbox, name: request.name)?.done {
+                counts[done.status, default: 0] += 1
+                print("row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))")
+                continue
+            }
+            if let id = existing.ids(sandbox: request.sandbox, name: request.name).first, configuration.ifExists == .skip {
+                counts[.exists, default: 0] += 1
+                print("row \(row.row): exists \(quotedName) (id \(id))")
+                continue
+            }
+            counts[.created, default: 0] += 1
+            print("row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))")
+            let body = ConnectionBody.encode(request, oauthSpecName: configuration.oauthSpecName, maskSecrets: true)
+            print("  POST /connections " + String(decoding: body, as: UTF8.self))
+        }
+        let invalid = counts[.invalid] ?? 0
+        return RunSummary(
+            rows: rows,
+            counts: counts,
+            topErrors: [],
+            requests: 0,
+            elapsedSeconds: (ContinuousClock.now - started).seconds,
+            resultsPath: AbsolutePath.of(configuration.resultsPath),
+            journalPath: nil,
+            recovered: 0,
+            changedSinceCreated: 0,
+            stoppedBecause: nil,
+            exitCode: invalid > 0 ? 1 : 0,
+            dryRun: true
+        )
+    }
+}

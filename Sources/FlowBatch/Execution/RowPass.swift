@@ -1,0 +1,280 @@
+/// The main pass of a run over the input: turns each row into an outcome at once (invalid, already
+/// done, already existing) or into a job for a worker, keeps at most the allowed number of jobs in
+/// flight, and records every outcome in input order. After a stop, the rows not reached are
+/// recorded as `not-run` (or as done, when an earlier run finished them).
+struct RowPass<C: Clock> where C.Duration == Duration {
+    let run: BatchRun<C>
+    let columns: ColumnMap
+    let duplicates: DuplicateNames
+    let resume: ResumeState?
+    let key: [UInt8]?
+    let journal: JournalWriter
+    let writer: ResultsWriter
+    var existing = ExistingConnections()
+    /// Rows given an outcome so far (the next row's sequence number).
+    private(set) var sequence = 0
+
+    init(
+        run: BatchRun<C>,
+        columns: ColumnMap,
+        duplicates: DuplicateNames,
+        resume: ResumeState?,
+        key: [UInt8]?,
+        journal: JournalWriter,
+        writer: ResultsWriter
+    ) {
+        self.run = run
+        self.columns = columns
+        self.duplicates = duplicates
+        self.resume = resume
+        self.key = key
+        self.journal = journal
+        self.writer = writer
+    }
+
+    private enum Next {
+        case outcome(RowOutcome, event: JournalRecord?, recovered: Bool, changed: Bool)
+        case job(RowJob)
+    }
+
+    /// Reads every row and gives each an outcome.
+    mutating func process(client: FlowServiceClient) async throws {
+        let configuration = run.configuration
+        var cursor = try configuration.input.open()
+        let limit = configuration.limit ?? .max
+        let concurrency = ConcurrencyLimit(maximum: configuration.concurrency)
+        let worker = RowWorker(
+            client: client,
+            journal: journal,
+            clock: run.clock,
+            policy: configuration.retry,
+            budget: RetryBudget(capacity: configuration.retryBudgetCapacity),
+            concurrency: concurrency,
+            gate: PauseGate(clock: run.clock),
+            rateLimiter: configuration.rate.map { RateLimiter(rate: $0, clock: run.clock) },
+            statistics: run.statistics,
+            stop: run.stop,
+            logger: run.logger
+        )
+        let validator = run.validator
+        var inputError: (any Error)?
+        try await withThrowingTaskGroup(of: RowWorker<C>.Result.self) { group in
+            var inFlight = 0
+            while !run.stop.isStopping, sequence < limit {
+                let row: InputRow?
+                do {
+                    row = try cursor.next()
+                } catch {
+                    inputError = error
+                    break
+                }
+                guard let row else { break }
+                switch prepare(row, validator: validator) {
+                case .outcome(let outcome, let event, let recovered, let changed):
+                    try record(outcome, event: event, recovered: recovered, changed: changed)
+                case .job(let job):
+                    while inFlight >= concurrency.current, let result = try await group.next() {
+                        inFlight -= 1
+                        try finish(result)
+                    }
+                    if run.stop.isStopping {
+                        try record(notRun(row, sequence: job.sequence), event: nil)
+                        break
+                    }
+                    group.addTask { await worker.process(job) }
+                    inFlight += 1
+                    run.statistics.setConcurrency(concurrency.current)
+                }
+                sequence += 1
+            }
+            while let result = try await group.next() {
+                try finish(result)
+            }
+        }
+        if inputError == nil {
+            do {
+                while sequence < limit, let row = try cursor.next() {
+                    try record(carriedOrNotRun(row), event: nil)
+                    sequence += 1
+                }
+            } catch {
+                inputError = error
+            }
+        }
+        if let inputError {
+            let message = (inputError as? InputError)?.description ?? "\(inputError)"
+            run.stop.stop(
+                .runError(
+                    RunError(
+                        .localFile,
+                        "the input could not be read to its end (\(message)); results are written for the rows read"
+                    )
+                )
+            )
+        }
+    }
+
+    /// Decides what a row needs: an outcome now, or a request.
+    private func prepare(_ row: InputRow, validator: RowValidator) -> Next {
+        let result = validator.validate(row, columns: columns)
+        for warning in result.warnings {
+            run.notify("warning: row \(row.row): \(warning)")
+        }
+        var outcome = RowOutcome(
+            sequence: sequence,
+            row: row.row,
+            name: result.name,
+            sandbox: result.sandbox,
+            auth: result.auth,
+            status: .invalid,
+            extras: columns.extraColumns.indices.map { $0 < row.extras.count ? row.extras[$0] : "" }
+        )
+        var problems = result.problems
+        if let first = duplicates.firstRow(repeatedBy: row.row) {
+            problems.append(
+                RowProblem(.name, .duplicateName, "the same name is already used by row \(first) in sandbox \(result.sandbox)")
+            )
+        }
+        guard problems.isEmpty, let request = result.request else {
+            outcome.errorCode = problems.first?.code.rawValue
+            outcome.error = problems.map(\.description).joined(separator: "; ")
+            var event = JournalRecord(event: .invalid, at: JournalClock.now())
+            event.sandbox = result.sandbox
+            event.name = result.name
+            event.row = row.row
+            event.code = outcome.errorCode
+            event.error = outcome.error
+            return .outcome(outcome, event: event, recovered: false, changed: false)
+        }
+        let fingerprint = RowFingerprint.content(of: request)
+        let secretFingerprint = RowFingerprint.secrets(of: request, key: key)
+        let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
+        let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
+        if let done = entry?.done {
+            return carried(done, outcome: outcome, fingerprint: fingerprint, secretFingerprint: secretFingerprint)
+        }
+        if let entry, entry.lookUpFirst {
+            // An earlier run sent the row but never saw the answer; the listing made at the start
+            // of this run shows whether it created the connection.
+            if let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
+                outcome.status = .created
+                outcome.connectionID = ours
+                return .outcome(outcome, event: event(.created, for: request, id: ours, fingerprint: fingerprint, secretFingerprint: secretFingerprint), recovered: true, changed: false)
+            }
+        }
+        if let first = existingIDs.first, run.configuration.ifExists == .skip {
+            outcome.status = .exists
+            outcome.connectionID = first
+            return .outcome(outcome, event: event(.exists, for: request, id: first, fingerprint: fingerprint, secretFingerprint: nil), recovered: false, changed: false)
+        }
+        return .job(
+            RowJob(
+                sequence: sequence,
+                request: request,
+                body: ConnectionBody.encode(request, oauthSpecName: run.configuration.oauthSpecName),
+                extras: outcome.extras,
+                contentFingerprint: fingerprint,
+                secretFingerprint: secretFingerprint,
+                lookUpFirst: false,
+                preexisting: existingIDs
+            )
+        )
+    }
+
+    /// A row an earlier run finished: its ID is carried; a row edited since is reported, not re-created.
+    private func carried(_ done: ResumeState.Done, outcome: RowOutcome, fingerprint: String, secretFingerprint: String?) -> Next {
+        var outcome = outcome
+        outcome.status = done.status
+        outcome.connectionID = done.connectionID
+        outcome.etag = done.etag
+        var changes: [String] = []
+        if let earlier = done.contentFingerprint, earlier != fingerprint { changes.append("values") }
+        if let earlier = done.secretFingerprint, let now = secretFingerprint, earlier != now { changes.append("credentials") }
+        if !changes.isEmpty, done.status == .created {
+            outcome.errorCode = "changed-since-created"
+            outcome.error = "the row's \(changes.joined(separator: " and ")) changed since an earlier run created the connection; it was not updated or created again"
+            run.notify("warning: row \(outcome.row): \(outcome.error!)")
+        }
+        return .outcome(outcome, event: nil, recovered: false, changed: !changes.isEmpty && done.status == .created)
+    }
+
+    /// A row after the run stopped: done earlier, or not run.
+    private func carriedOrNotRun(_ row: InputRow) -> RowOutcome {
+        let name = row[.name].trimmingSpaces()
+        let written = row[.sandbox].trimmingSpaces()
+        let sandbox = written.isEmpty ? run.configuration.defaultSandbox : written
+        var outcome = notRun(row, sequence: sequence)
+        if let done = resume?.entry(sandbox: sandbox, name: name)?.done {
+            outcome.status = done.status
+            outcome.connectionID = done.connectionID
+            outcome.etag = done.etag
+        }
+        return outcome
+    }
+
+    private func notRun(_ row: InputRow, sequence: Int) -> RowOutcome {
+        let written = row[.sandbox].trimmingSpaces()
+        return RowOutcome(
+            sequence: sequence,
+            row: row.row,
+            name: row[.name].trimmingSpaces(),
+            sandbox: written.isEmpty ? run.configuration.defaultSandbox : written,
+            auth: AuthName.kind(of: row[.auth]),
+            status: .notRun,
+            extras: row.extras
+        )
+    }
+
+    private func event(_ kind: JournalRecord.Event, for request: ConnectionRequest, id: String, fingerprint: String, secretFingerprint: String?) -> JournalRecord {
+        var record = JournalRecord(event: kind, at: JournalClock.now())
+        record.sandbox = request.sandbox
+        record.name = request.name
+        record.row = request.row
+        record.id = id
+        record.fp = fingerprint
+        record.sfp = secretFingerprint
+        return record
+    }
+
+    /// Records a worker's result; a run error stops the run.
+    private func finish(_ result: RowWorker<C>.Result) throws {
+        let outcome = result.outcome
+        var record: JournalRecord?
+        switch outcome.status {
+        case .created:
+            var created = JournalRecord(event: .created, at: JournalClock.now())
+            created.id = outcome.connectionID
+            created.etag = outcome.etag
+            created.requestId = outcome.requestID
+            created.fp = result.contentFingerprint
+            created.sfp = result.secretFingerprint
+            record = created
+        case .failed:
+            var failed = JournalRecord(event: .failed, at: JournalClock.now())
+            failed.code = outcome.errorCode
+            failed.error = outcome.error
+            failed.status = outcome.httpStatus
+            failed.ambiguous = result.ambiguous
+            failed.requestId = outcome.requestID
+            record = failed
+        default:
+            record = nil
+        }
+        if var filled = record {
+            filled.sandbox = outcome.sandbox
+            filled.name = outcome.name
+            filled.row = outcome.row
+            record = filled
+        }
+        try self.record(outcome, event: record, recovered: result.recovered)
+        if let error = result.runError {
+            run.stop.stop(.runError(error))
+        }
+    }
+
+    private func record(_ outcome: RowOutcome, event: JournalRecord?, recovered: Bool = false, changed: Bool = false) throws {
+        if let event { journal.append(event.encoded()) }
+        try writer.add(outcome)
+        run.statistics.record(outcome, recovered: recovered, changed: changed)
+    }
+}

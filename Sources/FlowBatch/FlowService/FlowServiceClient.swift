@@ -1,0 +1,297 @@
+import Foundation
+import Logging
+import NIOHTTP1
+
+/// Talks to the Flow Service: creates, finds, lists and deletes connections, with the headers every
+/// Platform call needs, renewing the token when the gateway refuses it.
+///
+/// Answers are decoded into typed outcomes; nothing here retries except the one renewal of a
+/// refused token (the executor owns the retry policy).
+public struct FlowServiceClient: Sendable {
+    public let settings: PlatformSettings
+    let transport: HTTPTransport
+    let tokens: TokenProvider
+    let logger: Logger
+    let redactor: Redactor
+
+    public init(settings: PlatformSettings, transport: HTTPTransport, tokens: TokenProvider, logger: Logger) {
+        self.settings = settings
+        self.transport = transport
+        self.tokens = tokens
+        self.logger = logger
+        redactor = Redactor(settings.secrets)
+    }
+
+    /// A client for `settings`, with a token provider that fetches tokens from IMS (and renews
+    /// them) or uses the fixed token.
+    public static func make(settings: PlatformSettings, transport: HTTPTransport, logger: Logger) -> FlowServiceClient {
+        let tokens: TokenProvider
+        switch settings.authentication {
+        case .accessToken(let token):
+            tokens = TokenProvider(fixed: token)
+        case .clientCredentials(let clientID, let clientSecret, let scopes):
+            let ims = IMSClient(
+                imsURL: settings.imsURL,
+                clientID: clientID,
+                clientSecret: clientSecret,
+                scopes: scopes,
+                transport: transport,
+                logger: logger
+            )
+            tokens = TokenProvider { () async throws(RunError) in try await ims.fetch() }
+        }
+        return FlowServiceClient(settings: settings, transport: transport, tokens: tokens, logger: logger)
+    }
+
+    // MARK: - Create
+
+    /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.
+    public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> ServiceAnswer {
+        let answer = try await perform(.POST, path: "/connections", query: [], sandbox: sandbox, body: body)
+        let redactor = self.redactor.adding(rowSecrets)
+        switch answer {
+        case .transport(let failure):
+            return .transport(failure)
+        case .answer(let status, let headers, let body, let truncated):
+            let requestID = headers.first(name: "x-request-id")
+            guard (200..<300).contains(status) else {
+                return .refused(
+                    ErrorBody.failure(
+                        status: status,
+                        body: body,
+                        requestID: requestID,
+                        retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+                        redactor: redactor
+                    )
+                )
+            }
+            if truncated {
+                return .unreadableSuccess(
+                    status: status,
+                    requestID: requestID,
+                    reason: "the answer was larger than \(transport.maxBodyBytes) bytes"
+                )
+            }
+            if let type = headers.first(name: "content-type"), !Self.isJSON(type) {
+                return .unreadableSuccess(
+                    status: status,
+                    requestID: requestID,
+                    reason: "the answer is \(redactor.clean(type)), not JSON"
+                )
+            }
+            guard let created = try? JSONDecoder().decode(CreatedBody.self, from: Data(body)) else {
+                return .unreadableSuccess(status: status, requestID: requestID, reason: "the answer is not valid JSON")
+            }
+            guard let id = created.id, !id.isEmpty else {
+                return .unreadableSuccess(status: status, requestID: requestID, reason: "the answer has no connection id")
+            }
+            return .created(CreatedConnection(id: id, etag: created.etag, status: status, requestID: requestID))
+        }
+    }
+
+    private struct CreatedBody: Decodable {
+        var id: String?
+        var etag: String?
+    }
+
+    // MARK: - Look-ups
+
+    /// A connection as a listing shows it.
+    public struct Listed: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        /// Creation time, epoch milliseconds, when given.
+        public var createdAt: Int?
+    }
+
+    /// Why a look-up did not give an answer.
+    public enum LookupFailure: Error, Sendable, Equatable {
+        case refused(ServiceFailure)
+        case transport(TransportFailure)
+        case unreadable(String)
+    }
+
+    /// The connections of the generic REST spec in `sandbox` named exactly `name`.
+    ///
+    /// A name holding a comma cannot be asked for directly (a comma in a filter means OR), so then
+    /// the sandbox's generic REST connections are listed and compared by name.
+    public func connections(named name: String, sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+        let filter: [String] =
+            name.contains(",") || name.isEmpty
+            ? ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
+            : ["name==\(name)", "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
+        switch try await list(filters: filter, sandbox: sandbox) {
+        case .success(let items): return .success(items.filter { $0.name == name })
+        case .failure(let failure): return .failure(failure)
+        }
+    }
+
+    /// Every generic REST connection in `sandbox`, following continuation tokens.
+    public func genericRESTConnections(sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+        try await list(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"], sandbox: sandbox)
+    }
+
+    private func list(filters: [String], sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+        var items: [Listed] = []
+        var continuation: String?
+        var pages = 0
+        repeat {
+            var query = filters.map { ("property", $0) } + [("limit", "100")]
+            if let continuation { query.append(("continuationToken", continuation)) }
+            let answer = try await perform(.GET, path: "/connections", query: query, sandbox: sandbox, body: nil)
+            switch answer {
+            case .transport(let failure):
+                return .failure(.transport(failure))
+            case .answer(let status, let headers, let body, let truncated):
+                guard status == 200 else {
+                    return .failure(
+                        .refused(
+                            ErrorBody.failure(
+                                status: status,
+                                body: body,
+                                requestID: headers.first(name: "x-request-id"),
+                                retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+                                redactor: redactor
+                            )
+                        )
+                    )
+                }
+                guard !truncated, let page = try? JSONDecoder().decode(ListBody.self, from: Data(body)) else {
+                    return .failure(.unreadable("a listing answer could not be read"))
+                }
+                items += page.items.compactMap { item in
+                    guard let id = item.id, let name = item.name else { return nil }
+                    return Listed(id: id, name: name, createdAt: item.createdAt)
+                }
+                continuation = page._links?.next?.href.flatMap { QueryEncoding.value(of: "continuationToken", in: $0) }
+            }
+            pages += 1
+        } while continuation != nil && pages < 100_000
+        return .success(items)
+    }
+
+    private struct ListBody: Decodable {
+        struct Item: Decodable {
+            var id: String?
+            var name: String?
+            var createdAt: Int?
+        }
+        struct Links: Decodable {
+            struct Link: Decodable { var href: String? }
+            var next: Link?
+        }
+        var items: [Item]
+        var _links: Links?
+    }
+
+    // MARK: - Delete
+
+    /// `DELETE /connections/{id}`: `nil` when deleted or already gone (404), else why not.
+    public func delete(id: String, sandbox: String) async throws(RunError) -> ServiceAnswer? {
+        let answer = try await perform(.DELETE, path: "/connections/\(QueryEncoding.encode(id))", query: [], sandbox: sandbox, body: nil)
+        switch answer {
+        case .transport(let failure):
+            return .transport(failure)
+        case .answer(let status, let headers, let body, _):
+            if (200..<300).contains(status) || status == 404 { return nil }
+            return .refused(
+                ErrorBody.failure(
+                    status: status,
+                    body: body,
+                    requestID: headers.first(name: "x-request-id"),
+                    retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+                    redactor: redactor
+                )
+            )
+        }
+    }
+
+    // MARK: - Sending
+
+    /// Sends one Platform call with a valid token; a refused token is renewed (shared with every other
+    /// task) and the call sent again.
+    private func perform(
+        _ method: HTTPMethod,
+        path: String,
+        query: [(String, String)],
+        sandbox: String,
+        body: [UInt8]?
+    ) async throws(RunError) -> HTTPTransport.Answer {
+        var url = settings.endpoint + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\($0.0)=\(QueryEncoding.encode($0.1))" }.joined(separator: "&")
+        }
+        var token = try await tokens.token()
+        var refusals = 0
+        while true {
+            var headers = HTTPHeaders()
+            headers.add(name: "Authorization", value: "Bearer \(token.value.revealed)")
+            headers.add(name: "x-api-key", value: settings.apiKey)
+            headers.add(name: "x-gw-ims-org-id", value: settings.orgID)
+            headers.add(name: "x-sandbox-name", value: sandbox)
+            headers.add(name: "Accept", value: "application/json")
+            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            let started = ContinuousClock.now
+            let answer = await transport.send(method: method, url: url, headers: headers, body: body)
+            log(method, path, sandbox: sandbox, answer: answer, since: started)
+            guard case .answer(401, let answerHeaders, let answerBody, _) = answer else {
+                if case .answer = answer { tokens.accepted(token) }
+                return answer
+            }
+            refusals += 1
+            if refusals > 3 {
+                let failure = ErrorBody.failure(
+                    status: 401,
+                    body: answerBody,
+                    requestID: answerHeaders.first(name: "x-request-id"),
+                    retryAfter: nil,
+                    redactor: redactor
+                )
+                throw RunError(
+                    .authenticationRejected,
+                    "the access token keeps being refused: \(failure.message)",
+                    serviceCode: failure.code,
+                    requestID: failure.requestID
+                )
+            }
+            token = try await tokens.refused(token)
+        }
+    }
+
+    private func log(_ method: HTTPMethod, _ path: String, sandbox: String, answer: HTTPTransport.Answer, since: ContinuousClock.Instant) {
+        guard logger.logLevel <= .debug else { return }
+        let elapsed = (ContinuousClock.now - since).milliseconds
+        switch answer {
+        case .answer(let status, let headers, _, _):
+            logger.debug(
+                "\(method.rawValue) \(path) → \(status)",
+                metadata: [
+                    "sandbox": "\(sandbox)", "ms": "\(elapsed)",
+                    "request-id": "\(headers.first(name: "x-request-id") ?? "-")",
+                ]
+            )
+        case .transport(let failure):
+            logger.debug(
+                "\(method.rawValue) \(path) → no answer: \(failure.message)",
+                metadata: ["sandbox": "\(sandbox)", "ms": "\(elapsed)"]
+            )
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.lowercased().split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return type == "application/json" || type.hasSuffix("+json")
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// Seconds as a floating-point number.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

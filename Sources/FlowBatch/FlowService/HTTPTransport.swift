@@ -1,0 +1,156 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one HTTP client of a run: its connection pool sized to the concurrency, no redirects
+/// followed, certificates always verified, and a hard deadline on every exchange.
+public final class HTTPTransport: Sendable {
+    /// An answer, or why there is none.
+    enum Answer: Sendable {
+        case answer(status: Int, headers: HTTPHeaders, body: [UInt8], truncated: Bool)
+        case transport(TransportFailure)
+    }
+
+    let client: HTTPClient
+    /// The longest one request and its answer may take.
+    let timeout: Duration
+    /// The most bytes of an answer that are read.
+    let maxBodyBytes: Int
+    private let logger: Logger
+
+    /// Creates the client; `connections` is the most requests in flight (the pool's size).
+    public init(connections: Int, timeout: Duration, maxBodyBytes: Int = 1 << 20, logger: Logger) {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connections)
+        )
+        let seconds = Int64(timeout.components.seconds) + 1
+        configuration.timeout = .init(connect: .seconds(min(seconds, 30)), read: .seconds(seconds))
+        configuration.httpVersion = .http1Only
+        client = HTTPClient(
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            configuration: configuration,
+            backgroundActivityLogger: logger
+        )
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+
+    /// Closes every connection; call once at the end of the run.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// Sends one request and reads the whole answer, within ``timeout``.
+    func send(method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?) async -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers = headers
+        if let body {
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let client = self.client
+        let prepared = request
+        let maxBodyBytes = self.maxBodyBytes
+        let timeout = self.timeout
+        do {
+            return try await withDeadline(timeout) {
+                let response = try await client.execute(prepared, timeout: .seconds(Int64(timeout.components.seconds) + 2))
+                let status = Int(response.status.code)
+                var collected: [UInt8] = []
+                var truncated = false
+                for try await part in response.body {
+                    if collected.count + part.readableBytes > maxBodyBytes {
+                        truncated = true
+                        break
+                    }
+                    collected.append(contentsOf: part.readableBytesView)
+                }
+                return .answer(status: status, headers: response.headers, body: collected, truncated: truncated)
+            }
+        } catch is DeadlineExceeded {
+            return .transport(
+                TransportFailure(
+                    kind: .timeout,
+                    mayHaveBeenSent: true,
+                    message: "no complete answer within \(Self.describe(timeout))"
+                )
+            )
+        } catch {
+            return .transport(Self.classify(error))
+        }
+    }
+
+    /// Sorts a client error into a transport failure, deciding whether the request may have been sent.
+    static func classify(_ error: any Error) -> TransportFailure {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout, .getConnectionFromPoolTimeout:
+                return TransportFailure(kind: .connectFailed, mayHaveBeenSent: false, message: "could not connect in time")
+            case .readTimeout, .deadlineExceeded, .writeTimeout:
+                return TransportFailure(kind: .timeout, mayHaveBeenSent: true, message: "the answer did not come in time")
+            case .remoteConnectionClosed:
+                return TransportFailure(
+                    kind: .connectionReset,
+                    mayHaveBeenSent: true,
+                    message: "the server closed the connection before answering"
+                )
+            case .tlsHandshakeTimeout:
+                return TransportFailure(kind: .tls, mayHaveBeenSent: false, message: "the TLS handshake timed out")
+            default:
+                return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
+            }
+        }
+        if String(reflecting: type(of: error)).contains("SSL") {
+            return TransportFailure(
+                kind: .tls,
+                mayHaveBeenSent: false,
+                message: "TLS failed (is the server's certificate trusted and for this host?): \(error)"
+            )
+        }
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL:
+                return TransportFailure(kind: .connectFailed, mayHaveBeenSent: false, message: "could not connect: \(error)")
+            default:
+                return TransportFailure(kind: .connectionReset, mayHaveBeenSent: true, message: "\(error)")
+            }
+        }
+        if error is NIOConnectionError {
+            return TransportFailure(kind: .connectFailed, mayHaveBeenSent: false, message: "could not connect: \(error)")
+        }
+        if let error = error as? ChannelError {
+            switch error {
+            case .connectTimeout:
+                return TransportFailure(kind: .connectFailed, mayHaveBeenSent: false, message: "could not connect in time")
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed:
+                return TransportFailure(
+                    kind: .connectionReset,
+                    mayHaveBeenSent: true,
+                    message: "the connection was closed before an answer"
+                )
+            default:
+                return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
+            }
+        }
+        return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
+    }
+
+    static func describe(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+    }
+}

@@ -1,0 +1,43 @@
+import CLibCSV
+
+/// Encodes rows of the results file: values that need quoting are quoted with libcsv's `csv_write2`,
+/// and values a spreadsheet would run as a formula get a leading `'`.
+public enum CSVLineEncoder {
+    /// One line, with its line break (LF).
+    public static func line(_ values: [String], delimiter: UInt8 = UInt8(ascii: ",")) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.reduce(16) { $0 + $1.utf8.count + 1 })
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(delimiter) }
+            append(neutralized(value), delimiter: delimiter, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// `value` with a leading `'` when a spreadsheet would evaluate it: it starts with `=`, `+`, `-`,
+    /// `@`, a tab or a carriage return.
+    public static func neutralized(_ value: String) -> String {
+        guard let first = value.utf8.first else { return value }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+            return "'" + value
+        default:
+            return value
+        }
+    }
+
+    private static func append(_ value: String, delimiter: UInt8, to bytes: inout [UInt8]) {
+        var utf8 = Array(value.utf8)
+        let needsQuotes = utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || utf8.first == 0x20 || utf8.last == 0x20
+        guard needsQuotes else {
+            bytes += utf8
+            return
+        }
+        let size = csv_write2(nil, 0, &utf8, utf8.count, 0x22)
+        var quoted = [UInt8](repeating: 0, count: size)
+        _ = csv_write2(&quoted, size, &utf8, utf8.count, 0x22)
+        bytes += quoted
+    }
+}

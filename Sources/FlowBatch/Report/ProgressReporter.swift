@@ -1,0 +1,88 @@
+/// Shows a run's progress on stderr: a live line on a terminal (done/total, created, failed,
+/// retrying, rows/s, ETA, current concurrency), or a log line every few seconds otherwise.
+public final class ProgressReporter: Sendable {
+    /// How progress is shown.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// A bar on a terminal, log lines otherwise.
+        case auto
+        /// A live line, redrawn in place.
+        case bar
+        /// A line every few seconds.
+        case log
+        /// Nothing.
+        case none
+    }
+
+    private let statistics: RunStatistics
+    private let mode: Mode
+    private let write: @Sendable (String) -> Void
+
+    /// `mode` must be resolved (`bar`, `log` or `none`); `write` prints without a line break.
+    public init(statistics: RunStatistics, mode: Mode, write: @escaping @Sendable (String) -> Void) {
+        self.statistics = statistics
+        self.mode = mode
+        self.write = write
+    }
+
+    /// Reports until the task is cancelled; then clears the live line.
+    public func run() async {
+        guard mode == .bar || mode == .log else { return }
+        let interval: Duration = mode == .bar ? .milliseconds(250) : .seconds(5)
+        var window = RateWindow()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
+            let snapshot = statistics.snapshot
+            let rate = window.update(done: snapshot.done, at: .now)
+            let line = Self.line(snapshot, rate: rate)
+            write(mode == .bar ? "\r\u{1B}[2K" + line : "progress: " + line + "\n")
+        }
+        if mode == .bar { write("\r\u{1B}[2K") }
+    }
+
+    static func line(_ snapshot: RunStatistics.Snapshot, rate: Double?) -> String {
+        var parts: [String] = []
+        if let total = snapshot.total, total > 0 {
+            let percent = Int(Double(snapshot.done) / Double(total) * 100)
+            parts.append("\(snapshot.done)/\(total) rows (\(percent)%)")
+        } else {
+            parts.append("\(snapshot.done) rows")
+        }
+        parts.append("created \(snapshot.count(.created))")
+        if snapshot.count(.exists) > 0 { parts.append("exists \(snapshot.count(.exists))") }
+        parts.append("failed \(snapshot.count(.failed))")
+        if snapshot.count(.invalid) > 0 { parts.append("invalid \(snapshot.count(.invalid))") }
+        parts.append("retrying \(snapshot.retrying)")
+        if let rate {
+            parts.append("\(rate >= 10 ? String(Int(rate)) : RunSummary.format(rate, digits: 1)) rows/s")
+            if let total = snapshot.total, rate > 0, total > snapshot.done {
+                parts.append("ETA \(Self.clock(Double(total - snapshot.done) / rate))")
+            }
+        }
+        parts.append("in flight \(snapshot.inFlight)/\(snapshot.concurrency)")
+        return parts.joined(separator: " · ")
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded(.up))
+        let hours = total / 3600
+        let minutes = total / 60 % 60
+        let rest = total % 60
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return hours > 0 ? "\(hours):\(two(minutes)):\(two(rest))" : "\(minutes):\(two(rest))"
+    }
+
+    /// Rows per second over the last ten seconds or so.
+    private struct RateWindow {
+        private var samples: [(at: ContinuousClock.Instant, done: Int)] = []
+
+        mutating func update(done: Int, at now: ContinuousClock.Instant) -> Double? {
+            samples.append((now, done))
+            while let first = samples.first, now - first.at > .seconds(10), samples.count > 2 {
+                samples.removeFirst()
+            }
+            guard let first = samples.first, now - first.at > .milliseconds(500) else { return nil }
+            return Double(done - first.done) / (now - first.at).seconds
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// The end of a run in numbers: counts per status, the most common errors, latency percentiles,
+/// elapsed time and rate, where the results are, and what running the same command again will do.
+public struct RunSummary: Sendable, Equatable {
+    /// One kind of error and how often it happened.
+    public struct ErrorCount: Sendable, Equatable {
+        public var code: String
+        public var count: Int
+        public var message: String
+    }
+
+    public var rows: Int
+    public var counts: [RowStatus: Int]
+    public var topErrors: [ErrorCount]
+    public var requests: Int
+    /// Latency percentiles of POST requests in milliseconds.
+    public var p50: Double?
+    public var p95: Double?
+    public var p99: Double?
+    public var elapsedSeconds: Double
+    public var resultsPath: String
+    public var journalPath: String?
+    /// Rows created by a request whose answer was lost, found by name instead of created twice.
+    public var recovered: Int
+    /// Rows whose values changed since an earlier run created them.
+    public var changedSinceCreated: Int
+    /// Why the run stopped early, if it did.
+    public var stoppedBecause: String?
+    public var exitCode: Int32
+    public var dryRun = false
+
+    public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
+
+    public var rowsPerSecond: Double {
+        elapsedSeconds > 0 ? Double(rows) / elapsedSeconds : 0
+    }
+
+    /// What running the same command again will do.
+    public var rerunAdvice: String {
+        let done = count(.created) + count(.exists)
+        let again = count(.failed) + count(.notRun) + count(.invalid)
+        if again == 0 {
+            return "Running the same command again sends nothing: every row is created or exists."
+        }
+        var parts: [String] = []
+        if count(.failed) > 0 { parts.append(Self.plural(count(.failed), "failed row")) }
+        if count(.notRun) > 0 { parts.append(Self.plural(count(.notRun), "row") + " not run") }
+        if count(.invalid) > 0 { parts.append(Self.plural(count(.invalid), "invalid row") + " (once fixed)") }
+        var text = "Running the same command again tries the " + parts.joined(separator: ", ")
+        if done > 0 { text += " and leaves the \(done) created or existing alone" }
+        return text + "."
+    }
+
+    /// The summary as the terminal shows it.
+    public var text: String {
+        var lines: [String] = []
+        let rate = rowsPerSecond >= 100 ? String(Int(rowsPerSecond)) : Self.format(rowsPerSecond, digits: 1)
+        lines.append("\(Self.plural(rows, "row")) in \(Self.format(elapsedSeconds, digits: 1)) s (\(rate) rows/s)")
+        let width = RowStatus.allCases.map { String(count($0)).count }.max() ?? 1
+        for status in RowStatus.allCases {
+            let number = String(count(status))
+            let padded = String(repeating: " ", count: width - number.count) + number
+            lines.append("  \(status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(padded)")
+        }
+        if !topErrors.isEmpty {
+            lines.append("Most common errors:")
+            for error in topErrors {
+                lines.append("  \(error.code) ×\(error.count): \(error.message)")
+            }
+        }
+        if requests > 0, let p50, let p95, let p99 {
+            lines.append(
+                "Latency of \(Self.plural(requests, "request")): p50 \(Self.milliseconds(p50)), p95 \(Self.milliseconds(p95)), p99 \(Self.milliseconds(p99))"
+            )
+        }
+        if recovered > 0 {
+            lines.append(
+                "\(Self.plural(recovered, "row")) whose answer was lost turned out to be created (found by name, not sent twice)."
+            )
+        }
+        if changedSinceCreated > 0 {
+            lines.append(
+                "\(Self.plural(changedSinceCreated, "row")) changed in the spreadsheet since an earlier run created \(changedSinceCreated == 1 ? "its connection" : "their connections"); they were not sent again."
+            )
+        }
+        if let stoppedBecause { lines.append("Stopped early: \(stoppedBecause)") }
+        if !dryRun {
+            lines.append("Results: \(resultsPath)")
+            lines.append(rerunAdvice)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The summary as `--summary-json` writes it.
+    public var json: [UInt8] {
+        var json = JSONWriter(capacity: 1024)
+        json.beginObject()
+        json.field("rows", rows)
+        json.key("counts")
+        json.beginObject()
+        for status in RowStatus.allCases { json.field(status.rawValue, count(status)) }
+        json.endObject()
+        json.key("topErrors")
+        json.beginArray()
+        for error in topErrors {
+            json.beginObject()
+            json.field("code", error.code)
+            json.field("count", error.count)
+            json.field("message", error.message)
+            json.endObject()
+        }
+        json.endArray()
+        json.field("requests", requests)
+        json.key("latencyMs")
+        json.beginObject()
+        for (name, value) in [("p50", p50), ("p95", p95), ("p99", p99)] {
+            json.key(name)
+            if let value { json.number((value * 10).rounded() / 10) } else { json.null() }
+        }
+        json.endObject()
+        json.key("elapsedSeconds")
+        json.number((elapsedSeconds * 1000).rounded() / 1000)
+        json.key("rowsPerSecond")
+        json.number((rowsPerSecond * 10).rounded() / 10)
+        json.field("recovered", recovered)
+        json.field("changedSinceCreated", changedSinceCreated)
+        json.field("resultsPath", resultsPath)
+        json.field("journalPath", journalPath)
+        json.field("stoppedBecause", stoppedBecause)
+        json.field("exitCode", Int(exitCode))
+        json.field("rerun", rerunAdvice)
+        json.key("dryRun")
+        json.bool(dryRun)
+        json.endObject()
+        return json.bytes + [UInt8(ascii: "\n")]
+    }
+
+    static func plural(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    static func format(_ value: Double, digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        var text = String(rounded)
+        if digits == 0, text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+
+    static func milliseconds(_ value: Double) -> String {
+        value >= 100 ? "\(Int(value.rounded())) ms" : "\(format(value, digits: 1)) ms"
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import FlowBatch
+
+/// Where and as whom to talk to Platform; secrets are refused as flags.
+struct PlatformOptions: ParsableArguments {
+    @Option(help: "Flow Service base URL (default: $AEP_ENDPOINT, else Adobe's production gateway).")
+    var endpoint: String?
+
+    @Option(name: .customLong("ims-url"), help: "Token service base URL (default: $AEP_IMS_URL, else Adobe IMS).")
+    var imsURL: String?
+
+    @Option(name: .customLong("org-id"), help: "Organization ID, ...@AdobeOrg (default: $AEP_ORG_ID, else the config file).")
+    var orgID: String?
+
+    @Option(help: "Default sandbox; a sandbox column overrides it per row (default: $AEP_SANDBOX, else the config file, else prod).")
+    var sandbox: String?
+
+    @Option(help: "An aepp-style JSON config file (org_id, client_id, secret, scopes, sandbox-name).")
+    var config: String?
+
+    @Flag(help: "Allow plain http:// to a host other than this machine (credentials would cross the network unencrypted).")
+    var allowInsecureHTTP = false
+
+    // Secrets given as flags show in `ps` and in shell history: these exist only to say so.
+    @Option(name: .customLong("client-secret"), help: .hidden) var clientSecretFlag: String?
+    @Option(name: .customLong("secret"), help: .hidden) var secretFlag: String?
+    @Option(name: .customLong("access-token"), help: .hidden) var accessTokenFlag: String?
+    @Option(name: .customLong("token"), help: .hidden) var tokenFlag: String?
+    @Option(name: .customLong("password"), help: .hidden) var passwordFlag: String?
+
+    func validate() throws {
+        if clientSecretFlag != nil || secretFlag != nil || accessTokenFlag != nil || tokenFlag != nil || passwordFlag != nil {
+            throw ValidationError(
+                "secrets are not accepted as flags (they would show in ps and in shell history): set AEP_CLIENT_SECRET"
+                    + " or AEP_ACCESS_TOKEN in the environment, or use --config with a file only you can read"
+            )
+        }
+    }
+
+    func resolve() throws(ConfigurationError) -> PlatformSettingsResolver.Resolved {
+        var flags = PlatformSettingsResolver.Flags()
+        flags.endpoint = endpoint
+        flags.imsURL = imsURL
+        flags.orgID = orgID
+        flags.sandbox = sandbox
+        flags.configPath = config
+        flags.allowInsecureHTTP = allowInsecureHTTP
+        return try PlatformSettingsResolver(flags: flags, environment: Environment.all()).resolve()
+    }
+}

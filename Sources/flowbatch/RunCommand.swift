@@ -1,0 +1,206 @@
+import ArgumentParser
+import FlowBatch
+import Foundation
+import Logging
+
+/// `flowbatch run`: creates one connection per row.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Create one generic REST API base connection per row of the input.",
+        discussion: """
+            Platform credentials come from the environment or --config, never from flags: AEP_CLIENT_ID + \
+            AEP_CLIENT_SECRET (+ AEP_SCOPES) for tokens fetched from IMS and renewed, or AEP_ACCESS_TOKEN; \
+            AEP_ORG_ID; AEP_API_KEY (defaults to the client ID); AEP_SANDBOX.
+
+            Running the same command again resumes: rows already created are not sent again.
+
+            Exit status: 0 every row is created or exists; 1 some rows are invalid, failed or not run; \
+            2 the run stopped on a run error; 64 bad options or settings; 65 the input is not a usable CSV; \
+            66 the input cannot be read; 130 interrupted.
+            """
+    )
+
+    @Argument(help: "The input CSV file.")
+    var file: String
+
+    @Option(help: "The results CSV (default: <input>.results.csv beside the input).")
+    var out: String?
+
+    @Option(help: "Requests in flight at most.")
+    var concurrency: Int = 8
+
+    @Option(help: "Requests per second at most, all kinds together (default: no limit).")
+    var rate: Double?
+
+    @Option(help: "Tries per row for transient failures.")
+    var maxAttempts: Int = 5
+
+    @Option(help: "Seconds per request.")
+    var timeout: Double = 30
+
+    @OptionGroup var platform: PlatformOptions
+
+    @Option(help: "A row whose name already exists in the sandbox: 'skip' records it as exists, 'create' creates another.")
+    var ifExists: IfExistsOption = .skip
+
+    @Flag(help: "Move an earlier journal for this output aside and start over.")
+    var restart = false
+
+    @Flag(help: "Show what would happen, row by row, and send nothing that writes.")
+    var dryRun = false
+
+    @Option(help: "Process only the first N data rows (a canary).")
+    var limit: Int?
+
+    @Option(help: "Spelling of the OAuth auth spec name ('OAuth2 Refresh Code' or 'oAuth2RefreshCode').")
+    var oauthSpecName: String = "OAuth2 Refresh Code"
+
+    @Option(help: "Progress on stderr: auto (a live line on a terminal, log lines otherwise), bar, log or none.")
+    var progress: ProgressOption = .auto
+
+    @Option(help: "Also write the summary as JSON to this path.")
+    var summaryJSON: String?
+
+    @OptionGroup var input: InputOptions
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard concurrency >= 1, concurrency <= 4096 else { throw ValidationError("--concurrency must be between 1 and 4096") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        guard ["OAuth2 Refresh Code", "oAuth2RefreshCode"].contains(oauthSpecName) else {
+            throw ValidationError("--oauth-spec-name must be 'OAuth2 Refresh Code' or 'oAuth2RefreshCode'")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger()
+        let resolved: PlatformSettingsResolver.Resolved
+        do {
+            resolved = try platform.resolve()
+        } catch {
+            throw Failure.exit(64, "error: \(error)")
+        }
+        for warning in resolved.warnings { Console.err("warning: \(warning)") }
+        let resultsPath = out ?? ResultsPath.defaultPath(for: file)
+        let placeholder = PlatformSettings(
+            endpoint: resolved.endpoint,
+            imsURL: "",
+            orgID: "",
+            apiKey: "",
+            authentication: .accessToken(Secret(""))
+        )
+        var configuration = RunConfiguration(
+            input: try input.inputFile(path: file),
+            resultsPath: resultsPath,
+            platform: resolved.settings ?? placeholder
+        )
+        configuration.concurrency = concurrency
+        configuration.rate = rate
+        configuration.retry.maxAttempts = maxAttempts
+        configuration.timeout = .milliseconds(Int64(timeout * 1000))
+        configuration.defaultSandbox = resolved.defaultSandbox
+        configuration.ifExists = ifExists.value
+        configuration.restart = restart
+        configuration.limit = limit
+        configuration.oauthSpecName = oauthSpecName
+        configuration.today = Today.text()
+        configuration.journalSynchronous = Environment.value("FLOWBATCH_BENCH_JOURNAL_NO_SYNC") == nil
+
+        if dryRun {
+            try await runDryRun(configuration, settings: resolved.settings, logger: logger)
+            return
+        }
+        guard resolved.settings != nil else {
+            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
+        }
+        let stop = StopSignal()
+        let statistics = RunStatistics()
+        let signals = SignalHandling.install(stop: stop)
+        defer { signals.cancel() }
+        let run = BatchRun(
+            configuration: configuration,
+            clock: ContinuousClock(),
+            stop: stop,
+            statistics: statistics,
+            logger: logger,
+            notify: { Console.err($0) }
+        )
+        let reporter = ProgressReporter(statistics: statistics, mode: progress.resolved) { Console.errRaw($0) }
+        let progressTask = Task { await reporter.run() }
+        let summary: RunSummary
+        do {
+            summary = try await run.run()
+        } catch {
+            progressTask.cancel()
+            await progressTask.value
+            throw Failure.from(error)
+        }
+        progressTask.cancel()
+        await progressTask.value
+        Console.out(summary.text)
+        Console.flush()
+        try writeSummaryJSON(summary)
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    private func runDryRun(_ configuration: RunConfiguration, settings: PlatformSettings?, logger: Logger) async throws {
+        var transport: HTTPTransport?
+        var client: FlowServiceClient?
+        if let settings {
+            let http = HTTPTransport(connections: 2, timeout: configuration.timeout, logger: logger)
+            transport = http
+            client = FlowServiceClient.make(settings: settings, transport: http, logger: logger)
+        }
+        defer { if let transport { Task { await transport.shutdown() } } }
+        let summary: RunSummary
+        do {
+            summary = try await DryRunPlan(configuration: configuration, client: client).run { Console.out($0) }
+        } catch {
+            await transport?.shutdown()
+            throw Failure.from(error)
+        }
+        await transport?.shutdown()
+        Console.out(
+            "plan for \(summary.rows) rows: \(summary.count(.created)) to create, \(summary.count(.exists)) exist,"
+                + " \(summary.count(.invalid)) invalid; nothing was sent"
+        )
+        Console.flush()
+        try writeSummaryJSON(summary)
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    private func writeSummaryJSON(_ summary: RunSummary) throws {
+        guard let summaryJSON else { return }
+        do {
+            try Data(summary.json).write(to: URL(fileURLWithPath: summaryJSON), options: .atomic)
+        } catch {
+            throw Failure.exit(1, "error: cannot write --summary-json \(summaryJSON): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// `--if-exists`.
+enum IfExistsOption: String, ExpressibleByArgument, CaseIterable {
+    case skip, create
+
+    var value: RunConfiguration.IfExists { self == .skip ? .skip : .create }
+}
+
+/// `--progress`.
+enum ProgressOption: String, ExpressibleByArgument, CaseIterable {
+    case auto, bar, log, none
+
+    var resolved: ProgressReporter.Mode {
+        switch self {
+        case .auto: isatty(2) != 0 ? .bar : .log
+        case .bar: .bar
+        case .log: .log
+        case .none: .none
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import FlowBatchTestSupport
+import Testing
+
+@testable import FlowBatch
+
+@Suite("Retry policy, budget and concurrency")
+struct ExecutionPolicyTests {
+    @Test("backoff ceilings double from 0.5 s and stop at 30 s")
+    func ceilings() {
+        let policy = RetryPolicy()
+        let ceilings = (1...9).map { policy.ceiling(beforeRetry: $0) }
+        #expect(
+            ceilings == [
+                .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(30),
+                .seconds(30), .seconds(30),
+            ]
+        )
+    }
+
+    @Test("full jitter spreads delays between zero and the ceiling")
+    func fullJitter() {
+        let policy = RetryPolicy()
+        #expect(policy.delay(beforeRetry: 3, retryAfter: nil, fraction: 0) == .zero)
+        #expect(policy.delay(beforeRetry: 3, retryAfter: nil, fraction: 0.5) == .seconds(1))
+        #expect(policy.delay(beforeRetry: 3, retryAfter: nil, fraction: 1) == .seconds(2))
+        var system = SystemRandomNumberGenerator()
+        let delays = (0..<1000).map { _ in policy.delay(beforeRetry: 4, retryAfter: nil, using: &system) }
+        #expect(delays.allSatisfy { $0 >= .zero && $0 <= .seconds(4) })
+        #expect(Set(delays).count > 900)
+    }
+
+    @Test("Retry-After wins over a shorter backoff, and a longer backoff over Retry-After")
+    func retryAfterWins() {
+        let policy = RetryPolicy()
+        #expect(policy.delay(beforeRetry: 1, retryAfter: 7, fraction: 0) == .seconds(7))
+        #expect(policy.delay(beforeRetry: 6, retryAfter: 1, fraction: 1) == .seconds(16))
+    }
+
+    @Test("the retry budget allows a trickle of retries for ever but stops a storm")
+    func retryBudget() {
+        let storm = RetryBudget(capacity: 100, refillPerSuccess: 0.2)
+        var granted = 0
+        while storm.tryRetry() { granted += 1 }
+        #expect(granted == 49)
+        let trickle = RetryBudget(capacity: 100, refillPerSuccess: 0.2)
+        for _ in 0..<10_000 {
+            for _ in 0..<6 { trickle.recordSuccess() }
+            #expect(trickle.tryRetry())
+        }
+    }
+
+    @Test("concurrency halves on a throttle, once per second, and grows back by one per window")
+    func aimd() {
+        let limit = ConcurrencyLimit(maximum: 64)
+        let start = ContinuousClock.now
+        limit.throttled(now: start)
+        #expect(limit.current == 32)
+        limit.throttled(now: start + .milliseconds(500))
+        #expect(limit.current == 32)
+        limit.throttled(now: start + .seconds(2))
+        #expect(limit.current == 16)
+        // One more allowed per window's worth (about 16) of successes.
+        for _ in 0..<15 { limit.succeeded() }
+        #expect(limit.current == 16)
+        for _ in 0..<2 { limit.succeeded() }
+        #expect(limit.current == 17)
+        for _ in 0..<10_000 { limit.succeeded() }
+        #expect(limit.current == 64)
+        for second in 0..<20 { limit.throttled(now: start + .seconds(10 + second * 2)) }
+        #expect(limit.current == 1)
+    }
+
+    @Test("a Retry-After pause holds every waiter until it passes, and can be extended")
+    func pauseGate() async throws {
+        let clock = ManualClock()
+        let gate = PauseGate(clock: clock)
+        gate.pause(until: clock.now.advanced(by: .seconds(5)))
+        let waiters = (0..<3).map { _ in Task { try await gate.wait() } }
+        await clock.waitForSleepers(3)
+        #expect(clock.sleeperCount == 3)
+        gate.pause(until: clock.now.advanced(by: .seconds(8)))
+        gate.pause(until: clock.now.advanced(by: .seconds(2)))
+        clock.advance(by: .seconds(5))
+        await clock.waitForSleepers(3)
+        #expect(clock.sleeperCount == 3)
+        clock.advance(by: .seconds(3))
+        for waiter in waiters { try await waiter.value }
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test("the rate limiter spaces requests evenly")
+    func rateLimiter() async throws {
+        let clock = ManualClock()
+        let limiter = RateLimiter(rate: 4, clock: clock)
+        try await limiter.acquire()
+        let second = Task { try await limiter.acquire() }
+        await clock.waitForSleepers(1)
+        #expect(clock.deadlines == [ManualClock.Instant(offset: .milliseconds(250))])
+        clock.advance(by: .milliseconds(250))
+        try await second.value
+        let third = Task { try await limiter.acquire() }
+        await clock.waitForSleepers(1)
+        #expect(clock.deadlines == [ManualClock.Instant(offset: .milliseconds(500))])
+        clock.advance(by: .seconds(1))
+        try await third.value
+    }
+
+    @Test("a stop signal ends waits at once")
+    func stopEndsWaits() async {
+        let clock = ManualClock()
+        let stop = StopSignal()
+        let waiting = Task { await stop.unlessStopped { try await clock.sleep(for: .seconds(3600)) } }
+        await clock.waitForSleepers(1)
+        stop.stop(.interrupted)
+        #expect(await waiting.value == false)
+        #expect(await stop.unlessStopped { try await clock.sleep(for: .seconds(1)) } == false)
+    }
+}
+
+@Suite("Answers")
+struct AnswerTests {
+    private let none = Redactor([])
+
+    @Test("gateway, Flow Service and proxy bodies are read into codes and messages")
+    func errorBodies() {
+        let gateway = ErrorBody.failure(status: 403, body: Array(#"{"error_code":"403003","message":"Api Key is invalid"}"#.utf8), requestID: "r1", retryAfter: nil, redactor: none)
+        #expect(gateway.source == .gateway)
+        #expect(gateway.code == "403003")
+        let flow = ErrorBody.failure(
+            status: 400,
+            body: Array(#"{"type":"https://ns.adobe.com/aep/errors/FLOW-1413-400","title":"Bad Request","status":400,"report":{"detailed-message":"The spec ID provided is invalid.","request-id":"x"},"errorMessage":"The spec ID provided is invalid."}"#.utf8),
+            requestID: "r2",
+            retryAfter: nil,
+            redactor: none
+        )
+        #expect(flow.code == "FLOW-1413-400")
+        #expect(flow.message == "The spec ID provided is invalid.")
+        let html = ErrorBody.failure(status: 502, body: Array("<html><head><title>502 Bad Gateway</title></head></html>".utf8), requestID: nil, retryAfter: nil, redactor: none)
+        #expect(html.source == .other)
+        #expect(html.resultCode == "http-502")
+        #expect(html.message == "HTTP 502 with a body that is not an API error: \"502 Bad Gateway\"")
+    }
+
+    @Test("server messages echoing a secret are masked")
+    func echoedSecretsAreMasked() {
+        let redactor = Redactor([Secret("hunter2-secret")])
+        let failure = ErrorBody.failure(
+            status: 400,
+            body: Array(#"{"error_code":"400001","message":"bad password hunter2-secret\nfor user"}"#.utf8),
+            requestID: nil,
+            retryAfter: nil,
+            redactor: redactor
+        )
+        #expect(failure.message == "bad password *** for user")
+    }
+
+    @Test(
+        "answers are sorted into created, row errors, run errors and transient failures",
+        arguments: [
+            (403, "403003", "run"), (403, "403027", "run"), (400, "400003", "run"), (404, "FLOW-2100-404", "run"),
+            (403, "FLOW-2121-403", "run"), (400, "FLOW-1413-400", "row"), (400, "FLOW-1415-400", "row"),
+            (429, "429050", "throttled"), (500, "FLOW-1102-500", "ambiguous"), (503, "FLOW-1103-503", "ambiguous"),
+            (504, "FLOW-1104-504", "ambiguous"), (502, nil, "ambiguous"), (404, nil, "run"), (409, nil, "row"),
+        ] as [(Int, String?, String)]
+    )
+    func classification(_ status: Int, _ code: String?, _ expected: String) {
+        let failure = ServiceFailure(status: status, source: .gateway, code: code, message: "m", requestID: nil)
+        let kind: String
+        switch AnswerClassifier.classify(.refused(failure), sandbox: "prod") {
+        case .runError: kind = "run"
+        case .rowError: kind = "row"
+        case .transient(_, let ambiguous, let throttled, _): kind = throttled ? "throttled" : ambiguous ? "ambiguous" : "transient"
+        case .created: kind = "created"
+        }
+        #expect(kind == expected)
+    }
+
+    @Test("no answer after sending is ambiguous; no connection at all is not")
+    func transportAmbiguity() {
+        func ambiguous(_ kind: TransportFailure.Kind, sent: Bool) -> Bool {
+            guard case .transient(_, let ambiguous, _, _) = AnswerClassifier.classify(
+                .transport(TransportFailure(kind: kind, mayHaveBeenSent: sent, message: "")),
+                sandbox: "prod"
+            ) else { return false }
+            return ambiguous
+        }
+        #expect(ambiguous(.timeout, sent: true))
+        #expect(ambiguous(.connectionReset, sent: true))
+        #expect(!ambiguous(.connectFailed, sent: false))
+        guard case .transient(let failure, true, false, nil) = AnswerClassifier.classify(
+            .unreadableSuccess(status: 201, requestID: "r", reason: "the answer has no connection id"),
+            sandbox: "prod"
+        ) else {
+            Issue.record("an unreadable 201 must be ambiguous")
+            return
+        }
+        #expect(failure.code == "malformed-response")
+    }
+
+    @Test("Retry-After is read as seconds or as an HTTP date")
+    func retryAfter() {
+        #expect(RetryAfter.seconds(from: "7") == 7)
+        #expect(RetryAfter.seconds(from: nil) == nil)
+        #expect(RetryAfter.seconds(from: "soon") == nil)
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(RetryAfter.seconds(from: "Tue, 14 Nov 2023 22:13:40 GMT", now: now) == 20)
+        #expect(RetryAfter.seconds(from: "Tue, 14 Nov 2023 22:13:00 GMT", now: now) == 0)
+    }
+}

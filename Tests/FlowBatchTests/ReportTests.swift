@@ -1,0 +1,234 @@
+import FlowBatchTestSupport
+import Foundation
+import Testing
+
+@testable import FlowBatch
+
+@Suite("Results file")
+struct ResultsWriterTests {
+    func outcome(_ sequence: Int, status: RowStatus = .created, name: String? = nil, extras: [String] = []) -> RowOutcome {
+        RowOutcome(
+            sequence: sequence,
+            row: sequence + 2,
+            name: name ?? "n\(sequence)",
+            sandbox: "prod",
+            auth: .basic,
+            status: status,
+            connectionID: status == .created ? "id-\(sequence)" : nil,
+            attempts: 1,
+            extras: extras
+        )
+    }
+
+    @Test("writes a byte-exact file: header, our columns, then the input's own, with quoting and neutralised formulas")
+    func byteExact() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("out.csv")
+        let writer = try ResultsWriter(path: path, extraHeaders: ["owner", "note"])
+        var first = outcome(0, name: "Acme, \"Inc\"", extras: ["data-eng", "=HYPERLINK(\"x\")"])
+        first.etag = "\"3702dabc-0000\""
+        first.httpStatus = 201
+        first.requestID = "req-1"
+        first.durationMS = 42
+        var second = outcome(1, status: .failed, name: "Línea\nnueva 東京", extras: ["-5", "@sum"])
+        second.errorCode = "FLOW-1415-400"
+        second.error = "The auth spec name is invalid"
+        second.httpStatus = 400
+        try writer.add(second)
+        try writer.add(first)
+        try writer.finish()
+        let expected = #"""
+            row,name,sandbox,auth,status,connection_id,etag,http_status,attempts,error_code,error,request_id,duration_ms,owner,note
+            2,"Acme, ""Inc""",prod,basic,created,id-0,"""3702dabc-0000""",201,1,,,req-1,42,data-eng,"'=HYPERLINK(""x"")"
+            3,"Línea
+            nueva 東京",prod,basic,failed,,,400,1,FLOW-1415-400,The auth spec name is invalid,,,'-5,'@sum
+
+            """#
+        #expect(try directory.read("out.csv") == expected)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("no half file is ever visible: the results appear only when finished")
+    func atomicRename() throws {
+        let directory = try TemporaryDirectory()
+        let writer = try ResultsWriter(path: directory.file("out.csv"), extraHeaders: [])
+        try writer.add(outcome(0))
+        #expect(!directory.exists("out.csv"))
+        try writer.finish()
+        #expect(directory.exists("out.csv"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.csv"])
+    }
+
+    @Test("outcomes in any order come out in input order, also past the memory limit", arguments: [2, 7, 1000])
+    func ordering(memoryLimit: Int) throws {
+        let directory = try TemporaryDirectory()
+        let writer = try ResultsWriter(path: directory.file("out.csv"), extraHeaders: [], memoryLimit: memoryLimit)
+        // One row stuck for a long time while the others finish, then a shuffled tail.
+        var order = Array(1..<500) + [0]
+        order += Array(500..<700).shuffled()
+        for sequence in order { try writer.add(outcome(sequence)) }
+        try writer.finish()
+        let rows = try directory.read("out.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        #expect(rows == (0..<700).map { Substring(String($0 + 2)) })
+    }
+
+    @Test("values read back with our reader exactly as written, except neutralised formulas")
+    func roundTrip() throws {
+        let directory = try TemporaryDirectory()
+        let names = ["plain", "comma, inside", "quote \" inside", "line\nbreak", "crlf\r\nbreak", " spaces ", "東京 ✓", "\"\"", ""]
+        let writer = try ResultsWriter(path: directory.file("out.csv"), extraHeaders: ["x"])
+        for (index, name) in names.enumerated() { try writer.add(outcome(index, name: name, extras: [name])) }
+        try writer.finish()
+        var cursor = try CSVReader(path: directory.file("out.csv")).makeCursor()
+        _ = try cursor.next()
+        var read: [String] = []
+        while let record = try cursor.next() {
+            #expect(record.problem == nil)
+            read.append(record.fields[1])
+            #expect(record.fields.last == record.fields[1])
+        }
+        #expect(read == names)
+    }
+}
+
+@Suite("Journal")
+struct JournalTests {
+    @Test("records are one JSON line each, and read back the same")
+    func roundTrip() throws {
+        var record = JournalRecord(event: .attempt, at: 1_700_000_000_000)
+        record.sandbox = "prod"
+        record.name = "Acme \"CRM\"\n"
+        record.row = 7
+        record.attempt = 2
+        record.pre = ["a", "b"]
+        let line = record.encoded()
+        #expect(line.last == UInt8(ascii: "\n"))
+        #expect(line.filter { $0 == UInt8(ascii: "\n") }.count == 1)
+        #expect(try JSONDecoder().decode(JournalRecord.self, from: Data(line)) == record)
+    }
+
+    func write(_ records: [JournalRecord], to directory: TemporaryDirectory, tail: String = "") throws -> String {
+        var bytes = JournalManifest(input: "/in.csv", endpoint: "https://e", org: "O@AdobeOrg", defaultSandbox: "prod", ifExists: "skip", oauthSpecName: "OAuth2 Refresh Code").record.encoded()
+        for record in records { bytes += record.encoded() }
+        bytes += Array(tail.utf8)
+        return try directory.write("j", bytes: bytes)
+    }
+
+    func event(_ kind: JournalRecord.Event, _ name: String, id: String? = nil, ambiguous: Bool? = nil, pre: [String]? = nil) -> JournalRecord {
+        var record = JournalRecord(event: kind, at: 0)
+        record.sandbox = "prod"
+        record.name = name
+        record.id = id
+        record.ambiguous = ambiguous
+        record.pre = pre
+        return record
+    }
+
+    @Test("resume state: created sticks, an unanswered attempt means look up first, failures are tried again")
+    func resumeState() throws {
+        let directory = try TemporaryDirectory()
+        let path = try write(
+            [
+                event(.attempt, "A"), event(.created, "A", id: "id-a"), event(.invalid, "A"),
+                event(.attempt, "B", pre: ["old"]),
+                event(.attempt, "C"), event(.failed, "C", ambiguous: false),
+                event(.attempt, "D"), event(.failed, "D", ambiguous: true),
+                event(.attempt, "E"), event(.invalid, "E"),
+                event(.created, "F", id: "id-f"), event(.deleted, "F", id: "id-f"),
+            ],
+            to: directory
+        )
+        let state = try #require(try ResumeState.load(path: path))
+        #expect(state.entry(sandbox: "prod", name: "A")?.done?.connectionID == "id-a")
+        #expect(state.entry(sandbox: "prod", name: "B") == ResumeState.Entry(done: nil, lookUpFirst: true, preexisting: ["old"]))
+        #expect(state.entry(sandbox: "prod", name: "C")?.lookUpFirst == false)
+        #expect(state.entry(sandbox: "prod", name: "D")?.lookUpFirst == true)
+        #expect(state.entry(sandbox: "prod", name: "E")?.lookUpFirst == true)
+        #expect(state.entry(sandbox: "prod", name: "F")?.done == nil)
+        #expect(state.notes.isEmpty)
+    }
+
+    @Test("a torn last line is ignored and reported, never fatal")
+    func tornLine() throws {
+        let directory = try TemporaryDirectory()
+        let path = try write([event(.created, "A", id: "id-a")], to: directory, tail: #"{"event":"created","at":1,"sandbox":"prod","na"#)
+        let state = try #require(try ResumeState.load(path: path))
+        #expect(state.entry(sandbox: "prod", name: "A")?.done != nil)
+        #expect(state.notes == ["the journal's last line was cut off (the previous run stopped while writing it); it was ignored"])
+    }
+
+    @Test("a journal for another endpoint, org or sandbox names the difference")
+    func manifestConflict() {
+        let base = JournalManifest(input: "/a.csv", endpoint: "https://e1/", org: "O1", defaultSandbox: "prod", ifExists: "skip", oauthSpecName: "x")
+        var other = base
+        #expect(base.conflict(with: other) == nil)
+        other.endpoint = "https://e1"
+        #expect(base.conflict(with: other) == nil)
+        other.endpoint = "https://e2"
+        other.org = "O2"
+        #expect(base.conflict(with: other) == "it was written for endpoint https://e1/ (now https://e2), org O1 (now O2)")
+    }
+
+    @Test("group commit: many concurrent durable appends share few syncs")
+    func groupCommit() async throws {
+        let directory = try TemporaryDirectory()
+        let writer = try JournalWriter(path: directory.file("j"))
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<400 {
+                group.addTask {
+                    var record = JournalRecord(event: .attempt, at: 0)
+                    record.row = index
+                    try? await writer.appendDurably(record.encoded())
+                }
+            }
+        }
+        let lines = try directory.read("j").split(separator: "\n")
+        #expect(lines.count == 400)
+        #expect(writer.syncCount >= 1)
+        #expect(writer.syncCount < 400)
+    }
+
+    @Test("a second writer on the same journal is refused")
+    func exclusive() throws {
+        let directory = try TemporaryDirectory()
+        let first = try JournalWriter(path: directory.file("j"))
+        #expect(throws: RunError.self) { _ = try JournalWriter(path: directory.file("j")) }
+        _ = first
+    }
+}
+
+@Suite("Hashes")
+struct HashTests {
+    @Test("SHA-256 matches the FIPS 180-2 vectors")
+    func sha256() {
+        #expect(SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hash([UInt8]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hex
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        )
+        #expect(
+            SHA256.hash([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)).hex
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+        )
+    }
+
+    @Test("HMAC-SHA-256 matches RFC 4231")
+    func hmac() {
+        #expect(
+            SHA256.hmac(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8)).hex
+                == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        )
+        #expect(
+            SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)).hex
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        )
+        #expect(
+            SHA256.hmac(
+                key: [UInt8](repeating: 0xaa, count: 131),
+                message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+            ).hex == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        )
+    }
+}
