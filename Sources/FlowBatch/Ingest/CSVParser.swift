@@ -43,24 +43,24 @@ final class CSVParser {
     private let buffer: UnsafeMutableRawBufferPointer
 
     /// Bytes of the buffer that hold data, and the next one to feed.
-    private var bufferCount = 0
-    private var bufferPosition = 0
+    @exclusivity(unchecked) private var bufferCount = 0
+    @exclusivity(unchecked) private var bufferPosition = 0
     /// Where in the source `buffer[0]` came from.
-    private var bufferOffset = 0
+    @exclusivity(unchecked) private var bufferOffset = 0
     /// Cached positions of the next LF and CR in the buffer (`bufferCount` when there is none).
-    private var nextLineFeed = -1
-    private var nextCarriageReturn = -1
+    @exclusivity(unchecked) private var nextLineFeed = -1
+    @exclusivity(unchecked) private var nextCarriageReturn = -1
     private var started = false
     private var finished = false
 
     /// The record being assembled: its values back to back, and where each ends.
-    private var recordBytes: [UInt8] = []
-    private var fieldEnds: [Int] = []
-    private var fieldCount = 0
-    private var recordProblem: CSVRecordProblem?
+    @exclusivity(unchecked) private var recordBytes: [UInt8] = []
+    @exclusivity(unchecked) private var fieldEnds: [Int] = []
+    @exclusivity(unchecked) private var fieldCount = 0
+    @exclusivity(unchecked) private var recordProblem: CSVRecordProblem?
 
-    private var nextRow = 1
-    private var lastTerminatorWasCarriageReturn = false
+    @exclusivity(unchecked) private var nextRow = 1
+    @exclusivity(unchecked) private var lastTerminatorWasCarriageReturn = false
     /// Where reading goes on when the open record turns out to have a quote that never closes:
     /// just after the first line of that record. `nil` while the record spans a single line.
     private var openRecordFirstLineEnd: Int?
@@ -71,8 +71,8 @@ final class CSVParser {
     /// reading quadratic.
     private var rereadBudget: Int
 
-    private var ready: [CSVRecord] = []
-    private var readyIndex = 0
+    @exclusivity(unchecked) private var ready: [CSVRecord] = []
+    @exclusivity(unchecked) private var readyIndex = 0
 
     init(source: CSVByteSource, options: Options) {
         self.source = source
@@ -342,9 +342,17 @@ final class CSVParser {
         var fields: [String] = []
         fields.reserveCapacity(fieldEnds.count)
         recordBytes.withUnsafeBufferPointer { bytes in
+            // Nearly every record is plain ASCII without NUL bytes: one pass decides, then no value
+            // needs checking on its own.
+            let plain = Self.isPlainASCII(bytes)
             var start = 0
             for (column, end) in fieldEnds.enumerated() {
                 let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                start = end
+                if plain {
+                    fields.append(String(decoding: value, as: UTF8.self))
+                    continue
+                }
                 if let text = String(validating: value, as: UTF8.self) {
                     fields.append(text)
                 } else {
@@ -354,9 +362,29 @@ final class CSVParser {
                 if problem == nil, value.count > 0, memchr(value.baseAddress!, 0, value.count) != nil {
                     problem = CSVRecordProblem(.nulByte, column: column)
                 }
-                start = end
             }
         }
         ready.append(CSVRecord(row: nextRow, fields: fields, problem: problem))
+    }
+
+    /// Whether every byte is ASCII and none is NUL.
+    private static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        // Eight bytes at a time: a high bit, or a zero byte, rules the record out.
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let zeroByte = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if word & 0x8080_8080_8080_8080 != 0 || zeroByte != 0 { return false }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte == 0 || byte >= 0x80 { return false }
+            index += 1
+        }
+        return true
     }
 }

@@ -18,6 +18,8 @@ public struct ColumnMap: Sendable, Equatable {
     public private(set) var fieldColumns: [Field: Int]
     /// The columns that fill no field, in file order.
     public private(set) var extraColumns: [Int]
+    /// Each mapped field with its column, for filling rows without a dictionary walk.
+    private(set) var mappedColumns: [(field: Field, column: Int)] = []
 
     /// Maps `header` to fields, applying `overrides` (header text → field) first.
     ///
@@ -64,6 +66,11 @@ public struct ColumnMap: Sendable, Equatable {
         self.columns = columns
         fieldColumns = claimedBy
         extraColumns = columns.filter { $0.field == nil }.map(\.index)
+        mappedColumns = claimedBy.map { (field: $0.key, column: $0.value) }.sorted { $0.column < $1.column }
+    }
+
+    public static func == (lhs: ColumnMap, rhs: ColumnMap) -> Bool {
+        lhs.columns == rhs.columns
     }
 
     /// The headers of the columns carried into the results.

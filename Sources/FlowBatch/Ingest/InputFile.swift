@@ -79,7 +79,7 @@ public struct InputCursor {
 
     private func row(from record: CSVRecord) -> InputRow {
         var values = FieldValues()
-        for (field, index) in columns.fieldColumns where index < record.fields.count {
+        for (field, index) in columns.mappedColumns where index < record.fields.count {
             values[field] = record.fields[index]
         }
         let extras = columns.extraColumns.map { $0 < record.fields.count ? record.fields[$0] : "" }

@@ -82,11 +82,16 @@ public struct RowValidator: Sendable {
         return written
     }
 
+    private static let basicFields: [Field] = [.username, .password]
+    private static let oauthFields: [Field] = [
+        .accessToken, .refreshToken, .clientId, .clientSecret, .accessTokenUrl, .authorizationTestUrl, .expirationDate,
+    ]
+
     private func checkAuth(_ check: inout Check) -> AuthKind? {
         let written = check.text(.auth)
-        let basicFilled = [Field.username, .password].filter { !check.input[$0].isEmpty }
-        let oauthFilled = [Field.accessToken, .refreshToken, .clientId, .clientSecret, .accessTokenUrl,
-            .authorizationTestUrl, .expirationDate].filter { !check.input[$0].isEmpty }
+        let input = check.input
+        let anyBasic = Self.basicFields.contains { !input[$0].isEmpty }
+        let anyOAuth = Self.oauthFields.contains { !input[$0].isEmpty }
         if !written.isEmpty {
             guard let kind = AuthName.kind(of: written) else {
                 check.problems.append(
@@ -94,27 +99,27 @@ public struct RowValidator: Sendable {
                 )
                 return nil
             }
-            let ignored = kind == .basic ? oauthFilled : basicFilled
-            for field in ignored {
-                check.warnings.append(
-                    RowProblem(field, .warning, "ignored: the row's auth is \(kind.rawValue)")
-                )
+            if kind == .basic ? anyOAuth : anyBasic {
+                for field in kind == .basic ? Self.oauthFields : Self.basicFields where !input[field].isEmpty {
+                    check.warnings.append(RowProblem(field, .warning, "ignored: the row's auth is \(kind.rawValue)"))
+                }
             }
             return kind
         }
-        switch (basicFilled.isEmpty, oauthFilled.isEmpty) {
-        case (false, true): return .basic
-        case (true, false): return .oauth2
-        case (false, false):
+        switch (anyBasic, anyOAuth) {
+        case (true, false): return .basic
+        case (false, true): return .oauth2
+        case (true, true):
+            let basic = Self.basicFields.filter { !input[$0].isEmpty }.map(\.rawValue).joined(separator: ", ")
+            let oauth = Self.oauthFields.filter { !input[$0].isEmpty }.map(\.rawValue).joined(separator: ", ")
             check.problems.append(
                 RowProblem(
                     .auth,
                     .conflictingAuth,
-                    "both basic (\(basicFilled.map(\.rawValue).joined(separator: ", "))) and OAuth 2"
-                        + " (\(oauthFilled.map(\.rawValue).joined(separator: ", "))) cells are filled; set auth to basic or oauth2"
+                    "both basic (\(basic)) and OAuth 2 (\(oauth)) cells are filled; set auth to basic or oauth2"
                 )
             )
-        case (true, true):
+        case (false, false):
             check.problems.append(
                 RowProblem(
                     .auth,
@@ -180,25 +185,44 @@ private struct Check {
     mutating func text(_ field: Field, required: Bool = false) -> String {
         let written = input[field]
         let trimmed = written.trimmingSpaces()
-        if trimmed != written, !trimmed.isEmpty {
+        if trimmed.utf8.count != written.utf8.count, !trimmed.isEmpty {
             warnings.append(RowProblem(field, .warning, "spaces around the value were removed"))
         }
         if trimmed.isEmpty {
             if required { problems.append(RowProblem(field, .missingField, "empty; \(field.rawValue) is required")) }
             return ""
         }
-        if trimmed.count > field.maxLength {
+        // UTF-8 bytes bound characters from above: count characters only when the bytes exceed the limit.
+        if trimmed.utf8.count > field.maxLength, trimmed.count > field.maxLength {
             problems.append(
                 RowProblem(field, .tooLong, "\(trimmed.count) characters; the most is \(field.maxLength)")
             )
         }
         let allowsLineBreaks = field == .name || field == .description
-        if let scalar = trimmed.unicodeScalars.first(where: { $0.isForbiddenControl(allowingLineBreaks: allowsLineBreaks) }) {
+        if let byte = Check.firstControl(in: trimmed, allowingLineBreaks: allowsLineBreaks) {
             problems.append(
-                RowProblem(field, .invalidCharacter, "contains the control character \(scalar.codePointName)")
+                RowProblem(field, .invalidCharacter, "contains the control character \(Check.codePointName(byte))")
             )
         }
         return trimmed
+    }
+
+    static func firstControl(in value: String, allowingLineBreaks: Bool) -> UInt8? {
+        var copy = value
+        return copy.withUTF8 { bytes in
+            for byte in bytes where isForbiddenControl(byte, allowingLineBreaks: allowingLineBreaks) { return byte }
+            return nil
+        }
+    }
+
+    static func isForbiddenControl(_ byte: UInt8, allowingLineBreaks: Bool) -> Bool {
+        guard byte < 0x20 || byte == 0x7F else { return false }
+        return !(allowingLineBreaks && (byte == 0x0A || byte == 0x0D || byte == 0x09))
+    }
+
+    static func codePointName(_ byte: UInt8) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 
     /// A URL value: trimmed, and an absolute http(s) URL without user name or password.
@@ -234,10 +258,10 @@ private struct Check {
             if required { problems.append(RowProblem(field, .missingField, "empty; \(field.rawValue) is required")) }
             return value.isEmpty ? "" : value
         }
-        if value.trimmingSpaces() != value {
+        if value.trimmingSpaces().utf8.count != value.utf8.count {
             warnings.append(RowProblem(field, .warning, "begins or ends with a space; sent as written"))
         }
-        if value.count > field.maxLength {
+        if value.utf8.count > field.maxLength, value.count > field.maxLength {
             problems.append(RowProblem(field, .tooLong, "\(value.count) characters; the most is \(field.maxLength)"))
         }
         return value
@@ -250,7 +274,7 @@ private struct Check {
             if required { problems.append(RowProblem(field, .missingField, "empty; \(field.rawValue) is required")) }
             return nil
         }
-        if value.trimmingSpaces() != value {
+        if value.trimmingSpaces().utf8.count != value.utf8.count {
             warnings.append(RowProblem(field, .warning, "begins or ends with a space; sent as written"))
         }
         return Secret(value)
@@ -266,28 +290,24 @@ private struct Check {
 }
 
 extension String {
-    /// The value without spaces, tabs and line breaks at either end.
+    /// The value without spaces, tabs, line breaks, no-break spaces or byte-order marks at either end.
     func trimmingSpaces() -> String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        // Most values need no trimming: decide that from the first and last bytes alone.
+        if !Self.mayTrim(first), !Self.mayTrim(last) { return self }
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.isTrimmable }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.isTrimmable })!
-        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return self }
-        return String(scalars[first...last])
+        guard let start = scalars.firstIndex(where: { !$0.isTrimmable }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.isTrimmable })!
+        return String(scalars[start...end])
+    }
+
+    private static func mayTrim(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte >= 0x80
     }
 }
 
 extension Unicode.Scalar {
     fileprivate var isTrimmable: Bool {
         self == " " || self == "\t" || self == "\n" || self == "\r" || self == "\u{A0}" || self == "\u{FEFF}"
-    }
-
-    fileprivate func isForbiddenControl(allowingLineBreaks: Bool) -> Bool {
-        if allowingLineBreaks, self == "\n" || self == "\r" || self == "\t" { return false }
-        return value < 0x20 || value == 0x7F
-    }
-
-    fileprivate var codePointName: String {
-        let hex = String(value, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }
