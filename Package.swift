@@ -95,6 +95,8 @@ let package = Package(
                 "FlowServiceMock",
                 "FlowBatchTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

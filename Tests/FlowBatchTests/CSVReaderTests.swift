@@ -151,6 +151,34 @@ struct CSVReaderTests {
         }
     }
 
+    @Test("lines without quotes split directly read exactly as libcsv reads them", arguments: 0..<200)
+    func plainLineSplittingMatchesLibcsv(seed: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(seed))
+        let pieces = ["a", "b c", " ", ",", ",", "\"", "\"\"", "\n", "\r\n", "\r", "é", "x\ty", ";", "\u{0}"]
+        var text = ""
+        for _ in 0..<Int.random(in: 1...60, using: &generator) {
+            text += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+        }
+        let bytes = Array(text.utf8)
+        for readSize in [1, 3, 64 * 1024] {
+            func read(splitting: Bool) throws -> Result<[CSVRecord], CSVFileError> {
+                var options = CSVParser.Options()
+                options.readSize = readSize
+                options.maxFields = 5
+                options.splitsPlainLines = splitting
+                let parser = CSVParser(source: CSVByteSource(bytes: bytes), options: options)
+                var records: [CSVRecord] = []
+                do {
+                    while let record = try parser.next() { records.append(record) }
+                } catch {
+                    return .failure(error)
+                }
+                return .success(records)
+            }
+            #expect(try read(splitting: true) == read(splitting: false), "\(text.debugDescription) read size \(readSize)")
+        }
+    }
+
     @Test("a malformed row keeps the values read before the problem")
     func malformedRowKeepsEarlierValues() throws {
         let records = try readAll(Array("name,x\nAcme,ab\"c\n".utf8))
@@ -235,5 +263,20 @@ struct CSVReaderTests {
         } catch {
             #expect(error == CSVFileError(.notFound, path: directory.path + "/missing.csv"))
         }
+    }
+}
+
+/// A small deterministic generator for table tests.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -1,24 +1,22 @@
+import Foundation
 import Testing
 
 @testable import FlowBatch
 
-/// Builds an input row from a header and one line of values, through the real mapping.
+/// Checks one row given as header → value, written as CSV (every value quoted) and read back
+/// through the real reader and mapping; `extraValues` appends unnamed values to the row.
 func validate(
     _ values: [String: String],
     validator: RowValidator = RowValidator(defaultSandbox: "prod", today: "2026-11-29"),
-    valueCount: Int? = nil
+    extraValues: Int = 0
 ) throws -> RowValidator.Result {
-    let header = values.keys.sorted()
-    let map = try ColumnMap(header: header.contains("name") ? header : header + ["name"])
-    var fieldValues = FieldValues()
-    for (key, value) in values { fieldValues[Field.matching(header: key)!] = value }
-    let row = InputRow(
-        row: 7,
-        values: fieldValues,
-        extras: [],
-        valueCount: valueCount ?? map.columns.count
-    )
-    return validator.validate(row, columns: map)
+    var header = values.keys.sorted()
+    if !header.contains("name") { header.append("name") }
+    func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    let line = (header.map { quoted(values[$0] ?? "") } + Array(repeating: "x", count: extraValues)).joined(separator: ",")
+    let text = header.joined(separator: ",") + "\n" + line + "\n"
+    var cursor = try InputCursor(records: CSVReader(bytes: Array(text.utf8)), path: "test.csv")
+    return try #require(try cursor.nextRow { validator.validate($0) })
 }
 
 let basicRow = ["name": "Acme", "host": "https://api.example.com", "username": "u", "password": "p"]
@@ -37,7 +35,7 @@ struct RowValidatorTests {
         #expect(
             result.request
                 == ConnectionRequest(
-                    row: 7,
+                    row: 2,
                     name: "Acme",
                     description: nil,
                     sandbox: "prod",
@@ -191,21 +189,14 @@ struct RowValidatorTests {
 
     @Test("a row with more values than the header has columns is refused")
     func tooManyValues() throws {
-        let result = try validate(basicRow, valueCount: 9)
+        let result = try validate(basicRow, extraValues: 2)
         #expect(codes(result) == ["csv:too-many-values"])
     }
 
     @Test("a row libcsv could not read names the column where it broke")
     func csvProblemNamesTheColumn() throws {
-        let map = try ColumnMap(header: ["name", "password"])
-        let row = InputRow(
-            row: 4,
-            values: FieldValues([.name: "A"]),
-            extras: [],
-            valueCount: 1,
-            problem: CSVRecordProblem(.quoteInUnquotedValue, column: 1)
-        )
-        let result = RowValidator().validate(row, columns: map)
+        var cursor = try InputCursor(records: CSVReader(bytes: Array("name,password\nA,ab\"c\n".utf8)), path: "t")
+        let result = try #require(try cursor.nextRow { RowValidator().validate($0) })
         #expect(codes(result) == ["password:malformed-csv"])
         #expect(result.name == "A")
     }

@@ -34,33 +34,36 @@ public struct DryRunPlan: Sendable {
         var cursor = try configuration.input.open()
         var counts: [RowStatus: Int] = [:]
         var rows = 0
-        while rows < configuration.limit ?? .max, let row = try cursor.next() {
-            rows += 1
-            let result = validator.validate(row, columns: cursor.columns)
-            var problems = result.problems
-            if let first = scan.duplicates.firstRow(repeatedBy: row.row) {
-                problems.append(RowProblem(.name, .duplicateName, "the same name is already used by row \(first)"))
+        while rows < configuration.limit ?? .max {
+            let line: [String]? = try cursor.nextRow { row in
+                rows += 1
+                let result = validator.validate(row)
+                var problems = result.problems
+                if let first = scan.duplicates.firstRow(repeatedBy: row.row) {
+                    problems.append(RowProblem(.name, .duplicateName, "the same name is already used by row \(first)"))
+                }
+                guard problems.isEmpty, let request = result.request else {
+                    counts[.invalid, default: 0] += 1
+                    return ["row \(row.row): invalid: " + problems.map(\.description).joined(separator: "; ")]
+                }
+                let quotedName = "\"\(request.name)\" in \(request.sandbox)"
+                if let done = resume?.entry(sandbox: request.sandbox, name: request.name)?.done {
+                    counts[done.status, default: 0] += 1
+                    return ["row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))"]
+                }
+                if let id = existing.ids(sandbox: request.sandbox, name: request.name).first, configuration.ifExists == .skip {
+                    counts[.exists, default: 0] += 1
+                    return ["row \(row.row): exists \(quotedName) (id \(id))"]
+                }
+                counts[.created, default: 0] += 1
+                let body = ConnectionBody.encode(request, oauthSpecName: configuration.oauthSpecName, maskSecrets: true)
+                return [
+                    "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))",
+                    "  POST /connections " + String(decoding: body, as: UTF8.self),
+                ]
             }
-            guard problems.isEmpty, let request = result.request else {
-                counts[.invalid, default: 0] += 1
-                print("row \(row.row): invalid: " + problems.map(\.description).joined(separator: "; "))
-                continue
-            }
-            let quotedName = "\"\(request.name)\" in \(request.sandbox)"
-            if let done = resume?.entry(sandbox: request.sandbox, name: request.name)?.done {
-                counts[done.status, default: 0] += 1
-                print("row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))")
-                continue
-            }
-            if let id = existing.ids(sandbox: request.sandbox, name: request.name).first, configuration.ifExists == .skip {
-                counts[.exists, default: 0] += 1
-                print("row \(row.row): exists \(quotedName) (id \(id))")
-                continue
-            }
-            counts[.created, default: 0] += 1
-            print("row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))")
-            let body = ConnectionBody.encode(request, oauthSpecName: configuration.oauthSpecName, maskSecrets: true)
-            print("  POST /connections " + String(decoding: body, as: UTF8.self))
+            guard let line else { break }
+            line.forEach(print)
         }
         let invalid = counts[.invalid] ?? 0
         return RunSummary(

@@ -14,3 +14,18 @@ struct RowJob: Sendable {
     /// IDs of connections with this name that existed before flowbatch sent anything for the row.
     var preexisting: [String]
 }
+
+extension RowJob {
+    /// The outcome of a row that was never sent because the run stopped first.
+    var notRun: RowOutcome {
+        RowOutcome(
+            sequence: sequence,
+            row: request.row,
+            name: request.name,
+            sandbox: request.sandbox,
+            auth: request.credentials.kind,
+            status: .notRun,
+            extras: extras
+        )
+    }
+}

@@ -61,15 +61,15 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         try await withThrowingTaskGroup(of: RowWorker<C>.Result.self) { group in
             var inFlight = 0
             while !run.stop.isStopping, sequence < limit {
-                let row: InputRow?
+                let next: Next?
                 do {
-                    row = try cursor.next()
+                    next = try cursor.nextRow { row in prepare(row, validator: validator) }
                 } catch {
                     inputError = error
                     break
                 }
-                guard let row else { break }
-                switch prepare(row, validator: validator) {
+                guard let next else { break }
+                switch next {
                 case .outcome(let outcome, let event, let recovered, let changed):
                     try record(outcome, event: event, recovered: recovered, changed: changed)
                 case .job(let job):
@@ -78,12 +78,12 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                         try finish(result)
                     }
                     if run.stop.isStopping {
-                        try record(notRun(row, sequence: job.sequence), event: nil)
-                        break
+                        try record(job.notRun, event: nil)
+                    } else {
+                        group.addTask { await worker.process(job) }
+                        inFlight += 1
+                        run.statistics.setConcurrency(concurrency.current)
                     }
-                    group.addTask { await worker.process(job) }
-                    inFlight += 1
-                    run.statistics.setConcurrency(concurrency.current)
                 }
                 sequence += 1
             }
@@ -93,8 +93,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         }
         if inputError == nil {
             do {
-                while sequence < limit, let row = try cursor.next() {
-                    try record(carriedOrNotRun(row), event: nil)
+                while sequence < limit, let outcome = try cursor.nextRow({ carriedOrNotRun($0) }) {
+                    try record(outcome, event: nil)
                     sequence += 1
                 }
             } catch {
@@ -115,8 +115,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     }
 
     /// Decides what a row needs: an outcome now, or a request.
-    private func prepare(_ row: InputRow, validator: RowValidator) -> Next {
-        let result = validator.validate(row, columns: columns)
+    private func prepare(_ row: RawRow, validator: RowValidator) -> Next {
+        let result = validator.validate(row)
         for warning in result.warnings {
             run.notify("warning: row \(row.row): \(warning)")
         }
@@ -127,7 +127,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             sandbox: result.sandbox,
             auth: result.auth,
             status: .invalid,
-            extras: columns.extraColumns.indices.map { $0 < row.extras.count ? row.extras[$0] : "" }
+            extras: row.extras()
         )
         var problems = result.problems
         if let first = duplicates.firstRow(repeatedBy: row.row) {
@@ -199,30 +199,25 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     }
 
     /// A row after the run stopped: done earlier, or not run.
-    private func carriedOrNotRun(_ row: InputRow) -> RowOutcome {
-        let name = row[.name].trimmingSpaces()
-        let written = row[.sandbox].trimmingSpaces()
+    private func carriedOrNotRun(_ row: RawRow) -> RowOutcome {
+        let name = row.trimmedString(.name)
+        let written = row.trimmedString(.sandbox)
         let sandbox = written.isEmpty ? run.configuration.defaultSandbox : written
-        var outcome = notRun(row, sequence: sequence)
+        var outcome = RowOutcome(
+            sequence: sequence,
+            row: row.row,
+            name: name,
+            sandbox: sandbox,
+            auth: AuthName.kind(of: ByteText.trimmed(row[.auth])),
+            status: .notRun,
+            extras: row.extras()
+        )
         if let done = resume?.entry(sandbox: sandbox, name: name)?.done {
             outcome.status = done.status
             outcome.connectionID = done.connectionID
             outcome.etag = done.etag
         }
         return outcome
-    }
-
-    private func notRun(_ row: InputRow, sequence: Int) -> RowOutcome {
-        let written = row[.sandbox].trimmingSpaces()
-        return RowOutcome(
-            sequence: sequence,
-            row: row.row,
-            name: row[.name].trimmingSpaces(),
-            sandbox: written.isEmpty ? run.configuration.defaultSandbox : written,
-            auth: AuthName.kind(of: row[.auth]),
-            status: .notRun,
-            extras: row.extras
-        )
     }
 
     private func event(_ kind: JournalRecord.Event, for request: ConnectionRequest, id: String, fingerprint: String, secretFingerprint: String?) -> JournalRecord {

@@ -119,4 +119,9 @@ public struct CSVCursor {
     public mutating func next() throws(CSVFileError) -> CSVRecord? {
         try parser.next()
     }
+
+    /// Calls `body` with the next record's values as bytes, without copying them; `nil` at the end.
+    public mutating func nextView<Result>(_ body: (CSVRecordView) throws -> Result) throws -> Result? {
+        try parser.nextView(body)
+    }
 }

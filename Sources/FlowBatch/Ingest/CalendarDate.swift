@@ -5,7 +5,14 @@ struct CalendarDate: Sendable, Equatable {
     let text: String
 
     init?(parsing value: String) {
-        let bytes = Array(value.utf8)
+        self.init(bytes: Array(value.utf8))
+    }
+
+    init?(parsing value: UnsafeBufferPointer<UInt8>) {
+        self.init(bytes: Array(value))
+    }
+
+    private init?(bytes: [UInt8]) {
         guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = Self.number(bytes[0..<4]), let month = Self.number(bytes[5..<7]),
             let day = Self.number(bytes[8..<10]),

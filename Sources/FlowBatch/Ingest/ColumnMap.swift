@@ -18,8 +18,8 @@ public struct ColumnMap: Sendable, Equatable {
     public private(set) var fieldColumns: [Field: Int]
     /// The columns that fill no field, in file order.
     public private(set) var extraColumns: [Int]
-    /// Each mapped field with its column, for filling rows without a dictionary walk.
-    private(set) var mappedColumns: [(field: Field, column: Int)] = []
+    /// The column of each field by ``Field/ordinal``, or -1: read for every value of every row.
+    private var columnByOrdinal = [Int](repeating: -1, count: Field.allCases.count)
 
     /// Maps `header` to fields, applying `overrides` (header text → field) first.
     ///
@@ -66,7 +66,13 @@ public struct ColumnMap: Sendable, Equatable {
         self.columns = columns
         fieldColumns = claimedBy
         extraColumns = columns.filter { $0.field == nil }.map(\.index)
-        mappedColumns = claimedBy.map { (field: $0.key, column: $0.value) }.sorted { $0.column < $1.column }
+        for (field, column) in claimedBy { columnByOrdinal[field.ordinal] = column }
+    }
+
+    /// The column of `field`, or -1 when no column gives it.
+    @inline(__always)
+    func column(of field: Field) -> Int {
+        columnByOrdinal[field.ordinal]
     }
 
     public static func == (lhs: ColumnMap, rhs: ColumnMap) -> Bool {

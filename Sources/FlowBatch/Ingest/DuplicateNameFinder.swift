@@ -44,23 +44,42 @@ public final class DuplicateNameFinder {
 
     /// Records that `row` uses `name` in `sandbox`; `flags` come back with duplicates unchanged.
     public func add(sandbox: String, name: String, row: Int, flags: UInt32 = 0) throws(DuplicateNameFinderError) {
+        var sandbox = sandbox
+        var name = name
+        let hashes = sandbox.withUTF8 { sandboxBytes in
+            name.withUTF8 { nameBytes in Self.hashes(sandbox: sandboxBytes, name: nameBytes) }
+        }
+        try append(hashes, row: row, flags: flags)
+    }
+
+    /// Records that `row` uses the name in `name` (UTF-8) in `sandbox`, hashing the bytes directly.
+    public func add(
+        sandbox: UnsafeBufferPointer<UInt8>,
+        name: UnsafeBufferPointer<UInt8>,
+        row: Int,
+        flags: UInt32 = 0
+    ) throws(DuplicateNameFinderError) {
+        try append(Self.hashes(sandbox: sandbox, name: name), row: row, flags: flags)
+    }
+
+    private func append(_ hashes: (UInt64, UInt64), row: Int, flags: UInt32) throws(DuplicateNameFinderError) {
+        entries.append(Entry(high: hashes.0, low: hashes.1, row: UInt32(truncatingIfNeeded: row), flags: flags))
+        if entries.count >= memoryLimit { try spill() }
+    }
+
+    /// Two independent 64-bit hashes of (sandbox, name): a 128-bit key whose collisions are negligible.
+    private static func hashes(sandbox: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
         var first = Hasher()
         first.combine(0xA5 as UInt8)
-        first.combine(sandbox)
-        first.combine(name)
+        first.combine(sandbox.count)
+        first.combine(bytes: UnsafeRawBufferPointer(sandbox))
+        first.combine(bytes: UnsafeRawBufferPointer(name))
         var second = Hasher()
         second.combine(0x5A as UInt8)
-        second.combine(name)
-        second.combine(sandbox)
-        entries.append(
-            Entry(
-                high: UInt64(bitPattern: Int64(first.finalize())),
-                low: UInt64(bitPattern: Int64(second.finalize())),
-                row: UInt32(truncatingIfNeeded: row),
-                flags: flags
-            )
-        )
-        if entries.count >= memoryLimit { try spill() }
+        second.combine(name.count)
+        second.combine(bytes: UnsafeRawBufferPointer(name))
+        second.combine(bytes: UnsafeRawBufferPointer(sandbox))
+        return (UInt64(bitPattern: Int64(first.finalize())), UInt64(bitPattern: Int64(second.finalize())))
     }
 
     /// Sorts what was added and returns the duplicates.
@@ -75,7 +94,7 @@ public final class DuplicateNameFinder {
             }
         }
         if runs.isEmpty {
-            entries.sort(by: <)
+            Self.sort(&entries)
             entries.forEach(visit)
         } else {
             try spill()
@@ -86,9 +105,57 @@ public final class DuplicateNameFinder {
         return DuplicateNames(duplicates: duplicates)
     }
 
+    /// Sorts by (high, low, row): a stable radix sort on `high` (entries arrive in row order, so equal
+    /// keys stay in row order), then the rare runs of equal `high` sorted fully.
+    private static func sort(_ entries: inout [Entry]) {
+        guard entries.count > 64 else {
+            entries.sort(by: <)
+            return
+        }
+        var scratch = entries
+        let bits = 11
+        let mask = UInt64((1 << bits) - 1)
+        var counts = [Int](repeating: 0, count: 1 << bits)
+        var shift: UInt64 = 0
+        var inEntries = true
+        while shift < 64 {
+            for index in counts.indices { counts[index] = 0 }
+            let source = inEntries ? entries : scratch
+            source.withUnsafeBufferPointer { from in
+                for entry in from { counts[Int((entry.high >> shift) & mask)] += 1 }
+                var total = 0
+                for index in counts.indices {
+                    let count = counts[index]
+                    counts[index] = total
+                    total += count
+                }
+                func scatter(_ to: inout [Entry]) {
+                    to.withUnsafeMutableBufferPointer { to in
+                        for entry in from {
+                            let bucket = Int((entry.high >> shift) & mask)
+                            to[counts[bucket]] = entry
+                            counts[bucket] += 1
+                        }
+                    }
+                }
+                if inEntries { scatter(&scratch) } else { scatter(&entries) }
+            }
+            inEntries.toggle()
+            shift += UInt64(bits)
+        }
+        if !inEntries { entries = scratch }
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count, entries[end].high == entries[start].high { end += 1 }
+            if end - start > 1 { entries[start..<end].sort(by: <) }
+            start = end
+        }
+    }
+
     private func spill() throws(DuplicateNameFinderError) {
         guard !entries.isEmpty else { return }
-        entries.sort(by: <)
+        Self.sort(&entries)
         if spillFile < 0 { spillFile = try Self.temporaryFile() }
         let bytes = entries.count * MemoryLayout<Entry>.stride
         let failure = entries.withUnsafeBytes { buffer -> Int32 in

@@ -20,7 +20,8 @@ public struct InputFile: Sendable {
     }
 }
 
-/// Reads the data rows of an input, after its header; blank rows are counted and skipped.
+/// Reads the data rows of an input, after its header; rows whose values are all empty are counted
+/// and skipped.
 public struct InputCursor {
     /// How the header's columns map to fields.
     public let columns: ColumnMap
@@ -59,36 +60,30 @@ public struct InputCursor {
         }
     }
 
-    /// The next data row, or `nil` at the end of the file.
-    public mutating func next() throws(InputError) -> InputRow? {
+    /// Calls `body` with the next data row, its values not copied; `nil` at the end of the file.
+    /// Throws ``InputError`` when the file cannot be read further, and whatever `body` throws.
+    public mutating func nextRow<Result>(_ body: (RawRow) throws -> Result) throws -> Result? {
+        let columns = self.columns
         while true {
-            let record: CSVRecord?
+            var skipped = false
+            let outcome: Result??
             do {
-                record = try cursor.next()
-            } catch {
+                outcome = try cursor.nextView { view -> Result? in
+                    if view.problem == nil, view.isEmpty {
+                        skipped = true
+                        return nil
+                    }
+                    return try body(RawRow(view: view, columns: columns))
+                }
+            } catch let error as CSVFileError {
                 throw InputError(.file(error), path: path)
             }
-            guard let record else { return nil }
-            if record.problem == nil, record.isEmpty {
+            guard let outcome else { return nil }
+            if skipped {
                 emptyRows += 1
                 continue
             }
-            return row(from: record)
+            return outcome
         }
-    }
-
-    private func row(from record: CSVRecord) -> InputRow {
-        var values = FieldValues()
-        for (field, index) in columns.mappedColumns where index < record.fields.count {
-            values[field] = record.fields[index]
-        }
-        let extras = columns.extraColumns.map { $0 < record.fields.count ? record.fields[$0] : "" }
-        return InputRow(
-            row: record.row,
-            values: values,
-            extras: extras,
-            valueCount: record.fields.count,
-            problem: record.problem
-        )
     }
 }

@@ -16,13 +16,17 @@ public struct InputScan: Sendable {
         let names = DuplicateNameFinder()
         var sandboxes: Set<String> = []
         var rows = 0
-        while rows < limit ?? .max, let row = try cursor.next() {
+        while rows < limit ?? .max {
+            let more: Void? = try cursor.nextRow { row in
+                try validator.nameKey(row) { sandbox, name in
+                    if SandboxName.isValid(sandbox), sandboxes.count < 10_000 {
+                        sandboxes.insert(String(decoding: sandbox, as: UTF8.self))
+                    }
+                    if !name.isEmpty, row.problem == nil { try names.add(sandbox: sandbox, name: name, row: row.row) }
+                }
+            }
+            guard more != nil else { break }
             rows += 1
-            let name = row[.name].trimmingSpaces()
-            let written = row[.sandbox].trimmingSpaces()
-            let sandbox = written.isEmpty ? validator.defaultSandbox : written
-            if SandboxName.isValid(sandbox), sandboxes.count < 10_000 { sandboxes.insert(sandbox) }
-            if !name.isEmpty, row.problem == nil { try names.add(sandbox: sandbox, name: name, row: row.row) }
         }
         return InputScan(rows: rows, duplicates: try names.finish(), sandboxes: sandboxes.sorted())
     }

@@ -46,22 +46,23 @@ public struct InputValidation {
         if let note = cursor.columns.unmappedNote { report(.note(note)) }
         let names = DuplicateNameFinder()
         var summary = Summary()
-        while summary.rows < limit ?? .max, let row = try cursor.next() {
-            summary.rows += 1
-            let result = validator.validate(row, columns: cursor.columns)
-            for warning in result.warnings { report(.warning(row: row.row, warning)) }
-            for problem in result.problems { report(.problem(row: row.row, problem)) }
-            summary.warnings += result.warnings.count
-            summary.problems += result.problems.count
-            if !result.problems.isEmpty { summary.invalid += 1 }
-            if !result.name.isEmpty {
-                try names.add(
-                    sandbox: result.sandbox,
-                    name: result.name,
-                    row: row.row,
-                    flags: result.problems.isEmpty ? 0 : 1
-                )
+        let validator = self.validator
+        while summary.rows < limit ?? .max {
+            let more: Void? = try cursor.nextRow { row in
+                summary.rows += 1
+                let result = validator.validate(row, buildRequest: false)
+                for warning in result.warnings { report(.warning(row: row.row, warning)) }
+                for problem in result.problems { report(.problem(row: row.row, problem)) }
+                summary.warnings += result.warnings.count
+                summary.problems += result.problems.count
+                if !result.problems.isEmpty { summary.invalid += 1 }
+                try validator.nameKey(row) { sandbox, name in
+                    if !name.isEmpty, row.problem == nil {
+                        try names.add(sandbox: sandbox, name: name, row: row.row, flags: result.problems.isEmpty ? 0 : 1)
+                    }
+                }
             }
+            if more == nil { break }
         }
         for duplicate in try names.finish().duplicates {
             report(

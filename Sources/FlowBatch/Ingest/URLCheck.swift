@@ -5,10 +5,17 @@ enum URLCheck {
     /// Why `value` is not acceptable, or `nil` when it is.
     static func problem(with value: String) -> String? {
         var bytes = value
-        return bytes.withUTF8 { problem(bytes: $0, shown: value) }
+        return bytes.withUTF8 { problem(with: $0) }
     }
 
-    private static func problem(bytes: UnsafeBufferPointer<UInt8>, shown value: String) -> String? {
+    /// Why the URL in `bytes` is not acceptable, or `nil` when it is; the value is turned into text
+    /// only for the message.
+    static func problem(with bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var shown: String { String(decoding: bytes, as: UTF8.self) }
+        return problem(bytes: bytes, shown: { shown })
+    }
+
+    private static func problem(bytes: UnsafeBufferPointer<UInt8>, shown: () -> String) -> String? {
         let colon = UInt8(ascii: ":")
         let slash = UInt8(ascii: "/")
         // Where the authority starts: after "://" if there is one (a scheme is checked below).
@@ -30,7 +37,7 @@ enum URLCheck {
         }
         let isHTTPS = hasPrefix(bytes, "https://")
         guard isHTTPS || hasPrefix(bytes, "http://") else {
-            return "'\(value)' is not an absolute http(s) URL; write it as https://host/..."
+            return "'\(shown())' is not an absolute http(s) URL; write it as https://host/..."
         }
         if bytes.contains(where: { $0 <= 0x20 || $0 == 0x7F }) {
             return "a URL may not contain spaces or control characters"
@@ -40,10 +47,10 @@ enum URLCheck {
         var portStart: Int?
         if hostStart < hostEnd, bytes[hostStart] == UInt8(ascii: "[") {
             guard let close = firstIndex(of: UInt8(ascii: "]"), in: bytes, from: hostStart, to: hostEnd) else {
-                return "'\(value)' has a broken IPv6 address"
+                return "'\(shown())' has a broken IPv6 address"
             }
             if close + 1 < hostEnd {
-                guard bytes[close + 1] == colon else { return "'\(value)' has a broken IPv6 address" }
+                guard bytes[close + 1] == colon else { return "'\(shown())' has a broken IPv6 address" }
                 portStart = close + 2
             }
             hostStart += 1
@@ -53,13 +60,13 @@ enum URLCheck {
             hostEnd = lastColon
         }
         if hostStart >= hostEnd {
-            return "'\(value)' has no host name"
+            return "'\(shown())' has no host name"
         }
         for index in hostStart..<hostEnd {
             switch bytes[index] {
             case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "}"),
                 UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
-                return "'\(value)' has characters a host name cannot hold"
+                return "'\(shown())' has characters a host name cannot hold"
             default:
                 continue
             }
@@ -70,12 +77,12 @@ enum URLCheck {
             for index in portStart..<authorityEnd {
                 let byte = bytes[index]
                 guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 6 else {
-                    return "'\(value)' has an invalid port"
+                    return "'\(shown())' has an invalid port"
                 }
                 number = number * 10 + Int(byte - UInt8(ascii: "0"))
                 digits += 1
             }
-            guard digits > 0, (1...65535).contains(number) else { return "'\(value)' has an invalid port" }
+            guard digits > 0, (1...65535).contains(number) else { return "'\(shown())' has an invalid port" }
         }
         return nil
     }

@@ -62,6 +62,26 @@ public enum Field: String, CaseIterable, Sendable, Hashable, Comparable {
         uniqueKeysWithValues: allCases.map { ($0.normalizedName, $0) }
     )
 
+    /// The position of the field in ``Field/allCases``.
+    var ordinal: Int {
+        switch self {
+        case .name: 0
+        case .description: 1
+        case .sandbox: 2
+        case .auth: 3
+        case .host: 4
+        case .username: 5
+        case .password: 6
+        case .authorizationTestUrl: 7
+        case .clientId: 8
+        case .clientSecret: 9
+        case .accessToken: 10
+        case .refreshToken: 11
+        case .expirationDate: 12
+        case .accessTokenUrl: 13
+        }
+    }
+
     public static func < (lhs: Field, rhs: Field) -> Bool {
         lhs.ordinal < rhs.ordinal
     }
