@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+
+/// Flow Service's base connection endpoints, behind the gateway.
+struct ConnectionsController: Sendable {
+    /// Largest request body read; a larger one is answered 413.
+    static let maximumBodyBytes = 1 << 20
+
+    let state: MockState
+
+    func register(on group: RouterGroup<MockRequestContext>) {
+        group.post("connections", use: self.create)
+        group.get("connections", use: self.list)
+        group.get("connections/{id}", use: self.get)
+        group.delete("connections/{id}", use: self.delete)
+        group.get("connections/{id}/test", use: self.test)
+    }
+
+    @Sendable func create(_ request: Request, context: MockRequestContext) async throws -> Response {
+        let sandbox = try self.sandbox(of: request)
+        let fault = self.state.faults.drawCreateFault()
+        switch fault {
+        case .internalError: throw FlowServiceProblem.internalError
+        case .unavailable: throw FlowServiceProblem.unavailable
+        case .answer(let kind) where !kind.creates:
+            return HostileAnswer.response(
+                kind,
+                created: .init(id: "", etag: ""),
+                location: "",
+                faults: self.state.faults.faults
+            )
+        default: break
+        }
+        try Self.checkJSONContentType(request.headers[.contentType])
+        var request = request
+        let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+        let created = try self.store(CreateConnectionRequest(body: body), sandbox: sandbox)
+        let answer = CreatedConnectionBody(id: created.id, etag: created.etag)
+        let location = "\(MockRoute.flowServicePath)/connections/\(created.id)"
+        switch fault {
+        case .gatewayTimeout:
+            throw FlowServiceProblem.gatewayTimeout
+        case .drop:
+            throw ConnectionDropped()
+        case .answer(let kind):
+            return HostileAnswer.response(kind, created: answer, location: location, faults: self.state.faults.faults)
+        case .none, .internalError, .unavailable:
+            return JSONAnswer.response(.created, answer, headers: [.location: location])
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
+        let sandbox = try self.sandbox(of: request)
+        let query = try ConnectionListQuery(query: request.uri.query, sandbox: sandbox)
+        if query.countOnly {
+            return JSONAnswer.response(.ok, ["count": self.state.store.count(sandbox: sandbox, filter: query.filter)])
+        }
+        let page = self.state.store.page(
+            sandbox: sandbox,
+            filter: query.filter,
+            order: query.order,
+            after: query.cursor,
+            limit: query.limit
+        )
+        var links = ConnectionListBody.Links()
+        if page.hasMore, let last = page.items.last {
+            let token = ContinuationToken(
+                sandbox: sandbox,
+                properties: query.properties,
+                order: query.order,
+                limit: query.limit,
+                cursor: PageCursor(after: last)
+            )
+            links.next = .init(href: "/connections?continuationToken=\(token.encoded)")
+        }
+        let body = ConnectionListBody(items: page.items.map { self.item($0) }, links: links)
+        return JSONAnswer.response(.ok, body)
+    }
+
+    @Sendable func get(_ request: Request, context: MockRequestContext) async throws -> Response {
+        let connection = try self.existingConnection(request, context: context)
+        return JSONAnswer.response(.ok, ConnectionListBody(items: [self.item(connection)], links: nil))
+    }
+
+    @Sendable func delete(_ request: Request, context: MockRequestContext) async throws -> Response {
+        let sandbox = try self.sandbox(of: request)
+        let id = context.parameters.get("id") ?? ""
+        guard self.state.store.delete(id: id, sandbox: sandbox) else { throw FlowServiceProblem.notFound }
+        return Response(status: .noContent)
+    }
+
+    /// `{"result": false}` when the connection's host is in the reserved `.invalid` domain
+    /// (RFC 2606), `{"result": true}` otherwise.
+    @Sendable func test(_ request: Request, context: MockRequestContext) async throws -> Response {
+        let connection = try self.existingConnection(request, context: context)
+        let host = connection.visibleParams["host"].flatMap { URLComponents(string: $0)?.host } ?? ""
+        return JSONAnswer.response(.ok, ["result": !(host == "invalid" || host.hasSuffix(".invalid"))])
+    }
+
+    private func store(_ request: CreateConnectionRequest, sandbox: String) -> StoredConnection {
+        var generator = SystemRandomNumberGenerator()
+        let connection = StoredConnection(
+            id: RandomText.uuid(using: &generator),
+            name: request.name,
+            description: request.description,
+            sandboxName: sandbox,
+            connectionSpecID: request.connectionSpecID,
+            connectionSpecVersion: request.connectionSpecVersion,
+            authSpecName: request.authSpecName,
+            visibleParams: request.visibleParams,
+            maskedParams: request.maskedParams,
+            createdAt: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
+            etag: RandomText.etag(using: &generator),
+            createdClient: self.state.configuration.clientID
+        )
+        return self.state.store.insert(connection)
+    }
+
+    private func existingConnection(_ request: Request, context: MockRequestContext) throws -> StoredConnection {
+        let sandbox = try self.sandbox(of: request)
+        let id = context.parameters.get("id") ?? ""
+        guard let connection = self.state.store.connection(id: id, sandbox: sandbox) else {
+            throw FlowServiceProblem.notFound
+        }
+        return connection
+    }
+
+    private func item(_ connection: StoredConnection) -> ConnectionItem {
+        ConnectionItem(
+            connection,
+            sandboxID: self.state.sandboxIDs[connection.sandboxName] ?? "",
+            orgID: self.state.configuration.orgID
+        )
+    }
+
+    private func sandbox(of request: Request) throws(FlowServiceProblem) -> String {
+        guard let name = request.headers[.xSandboxName], !name.isEmpty else { throw .sandboxHeaderMissing }
+        guard self.state.sandboxIDs[name] != nil else { throw .sandboxNotFound(name) }
+        return name
+    }
+
+    private static func checkJSONContentType(_ value: String?) throws(FlowServiceProblem) {
+        let mediaType = value?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else { throw .wrongContentType(value) }
+    }
+}

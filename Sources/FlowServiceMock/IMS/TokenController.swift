@@ -1,0 +1,57 @@
+import Hummingbird
+import NIOCore
+
+/// Adobe IMS's token endpoint for OAuth server-to-server credentials: `POST /ims/token/v3`.
+///
+/// Reads `client_id`, `client_secret`, `grant_type` (and ignores `scope`) from a form-encoded
+/// body, falling back to the query string as IMS does. Checks the client ID, then the secret
+/// (401 `invalid_client`), then the grant type (400 `invalid_request` when missing,
+/// 400 `unsupported_grant_type` when not `client_credentials`).
+struct TokenController: Sendable {
+    private struct TokenBody: Encodable {
+        enum CodingKeys: String, CodingKey {
+            case accessToken = "access_token"
+            case tokenType = "token_type"
+            case expiresIn = "expires_in"
+        }
+
+        var accessToken: String
+        var tokenType: String
+        var expiresIn: Int64
+    }
+
+    static let maximumBodyBytes = 64 << 10
+
+    let state: MockState
+
+    func register(on router: Router<MockRequestContext>) {
+        router.post(RouterPath(MockRoute.tokenPath), use: self.issue)
+    }
+
+    @Sendable func issue(_ request: Request, context: MockRequestContext) async throws -> Response {
+        var request = request
+        let query = URLFormFields(request.uri.query ?? "")
+        var form = URLFormFields("")
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.lowercased()
+        if mediaType == nil || mediaType == "application/x-www-form-urlencoded" {
+            let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+            form = URLFormFields(String(buffer: body))
+        }
+        let configuration = self.state.configuration
+        guard (form["client_id"] ?? query["client_id"]) == configuration.clientID else {
+            throw IMSError.invalidClientID
+        }
+        guard (form["client_secret"] ?? query["client_secret"]) == configuration.clientSecret else {
+            throw IMSError.invalidClientSecret
+        }
+        guard let grantType = form["grant_type"] ?? query["grant_type"] else { throw IMSError.missingGrantType }
+        guard grantType == "client_credentials" else { throw IMSError.unsupportedGrantType(grantType) }
+        let token = self.state.tokens.issue(lifetime: configuration.tokenLifetime, now: configuration.clock.now)
+        let body = TokenBody(
+            accessToken: token,
+            tokenType: "bearer",
+            expiresIn: configuration.tokenLifetime.components.seconds
+        )
+        return JSONAnswer.response(.ok, body, headers: [.cacheControl: "no-store"])
+    }
+}

@@ -1,0 +1,34 @@
+import Logging
+
+/// Everything the handlers share: the configuration, the connections, the issued tokens, the
+/// counters and the fault generators.
+final class MockState: Sendable {
+    let configuration: MockConfiguration
+    let store = ConnectionStore()
+    let tokens = TokenStore()
+    let counter = RequestCounter()
+    let throttle = ThrottleWindow()
+    let faults: FaultInjector
+    /// A stable `sandboxId` per configured sandbox name.
+    let sandboxIDs: [String: String]
+    let logger: Logger
+
+    init(configuration: MockConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.faults = FaultInjector(configuration.faults)
+        var generator = SystemRandomNumberGenerator()
+        self.sandboxIDs = Dictionary(
+            configuration.sandboxes.map { ($0, RandomText.uuid(using: &generator)) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        self.logger = logger
+    }
+
+    func stats() -> MockStats {
+        MockStats(
+            connections: self.store.totalCount,
+            duplicateNames: self.store.duplicateNames,
+            requests: self.counter.snapshot
+        )
+    }
+}
