@@ -45,9 +45,8 @@ public struct RunningMock: Sendable {
         specName: String = "Basic Authentication",
         description: String? = nil
     ) -> MockConnection {
-        var generator = SystemRandomNumberGenerator()
         let connection = StoredConnection(
-            id: RandomText.uuid(using: &generator),
+            id: self.state.identifiers.uuid(),
             name: name,
             description: description,
             sandboxName: sandbox,
@@ -59,7 +58,7 @@ public struct RunningMock: Sendable {
             visibleParams: ["host": "https://api.example.invalid", "username": "seeded"],
             maskedParams: ["password"],
             createdAt: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
-            etag: RandomText.etag(using: &generator),
+            etag: self.state.identifiers.etag(),
             createdClient: self.state.configuration.clientID
         )
         return MockConnection(self.state.store.insert(connection))

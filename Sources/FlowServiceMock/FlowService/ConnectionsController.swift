@@ -98,9 +98,8 @@ struct ConnectionsController: Sendable {
     }
 
     private func store(_ request: CreateConnectionRequest, sandbox: String) -> StoredConnection {
-        var generator = SystemRandomNumberGenerator()
         let connection = StoredConnection(
-            id: RandomText.uuid(using: &generator),
+            id: self.state.identifiers.uuid(),
             name: request.name,
             description: request.description,
             sandboxName: sandbox,
@@ -110,7 +109,7 @@ struct ConnectionsController: Sendable {
             visibleParams: request.visibleParams,
             maskedParams: request.maskedParams,
             createdAt: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
-            etag: RandomText.etag(using: &generator),
+            etag: self.state.identifiers.etag(),
             createdClient: self.state.configuration.clientID
         )
         return self.state.store.insert(connection)
@@ -140,7 +139,6 @@ struct ConnectionsController: Sendable {
     }
 
     private static func checkJSONContentType(_ value: String?) throws(FlowServiceProblem) {
-        let mediaType = value?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" else { throw .wrongContentType(value) }
+        guard MediaType.matches(value, "application/json") else { throw .wrongContentType(value) }
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 
 /// A `POST /connections` body that passed Flow Service's checks, ready to be stored.
@@ -22,49 +21,56 @@ struct CreateConnectionRequest: Sendable, Equatable {
         guard body.readableBytesView.contains(where: { !Self.isJSONWhitespace($0) }) else {
             throw .emptyBody
         }
-        let decoded: CreateConnectionBody
+        let document: JSONValue
         do {
-            decoded = try JSONDecoder().decode(CreateConnectionBody.self, from: Data(body.readableBytesView))
-        } catch let error as DecodingError {
-            throw Self.problem(for: error)
+            document = try JSONValue.parse(body.readableBytesView)
         } catch {
             throw .malformedJSON
         }
+        guard case .object(let root) = document else { throw .notAnObject }
 
-        guard let name = decoded.name, !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard let name = try Self.string(root, "name", path: "name"),
+            !name.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+        else {
             throw .missingField("name")
         }
         self.name = name
-        self.description = decoded.description
+        self.description = try Self.string(root, "description", path: "description")
 
-        guard let spec = decoded.connectionSpec else { throw .missingField("connectionSpec") }
-        guard let specID = spec.id, !specID.isEmpty else { throw .missingField("connectionSpec.id") }
+        guard let spec = try Self.object(root, "connectionSpec", path: "connectionSpec") else {
+            throw .missingField("connectionSpec")
+        }
+        guard let specID = try Self.string(spec, "id", path: "connectionSpec.id"), !specID.isEmpty else {
+            throw .missingField("connectionSpec.id")
+        }
         guard specID.lowercased() == ConnectionSpecCatalog.genericRESTID else {
             throw .unknownConnectionSpec(specID)
         }
         let versions = ConnectionSpecCatalog.genericRESTVersions
-        let version = spec.version ?? versions[versions.count - 1]
+        let version = try Self.string(spec, "version", path: "connectionSpec.version") ?? versions[versions.count - 1]
         guard versions.contains(version) else {
             throw .unknownConnectionSpecVersion(specID, version: version)
         }
         self.connectionSpecID = ConnectionSpecCatalog.genericRESTID
         self.connectionSpecVersion = version
 
-        guard let auth = decoded.auth else { throw .missingField("auth") }
-        guard let specName = auth.specName, !specName.isEmpty else { throw .missingField("auth.specName") }
+        guard let auth = try Self.object(root, "auth", path: "auth") else { throw .missingField("auth") }
+        guard let specName = try Self.string(auth, "specName", path: "auth.specName"), !specName.isEmpty else {
+            throw .missingField("auth.specName")
+        }
         guard let authSpec = AuthSpec.named(specName) else {
             throw .unknownAuthSpec(specName, known: AuthSpec.all.flatMap(\.names))
         }
         self.authSpecName = specName
         (self.visibleParams, self.maskedParams) = try Self.checkParams(
-            auth.params ?? [:],
+            try Self.object(auth, "params", path: "auth.params") ?? [:],
             spec: authSpec,
             specName: specName
         )
     }
 
     private static func checkParams(
-        _ params: [String: CreateConnectionBody.ParamValue],
+        _ params: [String: JSONValue],
         spec: AuthSpec,
         specName: String
     ) throws(FlowServiceProblem) -> (visible: [String: String], masked: Set<String>) {
@@ -83,12 +89,12 @@ struct CreateConnectionRequest: Sendable, Equatable {
                 } else {
                     visible[param] = value
                 }
-            case .other:
-                invalid.append("The auth param '\(param)' must be a string.")
             case .string, .null, nil:
                 if required {
                     missing.append(param)
                 }
+            case .object, .array, .number, .bool:
+                invalid.append("The auth param '\(param)' must be a string.")
             }
         }
         guard missing.isEmpty, invalid.isEmpty else {
@@ -97,17 +103,29 @@ struct CreateConnectionRequest: Sendable, Equatable {
         return (visible, masked)
     }
 
-    private static func problem(for error: DecodingError) -> FlowServiceProblem {
-        switch error {
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            guard !context.codingPath.isEmpty else { return .notAnObject }
-            let field = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            let expected = type == String.self ? "a string" : "an object"
-            return .wrongType(field, expected: expected)
-        case .dataCorrupted, .keyNotFound:
-            return .malformedJSON
-        @unknown default:
-            return .malformedJSON
+    /// The string at `key`; `nil` when absent or `null`.
+    private static func string(
+        _ object: [String: JSONValue],
+        _ key: String,
+        path: String
+    ) throws(FlowServiceProblem) -> String? {
+        switch object[key] {
+        case .string(let value): return value
+        case .null, nil: return nil
+        default: throw .wrongType(path, expected: "a string")
+        }
+    }
+
+    /// The object at `key`; `nil` when absent or `null`.
+    private static func object(
+        _ object: [String: JSONValue],
+        _ key: String,
+        path: String
+    ) throws(FlowServiceProblem) -> [String: JSONValue]? {
+        switch object[key] {
+        case .object(let value): return value
+        case .null, nil: return nil
+        default: throw .wrongType(path, expected: "an object")
         }
     }
 

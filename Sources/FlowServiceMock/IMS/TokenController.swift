@@ -32,8 +32,8 @@ struct TokenController: Sendable {
         var request = request
         let query = URLFormFields(request.uri.query ?? "")
         var form = URLFormFields("")
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.lowercased()
-        if mediaType == nil || mediaType == "application/x-www-form-urlencoded" {
+        let contentType = request.headers[.contentType]
+        if contentType == nil || MediaType.matches(contentType, "application/x-www-form-urlencoded") {
             let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
             form = URLFormFields(String(buffer: body))
         }

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 
 /// Adobe's API gateway in front of Flow Service: checks `x-api-key`, the bearer token and
@@ -29,17 +28,17 @@ struct GatewayMiddleware: RouterMiddleware {
         guard let authorization = headers[.authorization], !authorization.isEmpty else { throw .tokenMissing }
         guard let token = Self.bearerToken(authorization) else { throw .tokenInvalid }
         let accepted =
-            token == configuration.staticToken
-            || self.state.tokens.isValid(token, now: configuration.clock.now)
+            configuration.staticToken.map { token == $0 } ?? false
+            || self.state.tokens.isValid(String(token), now: configuration.clock.now)
         guard accepted else { throw .tokenInvalid }
         guard let org = headers[.xGatewayIMSOrgID], !org.isEmpty else { throw .orgMissing }
         guard org == configuration.orgID else { throw .orgInvalid }
     }
 
-    private static func bearerToken(_ authorization: String) -> String? {
+    private static func bearerToken(_ authorization: String) -> Substring? {
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard parts.count == 2, MediaType.equalsIgnoringASCIICase(parts[0], "bearer") else { return nil }
+        let token = MediaType.trimmingSpaces(parts[1])
         return token.isEmpty ? nil : token
     }
 }

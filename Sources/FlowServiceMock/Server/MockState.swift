@@ -9,6 +9,7 @@ final class MockState: Sendable {
     let counter = RequestCounter()
     let throttle = ThrottleWindow()
     let faults: FaultInjector
+    let identifiers = IdentifierSource()
     /// A stable `sandboxId` per configured sandbox name.
     let sandboxIDs: [String: String]
     let logger: Logger
@@ -16,9 +17,9 @@ final class MockState: Sendable {
     init(configuration: MockConfiguration, logger: Logger) {
         self.configuration = configuration
         self.faults = FaultInjector(configuration.faults)
-        var generator = SystemRandomNumberGenerator()
+        let identifiers = self.identifiers
         self.sandboxIDs = Dictionary(
-            configuration.sandboxes.map { ($0, RandomText.uuid(using: &generator)) },
+            configuration.sandboxes.map { ($0, identifiers.uuid()) },
             uniquingKeysWith: { first, _ in first }
         )
         self.logger = logger

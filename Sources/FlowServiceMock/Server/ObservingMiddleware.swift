@@ -16,8 +16,7 @@ struct ObservingMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        var generator = SystemRandomNumberGenerator()
-        let requestID = RandomText.uuid(using: &generator)
+        let requestID = self.state.identifiers.uuid()
         context.requestID = requestID
         let route = MockRoute.statsKey(method: request.method, endpointPath: context.endpointPath)
         var response: Response

@@ -1,5 +1,5 @@
 /// What the fault generator chose for one `POST /connections`.
-enum CreateFault: Equatable, Sendable {
+enum CreateFault: Hashable, Sendable {
     /// Answer normally.
     case none
     /// 500 `FLOW-1102-500` without creating.

@@ -1,12 +1,12 @@
-/// Random identifiers in the shapes Adobe uses.
+/// Identifiers in the shapes Adobe uses, written from random bits.
 enum RandomText {
     private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let base64URLDigits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// A random version-4 UUID in lowercase, e.g. `9601747c-6874-4c02-bb00-5732a8c43086`.
-    static func uuid(using generator: inout some RandomNumberGenerator) -> String {
-        var high = generator.next()
-        var low = generator.next()
+    /// A version-4 UUID in lowercase made of `high` and `low`, e.g. `9601747c-6874-4c02-bb00-5732a8c43086`.
+    static func uuid(high: UInt64, low: UInt64) -> String {
+        var high = high
+        var low = low
         high = (high & ~0xF000) | 0x4000
         low = (low & ~(0xC << 60)) | (0x8 << 60)
         var text = [UInt8]()
@@ -23,14 +23,14 @@ enum RandomText {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// An etag as Flow Service writes it, quotes included: `"3702dabc-0000-0200-0000-615b5b5a0000"`.
-    static func etag(using generator: inout some RandomNumberGenerator) -> String {
+    /// An etag as Flow Service writes it, quotes included, made of `high` and `low`: `"3702dabc-0000-0200-0000-615b5b5a0000"`.
+    static func etag(high: UInt64, low: UInt64) -> String {
         var text = [UInt8]()
         text.reserveCapacity(38)
         text.append(UInt8(ascii: "\""))
-        Self.appendHex(generator.next(), digits: 8, to: &text)
+        Self.appendHex(high, digits: 8, to: &text)
         text.append(contentsOf: "-0000-0200-0000-".utf8)
-        Self.appendHex(generator.next(), digits: 12, to: &text)
+        Self.appendHex(low, digits: 12, to: &text)
         text.append(UInt8(ascii: "\""))
         return String(decoding: text, as: UTF8.self)
     }
