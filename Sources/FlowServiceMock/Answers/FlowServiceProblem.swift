@@ -11,25 +11,6 @@ import Hummingbird
 /// invalid (the message names them); `1401-400` for any unusable query parameter, not only
 /// `count` with `limit`.
 struct FlowServiceProblem: MockErrorAnswer, Equatable {
-    private struct Body: Encodable {
-        struct Report: Encodable {
-            enum CodingKeys: String, CodingKey {
-                case detailedMessage = "detailed-message"
-                case requestID = "request-id"
-            }
-
-            var detailedMessage: String
-            var requestID: String
-        }
-
-        var type: String
-        var title: String
-        var status: Int
-        var report: Report
-        var errorMessage: String
-        var errorDetails: String
-    }
-
     static let contentType = "application/problem+json"
 
     /// Flow Service's number, e.g. `1413` in `FLOW-1413-400`.
@@ -44,14 +25,14 @@ struct FlowServiceProblem: MockErrorAnswer, Equatable {
     }
 
     func response(requestID: String) -> Response {
-        let body = Body(
-            type: self.type,
-            title: self.title,
-            status: self.status.code,
-            report: .init(detailedMessage: self.message, requestID: requestID),
-            errorMessage: self.message,
-            errorDetails: self.message
-        )
+        let body: JSONOutput = .object([
+            ("type", .string(self.type)),
+            ("title", .string(self.title)),
+            ("status", .integer(Int64(self.status.code))),
+            ("report", .object([("detailed-message", .string(self.message)), ("request-id", .string(requestID))])),
+            ("errorMessage", .string(self.message)),
+            ("errorDetails", .string(self.message)),
+        ])
         return JSONAnswer.response(self.status, body, contentType: Self.contentType)
     }
 }

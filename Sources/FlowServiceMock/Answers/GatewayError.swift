@@ -3,16 +3,6 @@ import Hummingbird
 /// An error of Adobe's API gateway, answered before a request reaches Flow Service:
 /// `{"error_code": "403010", "message": "Oauth token is missing."}`.
 struct GatewayError: MockErrorAnswer, Equatable {
-    private struct Body: Encodable {
-        enum CodingKeys: String, CodingKey {
-            case errorCode = "error_code"
-            case message
-        }
-
-        var errorCode: String
-        var message: String
-    }
-
     var status: HTTPResponse.Status
     var code: String
     var message: String
@@ -40,6 +30,10 @@ struct GatewayError: MockErrorAnswer, Equatable {
         if let retryAfter {
             headers[.retryAfter] = String(retryAfter)
         }
-        return JSONAnswer.response(self.status, Body(errorCode: self.code, message: self.message), headers: headers)
+        return JSONAnswer.response(
+            self.status,
+            .object([("error_code", .string(self.code)), ("message", .string(self.message))]),
+            headers: headers
+        )
     }
 }

@@ -23,7 +23,7 @@ enum HostileAnswer {
         faults: MockFaults
     ) -> Response {
         var headers: HTTPFields = [.location: location, .contentType: JSONAnswer.contentType]
-        let normalBody = JSONAnswer.encode(created)
+        let normalBody = created.json.buffer
         switch kind {
         case .malformedJSON:
             let cut = normalBody.getSlice(at: normalBody.readerIndex, length: normalBody.readableBytes / 2)!
@@ -37,7 +37,11 @@ enum HostileAnswer {
         case .empty201:
             return Response(status: .created, headers: headers, body: ResponseBody())
         case .noID201:
-            return JSONAnswer.response(.created, ["etag": created.etag], headers: [.location: location])
+            return JSONAnswer.response(
+                .created,
+                .object([("etag", .string(created.etag))]),
+                headers: [.location: location]
+            )
         case .hugeBody:
             return Response(
                 status: .created,
@@ -63,7 +67,7 @@ enum HostileAnswer {
     /// `{"id": ..., "etag": ..., "padding": "xxxx..."}`, exactly `size` bytes long (or the bare
     /// object when `size` is smaller than it).
     private static func padded(_ created: CreatedConnectionBody, toBytes size: Int) -> ByteBuffer {
-        var buffer = JSONAnswer.encode(created)
+        var buffer = created.json.buffer
         let prefix = #","padding":""#
         let closing = #""}"#
         let padding = size - buffer.readableBytes - prefix.utf8.count - closing.utf8.count + 1

@@ -5,16 +5,6 @@ import Hummingbird
 /// A client that fails to authenticate gets 401 (as RFC 6749 allows for `invalid_client`); a
 /// request the service cannot use gets 400.
 struct IMSError: MockErrorAnswer, Equatable {
-    private struct Body: Encodable {
-        enum CodingKeys: String, CodingKey {
-            case error
-            case errorDescription = "error_description"
-        }
-
-        var error: String
-        var errorDescription: String
-    }
-
     var status: HTTPResponse.Status
     var error: String
     var errorDescription: String
@@ -44,6 +34,9 @@ struct IMSError: MockErrorAnswer, Equatable {
     }
 
     func response(requestID: String) -> Response {
-        JSONAnswer.response(self.status, Body(error: self.error, errorDescription: self.errorDescription))
+        JSONAnswer.response(
+            self.status,
+            .object([("error", .string(self.error)), ("error_description", .string(self.errorDescription))])
+        )
     }
 }

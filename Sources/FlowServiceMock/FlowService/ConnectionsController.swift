@@ -45,7 +45,7 @@ struct ConnectionsController: Sendable {
         case .answer(let kind):
             return HostileAnswer.response(kind, created: answer, location: location, faults: self.state.faults.faults)
         case .none, .internalError, .unavailable:
-            return JSONAnswer.response(.created, answer, headers: [.location: location])
+            return JSONAnswer.response(.created, answer.json, headers: [.location: location])
         }
     }
 
@@ -53,7 +53,8 @@ struct ConnectionsController: Sendable {
         let sandbox = try self.sandbox(of: request)
         let query = try ConnectionListQuery(query: request.uri.query, sandbox: sandbox)
         if query.countOnly {
-            return JSONAnswer.response(.ok, ["count": self.state.store.count(sandbox: sandbox, filter: query.filter)])
+            let count = self.state.store.count(sandbox: sandbox, filter: query.filter)
+            return JSONAnswer.response(.ok, .object([("count", .integer(Int64(count)))]))
         }
         let page = self.state.store.page(
             sandbox: sandbox,
@@ -62,7 +63,7 @@ struct ConnectionsController: Sendable {
             after: query.cursor,
             limit: query.limit
         )
-        var links = ConnectionListBody.Links()
+        var next: String?
         if page.hasMore, let last = page.items.last {
             let token = ContinuationToken(
                 sandbox: sandbox,
@@ -71,15 +72,15 @@ struct ConnectionsController: Sendable {
                 limit: query.limit,
                 cursor: PageCursor(after: last)
             )
-            links.next = .init(href: "/connections?continuationToken=\(token.encoded)")
+            next = "/connections?continuationToken=\(token.encoded)"
         }
-        let body = ConnectionListBody(items: page.items.map { self.item($0) }, links: links)
-        return JSONAnswer.response(.ok, body)
+        let body = ConnectionListBody(items: page.items.map { self.item($0) }, next: next, hasLinks: true)
+        return JSONAnswer.response(.ok, body.json)
     }
 
     @Sendable func get(_ request: Request, context: MockRequestContext) async throws -> Response {
         let connection = try self.existingConnection(request, context: context)
-        return JSONAnswer.response(.ok, ConnectionListBody(items: [self.item(connection)], links: nil))
+        return JSONAnswer.response(.ok, ConnectionListBody(items: [self.item(connection)], hasLinks: false).json)
     }
 
     @Sendable func delete(_ request: Request, context: MockRequestContext) async throws -> Response {
@@ -94,7 +95,8 @@ struct ConnectionsController: Sendable {
     @Sendable func test(_ request: Request, context: MockRequestContext) async throws -> Response {
         let connection = try self.existingConnection(request, context: context)
         let host = connection.visibleParams["host"].flatMap { URLComponents(string: $0)?.host } ?? ""
-        return JSONAnswer.response(.ok, ["result": !(host == "invalid" || host.hasSuffix(".invalid"))])
+        let reachable = !(host == "invalid" || host.hasSuffix(".invalid"))
+        return JSONAnswer.response(.ok, .object([("result", .bool(reachable))]))
     }
 
     private func store(_ request: CreateConnectionRequest, sandbox: String) -> StoredConnection {
@@ -126,7 +128,7 @@ struct ConnectionsController: Sendable {
 
     private func item(_ connection: StoredConnection) -> ConnectionItem {
         ConnectionItem(
-            connection,
+            connection: connection,
             sandboxID: self.state.sandboxIDs[connection.sandboxName] ?? "",
             orgID: self.state.configuration.orgID
         )

@@ -8,18 +8,6 @@ import NIOCore
 /// (401 `invalid_client`), then the grant type (400 `invalid_request` when missing,
 /// 400 `unsupported_grant_type` when not `client_credentials`).
 struct TokenController: Sendable {
-    private struct TokenBody: Encodable {
-        enum CodingKeys: String, CodingKey {
-            case accessToken = "access_token"
-            case tokenType = "token_type"
-            case expiresIn = "expires_in"
-        }
-
-        var accessToken: String
-        var tokenType: String
-        var expiresIn: Int64
-    }
-
     static let maximumBodyBytes = 64 << 10
 
     let state: MockState
@@ -47,11 +35,11 @@ struct TokenController: Sendable {
         guard let grantType = form["grant_type"] ?? query["grant_type"] else { throw IMSError.missingGrantType }
         guard grantType == "client_credentials" else { throw IMSError.unsupportedGrantType(grantType) }
         let token = self.state.tokens.issue(lifetime: configuration.tokenLifetime, now: configuration.clock.now)
-        let body = TokenBody(
-            accessToken: token,
-            tokenType: "bearer",
-            expiresIn: configuration.tokenLifetime.components.seconds
-        )
+        let body: JSONOutput = .object([
+            ("access_token", .string(token)),
+            ("token_type", "bearer"),
+            ("expires_in", .integer(configuration.tokenLifetime.components.seconds)),
+        ])
         return JSONAnswer.response(.ok, body, headers: [.cacheControl: "no-store"])
     }
 }

@@ -12,13 +12,15 @@ enum MockApplication {
         let router = Router(context: MockRequestContext.self)
         router.add(middleware: ObservingMiddleware(state: state))
         router.get(RouterPath(MockRoute.statsPath)) { _, _ in
-            JSONAnswer.response(.ok, state.stats())
+            JSONAnswer.response(.ok, state.stats().json)
         }
         TokenController(state: state).register(on: router)
         ConnectionsController(state: state).register(
             on: router.group(RouterPath(MockRoute.flowServicePath)).add(middleware: GatewayMiddleware(state: state))
         )
         let configuration = state.configuration
+        var serverLogger = logger
+        serverLogger.handler = DeferredMetadataLogHandler(wrapping: logger.handler)
         return Application(
             router: router,
             configuration: .init(
@@ -26,7 +28,7 @@ enum MockApplication {
                 serverName: nil
             ),
             onServerRunning: onServerRunning,
-            logger: logger
+            logger: serverLogger
         )
     }
 }

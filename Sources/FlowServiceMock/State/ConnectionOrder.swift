@@ -1,6 +1,6 @@
 /// How a listing is sorted. Ties are broken by creation sequence, so every order is total and a
 /// continuation cursor can say exactly where a page ended.
-enum ConnectionOrder: String, Sendable, Codable, CaseIterable {
+enum ConnectionOrder: String, Sendable, CaseIterable {
     case created = "createdAt"
     case createdDescending = "-createdAt"
     case updated = "updatedAt"
