@@ -23,7 +23,7 @@ enum HostileAnswer {
         faults: MockFaults
     ) -> Response {
         var headers: HTTPFields = [.location: location, .contentType: JSONAnswer.contentType]
-        let normalBody = created.json.buffer
+        let normalBody = created.buffer
         switch kind {
         case .malformedJSON:
             let cut = normalBody.getSlice(at: normalBody.readerIndex, length: normalBody.readableBytes / 2)!
@@ -67,7 +67,7 @@ enum HostileAnswer {
     /// `{"id": ..., "etag": ..., "padding": "xxxx..."}`, exactly `size` bytes long (or the bare
     /// object when `size` is smaller than it).
     private static func padded(_ created: CreatedConnectionBody, toBytes size: Int) -> ByteBuffer {
-        var buffer = created.json.buffer
+        var buffer = created.buffer
         let prefix = #","padding":""#
         let closing = #""}"#
         let padding = size - buffer.readableBytes - prefix.utf8.count - closing.utf8.count + 1

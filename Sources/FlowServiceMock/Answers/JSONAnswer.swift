@@ -11,8 +11,17 @@ enum JSONAnswer {
         contentType: String = Self.contentType,
         headers: HTTPFields = [:]
     ) -> Response {
+        Self.response(status, value.buffer, contentType: contentType, headers: headers)
+    }
+
+    static func response(
+        _ status: HTTPResponse.Status,
+        _ body: ByteBuffer,
+        contentType: String = Self.contentType,
+        headers: HTTPFields = [:]
+    ) -> Response {
         var headers = headers
         headers[.contentType] = contentType
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: value.buffer))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 }

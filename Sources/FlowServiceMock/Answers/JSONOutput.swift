@@ -87,7 +87,8 @@ indirect enum JSONOutput: Sendable, Equatable, ExpressibleByStringLiteral, Expre
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func writeString(_ text: String, to buffer: inout ByteBuffer) {
+    /// Writes `text` as a JSON string, quotes included.
+    static func writeString(_ text: String, to buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

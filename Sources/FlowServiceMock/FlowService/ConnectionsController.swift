@@ -1,22 +1,14 @@
 import Foundation
 import Hummingbird
 
-/// Flow Service's base connection endpoints, behind the gateway.
+/// Flow Service's base connection endpoints (the gateway has admitted the request already).
 struct ConnectionsController: Sendable {
     /// Largest request body read; a larger one is answered 413.
     static let maximumBodyBytes = 1 << 20
 
     let state: MockState
 
-    func register(on group: RouterGroup<MockRequestContext>) {
-        group.post("connections", use: self.create)
-        group.get("connections", use: self.list)
-        group.get("connections/{id}", use: self.get)
-        group.delete("connections/{id}", use: self.delete)
-        group.get("connections/{id}/test", use: self.test)
-    }
-
-    @Sendable func create(_ request: Request, context: MockRequestContext) async throws -> Response {
+    func create(_ request: Request) async throws -> Response {
         let sandbox = try self.sandbox(of: request)
         let fault = self.state.faults.drawCreateFault()
         switch fault {
@@ -32,11 +24,10 @@ struct ConnectionsController: Sendable {
         default: break
         }
         try Self.checkJSONContentType(request.headers[.contentType])
-        var request = request
-        let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+        let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
         let created = try self.store(CreateConnectionRequest(body: body), sandbox: sandbox)
         let answer = CreatedConnectionBody(id: created.id, etag: created.etag)
-        let location = "\(MockRoute.flowServicePath)/connections/\(created.id)"
+        let location = MockRoute.flowServicePath + "/connections/" + created.id
         switch fault {
         case .gatewayTimeout:
             throw FlowServiceProblem.gatewayTimeout
@@ -45,11 +36,11 @@ struct ConnectionsController: Sendable {
         case .answer(let kind):
             return HostileAnswer.response(kind, created: answer, location: location, faults: self.state.faults.faults)
         case .none, .internalError, .unavailable:
-            return JSONAnswer.response(.created, answer.json, headers: [.location: location])
+            return JSONAnswer.response(.created, answer.buffer, headers: [.location: location])
         }
     }
 
-    @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
+    func list(_ request: Request) throws -> Response {
         let sandbox = try self.sandbox(of: request)
         let query = try ConnectionListQuery(query: request.uri.query, sandbox: sandbox)
         if query.countOnly {
@@ -78,22 +69,21 @@ struct ConnectionsController: Sendable {
         return JSONAnswer.response(.ok, body.json)
     }
 
-    @Sendable func get(_ request: Request, context: MockRequestContext) async throws -> Response {
-        let connection = try self.existingConnection(request, context: context)
+    func get(_ request: Request, id: String) throws -> Response {
+        let connection = try self.existingConnection(request, id: id)
         return JSONAnswer.response(.ok, ConnectionListBody(items: [self.item(connection)], hasLinks: false).json)
     }
 
-    @Sendable func delete(_ request: Request, context: MockRequestContext) async throws -> Response {
+    func delete(_ request: Request, id: String) throws -> Response {
         let sandbox = try self.sandbox(of: request)
-        let id = context.parameters.get("id") ?? ""
         guard self.state.store.delete(id: id, sandbox: sandbox) else { throw FlowServiceProblem.notFound }
         return Response(status: .noContent)
     }
 
     /// `{"result": false}` when the connection's host is in the reserved `.invalid` domain
     /// (RFC 2606), `{"result": true}` otherwise.
-    @Sendable func test(_ request: Request, context: MockRequestContext) async throws -> Response {
-        let connection = try self.existingConnection(request, context: context)
+    func test(_ request: Request, id: String) throws -> Response {
+        let connection = try self.existingConnection(request, id: id)
         let host = connection.visibleParams["host"].flatMap { URLComponents(string: $0)?.host } ?? ""
         let reachable = !(host == "invalid" || host.hasSuffix(".invalid"))
         return JSONAnswer.response(.ok, .object([("result", .bool(reachable))]))
@@ -117,9 +107,8 @@ struct ConnectionsController: Sendable {
         return self.state.store.insert(connection)
     }
 
-    private func existingConnection(_ request: Request, context: MockRequestContext) throws -> StoredConnection {
+    private func existingConnection(_ request: Request, id: String) throws -> StoredConnection {
         let sandbox = try self.sandbox(of: request)
-        let id = context.parameters.get("id") ?? ""
         guard let connection = self.state.store.connection(id: id, sandbox: sandbox) else {
             throw FlowServiceProblem.notFound
         }

@@ -12,17 +12,12 @@ struct TokenController: Sendable {
 
     let state: MockState
 
-    func register(on router: Router<MockRequestContext>) {
-        router.post(RouterPath(MockRoute.tokenPath), use: self.issue)
-    }
-
-    @Sendable func issue(_ request: Request, context: MockRequestContext) async throws -> Response {
-        var request = request
+    func issue(_ request: Request) async throws -> Response {
         let query = URLFormFields(request.uri.query ?? "")
         var form = URLFormFields("")
         let contentType = request.headers[.contentType]
         if contentType == nil || MediaType.matches(contentType, "application/x-www-form-urlencoded") {
-            let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+            let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
             form = URLFormFields(String(buffer: body))
         }
         let configuration = self.state.configuration

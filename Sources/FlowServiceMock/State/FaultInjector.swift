@@ -21,6 +21,11 @@ final class FaultInjector: Sendable {
         self.state.withLock { $0.faults }
     }
 
+    /// ``MockFaults/throttleRPS`` now, read without copying the other settings.
+    var throttleRPS: Int? {
+        self.state.withLock { $0.faults.throttleRPS }
+    }
+
     /// Replaces the settings; the generators restart from the (possibly new) seed.
     func update(_ faults: MockFaults) {
         self.state.withLock { $0 = Self.makeState(faults) }
@@ -30,9 +35,9 @@ final class FaultInjector: Sendable {
     /// ``MockFaults`` documents.
     func drawCreateFault() -> CreateFault {
         self.state.withLock { state in
-            let faults = state.faults
-            guard faults.drawsPerCreate else { return .none }
+            guard state.faults.drawsPerCreate else { return .none }
             let draw = state.createDice.nextUnit()
+            let faults = state.faults
             var lower = 0.0
             if draw < lower + faults.errorRate {
                 return draw < lower + faults.errorRate / 2 ? .internalError : .unavailable
@@ -56,9 +61,8 @@ final class FaultInjector: Sendable {
     /// The delay to add to the next answer: latency plus a uniform share of the jitter.
     func drawDelay() -> Duration {
         self.state.withLock { state in
-            let faults = state.faults
-            guard faults.latencyJitter > .zero else { return faults.latency }
-            return faults.latency + faults.latencyJitter * state.delayDice.nextUnit()
+            guard state.faults.latencyJitter > .zero else { return state.faults.latency }
+            return state.faults.latency + state.faults.latencyJitter * state.delayDice.nextUnit()
         }
     }
 
