@@ -23,6 +23,9 @@ final class MockState: Sendable {
             uniquingKeysWith: { first, _ in first }
         )
         self.logger = logger
+        if configuration.faults.seed == nil {
+            logger.info("Fault seed \(self.faults.seed); pass --seed \(self.faults.seed) to repeat these fault choices")
+        }
     }
 
     func stats() -> MockStats {

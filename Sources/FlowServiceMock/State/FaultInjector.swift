@@ -7,6 +7,7 @@ import Synchronization
 final class FaultInjector: Sendable {
     private struct State {
         var faults: MockFaults
+        var seed: UInt64
         var createDice: SplitMix64
         var delayDice: SplitMix64
     }
@@ -19,6 +20,11 @@ final class FaultInjector: Sendable {
 
     var faults: MockFaults {
         self.state.withLock { $0.faults }
+    }
+
+    /// The seed in use: the configured one, or the one drawn when none was configured.
+    var seed: UInt64 {
+        self.state.withLock { $0.seed }
     }
 
     /// ``MockFaults/throttleRPS`` now, read without copying the other settings.
@@ -70,6 +76,7 @@ final class FaultInjector: Sendable {
         let seed = faults.seed ?? UInt64.random(in: .min ... .max)
         return State(
             faults: faults,
+            seed: seed,
             createDice: SplitMix64(seed: seed),
             delayDice: SplitMix64(seed: seed ^ 0xD1B5_4A32_D192_ED03)
         )
