@@ -171,6 +171,17 @@ struct CreateValidationTests {
         }
     }
 
+    @Test("A body over 1 MiB answers 413 and creates nothing")
+    func bodyTooLarge() async throws {
+        try await MockSession.with { session in
+            let padding = String(repeating: "x", count: 1 << 20)
+            let answer = try await session.platform(.POST, "/connections", body: #"{"name": "\#(padding)"}"#)
+            try ProblemExpectation(status: 413, code: "FLOW-1400-413", title: "Payload Too Large", messagePart: "1 MiB")
+                .check(answer)
+            #expect(session.mock.connections(sandbox: nil).isEmpty)
+        }
+    }
+
     @Test("A Content-Type with parameters is still JSON")
     func contentTypeWithCharset() async throws {
         try await MockSession.with { session in

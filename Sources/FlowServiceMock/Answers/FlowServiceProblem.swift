@@ -9,7 +9,7 @@ import Hummingbird
 /// missing `name`, `auth`, `auth.specName` or `connectionSpec.id` (and, with the title
 /// `BadRequestError`, for a wrong `Content-Type`); `1416-400` for auth params that are missing or
 /// invalid (the message names them); `1401-400` for any unusable query parameter, not only
-/// `count` with `limit`.
+/// `count` with `limit`; `1400-413` for a body over 1 MiB.
 struct FlowServiceProblem: MockErrorAnswer, Equatable {
     static let contentType = "application/problem+json"
 
@@ -52,6 +52,13 @@ extension FlowServiceProblem {
     }
 
     static let emptyBody = invalidRequest(1405, "The request body is empty. Provide a request body and try again.")
+
+    static let bodyTooLarge = FlowServiceProblem(
+        code: 1400,
+        status: .contentTooLarge,
+        title: "Payload Too Large",
+        message: "The request body is larger than the service accepts (1 MiB)."
+    )
 
     static let malformedJSON = invalidRequest(1400, "The request body is not valid JSON.")
 

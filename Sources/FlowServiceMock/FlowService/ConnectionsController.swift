@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Flow Service's base connection endpoints (the gateway has admitted the request already).
 struct ConnectionsController: Sendable {
-    /// Largest request body read; a larger one is answered 413.
+    /// Largest request body read; a larger one is answered 413 `FLOW-1400-413`.
     static let maximumBodyBytes = 1 << 20
 
     let state: MockState

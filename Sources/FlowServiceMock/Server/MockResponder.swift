@@ -40,6 +40,8 @@ struct MockResponder: HTTPResponder {
             self.log(request, status: "drop", requestID: requestID)
             try? await context.channel.close()
             throw drop
+        } catch is NIOTooManyBytesError {
+            response = FlowServiceProblem.bodyTooLarge.response(requestID: requestID)
         } catch let error as HTTPError {
             response = Response(status: error.status, headers: error.headers)
         } catch {
