@@ -6,6 +6,6 @@ struct FlowBatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowbatch",
         abstract: "Bulk-create Adobe Experience Platform generic REST API base connections from a CSV file.",
-        subcommands: [RunCommand.self, ValidateCommand.self, UndoCommand.self, MockCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, UndoCommand.self, MockCommand.self, DemoCommand.self]
     )
 }

@@ -1,13 +1,144 @@
 import ArgumentParser
+import FlowServiceMock
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// `flowbatch mock`: serves the mock Flow Service and IMS token service on loopback.
 struct MockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock",
-        abstract: "Serve the mock Flow Service and IMS token service on loopback."
+        abstract: "Serve the mock Flow Service and IMS token service on loopback.",
+        discussion: """
+            Prints one line to stdout, 'listening on http://HOST:PORT', then serves until SIGINT or \
+            SIGTERM. Durations are written like 20ms, 1.5s, 2m, 24h. Every fault is off by default; \
+            GET /__mock/stats shows what the mock has seen.
+            """
     )
 
+    @Option(help: "Host or address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free port.")
+    var port = 8080
+
+    @Option(name: .customLong("client-id"), help: "Client ID that IMS accepts; x-api-key must equal it.")
+    var clientID = "flowbatch-demo"
+
+    @Option(name: .customLong("client-secret"), help: "Client secret that IMS accepts.")
+    var clientSecret = "flowbatch-demo-secret"
+
+    @Option(name: .customLong("org-id"), help: "Organization served; x-gw-ims-org-id must equal it.")
+    var orgID = "DEMO0000000000000000@AdobeOrg"
+
+    @Option(name: .customLong("static-token"), help: "Also accept this bearer token, forever. (default: none)")
+    var staticToken: String?
+
+    @Option(help: "Comma-separated sandboxes that exist; others answer 404 FLOW-2100-404.")
+    var sandboxes = "prod,dev"
+
+    @Option(name: .customLong("token-lifetime"), help: "expires_in of issued tokens; later they answer 401013.")
+    var tokenLifetime = "24h"
+
+    @Option(help: "Delay added to every answer.")
+    var latency = "0ms"
+
+    @Option(name: .customLong("latency-jitter"), help: "Up to this much more delay, drawn uniformly per answer.")
+    var latencyJitter = "0ms"
+
+    @Option(
+        name: .customLong("throttle-rps"),
+        help: "Admit this many Platform requests per second; answer the rest 429 with Retry-After. (default: off)"
+    )
+    var throttleRPS: Int?
+
+    @Option(
+        name: .customLong("error-rate"),
+        help: "Share of POST /connections answered 500 or 503 without creating."
+    )
+    var errorRate: Double = 0
+
+    @Option(
+        name: .customLong("ambiguous-rate"),
+        help: "Share of POST /connections that create, then answer 504 or drop the connection."
+    )
+    var ambiguousRate: Double = 0
+
+    @Option(
+        name: .customLong("answer-fault"),
+        help: ArgumentHelp(
+            "Share of POST /connections given a hostile answer, as KIND=SHARE (repeatable).",
+            discussion: "Kinds: " + AnswerFault.allCases.map(\.rawValue).joined(separator: ", ") + "."
+        )
+    )
+    var answerFaults: [String] = []
+
+    @Option(name: .customLong("huge-body-bytes"), help: "Size of a huge-body answer.")
+    var hugeBodyBytes = 8 << 20
+
+    @Option(name: .customLong("trickle-interval"), help: "Pause between the bytes of a slow-trickle answer.")
+    var trickleInterval = "200ms"
+
+    @Option(help: "Seed that makes the fault choices repeatable. (default: random)")
+    var seed: UInt64?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (to stderr).")
+    var logLevel = "warning"
+
+    func validate() throws {
+        do {
+            _ = try self.mockConfiguration()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard Logger.Level(rawValue: self.logLevel) != nil else {
+            throw ValidationError("--log-level: '\(self.logLevel)' is not a log level.")
+        }
+    }
+
     func run() async throws {
-        throw CleanExit.message("not built yet")
+        let configuration = try self.mockConfiguration()
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "flowbatch.mock")
+        logger.logLevel = Logger.Level(rawValue: self.logLevel) ?? .warning
+        let service = MockService(configuration: configuration, logger: logger) { mock in
+            print("listening on \(mock.baseURL)")
+            fflush(nil)
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+
+    private func mockConfiguration() throws(MockConfigurationError) -> MockConfiguration {
+        var configuration = MockConfiguration()
+        configuration.host = self.host
+        configuration.port = self.port
+        configuration.clientID = self.clientID
+        configuration.clientSecret = self.clientSecret
+        configuration.orgID = self.orgID
+        configuration.staticToken = self.staticToken
+        configuration.sandboxes = self.sandboxes.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        configuration.tokenLifetime = try MockDuration.parse(self.tokenLifetime, option: "token-lifetime")
+        var faults = MockFaults()
+        faults.latency = try MockDuration.parse(self.latency, option: "latency")
+        faults.latencyJitter = try MockDuration.parse(self.latencyJitter, option: "latency-jitter")
+        faults.throttleRPS = self.throttleRPS
+        faults.errorRate = self.errorRate
+        faults.ambiguousRate = self.ambiguousRate
+        for text in self.answerFaults {
+            let (kind, share) = try AnswerFault.parseShare(text)
+            faults.answerFaults[kind, default: 0] += share
+        }
+        faults.hugeBodyBytes = self.hugeBodyBytes
+        faults.trickleInterval = try MockDuration.parse(self.trickleInterval, option: "trickle-interval")
+        faults.seed = self.seed
+        configuration.faults = faults
+        try configuration.validate()
+        return configuration
     }
 }

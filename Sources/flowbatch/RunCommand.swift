@@ -144,6 +144,9 @@ struct RunCommand: AsyncParsableCommand {
         await progressTask.value
         Console.out(summary.text)
         Console.flush()
+        if case .runError(let error) = stop.reason {
+            Console.err("error: \(error)")
+        }
         try writeSummaryJSON(summary)
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }

@@ -1,0 +1,108 @@
+/// The `property` filters of a listing: each `property` parameter is one clause and clauses are
+/// ANDed; inside one parameter, commas separate alternatives that are ORed.
+///
+/// An alternative is either a full condition (`name==A,name==B`) or a bare value for the field
+/// and operator of the condition before it (`name==A,B`). Values are compared exactly, after the
+/// query string's percent-decoding, so a name that itself contains a comma cannot be matched by a
+/// `name==` filter: `name==Acme, Inc` means "named `Acme` or named ` Inc`".
+struct ConnectionFilter: Sendable, Equatable {
+    /// A field a filter can test.
+    enum Field: String, Sendable, CaseIterable {
+        case id
+        case name
+        case description
+        case connectionSpecID = "connectionSpec.id"
+        case connectionSpecVersion = "connectionSpec.version"
+        case state
+        case authSpecName = "auth.specName"
+        case sandboxName
+        case createdClient
+    }
+
+    /// One `field==value` or `field!=value` test.
+    struct Condition: Sendable, Equatable {
+        var field: Field
+        var equal: Bool
+        var value: String
+
+        func matches(_ connection: StoredConnection) -> Bool {
+            let actual: String? =
+                switch self.field {
+                case .id: connection.id
+                case .name: connection.name
+                case .description: connection.description
+                case .connectionSpecID: connection.connectionSpecID
+                case .connectionSpecVersion: connection.connectionSpecVersion
+                case .state: "enabled"
+                case .authSpecName: connection.authSpecName
+                case .sandboxName: connection.sandboxName
+                case .createdClient: connection.createdClient
+                }
+            return (actual == self.value) == self.equal
+        }
+    }
+
+    /// Clauses, each a list of alternatives.
+    private(set) var clauses: [[Condition]]
+
+    /// Matches everything.
+    static let all = ConnectionFilter(clauses: [])
+
+    private init(clauses: [[Condition]]) {
+        self.clauses = clauses
+    }
+
+    /// Parses the values of every `property` parameter.
+    ///
+    /// - Throws: ``FlowServiceProblem`` `FLOW-1401-400` for an unknown field or operator.
+    init(properties: [String]) throws(FlowServiceProblem) {
+        var clauses: [[Condition]] = []
+        for property in properties {
+            var alternatives: [Condition] = []
+            for part in property.split(separator: ",", omittingEmptySubsequences: false) {
+                if let condition = Self.condition(part) {
+                    alternatives.append(condition)
+                } else if let previous = alternatives.last {
+                    alternatives.append(Condition(field: previous.field, equal: previous.equal, value: String(part)))
+                } else {
+                    throw .invalidQuery(
+                        "The property filter '\(property)' is not supported. Use field==value or field!=value with "
+                            + "one of: " + Field.allCases.map(\.rawValue).joined(separator: ", ") + "."
+                    )
+                }
+            }
+            clauses.append(alternatives)
+        }
+        self.clauses = clauses
+    }
+
+    func matches(_ connection: StoredConnection) -> Bool {
+        self.clauses.allSatisfy { alternatives in alternatives.contains { $0.matches(connection) } }
+    }
+
+    /// When some clause only accepts given names (`name==A,B`), the names every match must have
+    /// one of; `nil` when no clause narrows by name.
+    var requiredNames: Set<String>? {
+        var names: Set<String>?
+        for alternatives in self.clauses where alternatives.allSatisfy({ $0.field == .name && $0.equal }) {
+            let clauseNames = Set(alternatives.map(\.value))
+            names = names.map { $0.intersection(clauseNames) } ?? clauseNames
+        }
+        return names
+    }
+
+    private static func condition(_ text: Substring) -> Condition? {
+        let equal = text.firstRange(of: "==")
+        let notEqual = text.firstRange(of: "!=")
+        let (range, isEqual): (Range<Substring.Index>, Bool)
+        switch (equal, notEqual) {
+        case (let equal?, let notEqual?):
+            (range, isEqual) = equal.lowerBound < notEqual.lowerBound ? (equal, true) : (notEqual, false)
+        case (let equal?, nil): (range, isEqual) = (equal, true)
+        case (nil, let notEqual?): (range, isEqual) = (notEqual, false)
+        case (nil, nil): return nil
+        }
+        guard let field = Field(rawValue: String(text[..<range.lowerBound])) else { return nil }
+        return Condition(field: field, equal: isEqual, value: String(text[range.upperBound...]))
+    }
+}

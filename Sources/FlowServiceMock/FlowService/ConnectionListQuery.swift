@@ -1,0 +1,62 @@
+/// The query of `GET /connections`: `property` filters, `orderby`, `limit`, `count` and
+/// `continuationToken`.
+///
+/// Without `limit` a page holds 100 items; a larger `limit` than 1,000 is cut to 1,000. The
+/// default order is creation order. With a `continuationToken`, the filters and the order come
+/// from the token (a client may repeat `property` and `orderby` beside it; they are ignored),
+/// and a `limit` beside it sets the size of the next page.
+struct ConnectionListQuery: Sendable {
+    static let defaultLimit = 100
+    static let maximumLimit = 1_000
+
+    var properties: [String]
+    var filter: ConnectionFilter
+    var order: ConnectionOrder
+    var limit: Int
+    var cursor: PageCursor?
+    /// `count=true`: answer `{"count": N}` only.
+    var countOnly: Bool
+
+    init(query: String?, sandbox: String) throws(FlowServiceProblem) {
+        let fields = URLFormFields(query ?? "")
+        switch fields["count"]?.lowercased() {
+        case nil, "false": self.countOnly = false
+        case "true": self.countOnly = true
+        case let other?: throw .invalidQuery("The count parameter must be true or false, not '\(other)'.")
+        }
+        let explicitLimit = try fields["limit"].map { text throws(FlowServiceProblem) in
+            guard let limit = Int(text), limit >= 1 else {
+                throw .invalidQuery("The limit parameter must be a positive integer, not '\(text)'.")
+            }
+            return min(limit, Self.maximumLimit)
+        }
+        if self.countOnly, explicitLimit != nil {
+            throw .countWithLimit
+        }
+        if let text = fields["continuationToken"] {
+            guard let token = ContinuationToken(encoded: text), token.sandbox == sandbox else {
+                throw .invalidQuery("The continuationToken is invalid or belongs to another sandbox.")
+            }
+            self.properties = token.properties
+            self.order = token.order
+            self.limit = explicitLimit ?? token.limit
+            self.cursor = token.cursor
+        } else {
+            self.properties = fields.all("property")
+            if let text = fields["orderby"] {
+                guard let order = ConnectionOrder(orderBy: text) else {
+                    throw .invalidQuery(
+                        "The orderby value '\(text)' is not supported. Use one of: "
+                            + ConnectionOrder.allCases.map(\.rawValue).joined(separator: ", ") + "."
+                    )
+                }
+                self.order = order
+            } else {
+                self.order = .created
+            }
+            self.limit = explicitLimit ?? Self.defaultLimit
+            self.cursor = nil
+        }
+        self.filter = try ConnectionFilter(properties: self.properties)
+    }
+}

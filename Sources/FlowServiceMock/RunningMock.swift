@@ -1,0 +1,87 @@
+import Foundation
+
+/// A mock that is listening. Copies share the same server.
+public struct RunningMock: Sendable {
+    /// The port the server is bound to (the real one, also when `0` was asked for).
+    public let port: Int
+    /// The host from the configuration.
+    public let host: String
+    let state: MockState
+    let lifecycle: MockLifecycle
+
+    /// `http://HOST:PORT`, without a path.
+    public var baseURL: String {
+        let host = self.host.contains(":") ? "[\(self.host)]" : self.host
+        return "http://\(host):\(self.port)"
+    }
+
+    /// ``baseURL`` + `/data/foundation/flowservice`.
+    public var flowServiceURL: String {
+        self.baseURL + MockRoute.flowServicePath
+    }
+
+    /// The configuration the mock was started with (faults as at start).
+    public var configuration: MockConfiguration {
+        self.state.configuration
+    }
+
+    /// What the mock has seen so far: the same content as `GET /__mock/stats`.
+    public func stats() -> MockStats {
+        self.state.stats()
+    }
+
+    /// The connections in `sandbox` (in every sandbox when `nil`), in creation order.
+    public func connections(sandbox: String?) -> [MockConnection] {
+        self.state.store.snapshot(sandbox: sandbox).map(MockConnection.init)
+    }
+
+    /// Adds a Basic Authentication connection directly, as if it had been created earlier.
+    ///
+    /// A `sandbox` that is not among the configured ones is accepted but unreachable over HTTP.
+    @discardableResult
+    public func insertConnection(
+        name: String,
+        sandbox: String = "prod",
+        specName: String = "Basic Authentication",
+        description: String? = nil
+    ) -> MockConnection {
+        let connection = StoredConnection(
+            id: self.state.identifiers.uuid(),
+            name: name,
+            description: description,
+            sandboxName: sandbox,
+            connectionSpecID: ConnectionSpecCatalog.genericRESTID,
+            connectionSpecVersion: ConnectionSpecCatalog.genericRESTVersions[
+                ConnectionSpecCatalog.genericRESTVersions.count - 1
+            ],
+            authSpecName: specName,
+            visibleParams: ["host": "https://api.example.invalid", "username": "seeded"],
+            maskedParams: ["password"],
+            createdAt: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
+            etag: self.state.identifiers.etag(),
+            createdClient: self.state.configuration.clientID
+        )
+        return MockConnection(self.state.store.insert(connection))
+    }
+
+    /// The faults in force now.
+    public var faults: MockFaults {
+        self.state.faults.faults
+    }
+
+    /// Changes the faults while the mock runs; the fault generators restart from the seed.
+    ///
+    /// - Throws: ``MockConfigurationError`` when the new faults are invalid; nothing changes then.
+    public func updateFaults(_ update: (inout MockFaults) -> Void) throws(MockConfigurationError) {
+        var faults = self.state.faults.faults
+        update(&faults)
+        try faults.validate()
+        self.state.faults.update(faults)
+    }
+
+    /// Stops the server gracefully (in-flight answers finish) and waits until it has stopped.
+    /// Calling it again does nothing.
+    public func stop() async {
+        await self.lifecycle.stop()
+    }
+}

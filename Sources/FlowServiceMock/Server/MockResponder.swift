@@ -1,0 +1,92 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Answers every request: gives it an ID, routes it (behind the gateway for Flow Service),
+/// turns the mock's errors into answers, adds the injected latency, stamps `x-request-id` and
+/// counts the answer, so that no answer, whatever its origin, escapes the statistics.
+struct MockResponder: HTTPResponder {
+    typealias Context = MockRequestContext
+
+    let state: MockState
+    let gateway: Gateway
+    let connections: ConnectionsController
+    let tokens: TokenController
+
+    init(state: MockState) {
+        self.state = state
+        self.gateway = Gateway(state: state)
+        self.connections = ConnectionsController(state: state)
+        self.tokens = TokenController(state: state)
+    }
+
+    func respond(to request: Request, context: MockRequestContext) async throws -> Response {
+        let requestID = self.state.identifiers.uuid()
+        let route = MockRoute(method: request.method, path: request.uri.path)
+        var response: Response
+        do {
+            response = try await self.dispatch(route, request)
+        } catch let problem as FlowServiceProblem {
+            response = problem.response(requestID: requestID)
+        } catch let gatewayError as GatewayError {
+            response = gatewayError.response(requestID: requestID)
+        } catch let imsError as IMSError {
+            response = imsError.response(requestID: requestID)
+        } catch let drop as ConnectionDropped {
+            if let key = route.statsKey {
+                await self.delay()
+                self.state.counter.record(route: key, status: "drop")
+            }
+            self.log(request, status: "drop", requestID: requestID)
+            try? await context.channel.close()
+            throw drop
+        } catch is NIOTooManyBytesError {
+            response = FlowServiceProblem.bodyTooLarge.response(requestID: requestID)
+        } catch let error as HTTPError {
+            response = Response(status: error.status, headers: error.headers)
+        } catch {
+            self.state.logger.error(
+                "Unexpected error",
+                metadata: ["request-id": .string(requestID), "error": .string(String(describing: type(of: error)))]
+            )
+            response = FlowServiceProblem.internalError.response(requestID: requestID)
+        }
+        response.headers[.xRequestID] = requestID
+        if let key = route.statsKey {
+            await self.delay()
+            self.state.counter.record(route: key, status: String(response.status.code))
+        }
+        self.log(request, status: String(response.status.code), requestID: requestID)
+        return response
+    }
+
+    private func dispatch(_ route: MockRoute, _ request: Request) async throws -> Response {
+        if route.isPlatform {
+            try self.gateway.admit(request.headers)
+        }
+        switch route {
+        case .stats: return JSONAnswer.response(.ok, self.state.stats().json)
+        case .issueToken: return try await self.tokens.issue(request)
+        case .createConnection: return try await self.connections.create(request)
+        case .listConnections: return try self.connections.list(request)
+        case .getConnection(let id): return try self.connections.get(request, id: id)
+        case .deleteConnection(let id): return try self.connections.delete(request, id: id)
+        case .testConnection(let id): return try self.connections.test(request, id: id)
+        case .other: return Response(status: .notFound)
+        }
+    }
+
+    private func delay() async {
+        let delay = self.state.faults.drawDelay()
+        if delay > .zero {
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    private func log(_ request: Request, status: String, requestID: String) {
+        self.state.logger.debug(
+            "\(request.method) \(request.uri.path) \(status)",
+            metadata: ["request-id": .string(requestID)]
+        )
+    }
+}

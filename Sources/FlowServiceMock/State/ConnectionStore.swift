@@ -1,0 +1,86 @@
+import Synchronization
+
+/// All base connections, per sandbox, behind one lock that is held only for dictionary work
+/// (never while encoding or sorting answers).
+final class ConnectionStore: Sendable {
+    private struct State {
+        var sandboxes: [String: SandboxConnections] = [:]
+        var nextSequence: UInt64 = 1
+    }
+
+    private let state = Mutex(State())
+
+    /// Stores `connection`, assigning its creation sequence; returns it as stored.
+    @discardableResult
+    func insert(_ connection: StoredConnection) -> StoredConnection {
+        var connection = connection
+        self.state.withLock { state in
+            connection.sequence = state.nextSequence
+            state.nextSequence += 1
+            state.sandboxes[connection.sandboxName, default: SandboxConnections()].insert(connection)
+        }
+        return connection
+    }
+
+    func connection(id: String, sandbox: String) -> StoredConnection? {
+        self.state.withLock { $0.sandboxes[sandbox]?.byID[id] }
+    }
+
+    /// Removes the connection; false when `sandbox` holds no connection with this id.
+    func delete(id: String, sandbox: String) -> Bool {
+        self.state.withLock { $0.sandboxes[sandbox]?.remove(id: id) ?? false }
+    }
+
+    /// One page of the connections in `sandbox` that match `filter`, in `order`, after `cursor`,
+    /// and whether more follow.
+    func page(
+        sandbox: String,
+        filter: ConnectionFilter,
+        order: ConnectionOrder,
+        after cursor: PageCursor?,
+        limit: Int
+    ) -> (items: [StoredConnection], hasMore: Bool) {
+        var candidates = self.state.withLock { state in
+            state.sandboxes[sandbox]?.candidates(filter: filter, order: order, after: cursor, limit: limit) ?? []
+        }
+        candidates.sort(by: order.precedes)
+        var page = candidates[...]
+        if let cursor {
+            page = page.drop { !order.follows($0, cursor: cursor) }
+        }
+        let items = Array(page.prefix(limit))
+        return (items, page.count > limit)
+    }
+
+    /// How many connections in `sandbox` match `filter`.
+    func count(sandbox: String, filter: ConnectionFilter) -> Int {
+        self.state.withLock { state in
+            guard let connections = state.sandboxes[sandbox] else { return 0 }
+            return connections.matching(filter).count
+        }
+    }
+
+    /// Every connection in `sandbox` (all sandboxes when nil), in creation order.
+    func snapshot(sandbox: String?) -> [StoredConnection] {
+        let connections = self.state.withLock { state in
+            if let sandbox {
+                return Array(state.sandboxes[sandbox]?.byID.values ?? [:].values)
+            }
+            return state.sandboxes.values.flatMap(\.byID.values)
+        }
+        return connections.sorted { $0.sequence < $1.sequence }
+    }
+
+    /// The number of connections in all sandboxes.
+    var totalCount: Int {
+        self.state.withLock { $0.sandboxes.values.reduce(0) { $0 + $1.byID.count } }
+    }
+
+    /// Names held by more than one connection within one sandbox, sorted, each listed once.
+    var duplicateNames: [String] {
+        let names = self.state.withLock { state in
+            state.sandboxes.values.flatMap { $0.idsByName.filter { $0.value.count > 1 }.keys }
+        }
+        return Array(Set(names)).sorted()
+    }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import FlowBatch
+import FlowServiceMock
+import Foundation
+import Logging
+
+/// `flowbatch demo`: the whole product at work against a local mock of Adobe's service.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the bundled sample against a local mock of the Flow Service, with realistic faults.",
+        discussion: """
+            Starts the mock on a free loopback port with mild faults (throttling with Retry-After, some 500 and \
+            503 answers, a few requests that create the connection and then lose the answer), runs the \
+            40-row sample through the real client, and writes the results to a new folder in the current \
+            directory. Nothing leaves this machine.
+            """
+    )
+
+    @Option(help: "Requests in flight at most.")
+    var concurrency: Int = 8
+
+    @Option(help: "Seed of the mock's fault choices.")
+    var seed: UInt64 = 13
+
+    @Option(help: "Progress on stderr: auto, bar, log or none.")
+    var progress: ProgressOption = .auto
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        var mockConfiguration = MockConfiguration()
+        mockConfiguration.port = 0
+        mockConfiguration.faults.latency = .milliseconds(20)
+        mockConfiguration.faults.latencyJitter = .milliseconds(30)
+        mockConfiguration.faults.throttleRPS = 30
+        mockConfiguration.faults.errorRate = 0.1
+        mockConfiguration.faults.ambiguousRate = 0.08
+        mockConfiguration.faults.seed = seed
+        var quiet = Logger(label: "flowbatch.mock") { label in StreamLogHandler.standardError(label: label) }
+        quiet.logLevel = .error
+        let mock = try await FlowServiceMock.start(mockConfiguration, logger: quiet)
+        do {
+            try await demo(against: mock, mockConfiguration: mockConfiguration)
+        } catch {
+            await mock.stop()
+            throw error
+        }
+        await mock.stop()
+    }
+
+    private func demo(against mock: RunningMock, mockConfiguration: MockConfiguration) async throws {
+        let folder = Self.folderName()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        let inputPath = folder + "/" + DemoInput.fileName
+        try Data(DemoInput.csv.utf8).write(to: URL(fileURLWithPath: inputPath))
+        Console.out("flowbatch demo: a mock Flow Service is listening on \(mock.baseURL) (nothing leaves this machine).")
+        Console.out(
+            "It throttles above \(mockConfiguration.faults.throttleRPS ?? 0) requests/s, fails 10% of creates with 500/503,"
+                + " and for 8% creates the connection but loses the answer (504 or a dropped connection)."
+        )
+        Console.out("Creating the 40 connections of \(inputPath) with up to \(concurrency) requests in flight...")
+        Console.out("")
+        Console.flush()
+
+        var configuration = RunConfiguration(
+            input: InputFile(path: inputPath),
+            resultsPath: folder + "/mixed.results.csv",
+            platform: PlatformSettings(
+                endpoint: mock.flowServiceURL,
+                imsURL: mock.baseURL,
+                orgID: mockConfiguration.orgID,
+                apiKey: mockConfiguration.clientID,
+                authentication: .clientCredentials(
+                    clientID: mockConfiguration.clientID,
+                    clientSecret: Secret(mockConfiguration.clientSecret),
+                    scopes: GenericRESTSpec.defaultScopes
+                )
+            )
+        )
+        configuration.concurrency = concurrency
+        configuration.today = Today.text()
+        configuration.journalKeyPath = folder + "/.journal.key"
+        let stop = StopSignal()
+        let statistics = RunStatistics()
+        let signals = SignalHandling.install(stop: stop)
+        defer { signals.cancel() }
+        let run = BatchRun(
+            configuration: configuration,
+            clock: ContinuousClock(),
+            stop: stop,
+            statistics: statistics,
+            logger: logging.makeLogger(),
+            notify: { line in if !line.hasPrefix("note: not sent") { Console.err(line) } }
+        )
+        let reporter = ProgressReporter(statistics: statistics, mode: progress.resolved) { Console.errRaw($0) }
+        let progressTask = Task { await reporter.run() }
+        let summary: RunSummary
+        do {
+            summary = try await run.run()
+        } catch {
+            progressTask.cancel()
+            await progressTask.value
+            throw Failure.from(error)
+        }
+        progressTask.cancel()
+        await progressTask.value
+        Console.out(summary.text)
+        let stats = mock.stats()
+        let answers = (stats.requests["POST /connections"] ?? [:]).sorted { $0.key < $1.key }
+            .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        Console.out("")
+        Console.out("The mock answered POST /connections with: \(answers).")
+        Console.out(
+            "It now holds \(stats.connections) connections and \(stats.duplicateNames.isEmpty ? "no duplicate names" : "duplicate names: \(stats.duplicateNames.joined(separator: ", "))")."
+        )
+        Console.out("")
+        Console.out("Look at the results:   column -s, -t < \(configuration.resultsPath) | less -S")
+        Console.out("Against Adobe's real service: export AEP_CLIENT_ID, AEP_CLIENT_SECRET and AEP_ORG_ID, then")
+        Console.out("  flowbatch run your-sources.csv")
+        Console.flush()
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    /// `flowbatch-demo-YYYYMMDD-HHMMSS`, with a suffix when that exists already.
+    static func folderName() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let base =
+            "flowbatch-demo-\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+        var name = base
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: name) {
+            name = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        return name
+    }
+}

@@ -1,0 +1,204 @@
+import FlowBatchTestSupport
+import FlowServiceMock
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Resume, graceful stop and undo, with the built binary", .serialized)
+struct ResumeTests {
+    @Test("killed with SIGKILL at random moments, then run to the end: every row once, no duplicates", arguments: [1, 2, 3] as [UInt64])
+    func killNineAndResume(seed: UInt64) async throws {
+        try await MockHarness.with({
+            $0.faults.latency = .milliseconds(10)
+            $0.faults.latencyJitter = .milliseconds(20)
+            $0.faults.ambiguousRate = 0.03
+            $0.faults.errorRate = 0.02
+            $0.faults.seed = seed
+        }) { harness in
+            let rows = 300
+            let input = try harness.writeInput(rows: rows)
+            var generator = SplitMix64(seed: seed)
+            for _ in 0..<3 {
+                let tool = try harness.start(input, ["--concurrency", "16"])
+                let delay = 150 + Int(generator.next() % 700)
+                try await Task.sleep(for: .milliseconds(delay))
+                tool.send(SIGKILL)
+                let ended = try await tool.wait(timeout: 30)
+                #expect(ended.status == 128 + SIGKILL || ended.status == 0)
+            }
+            let final = try await harness.run(input, ["--concurrency", "16"])
+            #expect(final.status == 0, "\(final.allOutput)")
+            harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: rows)
+            #expect(harness.mock.stats().connections == rows)
+        }
+    }
+
+    @Test("a journal whose last line was torn by a crash is read, the torn line reported, nothing re-sent")
+    func tornJournalLine() async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.writeInput(rows: 10)
+            #expect(try await harness.run(input).status == 0)
+            let journal = harness.directory.file("in.results.csv.journal")
+            let handle = try #require(FileHandle(forWritingAtPath: journal))
+            handle.seekToEndOfFile()
+            handle.write(Data(#"{"event":"attempt","at":1,"sandbox":"prod","name":"Ro"#.utf8))
+            try handle.close()
+            let posts = harness.mock.stats().total("POST /connections")
+            let again = try await harness.run(input)
+            #expect(again.status == 0, "\(again.allOutput)")
+            #expect(again.stderr.contains("the journal's last line was cut off"))
+            #expect(harness.mock.stats().total("POST /connections") == posts)
+            harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 10)
+        }
+    }
+
+    @Test("a row edited after its connection was created is reported as changed, not created again")
+    func changedRow() async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.writeInput(rows: 4)
+            #expect(try await harness.run(input).status == 0)
+            var text = try String(contentsOfFile: input, encoding: .utf8)
+            text = text.replacingOccurrences(of: "https://h2.example.com", with: "https://moved.example.com")
+            text = text.replacingOccurrences(of: MockHarness.token(3), with: "rotated-S3CRET")
+            try text.write(toFile: input, atomically: true, encoding: .utf8)
+            let again = try await harness.run(input)
+            #expect(again.status == 0, "\(again.allOutput)")
+            let results = try harness.results(harness.directory.file("in.results.csv"))
+            #expect(results.map { $0["status"]! } == ["created", "created", "created", "created"])
+            #expect(results[2]["error_code"] == "changed-since-created")
+            #expect(results[2]["error"]?.contains("values changed") == true)
+            #expect(results[3]["error"]?.contains("credentials changed") == true)
+            #expect(results[0]["error_code"] == "")
+            #expect(harness.mock.stats().total("POST /connections") == 4)
+            #expect(!again.allOutput.contains("rotated-S3CRET"))
+        }
+    }
+
+    @Test("a journal from another endpoint, org or sandbox is refused with the difference named; --restart starts over")
+    func manifestMismatch() async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.writeInput(rows: 3)
+            #expect(try await harness.run(input).status == 0)
+            let other = try await harness.run(input, ["--sandbox", "dev"])
+            #expect(other.status == 64)
+            #expect(other.stderr.contains("default sandbox prod (now dev)"))
+            #expect(other.stderr.contains("--restart"))
+            let restarted = try await harness.run(input, ["--sandbox", "dev", "--restart"])
+            #expect(restarted.status == 0, "\(restarted.allOutput)")
+            #expect(restarted.stderr.contains("the earlier journal was moved to"))
+            #expect(harness.mock.connections(sandbox: "dev").count == 3)
+            let files = try FileManager.default.contentsOfDirectory(atPath: harness.directory.path)
+            #expect(files.contains { $0.hasPrefix("in.results.csv.journal.replaced-") })
+        }
+    }
+
+    @Test("Ctrl-C finishes the requests in flight, writes the results with the rest not-run, exits 130; running again completes")
+    func interruptAndResume() async throws {
+        try await MockHarness.with({ $0.faults.latency = .milliseconds(150) }) { harness in
+            let input = try harness.writeInput(rows: 200)
+            let tool = try harness.start(input, ["--concurrency", "4"])
+            try await Task.sleep(for: .milliseconds(1200))
+            tool.send(SIGINT)
+            let stopped = try await tool.wait(timeout: 30)
+            #expect(stopped.status == 130, "\(stopped.allOutput)")
+            #expect(stopped.stdout.contains("Stopped early: interrupted"))
+            let partial = try harness.results(harness.directory.file("in.results.csv"))
+            #expect(partial.count == 200)
+            let created = partial.filter { $0["status"] == "created" }.count
+            #expect(created > 0)
+            #expect(partial.filter { $0["status"] == "not-run" }.count == 200 - created)
+            // Every request that was sent has its result: nothing in flight was abandoned.
+            #expect(harness.mock.stats().connections == created)
+            let final = try await harness.run(input, ["--concurrency", "8"])
+            #expect(final.status == 0, "\(final.allOutput)")
+            harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 200)
+        }
+    }
+
+    @Test("a second Ctrl-C quits at once, and the journal still lets the next run finish exactly once")
+    func secondInterrupt() async throws {
+        try await MockHarness.with({ $0.faults.latency = .seconds(2) }) { harness in
+            let input = try harness.writeInput(rows: 40)
+            let tool = try harness.start(input, ["--concurrency", "8"])
+            try await Task.sleep(for: .milliseconds(700))
+            tool.send(SIGINT)
+            try await Task.sleep(for: .milliseconds(100))
+            tool.send(SIGINT)
+            let started = ContinuousClock.now
+            let stopped = try await tool.wait(timeout: 30)
+            #expect(stopped.status == 130)
+            #expect(ContinuousClock.now - started < .seconds(1.5))
+            harness.mock.updateFaultsIgnoringErrors { $0.latency = .zero }
+            let final = try await harness.run(input)
+            #expect(final.status == 0, "\(final.allOutput)")
+            harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 40)
+        }
+    }
+
+    @Test("undo deletes what the run created and nothing else; a gone connection counts as deleted; undo resumes")
+    func undo() async throws {
+        try await MockHarness.with { harness in
+            let unrelated = harness.mock.insertConnection(name: "Someone else's")
+            let existing = harness.mock.insertConnection(name: "Row 2")
+            let input = try harness.writeInput(rows: 12)
+            #expect(try await harness.run(input).status == 0)
+            let results = harness.directory.file("in.results.csv")
+            #expect(try harness.results(results).filter { $0["status"] == "created" }.count == 11)
+            let refused = try await CommandLineTool.run(["undo", results, "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL], environment: harness.environment)
+            #expect(refused.status == 64)
+            #expect(refused.stderr.contains("--yes"))
+            #expect(harness.mock.stats().connections == 13)
+            // One of them is already gone: that is not a failure.
+            let gone = try #require(try harness.results(results).first { $0["status"] == "created" })
+            _ = try await deleteDirectly(harness, id: gone["connection_id"]!)
+            let undone = try await CommandLineTool.run(
+                ["undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
+                environment: harness.environment
+            )
+            #expect(undone.status == 0, "\(undone.allOutput)")
+            #expect(undone.stdout.contains("deleted 11"))
+            #expect(Set(harness.mock.connections(sandbox: nil).map(\.id)) == [unrelated.id, existing.id])
+            let undoResults = SimpleCSV.records(try harness.directory.read("in.results.undo.csv"))
+            #expect(undoResults.count == 11)
+            #expect(undoResults.allSatisfy { $0["status"] == "deleted" })
+            let again = try await CommandLineTool.run(
+                ["undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
+                environment: harness.environment
+            )
+            #expect(again.status == 0)
+            #expect(harness.mock.stats().total("DELETE /connections/{id}") == 12)
+            // The run's journal knows: running again creates them anew.
+            let rerun = try await harness.run(input)
+            #expect(rerun.status == 0)
+            #expect(harness.mock.stats().connections == 13)
+        }
+    }
+
+    private func deleteDirectly(_ harness: MockHarness, id: String) async throws -> Int {
+        let token = try await MockClient.token(harness.mock, secret: MockHarness.clientSecret)
+        return try await MockClient.delete(harness.mock, id: id, token: token)
+    }
+}
+
+/// A tiny deterministic generator for test schedules.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension RunningMock {
+    /// Changes faults in a test where the values are known to be valid.
+    func updateFaultsIgnoringErrors(_ update: (inout MockFaults) -> Void) {
+        try? updateFaults(update)
+    }
+}

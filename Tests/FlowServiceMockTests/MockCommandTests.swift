@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@Suite("flowbatch mock")
+struct MockCommandTests {
+    /// The `flowbatch` executable that `swift build` put beside this test binary.
+    static var executable: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+            .appendingPathComponent("flowbatch")
+    }
+
+    static func launch(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["mock"] + arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        return (process, output, errors)
+    }
+
+    /// Reads `handle` up to and including the first newline (or to its end).
+    static func firstLine(of handle: FileHandle) async -> String {
+        await Task.detached {
+            var bytes = Data()
+            while !bytes.contains(UInt8(ascii: "\n")) {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                bytes.append(chunk)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }.value
+    }
+
+    @Test("It prints exactly one 'listening on' line with the real port, serves, and exits 0 on SIGTERM")
+    func listensAndStops() async throws {
+        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
+        try #require(built, "flowbatch is not built at \(Self.executable.path)")
+        let (process, output, errors) = try Self.launch(["--port", "0", "--static-token", "cli-token"])
+        let line = await Self.firstLine(of: output.fileHandleForReading)
+        let match = try #require(line.wholeMatch(of: /listening on (http:\/\/127\.0\.0\.1:(\d+))\n/))
+        #expect(Int(match.2)! > 0)
+
+        let answer = try await MockSession.send(
+            .GET,
+            url: "\(match.1)/data/foundation/flowservice/connections",
+            headers: MockSession.platformHeaders(token: "cli-token")
+        )
+        #expect(answer.status == 200)
+
+        process.terminate()
+        let rest = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(rest.isEmpty)
+        let logged = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(!logged.contains("cli-token"))
+    }
+
+    @Test("An invalid option exits 64 with the option named, before listening")
+    func invalidOptionIsAUsageError() async throws {
+        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
+        try #require(built, "flowbatch is not built at \(Self.executable.path)")
+        let (process, output, errors) = try Self.launch(["--port", "0", "--latency", "fast"])
+        let printed = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+        #expect(printed.isEmpty)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("--latency: 'fast' is not a duration"))
+    }
+}
