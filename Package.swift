@@ -99,6 +99,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            exclude: ["Resources"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 import FlowBatchTestSupport
@@ -247,6 +248,22 @@ struct CSVReaderTests {
         #expect(throws: CSVFileError(.tooManyUnterminatedQuotes, path: "<memory>")) {
             while try parser.next() != nil {}
         }
+    }
+
+    @Test("a file that changes while it is read is refused at its end, not half-read silently")
+    func fileChangedWhileRead() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("in.csv", "name\nA\nB\nC\n")
+        var cursor = try CSVReader(path: path, options: .init(readSize: 4)).makeCursor()
+        #expect(try cursor.next()?.fields == ["name"])
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("D\n".utf8))
+        try handle.close()
+        #expect(throws: CSVFileError(.changedWhileReading, path: path)) {
+            while try cursor.next() != nil {}
+        }
+        #expect(InputError(.file(CSVFileError(.changedWhileReading, path: path))).exitCode == 65)
     }
 
     @Test("reads a file from disk in chunks, and reports a missing file")

@@ -43,6 +43,15 @@ public enum AnswerClassifier {
                 throttled: false,
                 retryAfter: nil
             )
+        case .transport(let failure) where failure.kind == .tls:
+            // A certificate that is not trusted will not become trusted by retrying.
+            return .runError(
+                RunError(
+                    .transport,
+                    "\(failure.message); flowbatch always verifies certificates: check --endpoint and --ims-url,"
+                        + " or install the proxy's certificate authority in the system trust store"
+                )
+            )
         case .transport(let failure):
             return .transient(
                 Failure(code: failure.kind.rawValue, message: failure.message, httpStatus: nil, requestID: nil),
@@ -66,6 +75,17 @@ public enum AnswerClassifier {
             return .runError(runError(runCode, failure, sandbox: sandbox))
         }
         switch failure.status {
+        case 300..<400:
+            // Credentials are never re-sent to wherever a redirect points: the endpoint is wrong.
+            return .runError(
+                RunError(
+                    .forbidden,
+                    "the endpoint answered \(failure.status) (a redirect); flowbatch does not follow redirects with"
+                        + " credentials: set --endpoint to the final URL",
+                    serviceCode: failure.code,
+                    requestID: failure.requestID
+                )
+            )
         case 429:
             return .transient(reported, ambiguous: false, throttled: true, retryAfter: failure.retryAfter)
         case 500, 502, 503, 504:

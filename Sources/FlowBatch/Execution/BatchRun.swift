@@ -40,6 +40,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         if let note = header.columns.unmappedNote { notify("note: \(note)") }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
         statistics.setTotal(scan.rows)
+        if let note = InputNotes.encoding(invalidRows: scan.invalidUTF8Rows) { notify("note: \(note)") }
+        if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
         let resume = try loadJournal()
         let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
         if let resume, let keyID = resume.keyID, keyID != key?.id {
@@ -146,6 +148,9 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                     try await backOff(attempt: attempt, failure: failure, retryAfter: retryAfter, sandbox: sandbox, generator: &generator)
                     continue
                 case .failure(.transport(let transport)):
+                    if case .runError(let error) = AnswerClassifier.classify(.transport(transport), sandbox: sandbox) {
+                        throw error
+                    }
                     failure = .init(code: transport.kind.rawValue, message: transport.message)
                     try await backOff(attempt: attempt, failure: failure, retryAfter: nil, sandbox: sandbox, generator: &generator)
                     continue

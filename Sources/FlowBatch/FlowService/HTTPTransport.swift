@@ -36,6 +36,9 @@ public final class HTTPTransport: Sendable {
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connections)
         )
+        // The retry policy is flowbatch's: the pool must not retry failed connections on its own
+        // until the timeout (an untrusted certificate would then take 30 s to report).
+        configuration.connectionPool.retryConnectionEstablishment = false
         let seconds = Int64(timeout.components.seconds) + 1
         configuration.timeout = .init(connect: .seconds(min(seconds, 30)), read: .seconds(seconds))
         configuration.httpVersion = .http1Only
@@ -114,12 +117,9 @@ public final class HTTPTransport: Sendable {
                 return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
             }
         }
-        if String(reflecting: type(of: error)).contains("SSL") {
-            return TransportFailure(
-                kind: .tls,
-                mayHaveBeenSent: false,
-                message: "TLS failed (is the server's certificate trusted and for this host?): \(error)"
-            )
+        let text = String(reflecting: error)
+        if String(reflecting: type(of: error)).contains("SSL") || text.contains("handshakeFailed") {
+            return TransportFailure(kind: .tls, mayHaveBeenSent: false, message: "TLS failed: \(tlsReason(text))")
         }
         if let error = error as? IOError {
             switch error.errnoCode {
@@ -147,6 +147,20 @@ public final class HTTPTransport: Sendable {
             }
         }
         return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
+    }
+
+    /// A readable reason from a BoringSSL error: `CERTIFICATE_VERIFY_FAILED` becomes a sentence.
+    static func tlsReason(_ text: String) -> String {
+        guard let marker = text.firstRange(of: "OPENSSL_internal:") else {
+            return "the handshake with the server failed (\(text.prefix(200)))"
+        }
+        let reason = String(text[marker.upperBound...].prefix { $0.isUppercase || $0 == "_" || $0.isNumber })
+        switch reason {
+        case "CERTIFICATE_VERIFY_FAILED":
+            return "the server's certificate could not be verified (not trusted, expired, or for another host)"
+        default:
+            return "the handshake with the server failed (\(reason))"
+        }
     }
 
     static func describe(_ duration: Duration) -> String {

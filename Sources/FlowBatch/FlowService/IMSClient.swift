@@ -49,6 +49,8 @@ public struct IMSClient: Sendable {
                 body: Array(form.utf8)
             )
             switch answer {
+            case .transport(let failure) where failure.kind == .tls:
+                throw RunError(.transport, "the token service at \(imsURL) failed TLS verification: \(failure.message)")
             case .transport(let failure):
                 lastProblem = failure.message
             case .answer(let status, _, let body, _):

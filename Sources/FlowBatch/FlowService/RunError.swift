@@ -21,6 +21,8 @@ public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
         case localFile = "local-file"
         /// A listing the run depends on kept failing.
         case lookupFailed = "lookup-failed"
+        /// The connection itself cannot be trusted (TLS verification failed).
+        case transport
     }
 
     /// What stopped the run.

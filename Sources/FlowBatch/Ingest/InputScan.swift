@@ -10,14 +10,18 @@ public struct InputScan: Sendable {
     public var duplicates: DuplicateNames
     /// The sandboxes the rows use, sorted.
     public var sandboxes: [String]
+    /// Rows that are not valid UTF-8.
+    public var invalidUTF8Rows = 0
 
     /// Reads `cursor` to its end (or `limit` rows) and leaves it there.
     public static func run(_ cursor: inout InputCursor, validator: RowValidator, limit: Int?) throws -> InputScan {
         let names = DuplicateNameFinder()
         var sandboxes: Set<String> = []
         var rows = 0
+        var invalidUTF8Rows = 0
         while rows < limit ?? .max {
             let more: Void? = try cursor.nextRow { row in
+                if row.problem?.code == .invalidUTF8 { invalidUTF8Rows += 1 }
                 try validator.nameKey(row) { sandbox, name in
                     if SandboxName.isValid(sandbox), sandboxes.count < 10_000 {
                         sandboxes.insert(String(decoding: sandbox, as: UTF8.self))
@@ -28,6 +32,11 @@ public struct InputScan: Sendable {
             guard more != nil else { break }
             rows += 1
         }
-        return InputScan(rows: rows, duplicates: try names.finish(), sandboxes: sandboxes.sorted())
+        return InputScan(
+            rows: rows,
+            duplicates: try names.finish(),
+            sandboxes: sandboxes.sorted(),
+            invalidUTF8Rows: invalidUTF8Rows
+        )
     }
 }

@@ -47,12 +47,14 @@ public struct InputValidation {
         let names = DuplicateNameFinder()
         var summary = Summary()
         let validator = self.validator
+        var invalidUTF8Rows = 0
         while summary.rows < limit ?? .max {
             let more: Void? = try cursor.nextRow { row in
                 summary.rows += 1
                 let result = validator.validate(row, buildRequest: false)
                 for warning in result.warnings { report(.warning(row: row.row, warning)) }
                 for problem in result.problems { report(.problem(row: row.row, problem)) }
+                if row.problem?.code == .invalidUTF8 { invalidUTF8Rows += 1 }
                 summary.warnings += result.warnings.count
                 summary.problems += result.problems.count
                 if !result.problems.isEmpty { summary.invalid += 1 }
@@ -76,6 +78,8 @@ public struct InputValidation {
         }
         summary.valid = summary.rows - summary.invalid
         summary.emptyRows = cursor.emptyRows
+        if let note = InputNotes.encoding(invalidRows: invalidUTF8Rows) { report(.note(note)) }
+        if summary.rows == 0 { report(.note(InputNotes.noDataRows)) }
         if summary.emptyRows > 0 {
             report(.note("\(summary.emptyRows) empty row\(summary.emptyRows == 1 ? "" : "s") skipped"))
         }
