@@ -105,7 +105,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         progressTask.cancel()
         await progressTask.value
-        Console.out(summary.text)
+        var shown = summary
+        shown.showsRerunAdvice = false
+        Console.out(shown.text)
         let stats = mock.stats()
         let answers = (stats.requests["POST /connections"] ?? [:]).sorted { $0.key < $1.key }
             .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")

@@ -29,6 +29,8 @@ public struct RunSummary: Sendable, Equatable {
     public var stoppedBecause: String?
     public var exitCode: Int32
     public var dryRun = false
+    /// Whether ``text`` ends with what running the same command again will do.
+    public var showsRerunAdvice = true
 
     public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
 
@@ -87,7 +89,7 @@ public struct RunSummary: Sendable, Equatable {
         if let stoppedBecause { lines.append("Stopped early: \(stoppedBecause)") }
         if !dryRun {
             lines.append("Results: \(resultsPath)")
-            lines.append(rerunAdvice)
+            if showsRerunAdvice { lines.append(rerunAdvice) }
         }
         return lines.joined(separator: "\n")
     }
