@@ -101,6 +101,40 @@ struct RunCommandTests {
         }
     }
 
+    @Test(
+        "credentials the service refuses stop the run with exit 2 before any connection is created",
+        arguments: [
+            ("AEP_CLIENT_SECRET", "wrong-S3CRET", "IMS refused to issue a token (invalid_client"),
+            ("AEP_API_KEY", "not-the-client-id", "403003"),
+            ("AEP_ORG_ID", "OTHER@AdobeOrg", "403027"),
+        ]
+    )
+    func refusedCredentials(_ variable: String, _ value: String, _ message: String) async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.writeInput(rows: 20)
+            let result = try await harness.run(input, environment: [variable: value])
+            #expect(result.status == 2, "\(result.allOutput)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(harness.mock.stats().connections == 0)
+            #expect(try harness.results(harness.directory.file("in.results.csv")).allSatisfy { $0["status"] == "not-run" })
+            #expect(!result.allOutput.contains("wrong-S3CRET"))
+        }
+    }
+
+    @Test("--rate spaces requests: never faster than asked")
+    func rateLimit() async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.writeInput(rows: 21)
+            let started = ContinuousClock.now
+            let result = try await harness.run(input, ["--rate", "20", "--concurrency", "16"])
+            let elapsed = ContinuousClock.now - started
+            #expect(result.status == 0, "\(result.allOutput)")
+            // 21 creates and 1 listing at 20 per second take at least a second.
+            #expect(elapsed >= .seconds(1))
+            #expect(harness.mock.stats().connections == 21)
+        }
+    }
+
     @Test("rows refused with a 400 are failed with the service's code while the others are created")
     func rowErrors() async throws {
         try await MockHarness.with { harness in

@@ -29,7 +29,13 @@ public enum TransportSecurity {
         return String(authority.prefix { $0 != ":" }).lowercased()
     }
 
+    /// `localhost`, `::1`, or an IPv4 address 127.x.y.z: names that never leave this machine.
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.") || host.hasSuffix(".localhost")
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) }),
+            let values = Optional(octets.compactMap { Int($0) }), values.count == 4, values.allSatisfy({ $0 <= 255 })
+        else { return false }
+        return values[0] == 127
     }
 }
