@@ -1,7 +1,10 @@
 /// How the columns of an input file map to fields: by header, ignoring case, spaces, `_` and `-`,
 /// or by an explicit `--column 'Header=field'`. Columns that map to no field are kept, to be carried
 /// into the results unchanged.
-public struct ColumnMap: Sendable, Equatable {
+///
+/// A class, not a struct: every row refers to it, and one reference is cheaper to pass around than
+/// the arrays it holds.
+public final class ColumnMap: Sendable, Equatable {
     /// One column of the header.
     public struct Column: Sendable, Equatable {
         /// Zero-based position.
@@ -13,13 +16,13 @@ public struct ColumnMap: Sendable, Equatable {
     }
 
     /// Every column, in file order.
-    public private(set) var columns: [Column]
+    public let columns: [Column]
     /// The column of each mapped field.
-    public private(set) var fieldColumns: [Field: Int]
+    public let fieldColumns: [Field: Int]
     /// The columns that fill no field, in file order.
-    public private(set) var extraColumns: [Int]
+    public let extraColumns: [Int]
     /// The column of each field by ``Field/ordinal``, or -1: read for every value of every row.
-    private var columnByOrdinal = [Int](repeating: -1, count: Field.allCases.count)
+    private let columnByOrdinal: [Int]
 
     /// Maps `header` to fields, applying `overrides` (header text → field) first.
     ///
@@ -66,7 +69,9 @@ public struct ColumnMap: Sendable, Equatable {
         self.columns = columns
         fieldColumns = claimedBy
         extraColumns = columns.filter { $0.field == nil }.map(\.index)
-        for (field, column) in claimedBy { columnByOrdinal[field.ordinal] = column }
+        var byOrdinal = [Int](repeating: -1, count: Field.allCases.count)
+        for (field, column) in claimedBy { byOrdinal[field.ordinal] = column }
+        columnByOrdinal = byOrdinal
     }
 
     /// The column of `field`, or -1 when no column gives it.
