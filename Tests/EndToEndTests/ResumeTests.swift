@@ -159,11 +159,12 @@ struct ResumeTests {
                 environment: harness.environment
             )
             #expect(undone.status == 0, "\(undone.allOutput)")
-            #expect(undone.stdout.contains("deleted 11"))
+            #expect(undone.stdout.contains("deleted 10, already gone 1"))
             #expect(Set(harness.mock.connections(sandbox: nil).map(\.id)) == [unrelated.id, existing.id])
             let undoResults = SimpleCSV.records(try harness.directory.read("in.results.undo.csv"))
             #expect(undoResults.count == 11)
             #expect(undoResults.allSatisfy { $0["status"] == "deleted" })
+            #expect(undoResults.filter { $0["error"] == "it was already gone (404)" }.count == 1)
             let again = try await CommandLineTool.run(
                 ["undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
                 environment: harness.environment

@@ -206,14 +206,16 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
         while attempts < policy.maxAttempts {
             guard !stop.isStopping, await stop.unlessStopped({ try await gate.wait() }) else { break }
             attempts += 1
-            let answer: ServiceAnswer?
+            let deletion: FlowServiceClient.Deletion
             do {
-                answer = try await client.delete(id: target.connectionID, sandbox: target.sandbox)
+                deletion = try await client.delete(id: target.connectionID, sandbox: target.sandbox)
             } catch {
                 stop.stop(.runError(error))
                 return (Self.line(target, status: "failed", attempts: attempts, code: error.serviceCode ?? error.code.rawValue, detail: error.message), .failed)
             }
-            guard let answer else {
+            let answer: ServiceAnswer
+            switch deletion {
+            case .deleted, .alreadyGone:
                 var record = JournalRecord(event: .deleted, at: JournalClock.now())
                 record.sandbox = target.sandbox
                 record.name = target.name
@@ -221,7 +223,12 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
                 record.id = target.connectionID
                 journal.append(record.encoded())
                 runJournal?.append(record.encoded())
+                if deletion == .alreadyGone {
+                    return (Self.line(target, status: "deleted", attempts: attempts, detail: "it was already gone (404)"), .alreadyGone)
+                }
                 return (Self.line(target, status: "deleted", attempts: attempts), .deleted)
+            case .refused(let refused):
+                answer = refused
             }
             switch AnswerClassifier.classify(answer, sandbox: target.sandbox) {
             case .runError(let error):

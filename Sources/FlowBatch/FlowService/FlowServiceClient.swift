@@ -186,21 +186,34 @@ public struct FlowServiceClient: Sendable {
 
     // MARK: - Delete
 
-    /// `DELETE /connections/{id}`: `nil` when deleted or already gone (404), else why not.
-    public func delete(id: String, sandbox: String) async throws(RunError) -> ServiceAnswer? {
+    /// What `DELETE /connections/{id}` did.
+    public enum Deletion: Sendable, Equatable {
+        /// Deleted now.
+        case deleted
+        /// Not there (404): already deleted.
+        case alreadyGone
+        /// Not deleted: the answer says why.
+        case refused(ServiceAnswer)
+    }
+
+    /// `DELETE /connections/{id}`.
+    public func delete(id: String, sandbox: String) async throws(RunError) -> Deletion {
         let answer = try await perform(.DELETE, path: "/connections/\(QueryEncoding.encode(id))", query: [], sandbox: sandbox, body: nil)
         switch answer {
         case .transport(let failure):
-            return .transport(failure)
+            return .refused(.transport(failure))
         case .answer(let status, let headers, let body, _):
-            if (200..<300).contains(status) || status == 404 { return nil }
+            if (200..<300).contains(status) { return .deleted }
+            if status == 404 { return .alreadyGone }
             return .refused(
-                ErrorBody.failure(
-                    status: status,
-                    body: body,
-                    requestID: headers.first(name: "x-request-id"),
-                    retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-                    redactor: redactor
+                .refused(
+                    ErrorBody.failure(
+                        status: status,
+                        body: body,
+                        requestID: headers.first(name: "x-request-id"),
+                        retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+                        redactor: redactor
+                    )
                 )
             )
         }
