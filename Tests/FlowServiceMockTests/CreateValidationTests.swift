@@ -109,6 +109,14 @@ struct CreateValidationTests {
             expected: invalid(1416, "'expirationDate' must be a date written YYYY-MM-DD")
         ),
         Case(
+            label: "credentials that fail the authorization test",
+            body: body(
+                specName: "OAuth2 Refresh Code",
+                params: ["host": "https://h.example", "accessToken": "a", "authorizationTestUrl": "https://auth.unreachable.invalid/me"]
+            ),
+            expected: invalid(1417, "The connection test failed")
+        ),
+        Case(
             label: "text/plain body",
             body: body(),
             contentType: "text/plain",
