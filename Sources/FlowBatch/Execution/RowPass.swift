@@ -134,6 +134,16 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             problems.append(
                 RowProblem(.name, .duplicateName, "the same name is already used by row \(first) in sandbox \(result.sandbox)")
             )
+        } else if !problems.isEmpty, let done = resume?.entry(sandbox: result.sandbox, name: result.name)?.done {
+            // An earlier run created the connection; the row has become invalid since. The ID is kept.
+            outcome.status = done.status
+            outcome.connectionID = done.connectionID
+            outcome.etag = done.etag
+            outcome.errorCode = "changed-since-created"
+            outcome.error = "the row changed since an earlier run created the connection and is now invalid ("
+                + problems.map(\.description).joined(separator: "; ") + "); it was not updated or created again"
+            run.notify("warning: row \(outcome.row): \(outcome.error!)")
+            return .outcome(outcome, event: nil, recovered: false, changed: true)
         }
         guard problems.isEmpty, let request = result.request else {
             outcome.errorCode = problems.first?.code.rawValue
