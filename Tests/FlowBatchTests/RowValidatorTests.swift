@@ -222,3 +222,33 @@ struct RowValidatorTests {
         for secret in secrets { #expect(!text.contains(secret)) }
     }
 }
+
+@Suite("Byte scanning")
+struct ByteTextTests {
+    @Test("the eight-bytes-at-a-time control scan agrees with a byte-by-byte one")
+    func controlScan() {
+        var generator = SeededGenerator(seed: 42)
+        let alphabet: [UInt8] = [0x00, 0x09, 0x0A, 0x1F, 0x20, 0x41, 0x7E, 0x7F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<5000 {
+            let length = Int.random(in: 0..<40, using: &generator)
+            var bytes = (0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &generator) }
+            if length > 0, Bool.random(using: &generator) {
+                bytes[Int.random(in: 0..<length, using: &generator)] = alphabet.randomElement(using: &generator)!
+            }
+            let naive = bytes.contains { $0 < 0x20 || $0 == 0x7F }
+            bytes.withUnsafeBufferPointer { #expect(ByteText.hasControl($0) == naive, "\(bytes)") }
+        }
+    }
+
+    @Test("trimming removes spaces, tabs, line breaks, no-break spaces and byte-order marks at either end only")
+    func trimming() {
+        func trimmed(_ text: String) -> String {
+            Array(text.utf8).withUnsafeBufferPointer { String(decoding: ByteText.trimmed($0), as: UTF8.self) }
+        }
+        #expect(trimmed("  a b \t") == "a b")
+        #expect(trimmed("\u{A0}\u{FEFF}x\u{A0}") == "x")
+        #expect(trimmed("\r\n") == "")
+        #expect(trimmed("é ") == "é")
+        #expect(trimmed("\u{00E0}") == "\u{00E0}")
+    }
+}

@@ -36,11 +36,36 @@ enum ByteText {
 
     /// The first byte that is a control character not allowed in the value, if any.
     static func firstControl(_ bytes: UnsafeBufferPointer<UInt8>, allowingLineBreaks: Bool) -> UInt8? {
+        guard hasControl(bytes) else { return nil }
         for byte in bytes where byte < 0x20 || byte == 0x7F {
             if allowingLineBreaks, byte == 0x0A || byte == 0x0D || byte == 0x09 { continue }
             return byte
         }
         return nil
+    }
+
+    /// Whether any byte is below 0x20 or is 0x7F, eight bytes at a time (values are scanned for
+    /// control characters in every row, and almost never hold one).
+    static func hasControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // A byte below 0x20 (ASCII only: bytes with the high bit set are not controls), or 0x7F.
+            let below = (word &- ones &* 0x20) & ~word & highs
+            let delete = ((word ^ (ones &* 0x7F)) &- ones) & ~(word ^ (ones &* 0x7F)) & highs
+            if below | delete != 0 { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x7F { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Characters (Unicode scalars) in `bytes`, counted only when a length limit is exceeded.

@@ -351,11 +351,11 @@ final class CSVParser {
         bytes,
         count,
         context in
-        Unmanaged<CSVParser>.fromOpaque(context!).takeUnretainedValue().appendField(bytes, count)
+        Unmanaged<CSVParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.appendField(bytes, count) }
     }
 
     private static let rowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
-        Unmanaged<CSVParser>.fromOpaque(context!).takeUnretainedValue().endRow(terminator)
+        Unmanaged<CSVParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRow(terminator) }
     }
 
     private func appendField(_ bytes: UnsafeMutableRawPointer?, _ count: Int) {
