@@ -291,9 +291,16 @@ public struct FlowServiceClient: Sendable {
         }
     }
 
+    /// Whether a `Content-Type` is JSON (`application/json`, `application/problem+json`, with or
+    /// without parameters), ignoring case; runs for every answer, so it works on bytes.
     static func isJSON(_ contentType: String) -> Bool {
-        let type = contentType.lowercased().split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        return type == "application/json" || type.hasSuffix("+json")
+        var type = Array(contentType.utf8.prefix { $0 != UInt8(ascii: ";") })
+        while type.last == UInt8(ascii: " ") { type.removeLast() }
+        while type.first == UInt8(ascii: " ") { type.removeFirst() }
+        for index in type.indices where type[index] >= UInt8(ascii: "A") && type[index] <= UInt8(ascii: "Z") {
+            type[index] += 32
+        }
+        return type.elementsEqual("application/json".utf8) || type.reversed().starts(with: "+json".utf8.reversed())
     }
 }
 

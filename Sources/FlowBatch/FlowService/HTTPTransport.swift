@@ -42,6 +42,8 @@ public final class HTTPTransport: Sendable {
         let seconds = Int64(timeout.components.seconds) + 1
         configuration.timeout = .init(connect: .seconds(min(seconds, 30)), read: .seconds(seconds))
         configuration.httpVersion = .http1Only
+        // No tracer: with none configured, building span attributes is pure cost per request.
+        configuration.tracing.tracer = nil
         client = HTTPClient(
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             configuration: configuration,
@@ -58,6 +60,11 @@ public final class HTTPTransport: Sendable {
     }
 
     /// Sends one request and reads the whole answer, within ``timeout``.
+    ///
+    /// AsyncHTTPClient's own deadline ends when the head of the answer arrives; a server trickling
+    /// its body a byte at a time would otherwise hold the request for ever. So the exchange runs as a
+    /// task that an event-loop timer cancels at the deadline — a timer that is removed when the
+    /// answer is complete, unlike a `Task.sleep`, whose timer stays queued until it would have fired.
     func send(method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?) async -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -68,31 +75,41 @@ public final class HTTPTransport: Sendable {
         let client = self.client
         let prepared = request
         let maxBodyBytes = self.maxBodyBytes
-        let timeout = self.timeout
-        do {
-            return try await withDeadline(timeout) {
-                let response = try await client.execute(prepared, timeout: .seconds(Int64(timeout.components.seconds) + 2))
-                let status = Int(response.status.code)
-                var collected: [UInt8] = []
-                var truncated = false
-                for try await part in response.body {
-                    if collected.count + part.readableBytes > maxBodyBytes {
-                        truncated = true
-                        break
-                    }
-                    collected.append(contentsOf: part.readableBytesView)
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        let exchange = Task { () async throws -> Answer in
+            let response = try await client.execute(prepared, deadline: deadline)
+            let status = Int(response.status.code)
+            var collected: [UInt8] = []
+            var truncated = false
+            for try await part in response.body {
+                if collected.count + part.readableBytes > maxBodyBytes {
+                    truncated = true
+                    break
                 }
-                return .answer(status: status, headers: response.headers, body: collected, truncated: truncated)
+                collected.append(contentsOf: part.readableBytesView)
             }
-        } catch is DeadlineExceeded {
-            return .transport(
-                TransportFailure(
-                    kind: .timeout,
-                    mayHaveBeenSent: true,
-                    message: "no complete answer within \(Self.describe(timeout))"
+            return .answer(status: status, headers: response.headers, body: collected, truncated: truncated)
+        }
+        let timer = client.eventLoopGroup.any().scheduleTask(deadline: deadline) { exchange.cancel() }
+        defer { timer.cancel() }
+        let result = await withTaskCancellationHandler {
+            await exchange.result
+        } onCancel: {
+            exchange.cancel()
+        }
+        switch result {
+        case .success(let answer):
+            return answer
+        case .failure(let error):
+            if NIODeadline.now() >= deadline {
+                return .transport(
+                    TransportFailure(
+                        kind: .timeout,
+                        mayHaveBeenSent: true,
+                        message: "no complete answer within \(Self.describe(timeout))"
+                    )
                 )
-            )
-        } catch {
+            }
             return .transport(Self.classify(error))
         }
     }
