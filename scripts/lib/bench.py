@@ -70,14 +70,34 @@ def _on_signal(number, frame):
 
 # ---------------------------------------------------------------- measuring children
 
+def spawner():
+    """bench_spawn, the small launcher that reports its child's peak RSS (see bench_spawn.c)."""
+    return compiled("bench_spawn.c", "bench_spawn")
+
+
+def compiled(source_name, binary_name, libraries=()):
+    """A helper C program compiled with gcc -O2 (once, again when its source changes)."""
+    source = os.path.join(HERE, source_name)
+    binary = os.path.join(DATA, binary_name)
+    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(source):
+        subprocess.run(["gcc", "-O2", "-o", binary + ".tmp", source, *libraries], check=True)
+        os.replace(binary + ".tmp", binary)
+    return binary
+
+
 def measure(args, env=None, stdout=None, stderr=None, label=""):
-    """Runs args to the end and returns wall seconds, CPU seconds and peak RSS from wait4."""
+    """Runs args to the end; wall seconds, CPU seconds and peak RSS.
+
+    Wall and CPU time (ru_utime + ru_stime of the child and its reaped descendants) come from
+    os.wait4 here. Peak RSS comes from bench_spawn's own wait4 on the command: a child forked from
+    this Python process would start from this process's peak RSS (see bench_spawn.c)."""
     out = open(stdout or os.devnull, "wb")
     err = open(stderr or os.devnull, "wb")
+    report = os.path.join(DATA, f".spawn-{os.getpid()}.txt")
     sample_load = load1()
     start = time.perf_counter()
-    process = subprocess.Popen(args, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen([spawner(), report, "--", *args], env=env, stdout=out, stderr=err,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
     _live[process.pid] = process
     try:
         _, status, usage = os.wait4(process.pid, 0)
@@ -87,13 +107,16 @@ def measure(args, env=None, stdout=None, stderr=None, label=""):
         err.close()
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
+    with open(report, encoding="ascii") as handle:
+        _, _, _, maxrss, code = handle.read().split()
+    os.remove(report)
     result = {
         "wall_s": wall,
         "user_s": usage.ru_utime,
         "sys_s": usage.ru_stime,
         "cpu_s": usage.ru_utime + usage.ru_stime,
-        "peak_rss_kib": usage.ru_maxrss,
-        "exit": process.returncode,
+        "peak_rss_kib": int(maxrss),
+        "exit": int(code),
         "load1": sample_load,
     }
     if label:
@@ -167,12 +190,8 @@ def bodies_file(input_path, rows):
 
 
 def c_ceiling():
-    """libcsv_count, compiled with gcc -O2 against libcsv (once, again when its source changes)."""
-    source = os.path.join(HERE, "libcsv_count.c")
-    binary = os.path.join(DATA, "libcsv_count")
-    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(source):
-        subprocess.run(["gcc", "-O2", "-o", binary, source, "-lcsv"], check=True)
-    return binary
+    """libcsv_count, compiled with gcc -O2 against libcsv."""
+    return compiled("libcsv_count.c", "libcsv_count", ["-lcsv"])
 
 
 def check_bodies(binary, input_path, env, scratch):
@@ -215,6 +234,14 @@ def table(headers, rows, align=None):
              "| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def short(rows):
+    """10000 -> 10k, 1000000 -> 1M, 500 -> 500."""
+    for size, suffix in ((1000000, "M"), (1000, "k")):
+        if rows >= size and rows % size == 0:
+            return f"{rows // size}{suffix}"
+    return f"{rows:,}"
 
 
 def mib(kib):
@@ -356,9 +383,11 @@ class Bench:
         self.emit(f"### Ingest: {rows:,} rows, {size / 1e6:.1f} MB (median of {self.options.repeat})")
         self.emit()
         self.emit(table(
-            ["parser", "rows/s", "MB/s", "wall s", "CPU s", "peak RSS MiB", "flowbatch speed ÷ this", "load"],
+            ["parser", "rows/s", "MB/s", "wall s", "CPU s", "peak RSS MiB", "flowbatch speed ÷ this",
+             "same, by CPU time", "load"],
             [[name, fmt(r["rows_per_s"]), fmt(r["mb_per_s"], 1), fmt(r["wall_s"], 2), fmt(r["cpu_s"], 2),
-              mib(r["peak_rss_kib"]), f"{fb['rows_per_s'] / r['rows_per_s']:.2f}×", r["load1"]]
+              mib(r["peak_rss_kib"]), f"{fb['rows_per_s'] / r['rows_per_s']:.2f}×",
+              f"{r['cpu_s'] / fb['cpu_s']:.2f}×", r["load1"]]
              for name, r in results.items()]))
         self.emit()
         self.emit(f"flowbatch validate said: `{samples['flowbatch validate'][0].get('said', '')}`")
@@ -368,7 +397,9 @@ class Bench:
         self.target("ingest", f"validate peak RSS at {rows:,} rows < 16 MiB", f"{mib(fb['peak_rss_kib'])} MiB",
                     "< 16 MiB", fb["peak_rss_kib"] < 16 * 1024)
         self.report["ingest"] = {"rows": rows, "bytes": size, "results": results,
-                                 "flowbatch_vs_c": vs_c, "flowbatch_vs_python": vs_py}
+                                 "flowbatch_vs_c": vs_c, "flowbatch_vs_python": vs_py,
+                                 "flowbatch_vs_c_by_cpu": c["cpu_s"] / fb["cpu_s"],
+                                 "flowbatch_vs_python_by_cpu": py["cpu_s"] / fb["cpu_s"]}
         shutil.rmtree(folder, ignore_errors=True)
 
     # ------------------------------------------------------------ run
@@ -515,15 +546,15 @@ class Bench:
         self.emit()
         self.emit(table(["command", "rows", "peak RSS MiB", "wall s", "rows/s", "load"], lines))
         self.emit()
-        self.emit(f"run RSS({large_run // 1000}k) ÷ RSS({small_run // 1000}k) = {run_ratio:.2f}; "
-                  f"validate RSS({large_val // 1000}k) ÷ RSS({small_val // 1000}k) = {val_ratio:.2f}")
+        self.emit(f"run RSS({short(large_run)}) ÷ RSS({short(small_run)}) = {run_ratio:.2f}; "
+                  f"validate RSS({short(large_val)}) ÷ RSS({short(small_val)}) = {val_ratio:.2f}")
         self.emit()
         large = measured[("run", large_run)]["peak_rss_kib"]
         self.target("memory", f"run peak RSS at {large_run:,} rows < 48 MiB", f"{mib(large)} MiB", "< 48 MiB",
                     large < 48 * 1024)
-        self.target("memory", f"run RSS({large_run // 1000}k) ≤ 1.25× RSS({small_run // 1000}k)", f"{run_ratio:.2f}×",
+        self.target("memory", f"run RSS({short(large_run)}) ≤ 1.25× RSS({short(small_run)})", f"{run_ratio:.2f}×",
                     "≤ 1.25×", run_ratio <= 1.25)
-        self.target("memory", f"validate RSS({large_val // 1000}k) ≤ 1.1× RSS({small_val // 1000}k)",
+        self.target("memory", f"validate RSS({short(large_val)}) ≤ 1.1× RSS({short(small_val)})",
                     f"{val_ratio:.2f}×", "≤ 1.10×", val_ratio <= 1.1)
         small_v = measured[("validate", small_val)]["peak_rss_kib"]
         self.target("memory", f"validate peak RSS at {small_val:,} rows < 16 MiB", f"{mib(small_v)} MiB", "< 16 MiB",
@@ -600,20 +631,22 @@ def main():
     parser.add_argument("--repeat", type=int, default=1, help="repeat each measurement K times; report the median")
     parser.add_argument("--json", help="also write the results as JSON to this path")
     parser.add_argument("--rows", type=int, default=20000, help="rows for the run part (default 20,000)")
-    parser.add_argument("--curl-rows", type=int, default=2000, help="rows for parallel+curl (default 2,000)")
+    parser.add_argument("--curl-rows", type=int, default=500, help="rows for parallel+curl (default 500)")
     parser.add_argument("--ingest-rows", type=int, default=1000000, help="rows for the ingest part (default 1,000,000)")
     parser.add_argument("--latencies", default="0,20", help="mock latencies in ms for the run part (default 0,20)")
     parser.add_argument("--concurrency", default="16,64,256", help="N for the run part (default 16,64,256)")
     parser.add_argument("--skip", default="", help="clients to leave out of the run part, comma-separated")
-    parser.add_argument("--journal-rows", type=int, default=20000)
+    parser.add_argument("--journal-rows", type=int, default=20000, help="rows for the journal part (default 20,000)")
+    parser.add_argument("--memory-run-rows", default="10000,200000", help="small,large rows for run's peak RSS")
+    parser.add_argument("--memory-validate-rows", default="100000,1000000", help="small,large rows for validate's")
     options = parser.parse_args()
     if options.repeat < 1:
         parser.error("--repeat must be at least 1")
     options.latencies = [int(x) for x in options.latencies.split(",")]
     options.concurrency = [int(x) for x in options.concurrency.split(",")]
     options.skip = set(filter(None, options.skip.split(",")))
-    options.memory_run_rows = (10000, 200000)
-    options.memory_validate_rows = (100000, 1000000)
+    options.memory_run_rows = tuple(int(x) for x in options.memory_run_rows.split(","))
+    options.memory_validate_rows = tuple(int(x) for x in options.memory_validate_rows.split(","))
 
     signal.signal(signal.SIGTERM, _on_signal)
     started = datetime.datetime.now(datetime.timezone.utc)
