@@ -428,6 +428,9 @@ class Bench:
                         summary["ideal_rows_per_s"] = concurrency / (latency / 1000)
                         summary["efficiency"] = summary["rows_per_s"] / summary["ideal_rows_per_s"]
                     summary["cpu_ms_per_row"] = 1000 * summary["cpu_s"] / summary["rows"]
+                    # What the machine allows: every core busy with this client and the mock, nothing else.
+                    both = summary["cpu_s"] + (summary.get("mock_cpu_s") or 0)
+                    summary["cpu_bound_rows_per_s"] = (os.cpu_count() or 1) * summary["rows"] / both
                     group[tool] = summary
                     results.append(summary)
                 fb = group.get("flowbatch")
@@ -445,16 +448,19 @@ class Bench:
                 fmt(r["ideal_rows_per_s"]) if "ideal_rows_per_s" in r else "—",
                 f"{r['efficiency']:.2f}" if "efficiency" in r else "—",
                 fmt(r["cpu_s"], 2), f"{r['cpu_ms_per_row']:.3f}", mib(r["peak_rss_kib"]),
-                fmt(r["mock_cpu_s"], 2) if r.get("mock_cpu_s") is not None else "—", r["load1"]])
+                fmt(r["mock_cpu_s"], 2) if r.get("mock_cpu_s") is not None else "—",
+                fmt(r["cpu_bound_rows_per_s"]), r["load1"]])
         self.emit(table(["latency", "N", "client", "rows", "rows/s", "ideal rows/s", "efficiency", "CPU s",
-                         "CPU ms/row", "peak RSS MiB", "mock CPU s", "load"], lines,
-                        ["l", "r", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"]))
+                         "CPU ms/row", "peak RSS MiB", "mock CPU s", "CPU-bound rows/s", "load"], lines,
+                        ["l", "r", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"]))
         self.emit()
         if curl_rows < rows:
             self.emit(f"parallel+curl ran the first {curl_rows:,} rows (one process per row is slow); the others "
                       f"all {rows:,}. Each run checked: the mock created exactly that many connections.")
         self.emit("Peak RSS of parallel+curl is its largest single process (GNU parallel's Perl), not the sum of "
-                  "the N curls in flight. CPU s includes every child process; mock CPU s is the server's.")
+                  "the N curls in flight. CPU s includes every child process; mock CPU s is the server's. "
+                  f"CPU-bound rows/s = {os.cpu_count()} cores ÷ (client + mock CPU per row): the most this machine "
+                  "could do with that client if nothing else ran, whatever the latency.")
         self.emit()
         ratio_lines = []
         for r in results:
