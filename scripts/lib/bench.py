@@ -121,7 +121,7 @@ def measure(args, env=None, stdout=None, stderr=None, label=""):
     }
     if label:
         log(f"  {label}: {wall:.2f} s wall, {result['cpu_s']:.2f} s CPU, "
-            f"{usage.ru_maxrss / 1024:.1f} MiB peak, exit {process.returncode}, load {sample_load}")
+            f"{result['peak_rss_kib'] / 1024:.1f} MiB peak, exit {result['exit']}, load {sample_load}")
     return result
 
 
@@ -576,7 +576,7 @@ class Bench:
         strace = shutil.which("strace")
         if not strace:
             raise RuntimeError("strace is missing (scripts/bench installs it)")
-        counts = {}
+        counts, usecs = {}, {}
 
         def wrap(folder):
             return [strace, "-f", "-c", "-e", "trace=fsync,fdatasync", "-o", os.path.join(folder, "strace.txt")]
@@ -586,6 +586,7 @@ class Bench:
             parts = line.split()
             if parts and parts[-1] in ("fsync", "fdatasync"):
                 counts[parts[-1]] = int(parts[3])
+                usecs[parts[-1]] = int(parts[2])
         shutil.rmtree(traced["folder"], ignore_errors=True)
         syncs = sum(counts.values())
         per_row = syncs / rows
@@ -604,6 +605,7 @@ class Bench:
         self.emit(table(["measure", "value"], [
             ["fsync calls (strace -f -c)", counts.get("fsync", 0)],
             ["fdatasync calls", counts.get("fdatasync", 0)],
+            ["µs per fdatasync (under strace)", usecs.get("fdatasync", "—")],
             ["syncs per row", f"{per_row:.4f} (1 per {rows / syncs:.0f} rows)" if syncs else "0"],
         ]))
         self.emit()
@@ -618,7 +620,7 @@ class Bench:
         self.emit()
         self.target("journal", "at most 1 fsync per 20 rows", f"{per_row:.4f} per row", "≤ 0.05", per_row <= 0.05)
         self.target("journal", "durable journal within 10% of non-durable", f"{ratio:.3f}", "≥ 0.90", ratio >= 0.9)
-        self.report["journal"] = {"rows": rows, "syncs": counts, "syncs_per_row": per_row,
+        self.report["journal"] = {"rows": rows, "syncs": counts, "usecs_per_call": usecs, "syncs_per_row": per_row,
                                   "durable": durable_s, "no_sync": loose_s, "ratio": ratio}
 
 
