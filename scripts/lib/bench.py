@@ -130,8 +130,10 @@ class Mock:
 
     def __init__(self, binary, latency_ms, log_path):
         args = [binary, "mock", "--port", "0", "--static-token", TOKEN, "--latency", f"{latency_ms}ms",
-                "--log-level", "error"]
+                "--log-level", "warning"]
         self.log = open(log_path, "wb")
+        self.ended = None
+        self.usage = None
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
         _live[self.process.pid] = self.process
@@ -144,25 +146,40 @@ class Mock:
         self.url = match.group(1).rstrip("/")
         self.endpoint = self.url + FLOW_PATH
 
+    def died(self):
+        """How the mock ended, if it ended on its own (a crash): 'exit N' or 'signal S', else None."""
+        if self.ended is None:
+            pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            if pid == 0:
+                return None
+            self._ended(status, usage)
+        return self.ended
+
+    def _ended(self, status, usage):
+        code = os.waitstatus_to_exitcode(status)
+        self.ended = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
+        self.usage = usage
+        _live.pop(self.process.pid, None)
+
     def stats(self):
         with urllib.request.urlopen(self.url + "/__mock/stats", timeout=10) as answer:
             return json.load(answer)
 
     def stop(self):
-        pid = self.process.pid
-        usage = None
-        try:
-            os.kill(pid, signal.SIGTERM)
-            _, _, usage = os.wait4(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        _live.pop(pid, None)
+        """Stops the mock (SIGTERM) and returns its CPU seconds and peak RSS."""
+        if self.died() is None:
+            try:
+                os.kill(self.process.pid, signal.SIGTERM)
+                _, status, usage = os.wait4(self.process.pid, 0)
+                self._ended(status, usage)
+            except (ProcessLookupError, ChildProcessError):
+                pass
         self.process.returncode = 0
         self.process.stdout.close()
         self.log.close()
-        if usage is None:
+        if self.usage is None:
             return {}
-        return {"cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_kib": usage.ru_maxrss}
+        return {"cpu_s": self.usage.ru_utime + self.usage.ru_stime, "peak_rss_kib": self.usage.ru_maxrss}
 
 
 # ---------------------------------------------------------------- inputs
@@ -310,6 +327,10 @@ class Bench:
             result = measure(args, env=env or self.env, stdout=os.path.join(folder, "stdout.txt"),
                              stderr=os.path.join(folder, "stderr.txt"),
                              label=f"{tool} {latency_ms} ms N={concurrency} {rows:,} rows")
+            died = mock.died()
+            if died:
+                raise RuntimeError(f"the mock ended during the {tool} run ({died}); the client said "
+                                   f"exit {result['exit']}; see {folder}")
             stats = mock.stats()
         finally:
             result_mock = mock.stop()
@@ -387,7 +408,7 @@ class Bench:
              "same, by CPU time", "load"],
             [[name, fmt(r["rows_per_s"]), fmt(r["mb_per_s"], 1), fmt(r["wall_s"], 2), fmt(r["cpu_s"], 2),
               mib(r["peak_rss_kib"]), f"{fb['rows_per_s'] / r['rows_per_s']:.2f}×",
-              f"{r['cpu_s'] / fb['cpu_s']:.2f}×", r["load1"]]
+              f"{r['cpu_s'] / fb['cpu_s']:.2f}×", fmt(r["load1"], 2)]
              for name, r in results.items()]))
         self.emit()
         self.emit(f"flowbatch validate said: `{samples['flowbatch validate'][0].get('said', '')}`")
@@ -449,7 +470,7 @@ class Bench:
                 f"{r['efficiency']:.2f}" if "efficiency" in r else "—",
                 fmt(r["cpu_s"], 2), f"{r['cpu_ms_per_row']:.3f}", mib(r["peak_rss_kib"]),
                 fmt(r["mock_cpu_s"], 2) if r.get("mock_cpu_s") is not None else "—",
-                fmt(r["cpu_bound_rows_per_s"]), r["load1"]])
+                fmt(r["cpu_bound_rows_per_s"]), fmt(r["load1"], 2)])
         self.emit(table(["latency", "N", "client", "rows", "rows/s", "ideal rows/s", "efficiency", "CPU s",
                          "CPU ms/row", "peak RSS MiB", "mock CPU s", "CPU-bound rows/s", "load"], lines,
                         ["l", "r", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"]))
@@ -536,7 +557,7 @@ class Bench:
             summary = self.repeated(lambda: self.one_run("flowbatch", 0, 64, input_path, None, rows))
             measured[("run", rows)] = summary
             lines.append(["flowbatch run (0 ms, N=64)", fmt(rows), mib(summary["peak_rss_kib"]),
-                          fmt(summary["wall_s"], 2), fmt(summary["rows_per_s"]), summary["load1"]])
+                          fmt(summary["wall_s"], 2), fmt(summary["rows_per_s"]), fmt(summary["load1"], 2)])
         for rows in (small_val, large_val):
             path = input_file(self.python, rows)
             samples = [measure(self.validate_args(path), env=self.env, label=f"validate {rows:,} rows")
@@ -545,7 +566,7 @@ class Bench:
             summary["rows_per_s"] = rows / summary["wall_s"]
             measured[("validate", rows)] = summary
             lines.append(["flowbatch validate", fmt(rows), mib(summary["peak_rss_kib"]), fmt(summary["wall_s"], 2),
-                          fmt(summary["rows_per_s"]), summary["load1"]])
+                          fmt(summary["rows_per_s"]), fmt(summary["load1"], 2)])
         run_ratio = measured[("run", large_run)]["peak_rss_kib"] / measured[("run", small_run)]["peak_rss_kib"]
         val_ratio = measured[("validate", large_val)]["peak_rss_kib"] / measured[("validate", small_val)]["peak_rss_kib"]
         self.emit(f"### Memory: peak RSS against the number of rows (median of {self.options.repeat})")
@@ -611,9 +632,9 @@ class Bench:
         self.emit()
         self.emit(table(["journal", "rows/s", "wall s", "CPU s", "peak RSS MiB", "load"], [
             ["durable (group commit)", fmt(durable_s["rows_per_s"]), fmt(durable_s["wall_s"], 2),
-             fmt(durable_s["cpu_s"], 2), mib(durable_s["peak_rss_kib"]), durable_s["load1"]],
+             fmt(durable_s["cpu_s"], 2), mib(durable_s["peak_rss_kib"]), fmt(durable_s["load1"], 2)],
             ["FLOWBATCH_BENCH_JOURNAL_NO_SYNC=1", fmt(loose_s["rows_per_s"]), fmt(loose_s["wall_s"], 2),
-             fmt(loose_s["cpu_s"], 2), mib(loose_s["peak_rss_kib"]), loose_s["load1"]],
+             fmt(loose_s["cpu_s"], 2), mib(loose_s["peak_rss_kib"]), fmt(loose_s["load1"], 2)],
         ]))
         self.emit()
         self.emit(f"durable ÷ non-durable throughput = {ratio:.3f} (median of {rounds} alternated runs each)")
