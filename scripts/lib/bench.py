@@ -51,16 +51,29 @@ def load1():
     return round(os.getloadavg()[0], 2)
 
 
-def _stop_live():
-    for pid in list(_live):
+def _stop_live(grace=10.0):
+    """Stops every child still running, newest first (the client before its mock): SIGTERM to the
+    process group each child leads (start_new_session; bench_spawn also passes it on and waits for
+    its command), then SIGKILL to the group if the child is still there after `grace` seconds."""
+    for pid in reversed(list(_live)):
         try:
-            os.killpg(pid, signal.SIGTERM)  # the group each child leads (start_new_session)
+            os.killpg(pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
+        deadline = time.monotonic() + grace
+        while True:
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                    break
+            except ChildProcessError:
+                break
+            if time.monotonic() > deadline:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                deadline = time.monotonic() + grace  # SIGKILL cannot be refused: the next wait ends
+            time.sleep(0.05)
         _live.pop(pid, None)
 
 
@@ -101,6 +114,9 @@ def measure(args, env=None, stdout=None, stderr=None, label=""):
     _live[process.pid] = process
     try:
         _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:  # interrupted: stop the child's process group, not only the launcher
+        _stop_live()
+        raise
     finally:
         _live.pop(process.pid, None)
         out.close()
@@ -149,11 +165,15 @@ class Mock:
     def died(self):
         """How the mock ended, if it ended on its own (a crash): 'exit N' or 'signal S', else None."""
         if self.ended is None:
-            pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            try:
+                pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            except ChildProcessError:  # already stopped and reaped (an interrupted run)
+                self.ended = "stopped"
+                return None
             if pid == 0:
                 return None
             self._ended(status, usage)
-        return self.ended
+        return None if self.ended == "stopped" else self.ended
 
     def _ended(self, status, usage):
         code = os.waitstatus_to_exitcode(status)
@@ -167,7 +187,7 @@ class Mock:
 
     def stop(self):
         """Stops the mock (SIGTERM) and returns its CPU seconds and peak RSS."""
-        if self.died() is None:
+        if self.died() is None and self.ended is None:
             try:
                 os.kill(self.process.pid, signal.SIGTERM)
                 _, status, usage = os.wait4(self.process.pid, 0)

@@ -7,9 +7,12 @@
  *
  * Usage: bench_spawn REPORT -- COMMAND [ARG...]
  * Writes to REPORT one line: `wall_s user_s sys_s maxrss_kib exit_code`, and exits with the
- * command's exit code (128 + signal if it was killed). Standard streams are the command's. */
+ * command's exit code (128 + signal if it was killed). Standard streams are the command's.
+ * SIGTERM, SIGINT and SIGHUP are passed on to the command, which the launcher then waits for, so
+ * that stopping the launcher stops the command and leaves no orphan behind. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -19,6 +22,11 @@
 #include <unistd.h>
 
 static double seconds(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
+
+static volatile pid_t child;
+static void pass_on(int number) {
+    if (child > 0) kill(child, number);
+}
 
 int main(int argc, char **argv) {
     if (argc < 4 || strcmp(argv[2], "--") != 0) {
@@ -30,10 +38,20 @@ int main(int argc, char **argv) {
     pid_t pid = fork();
     if (pid < 0) { perror("fork"); return 71; }
     if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         execvp(argv[3], argv + 3);
         fprintf(stderr, "bench_spawn: cannot run %s: %s\n", argv[3], strerror(errno));
         _exit(127);
     }
+    child = pid;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = pass_on;
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
     int status = 0;
     struct rusage usage;
     while (wait4(pid, &status, 0, &usage) < 0) {
