@@ -24,6 +24,13 @@ public final class PauseGate<C: Clock>: Sendable where C.Duration == Duration {
         resumeAt.withLock { $0 }
     }
 
+    /// Whether a pause is in force now (checked before waiting, so that the common case costs
+    /// no task).
+    public var isPaused: Bool {
+        guard let until = resumeAt.withLock({ $0 }) else { return false }
+        return until > clock.now
+    }
+
     /// Returns once no pause is in force; a pause extended meanwhile is waited for too.
     public func wait() async throws {
         while let until = resumeAt.withLock({ $0 }), until > clock.now {

@@ -16,6 +16,19 @@ struct RowJob: Sendable {
 }
 
 extension RowJob {
+    /// The journal line written before attempt number `attempt` is sent.
+    func attemptRecord(attempt: Int) -> [UInt8] {
+        var record = JournalRecord(event: .attempt, at: JournalClock.now())
+        record.sandbox = request.sandbox
+        record.name = request.name
+        record.row = request.row
+        record.attempt = attempt
+        record.fp = contentFingerprint
+        record.sfp = secretFingerprint
+        record.pre = preexisting
+        return record.encoded()
+    }
+
     /// The outcome of a row that was never sent because the run stopped first.
     var notRun: RowOutcome {
         RowOutcome(

@@ -58,38 +58,68 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         )
         let validator = run.validator
         var inputError: (any Error)?
+        // Jobs whose `attempt` lines are already on disk, waiting for a free slot. They are journaled
+        // a batch at a time, with one sync, before any of them is sent: write-ahead without a sync
+        // per row, and without a row ever waiting for one.
+        var ready: [RowJob] = []
+        var readyIndex = 0
+        let batchSize = max(configuration.concurrency, 32)
+        var inputEnded = false
         try await withThrowingTaskGroup(of: RowWorker<C>.Result.self) { group in
             var inFlight = 0
-            while !run.stop.isStopping, sequence < limit {
-                let next: Next?
-                do {
-                    next = try cursor.nextRow { row in prepare(row, validator: validator) }
-                } catch {
-                    inputError = error
+            while !run.stop.isStopping {
+                if readyIndex == ready.count {
+                    if inputEnded { break }
+                    ready.removeAll(keepingCapacity: true)
+                    readyIndex = 0
+                    var attempts: [UInt8] = []
+                    while ready.count < batchSize, sequence < limit, !run.stop.isStopping {
+                        let next: Next?
+                        do {
+                            next = try cursor.nextRow { row in prepare(row, validator: validator) }
+                        } catch {
+                            inputError = error
+                            break
+                        }
+                        guard let next else {
+                            inputEnded = true
+                            break
+                        }
+                        switch next {
+                        case .outcome(let outcome, let event, let recovered, let changed):
+                            try record(outcome, event: event, recovered: recovered, changed: changed)
+                        case .job(let job):
+                            ready.append(job)
+                            attempts += job.attemptRecord(attempt: 1)
+                        }
+                        sequence += 1
+                    }
+                    if inputError != nil || sequence >= limit { inputEnded = true }
+                    guard !ready.isEmpty else { break }
+                    journal.append(attempts)
+                    try await journal.flush()
+                }
+                let job = ready[readyIndex]
+                readyIndex += 1
+                while inFlight >= concurrency.current, let result = try await group.next() {
+                    inFlight -= 1
+                    try finish(result)
+                }
+                if run.stop.isStopping {
+                    readyIndex -= 1
                     break
                 }
-                guard let next else { break }
-                switch next {
-                case .outcome(let outcome, let event, let recovered, let changed):
-                    try record(outcome, event: event, recovered: recovered, changed: changed)
-                case .job(let job):
-                    while inFlight >= concurrency.current, let result = try await group.next() {
-                        inFlight -= 1
-                        try finish(result)
-                    }
-                    if run.stop.isStopping {
-                        try record(job.notRun, event: nil)
-                    } else {
-                        group.addTask { await worker.process(job) }
-                        inFlight += 1
-                        run.statistics.setConcurrency(concurrency.current)
-                    }
-                }
-                sequence += 1
+                group.addTask { await worker.process(job) }
+                inFlight += 1
+                run.statistics.setConcurrency(concurrency.current)
             }
             while let result = try await group.next() {
                 try finish(result)
             }
+        }
+        // Jobs journaled but never sent: the next run finds them absent from the listing and sends them.
+        for job in ready[readyIndex...] {
+            try record(job.notRun, event: nil)
         }
         if inputError == nil {
             do {

@@ -72,12 +72,18 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             if stop.isStopping {
                 return state.attempts == 0 ? state.notRun() : state.failed(state.lastFailure!, stoppedEarly: true)
             }
-            guard await stop.unlessStopped({ try await gate.wait() }) else { continue }
+            if gate.isPaused {
+                guard await stop.unlessStopped({ try await gate.wait() }) else { continue }
+            }
             if let rateLimiter {
                 guard await stop.unlessStopped({ try await rateLimiter.acquire() }) else { continue }
             }
             state.attempts += 1
-            try await journal.appendDurably(attemptRecord(job, attempt: state.attempts))
+            if state.attempts > 1 {
+                // The first attempt was journaled, on disk, before the row was handed out; a retry
+                // adds nothing recovery needs, so its line is not waited for.
+                journal.append(job.attemptRecord(attempt: state.attempts))
+            }
             statistics.requestStarted()
             let sent = ContinuousClock.now
             let answer: ServiceAnswer
@@ -172,7 +178,9 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         var generator = SystemRandomNumberGenerator()
         var lastFailure = Failure(code: "lookup-failed", message: "no answer", httpStatus: nil, requestID: nil)
         for attempt in 1...max(1, policy.maxAttempts) {
-            guard await stop.unlessStopped({ try await gate.wait() }) else { return .unknown(lastFailure) }
+            if gate.isPaused {
+                guard await stop.unlessStopped({ try await gate.wait() }) else { return .unknown(lastFailure) }
+            }
             if let rateLimiter {
                 guard await stop.unlessStopped({ try await rateLimiter.acquire() }) else { return .unknown(lastFailure) }
             }
@@ -217,18 +225,6 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             }
         }
         return .unknown(lastFailure)
-    }
-
-    private func attemptRecord(_ job: RowJob, attempt: Int) -> [UInt8] {
-        var record = JournalRecord(event: .attempt, at: JournalClock.now())
-        record.sandbox = job.request.sandbox
-        record.name = job.request.name
-        record.row = job.request.row
-        record.attempt = attempt
-        record.fp = job.contentFingerprint
-        record.sfp = job.secretFingerprint
-        record.pre = job.preexisting
-        return record.encoded()
     }
 
     /// What one row has been through so far.

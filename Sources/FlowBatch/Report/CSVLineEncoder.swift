@@ -28,16 +28,21 @@ public enum CSVLineEncoder {
     }
 
     private static func append(_ value: String, delimiter: UInt8, to bytes: inout [UInt8]) {
-        var utf8 = Array(value.utf8)
+        let utf8 = value.utf8
         let needsQuotes = utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || utf8.first == 0x20 || utf8.last == 0x20
         guard needsQuotes else {
             bytes += utf8
             return
         }
-        let size = csv_write2(nil, 0, &utf8, utf8.count, 0x22)
-        var quoted = [UInt8](repeating: 0, count: size)
-        _ = csv_write2(&quoted, size, &utf8, utf8.count, 0x22)
-        bytes += quoted
+        var copy = value
+        copy.withUTF8 { source in
+            let size = csv_write2(nil, 0, source.baseAddress, source.count, 0x22)
+            let start = bytes.count
+            bytes += repeatElement(0, count: size)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                _ = csv_write2(buffer.baseAddress! + start, size, source.baseAddress, source.count, 0x22)
+            }
+        }
     }
 }
