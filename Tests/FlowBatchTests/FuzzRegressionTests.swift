@@ -1,0 +1,62 @@
+import FlowBatchTestSupport
+import Foundation
+import Testing
+
+@testable import FlowBatch
+@testable import FlowBatchFuzz
+
+/// Saved fuzz inputs, replayed through the fuzz target's own checks (``ReaderFuzzer/check(_:)``).
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    static let folder = Repository.root + "/Tests/FlowBatchTests/Fuzz"
+
+    /// The names of the inputs saved in `Fuzz/<kind>`, sorted; hidden files are not inputs.
+    static func inputs(_ kind: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/\(kind)")) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    static func bytes(_ kind: String, _ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(kind)/\(name)")))
+    }
+
+    @Test("every input the fuzzer crashed on now keeps every invariant", arguments: inputs("crashes"))
+    func crash(_ name: String) throws {
+        #expect(ReaderFuzzer.check(try Self.bytes("crashes", name)) == [])
+    }
+
+    @Test("every hand-made seed keeps every invariant", arguments: inputs("seeds"))
+    func seed(_ name: String) throws {
+        #expect(ReaderFuzzer.check(try Self.bytes("seeds", name)) == [])
+    }
+
+    @Test("the seeds are there, so that the replays above check something")
+    func seedsArePresent() {
+        #expect(Self.inputs("seeds").count >= 10)
+    }
+
+    @Test("the checks catch a broken invariant: rows out of order, values over the limits, an undocumented error")
+    func checksCanFail() {
+        let options = CSVReader.Options(maxRecordBytes: 4, maxFields: 1)
+        let outcome = ReadOutcome(
+            records: [CSVRecord(row: 2, fields: ["a"]), CSVRecord(row: 2, fields: ["b", "c"]), .init(row: 3, fields: ["long"])],
+            error: CSVFileError(.changedWhileReading, path: "<memory>")
+        )
+        var violations: [String] = []
+        ReaderFuzzer.checkOutcome(outcome, options: options, "test", &violations)
+        #expect(violations.count == 3)
+        violations = []
+        ReaderFuzzer.checkOutcome(.init(records: [.init(row: 1, fields: ["too long"])]), options: options, "test", &violations)
+        #expect(violations.count == 1)
+    }
+
+    @Test("the derived options cover every delimiter, tiny and default limits")
+    func derivedOptions() {
+        #expect(Set((0..<3).map { FuzzInput([UInt8($0)]).delimiter }) == [0x2C, 0x3B, 0x09])
+        let tiny = FuzzInput([0, 0, 0, 0, 0, 0] + Array("a".utf8))
+        #expect(tiny.readSize == 1 && tiny.maxRecordBytes == 1 && tiny.maxFields == 1 && tiny.csv == [0x61])
+        let defaults = FuzzInput([0, 255, 255, 255, 255, 15])
+        #expect(defaults.readSize == 256 && defaults.maxRecordBytes == 1 << 20 && defaults.maxFields == 10_000)
+        #expect(defaults.nameMemoryLimit == 9 && defaults.overridesNameColumn && defaults.csv.isEmpty)
+    }
+}
