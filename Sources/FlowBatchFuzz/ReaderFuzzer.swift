@@ -10,10 +10,10 @@ import FlowBatch
 /// - row numbers are at least 1 and strictly increasing; a record without a problem keeps within the
 ///   limits, holds no NUL, and its bytes are valid UTF-8;
 /// - the only errors are the documented ones for bytes in memory; with a small budget for reading
-///   again, what is read before the error is what the unbounded read gives;
+///   again, what is read before the error is what the unbounded read gives, at any read size;
 /// - ``InputCursor`` maps the header and hands every data row to ``RowValidator``, in order, skipping
-///   exactly the empty rows; ``DuplicateNameFinder`` with a tiny memory limit (spilling) finds exactly
-///   the repeated names;
+///   exactly the empty rows; ``DuplicateNameFinder`` finds exactly the repeated names, with a tiny
+///   memory limit (spilling to disk) and with the default one (sorting in memory);
 /// - ``CSVLineEncoder`` lines read back as the values written, formulas neutralised.
 enum ReaderFuzzer {
     /// The read size of the reference read.
@@ -65,6 +65,18 @@ enum ReaderFuzzer {
             }
             if budgeted.error != nil, !small.records.starts(with: budgeted.records) {
                 violations.append("the records before a used-up reread budget are not those of the unbounded read")
+            }
+            let wholeBudgeted = ReadOutcome.readWithParser(
+                input.csv,
+                options: wholeOptions,
+                splitsPlainLines: true,
+                maxRereadBytes: input.maxRereadBytes
+            )
+            if let wholeBudgeted, wholeBudgeted != budgeted {
+                violations.append(
+                    "with a reread budget, read size \(options.readSize) and \(referenceReadSize) differ: "
+                        + difference(budgeted, wholeBudgeted)
+                )
             }
         }
         return small

@@ -30,6 +30,62 @@ struct FuzzRegressionTests {
         #expect(ReaderFuzzer.check(try Self.bytes("seeds", name)) == [])
     }
 
+    /// Records read with small limits, where where a value crosses the limit decides the problem.
+    struct LimitCase: CustomTestStringConvertible, Sendable {
+        var name: String
+        var input: [UInt8]
+        var maxRecordBytes: Int
+        var maxFields = 10_000
+        var expected: [ExpectedRecord]
+        var testDescription: String { name }
+    }
+
+    static let limitCases: [LimitCase] = [
+        LimitCase(
+            name: "a quoted value exactly at the limit is kept, also when a chunk ends after its closing quote",
+            input: Array("\"abcde\"\nf\n".utf8),
+            maxRecordBytes: 5,
+            expected: [.init(1, ["abcde"]), .init(2, ["f"])]
+        ),
+        LimitCase(
+            name: "a value past the limit on its first line stays one too-large record when its quote closes later",
+            input: Array("\"xxxxxxxx\nab\"\nc\n".utf8),
+            maxRecordBytes: 5,
+            expected: [.init(1, [], problem: .tooLarge(limit: 5)), .init(2, ["c"])]
+        ),
+        LimitCase(
+            name: "a value that spans lines and passes the limit is an unterminated quote, read again from its next line",
+            input: Array("\"a\nxxxxx\",1\nb\n".utf8),
+            maxRecordBytes: 5,
+            expected: [.init(1, [], problem: .unterminatedQuote), .init(2, [], problem: .quoteInUnquotedValue), .init(3, ["b"])]
+        ),
+        LimitCase(
+            name: "a row past both limits is too large where its size crosses the limit (fuzz crash e36cb343)",
+            input: Array("Setame,descriptio,2\nc,3\n".utf8),
+            maxRecordBytes: 8,
+            maxFields: 1,
+            expected: [.init(1, [], problem: .tooLarge(limit: 8)), .init(2, [], problem: .tooManyColumns(limit: 1))]
+        ),
+        LimitCase(
+            name: "a row too large before a stray quote is too large (fuzz crash 91e0e56f)",
+            input: Array("ab,cdefgh\"i\nj\n".utf8),
+            maxRecordBytes: 5,
+            expected: [.init(1, [], problem: .tooLarge(limit: 5)), .init(2, ["j"])]
+        ),
+    ]
+
+    @Test("small limits give the same records at every read size", arguments: limitCases)
+    func limitsAtEveryReadSize(_ testCase: LimitCase) throws {
+        for readSize in [1 << 16] + Array(1...testCase.input.count) {
+            let options = CSVReader.Options(
+                readSize: readSize,
+                maxRecordBytes: testCase.maxRecordBytes,
+                maxFields: testCase.maxFields
+            )
+            #expect(simplified(try readAll(testCase.input, options: options)) == testCase.expected, "read size \(readSize)")
+        }
+    }
+
     @Test("the seeds are there, so that the replays above check something")
     func seedsArePresent() {
         #expect(Self.inputs("seeds").count >= 10)
