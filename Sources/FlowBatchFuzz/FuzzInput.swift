@@ -42,6 +42,11 @@ struct FuzzInput {
 
     /// The reader's public options at the derived read size and limits.
     var readerOptions: CSVReader.Options {
-        CSVReader.Options(delimiter: delimiter, readSize: readSize, maxRecordBytes: maxRecordBytes, maxFields: maxFields)
+        CSVReader.Options(
+            delimiter: delimiter,
+            readSize: readSize,
+            maxRecordBytes: maxRecordBytes,
+            maxFields: maxFields
+        )
     }
 }

@@ -45,7 +45,9 @@ extension ReaderFuzzer {
             )
         } catch {
             if error.code != expectedError {
-                violations.append("opening the input threw \(error.code), expected \(String(describing: expectedError))")
+                violations.append(
+                    "opening the input threw \(error.code), expected \(String(describing: expectedError))"
+                )
             }
             return
         }
@@ -147,7 +149,9 @@ extension ReaderFuzzer {
             violations.append("row \(row.row): validating with and without building the request disagree")
         }
         if (full.request != nil) != full.problems.isEmpty {
-            violations.append("row \(row.row): a request \(full.request == nil ? "missing" : "built") with problems \(full.problems)")
+            violations.append(
+                "row \(row.row): a request \(full.request == nil ? "missing" : "built") with problems \(full.problems)"
+            )
         }
         if let request = full.request, request.row != row.row {
             violations.append("row \(row.row): the request says row \(request.row)")

@@ -29,7 +29,8 @@ extension ReaderFuzzer {
         let expected = rows.filter { $0 != [""] }.map { $0.map(CSVLineEncoder.neutralized) }
         let read = outcome.records.map(\.fields)
         if read != expected {
-            let index = zip(read, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let index =
+                zip(read, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
                 ?? min(read.count, expected.count)
             let got = index < read.count ? read[index].debugDescription : "nothing"
             let wanted = index < expected.count ? expected[index].debugDescription : "nothing"
