@@ -54,10 +54,14 @@ struct FuzzRegressionTests {
             expected: [.init(1, [], problem: .tooLarge(limit: 5)), .init(2, ["c"])]
         ),
         LimitCase(
-            name: "a value that spans lines and passes the limit is an unterminated quote, read again from its next line",
+            name:
+                "a value that spans lines and passes the limit is an unterminated quote, read again from its next line",
             input: Array("\"a\nxxxxx\",1\nb\n".utf8),
             maxRecordBytes: 5,
-            expected: [.init(1, [], problem: .unterminatedQuote), .init(2, [], problem: .quoteInUnquotedValue), .init(3, ["b"])]
+            expected: [
+                .init(1, [], problem: .unterminatedQuote), .init(2, [], problem: .quoteInUnquotedValue),
+                .init(3, ["b"]),
+            ]
         ),
         LimitCase(
             name: "a row past both limits is too large where its size crosses the limit (fuzz crash e36cb343)",
@@ -82,8 +86,19 @@ struct FuzzRegressionTests {
                 maxRecordBytes: testCase.maxRecordBytes,
                 maxFields: testCase.maxFields
             )
-            #expect(simplified(try readAll(testCase.input, options: options)) == testCase.expected, "read size \(readSize)")
+            #expect(
+                simplified(try readAll(testCase.input, options: options)) == testCase.expected,
+                "read size \(readSize)"
+            )
         }
+    }
+
+    @Test("a line whose first value starts with a byte-order mark reads back with it, also first in a file")
+    func byteOrderMarkFirst() throws {
+        let values = ["\u{FEFF}name", "\u{FEFF}", "x"]
+        let line = CSVLineEncoder.line(values)
+        #expect(try readAll(line).map(\.fields) == [values])
+        #expect(try readAll(Array("\u{FEFF}".utf8) + line).map(\.fields) == [values])
     }
 
     @Test("the seeds are there, so that the replays above check something")
@@ -95,14 +110,22 @@ struct FuzzRegressionTests {
     func checksCanFail() {
         let options = CSVReader.Options(maxRecordBytes: 4, maxFields: 1)
         let outcome = ReadOutcome(
-            records: [CSVRecord(row: 2, fields: ["a"]), CSVRecord(row: 2, fields: ["b", "c"]), .init(row: 3, fields: ["long"])],
+            records: [
+                CSVRecord(row: 2, fields: ["a"]), CSVRecord(row: 2, fields: ["b", "c"]),
+                .init(row: 3, fields: ["long"]),
+            ],
             error: CSVFileError(.changedWhileReading, path: "<memory>")
         )
         var violations: [String] = []
         ReaderFuzzer.checkOutcome(outcome, options: options, "test", &violations)
         #expect(violations.count == 3)
         violations = []
-        ReaderFuzzer.checkOutcome(.init(records: [.init(row: 1, fields: ["too long"])]), options: options, "test", &violations)
+        ReaderFuzzer.checkOutcome(
+            .init(records: [.init(row: 1, fields: ["too long"])]),
+            options: options,
+            "test",
+            &violations
+        )
         #expect(violations.count == 1)
     }
 

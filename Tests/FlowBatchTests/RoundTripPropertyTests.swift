@@ -25,9 +25,8 @@ struct RoundTripPropertyTests {
     func encodedLineReadsBack(seed: Int) throws {
         var generator = SeededGenerator(seed: UInt64(seed))
         let delimiter = Self.delimiters[seed % 3]
-        // A first value that cannot be mistaken for a byte-order mark or a blank line, as in the results
-        // file, whose lines start with the row number.
-        let values = ["\(seed)"] + (0..<Int.random(in: 0...8, using: &generator)).map { _ in Self.value(&generator) }
+        // Two values at least: a line holding one empty value is a blank line, which the reader skips.
+        let values = (0..<Int.random(in: 2...9, using: &generator)).map { _ in Self.value(&generator) }
         let line = CSVLineEncoder.line(values, delimiter: delimiter)
         let readSize = Int.random(in: 1...32, using: &generator)
         let records = try readAll(line, options: .init(delimiter: delimiter, readSize: readSize))
@@ -86,12 +85,13 @@ struct RoundTripPropertyTests {
         var previousRow = header.row
         for outcome in outcomes {
             let record = try #require(try cursor.next())
-            let written: [String] = [
-                String(outcome.row), outcome.name, outcome.sandbox, outcome.auth?.rawValue ?? "",
-                outcome.status.rawValue, outcome.connectionID ?? "", outcome.etag ?? "",
-                outcome.httpStatus.map(String.init) ?? "", String(outcome.attempts), outcome.errorCode ?? "",
-                outcome.error ?? "", outcome.requestID ?? "", outcome.durationMS.map(String.init) ?? "",
-            ] + outcome.extras
+            let written: [String] =
+                [
+                    String(outcome.row), outcome.name, outcome.sandbox, outcome.auth?.rawValue ?? "",
+                    outcome.status.rawValue, outcome.connectionID ?? "", outcome.etag ?? "",
+                    outcome.httpStatus.map(String.init) ?? "", String(outcome.attempts), outcome.errorCode ?? "",
+                    outcome.error ?? "", outcome.requestID ?? "", outcome.durationMS.map(String.init) ?? "",
+                ] + outcome.extras
             #expect(record.problem == nil)
             #expect(record.fields == written.map(CSVLineEncoder.neutralized), "row \(outcome.row)")
             #expect(record.row > previousRow)
@@ -101,9 +101,13 @@ struct RoundTripPropertyTests {
     }
 
     /// Bytes that matter to a CSV reader, weighted towards the ones that start trouble.
-    static let bytes: [UInt8] = Array("\"\"\",,;;\t\n\n\r\r ab=".utf8) + [0x00, 0xFF, 0xFE, 0xEF, 0xBB, 0xBF, 0xC3, 0xA9, 0x80]
+    static let bytes: [UInt8] =
+        Array("\"\"\",,;;\t\n\n\r\r ab=".utf8) + [0x00, 0xFF, 0xFE, 0xEF, 0xBB, 0xBF, 0xC3, 0xA9, 0x80]
 
-    @Test("random bytes never make the reader fail but in documented ways; rows start at 1 and increase", arguments: 0..<300)
+    @Test(
+        "random bytes never make the reader fail but in documented ways; rows start at 1 and increase",
+        arguments: 0..<300
+    )
     func randomBytes(seed: Int) throws {
         var generator = SeededGenerator(seed: UInt64(5000 + seed))
         let input = (0..<Int.random(in: 0...200, using: &generator)).map { _ in
