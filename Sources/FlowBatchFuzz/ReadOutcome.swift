@@ -23,18 +23,9 @@ struct ReadOutcome: Equatable {
         return outcome
     }
 
-    /// Whether the engine's internal options can be set here: only where the library was compiled for
-    /// testing (debug builds and fuzzing builds).
-    static let reachesParserOptions: Bool = {
-        #if DEBUG || FLOWBATCH_FUZZING
-        true
-        #else
-        false
-        #endif
-    }()
-
     /// Reads `bytes` with the engine itself, with or without the direct splitting of plain lines and
-    /// with a budget for reading again; `nil` where ``reachesParserOptions`` is false.
+    /// with a budget for reading again. `nil` in release builds without `FLOWBATCH_FUZZING`, where the
+    /// library is not compiled for testing and these options cannot be reached.
     static func readWithParser(
         _ bytes: [UInt8],
         options: CSVReader.Options,
