@@ -63,6 +63,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fuzz target for the CSV reader and row checks; see scripts/fuzz. Built plainly, it replays inputs.
+        .executableTarget(
+            name: "FlowBatchFuzz",
+            dependencies: ["FlowBatch"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FlowBatchTestSupport",
             dependencies: [
@@ -75,7 +81,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowBatchTests",
-            dependencies: ["FlowBatch", "FlowBatchTestSupport"],
+            dependencies: ["FlowBatch", "FlowBatchFuzz", "FlowBatchTestSupport"],
+            exclude: ["Fuzz"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -154,7 +154,11 @@ final class CSVParser {
             return
         }
         if options.splitsPlainLines, lineEnd < bufferCount, splitPlainLine(upTo: lineEnd) { return }
-        feed(to: pieceEnd, endsLine: lineEnd < bufferCount)
+        // The byte where a record passes the size limit decides its problem and where reading goes on, so
+        // libcsv never gets more than one byte past the room left: that byte is then the same whatever
+        // the read size.
+        let end = min(pieceEnd, bufferPosition + max(0, options.maxRecordBytes - openRecordSize) + 1)
+        feed(to: end, endsLine: end == pieceEnd && lineEnd < bufferCount)
     }
 
     /// A whole line with no quote, starting a record: its values are what lies between delimiters,
@@ -259,9 +263,16 @@ final class CSVParser {
             openRecordFirstLineEnd = bufferOffset + end
             openRecordFirstLineEndsInCarriageReturn = buffer[end - 1] == Self.carriageReturn
         }
-        if pending == nil, parser.pointee.entry_pos + recordBytes.count > options.maxRecordBytes {
+        if pending == nil, openRecordSize > options.maxRecordBytes {
             valueOverflowed()
         }
+    }
+
+    /// Bytes of the open record: its values kept, and the value being read without the quote that libcsv
+    /// keeps in FIELD_MIGHT_HAVE_ENDED and takes back if the value ends there.
+    private var openRecordSize: Int {
+        let closingQuote = parser.pointee.pstate == Self.fieldMightHaveEnded ? 1 : 0
+        return recordBytes.count + parser.pointee.entry_pos - closingQuote
     }
 
     /// libcsv stopped at a byte strict mode rejects: report the record, skip the rest of its line.

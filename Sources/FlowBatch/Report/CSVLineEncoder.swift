@@ -29,8 +29,9 @@ public enum CSVLineEncoder {
 
     private static func append(_ value: String, delimiter: UInt8, to bytes: inout [UInt8]) {
         let utf8 = value.utf8
+        // A value starting with U+FEFF is quoted too: first in a file, readers take it for a byte-order mark.
         let needsQuotes = utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            || utf8.first == 0x20 || utf8.last == 0x20
+            || utf8.first == 0x20 || utf8.last == 0x20 || utf8.starts(with: [0xEF, 0xBB, 0xBF])
         guard needsQuotes else {
             bytes += utf8
             return

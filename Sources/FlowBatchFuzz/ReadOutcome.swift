@@ -1,0 +1,55 @@
+#if DEBUG || FLOWBATCH_FUZZING
+@testable import FlowBatch
+#else
+import FlowBatch
+#endif
+
+/// Everything one read of a CSV input gave: its records, in order, and the error that ended it, if any.
+struct ReadOutcome: Equatable {
+    /// The records read before the end or the error.
+    var records: [CSVRecord] = []
+    /// The error that stopped reading.
+    var error: CSVFileError?
+
+    /// Reads `bytes` through the public reader.
+    static func read(_ bytes: [UInt8], options: CSVReader.Options) -> ReadOutcome {
+        var outcome = ReadOutcome()
+        do {
+            var cursor = try CSVReader(bytes: bytes, options: options).makeCursor()
+            while let record = try cursor.next() { outcome.records.append(record) }
+        } catch {
+            outcome.error = error
+        }
+        return outcome
+    }
+
+    /// Reads `bytes` with the engine itself, with or without the direct splitting of plain lines and
+    /// with a budget for reading again. `nil` in release builds without `FLOWBATCH_FUZZING`, where the
+    /// library is not compiled for testing and these options cannot be reached.
+    static func readWithParser(
+        _ bytes: [UInt8],
+        options: CSVReader.Options,
+        splitsPlainLines: Bool,
+        maxRereadBytes: Int? = nil
+    ) -> ReadOutcome? {
+        #if DEBUG || FLOWBATCH_FUZZING
+        var parserOptions = CSVParser.Options()
+        parserOptions.delimiter = options.delimiter
+        parserOptions.readSize = options.readSize
+        parserOptions.maxRecordBytes = options.maxRecordBytes
+        parserOptions.maxFields = options.maxFields
+        parserOptions.maxRereadBytes = maxRereadBytes
+        parserOptions.splitsPlainLines = splitsPlainLines
+        let parser = CSVParser(source: CSVByteSource(bytes: bytes), options: parserOptions)
+        var outcome = ReadOutcome()
+        do {
+            while let record = try parser.next() { outcome.records.append(record) }
+        } catch {
+            outcome.error = error
+        }
+        return outcome
+        #else
+        return nil
+        #endif
+    }
+}
