@@ -232,3 +232,40 @@ struct HashTests {
         )
     }
 }
+
+@Suite("JSON text")
+struct JSONWriterTests {
+    @Test(
+        "strings come back exactly as given: quotes, backslashes, every control byte, DEL, non-Latin scripts",
+        arguments: ["", "plain", "\"quoted\"", "back\\slash", "line\nbreak\r\ttab", "\u{7F}", "Зеркало «Ω» 接続 🚀",
+            String(decoding: (0..<0x20).map { UInt8($0) }, as: UTF8.self), "end\\"]
+    )
+    func stringRoundTrip(value: String) throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("value", value)
+        writer.endObject()
+        #expect(!writer.bytes.contains { $0 < 0x20 || $0 == 0x7F })
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(writer.bytes))
+        #expect(decoded == ["value": value])
+    }
+}
+
+@Suite("Run summary")
+struct RunSummaryTests {
+    func summary(_ counts: [RowStatus: Int], seconds: Double) -> RunSummary {
+        RunSummary(
+            rows: counts.values.reduce(0, +), counts: counts, topErrors: [], requests: 0, p50: nil, p95: nil, p99: nil,
+            elapsedSeconds: seconds, resultsPath: "r.csv", journalPath: nil, recovered: 0, changedSinceCreated: 0,
+            stoppedBecause: nil, exitCode: 0
+        )
+    }
+
+    @Test("the rate counts the rows settled, not those a stopped run never reached")
+    func rateLeavesOutRowsNotRun() {
+        #expect(summary([.created: 30, .failed: 10, .notRun: 960], seconds: 2).rowsPerSecond == 20)
+        #expect(summary([.notRun: 10_000], seconds: 0.1).rowsPerSecond == 0)
+        #expect(summary([.created: 5, .exists: 5], seconds: 0).rowsPerSecond == 0)
+        #expect(summary([.notRun: 4, .invalid: 6], seconds: 3).text.hasPrefix("10 rows in 3.0 s (2.0 rows/s)"))
+    }
+}

@@ -79,7 +79,7 @@ public struct FlowServiceClient: Sendable {
                     reason: "the answer is \(redactor.clean(type)), not JSON"
                 )
             }
-            guard let created = try? JSONDecoder().decode(CreatedBody.self, from: Data(body)) else {
+            guard let created = try? Self.decoder.decode(CreatedBody.self, from: Data(body)) else {
                 return .unreadableSuccess(status: status, requestID: requestID, reason: "the answer is not valid JSON")
             }
             guard let id = created.id, !id.isEmpty else {
@@ -88,6 +88,9 @@ public struct FlowServiceClient: Sendable {
             return .created(CreatedConnection(id: id, etag: created.etag, status: status, requestID: requestID))
         }
     }
+
+    /// One decoder for every answer: making one per request showed in profiles.
+    private static let decoder = JSONDecoder()
 
     private struct CreatedBody: Decodable {
         var id: String?
@@ -156,7 +159,7 @@ public struct FlowServiceClient: Sendable {
                         )
                     )
                 }
-                guard !truncated, let page = try? JSONDecoder().decode(ListBody.self, from: Data(body)) else {
+                guard !truncated, let page = try? Self.decoder.decode(ListBody.self, from: Data(body)) else {
                     return .failure(.unreadable("a listing answer could not be read"))
                 }
                 items += page.items.compactMap { item in

@@ -34,8 +34,9 @@ public struct RunSummary: Sendable, Equatable {
 
     public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
 
+    /// Rows settled per second: rows a stopped run did not reach do not count.
     public var rowsPerSecond: Double {
-        elapsedSeconds > 0 ? Double(rows) / elapsedSeconds : 0
+        elapsedSeconds > 0 ? Double(rows - count(.notRun)) / elapsedSeconds : 0
     }
 
     /// What running the same command again will do.
