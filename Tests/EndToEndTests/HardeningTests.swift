@@ -140,7 +140,7 @@ struct HardeningTests {
 
     // MARK: Hostile answers
 
-    @Test("each hostile answer becomes a precise outcome: created once, never duplicated, never a crash or hang", arguments: AnswerFault.allCases)
+    @Test("each hostile answer becomes a precise outcome: created once, never duplicated, never a crash or hang", arguments: AnswerFault.allCases.filter { $0 != .echo400 })
     func hostileAnswers(_ fault: AnswerFault) async throws {
         try await MockHarness.with({
             $0.faults.answerFaults = [fault: 0.3]
@@ -157,6 +157,41 @@ struct HardeningTests {
             #expect(posts >= 20)
             if !fault.creates {
                 #expect(posts > 20, "\(fault) must have been retried")
+            }
+        }
+    }
+}
+
+extension HardeningTests {
+    @Test("a service that echoes the request back: row secrets and the token IMS issued are masked in every output")
+    func echoedRequestIsMasked() async throws {
+        try await MockHarness.with({
+            $0.faults.answerFaults = [.echo400: 1]
+            $0.faults.seed = 5
+        }) { harness in
+            let input = try harness.writeInput(rows: 6)
+            let result = try await harness.run(
+                input,
+                ["--log-level", "trace", "--summary-json", harness.directory.file("summary.json")]
+            )
+            #expect(result.status == 1, "\(result.allOutput)")
+            let results = try harness.results(harness.directory.file("in.results.csv"))
+            #expect(results.count == 6)
+            for row in results {
+                #expect(row["status"] == "failed")
+                #expect(row["error_code"] == "FLOW-1400-400")
+                // The echo reached the results, masked: the proof that masking, not luck, kept them out.
+                #expect(row["error"]!.contains("authorization 'Bearer ***'"), "\(row)")
+            }
+            let outputs = [
+                result.stdout, result.stderr, try harness.directory.read("in.results.csv"),
+                try harness.directory.read("in.results.csv.journal"), try harness.directory.read("summary.json"),
+            ]
+            for output in outputs {
+                for secret in MockHarness.secrets(rows: 6) { #expect(!output.contains(secret), "\(secret) leaked") }
+                for bearer in output.ranges(of: "Bearer ") {
+                    #expect(output[bearer.upperBound...].hasPrefix("***"), "a token leaked")
+                }
             }
         }
     }

@@ -39,6 +39,22 @@ struct ColumnMapTests {
         #expect(map.extraColumns == [1])
     }
 
+    @Test("a column whose header names a secret field is never carried into the results, even when displaced")
+    func secretLookingColumnsAreWithheld() throws {
+        let map = try ColumnMap(
+            header: ["name", "Pwd", "Password", "Old Client Secret", "Owner"],
+            overrides: [try ColumnOverride(parsing: "Pwd=password")]
+        )
+        #expect(map.fieldColumns[.password] == 1)
+        #expect(map.extraColumns == [4])
+        #expect(map.extraHeaders == ["Owner"])
+        #expect(map.withheldColumns == [2, 3])
+        #expect(
+            map.unmappedNote
+                == "not sent, carried into the results as they are: 'Owner'; not sent and not carried, as their headers name a secret: 'Password', 'Old Client Secret' (to send it as clientSecret: --column 'Old Client Secret=clientSecret')"
+        )
+    }
+
     @Test("an override header may itself contain '='")
     func overrideWithEquals() throws {
         let override = try ColumnOverride(parsing: "a=b=client_secret")

@@ -155,6 +155,17 @@ struct AnswerTests {
         #expect(failure.message == "bad password *** for user")
     }
 
+    @Test("a secret is masked as written, JSON-escaped and percent-encoded, however short")
+    func secretsAreMaskedInEveryForm() {
+        let redactor = Redactor([Secret("p\"w/1 é"), Secret("ab")]).adding([Secret("tok-9")])
+        #expect(redactor.clean("got p\"w/1 é") == "got ***")
+        #expect(redactor.clean(#"{"password":"p\"w/1 é"}"#) == #"{"password":"***"}"#)
+        #expect(redactor.clean("password=p%22w%2F1%20%C3%A9&x=1") == "password=***&x=1")
+        #expect(redactor.clean("ab cd") == "*** cd")
+        #expect(redactor.clean("Bearer tok-9") == "Bearer ***")
+        #expect(Redactor([Secret("")]).clean("unchanged") == "unchanged")
+    }
+
     @Test(
         "answers are sorted into created, row errors, run errors and transient failures",
         arguments: [

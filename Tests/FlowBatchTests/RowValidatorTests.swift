@@ -203,7 +203,13 @@ struct RowValidatorTests {
 
     @Test("a URL holding a password is refused without echoing it")
     func urlWithPasswordIsNotEchoed() throws {
-        for url in ["https://u:pw-SECRET@h.example.com", "ftp://u:pw-SECRET@h.example.com", "u:pw-SECRET@h.example.com"] {
+        let urls = [
+            "https://u:pw-SECRET@h.example.com", "ftp://u:pw-SECRET@h.example.com", "u:pw-SECRET@h.example.com",
+            // A mistyped scheme hides where the authority ends.
+            "https:/u:pw-SECRET@h.example.com", "http//u:pw-SECRET@h.example.com/x", "https:u:pw-SECRET@h/",
+            "https://h.example.com:pw-SECRET@/x", "https://[::1:pw-SECRET@x/",
+        ]
+        for url in urls {
             let result = try validate(basicRow.merging(["host": url]) { $1 })
             #expect(codes(result) == ["host:invalid-url"])
             #expect(!result.problems[0].message.contains("pw-SECRET"))

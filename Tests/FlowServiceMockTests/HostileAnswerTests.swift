@@ -26,7 +26,7 @@ struct HostileAnswerTests {
             let answer = try await session.create("hostile \(kind.rawValue)")
             #expect(answer.requestID != nil)
             #expect(session.mock.connections(sandbox: "prod").count == (kind.creates ? 1 : 0))
-            #expect(kind.creates == (kind != .html502))
+            #expect(kind.creates == (kind != .html502 && kind != .echo400))
         }
     }
 
@@ -135,6 +135,21 @@ struct HostileAnswerTests {
             #expect(session.mock.stats().connections == 1)
         }
         try await impatient.shutdown()
+    }
+
+    @Test("echo-400: a Flow Service 400 whose message repeats the Authorization header and the body; nothing created")
+    func echo400() async throws {
+        try await Self.withFault(.echo400) { session in
+            let answer = try await session.create("echoed")
+            #expect(answer.status == 400)
+            let body = try answer.object()
+            #expect((body["type"] as? String)?.hasSuffix("FLOW-1400-400") == true)
+            let message = try #require(body["errorMessage"] as? String)
+            #expect(message.contains("Bearer \(MockSession.staticToken)"))
+            #expect(message.contains("p4ssw0rd"))
+            #expect(message.contains("\"echoed\""))
+            #expect(session.mock.stats().connections == 0)
+        }
     }
 
     @Test("wrong-content-type: 201, text/plain, body 'Created', created")

@@ -47,8 +47,9 @@ public struct FlowServiceClient: Sendable {
 
     /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.
     public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> ServiceAnswer {
-        let answer = try await perform(.POST, path: "/connections", query: [], sandbox: sandbox, body: body)
-        let redactor = self.redactor.adding(rowSecrets)
+        let (answer, token) = try await perform(.POST, path: "/connections", query: [], sandbox: sandbox, body: body)
+        // Built only for an answer that is read as text: most answers are a plain 201.
+        var redactor: Redactor { self.redactor.adding(rowSecrets + [token]) }
         switch answer {
         case .transport(let failure):
             return .transport(failure)
@@ -141,7 +142,7 @@ public struct FlowServiceClient: Sendable {
         repeat {
             var query = filters.map { ("property", $0) } + [("limit", "100")]
             if let continuation { query.append(("continuationToken", continuation)) }
-            let answer = try await perform(.GET, path: "/connections", query: query, sandbox: sandbox, body: nil)
+            let (answer, token) = try await perform(.GET, path: "/connections", query: query, sandbox: sandbox, body: nil)
             switch answer {
             case .transport(let failure):
                 return .failure(.transport(failure))
@@ -154,7 +155,7 @@ public struct FlowServiceClient: Sendable {
                                 body: body,
                                 requestID: headers.first(name: "x-request-id"),
                                 retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-                                redactor: redactor
+                                redactor: redactor.adding([token])
                             )
                         )
                     )
@@ -201,7 +202,13 @@ public struct FlowServiceClient: Sendable {
 
     /// `DELETE /connections/{id}`.
     public func delete(id: String, sandbox: String) async throws(RunError) -> Deletion {
-        let answer = try await perform(.DELETE, path: "/connections/\(QueryEncoding.encode(id))", query: [], sandbox: sandbox, body: nil)
+        let (answer, token) = try await perform(
+            .DELETE,
+            path: "/connections/\(QueryEncoding.encode(id))",
+            query: [],
+            sandbox: sandbox,
+            body: nil
+        )
         switch answer {
         case .transport(let failure):
             return .refused(.transport(failure))
@@ -215,7 +222,7 @@ public struct FlowServiceClient: Sendable {
                         body: body,
                         requestID: headers.first(name: "x-request-id"),
                         retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-                        redactor: redactor
+                        redactor: redactor.adding([token])
                     )
                 )
             )
@@ -225,14 +232,15 @@ public struct FlowServiceClient: Sendable {
     // MARK: - Sending
 
     /// Sends one Platform call with a valid token; a refused token is renewed (shared with every other
-    /// task) and the call sent again.
+    /// task) and the call sent again. Also gives the token sent, for masking it in an echoed message
+    /// (a token IMS issued during the run is in no settings).
     private func perform(
         _ method: HTTPMethod,
         path: String,
         query: [(String, String)],
         sandbox: String,
         body: [UInt8]?
-    ) async throws(RunError) -> HTTPTransport.Answer {
+    ) async throws(RunError) -> (HTTPTransport.Answer, Secret) {
         var url = settings.endpoint + path
         if !query.isEmpty {
             url += "?" + query.map { "\($0.0)=\(QueryEncoding.encode($0.1))" }.joined(separator: "&")
@@ -252,7 +260,7 @@ public struct FlowServiceClient: Sendable {
             log(method, path, sandbox: sandbox, answer: answer, since: started)
             guard case .answer(401, let answerHeaders, let answerBody, _) = answer else {
                 if case .answer = answer { tokens.accepted(token) }
-                return answer
+                return (answer, token.value)
             }
             refusals += 1
             if refusals > 3 {
@@ -261,7 +269,7 @@ public struct FlowServiceClient: Sendable {
                     body: answerBody,
                     requestID: answerHeaders.first(name: "x-request-id"),
                     retryAfter: nil,
-                    redactor: redactor
+                    redactor: redactor.adding([token.value])
                 )
                 throw RunError(
                     .authenticationRejected,

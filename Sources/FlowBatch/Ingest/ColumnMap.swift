@@ -1,6 +1,7 @@
 /// How the columns of an input file map to fields: by header, ignoring case, spaces, `_` and `-`,
 /// or by an explicit `--column 'Header=field'`. Columns that map to no field are kept, to be carried
-/// into the results unchanged.
+/// into the results unchanged, except those whose header names a secret field (a `Password` column
+/// that `--column 'Pwd=password'` displaced, an `Old Client Secret`): those are withheld.
 ///
 /// A class, not a struct: every row refers to it, and one reference is cheaper to pass around than
 /// the arrays it holds.
@@ -19,8 +20,10 @@ public final class ColumnMap: Sendable, Equatable {
     public let columns: [Column]
     /// The column of each mapped field.
     public let fieldColumns: [Field: Int]
-    /// The columns that fill no field, in file order.
+    /// The columns that fill no field and are carried into the results, in file order.
     public let extraColumns: [Int]
+    /// The columns that fill no field but whose header names a secret field: neither sent nor carried.
+    public let withheldColumns: [Int]
     /// The column of each field by ``Field/ordinal``, or -1: read for every value of every row.
     private let columnByOrdinal: [Int]
 
@@ -68,7 +71,12 @@ public final class ColumnMap: Sendable, Equatable {
         }
         self.columns = columns
         fieldColumns = claimedBy
-        extraColumns = columns.filter { $0.field == nil }.map(\.index)
+        let unmapped = columns.filter { $0.field == nil }
+        let looksSecret = { (column: Column) in
+            (Field.matching(header: column.header) ?? ColumnMap.guess(column.header))?.isSecret == true
+        }
+        extraColumns = unmapped.filter { !looksSecret($0) }.map(\.index)
+        withheldColumns = unmapped.filter(looksSecret).map(\.index)
         var byOrdinal = [Int](repeating: -1, count: Field.allCases.count)
         for (field, column) in claimedBy { byOrdinal[field.ordinal] = column }
         columnByOrdinal = byOrdinal
@@ -91,16 +99,25 @@ public final class ColumnMap: Sendable, Equatable {
 
     /// A note listing the columns that are not sent, with a hint where a header looks like a field.
     public var unmappedNote: String? {
-        guard !extraColumns.isEmpty else { return nil }
-        let described = extraColumns.map { index -> String in
-            let header = columns[index].header
+        let describe = { (index: Int) -> String in
+            let header = self.columns[index].header
             let shown = header.isEmpty ? "column \(index + 1) (no header)" : "'\(header)'"
-            if let guess = ColumnMap.guess(header), fieldColumns[guess] == nil {
+            if let guess = ColumnMap.guess(header), self.fieldColumns[guess] == nil {
                 return "\(shown) (to send it as \(guess.rawValue): --column '\(header)=\(guess.rawValue)')"
             }
             return shown
         }
-        return "not sent, carried into the results as they are: " + described.joined(separator: ", ")
+        var parts: [String] = []
+        if !extraColumns.isEmpty {
+            parts.append("not sent, carried into the results as they are: " + extraColumns.map(describe).joined(separator: ", "))
+        }
+        if !withheldColumns.isEmpty {
+            parts.append(
+                "not sent and not carried, as their headers name a secret: "
+                    + withheldColumns.map(describe).joined(separator: ", ")
+            )
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     /// A field whose name the header contains, as a hint (`Auth Type` → `auth`).

@@ -12,17 +12,18 @@ enum URLCheck {
     /// the message.
     static func problem(with bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard let reason = reason(bytes) else { return nil }
-        let shown = String(decoding: bytes, as: UTF8.self)
+        // A value with an '@' anywhere is never echoed: a mistyped scheme ("https:/user:pass@host")
+        // hides where the authority ends, and the part before '@' may be a password.
+        let shown = bytes.contains(UInt8(ascii: "@")) ? "the URL" : "'\(String(decoding: bytes, as: UTF8.self))'"
         switch reason {
         case .credentials:
-            // Never echo such a value: the part before '@' may be a password.
             return "the URL holds a user name or password; put them in the username and password columns"
-        case .notHTTP: return "'\(shown)' is not an absolute http(s) URL; write it as https://host/..."
+        case .notHTTP: return "\(shown) is not an absolute http(s) URL; write it as https://host/..."
         case .spaceOrControl: return "a URL may not contain spaces or control characters"
-        case .brokenIPv6: return "'\(shown)' has a broken IPv6 address"
-        case .noHost: return "'\(shown)' has no host name"
-        case .badHostCharacter: return "'\(shown)' has characters a host name cannot hold"
-        case .badPort: return "'\(shown)' has an invalid port"
+        case .brokenIPv6: return "\(shown) has a broken IPv6 address"
+        case .noHost: return "\(shown) has no host name"
+        case .badHostCharacter: return "\(shown) has characters a host name cannot hold"
+        case .badPort: return "\(shown) has an invalid port"
         }
     }
 

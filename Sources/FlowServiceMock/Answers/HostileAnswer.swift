@@ -14,14 +14,16 @@ enum HostileAnswer {
 
         """
 
-    /// The answer for `kind`, given the created connection's normal body and `Location` (for
-    /// ``AnswerFault/html502``, which creates nothing, they are ignored).
+    /// The answer for `kind`, given the created connection's normal body and `Location` (for the
+    /// kinds that create nothing, they are ignored) and what the client sent (for
+    /// ``AnswerFault/echo400``: its `Authorization` header and body).
     static func response(
         _ kind: AnswerFault,
         created: CreatedConnectionBody,
         location: String,
+        sent: String = "",
         faults: MockFaults
-    ) -> Response {
+    ) throws(FlowServiceProblem) -> Response {
         var headers: HTTPFields = [.location: location, .contentType: JSONAnswer.contentType]
         let normalBody = created.buffer
         switch kind {
@@ -53,6 +55,13 @@ enum HostileAnswer {
                 status: .created,
                 headers: headers,
                 body: Self.trickle(normalBody, chunkBytes: faults.trickleChunkBytes, interval: faults.trickleInterval)
+            )
+        case .echo400:
+            throw FlowServiceProblem(
+                code: 1400,
+                status: .badRequest,
+                title: "Invalid request",
+                message: "The request could not be processed: \(sent)"
             )
         case .wrongContentType:
             headers[.contentType] = "text/plain"

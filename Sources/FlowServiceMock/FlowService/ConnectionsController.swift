@@ -15,10 +15,16 @@ struct ConnectionsController: Sendable {
         case .internalError: throw FlowServiceProblem.internalError
         case .unavailable: throw FlowServiceProblem.unavailable
         case .answer(let kind) where !kind.creates:
-            return HostileAnswer.response(
+            var sent = ""
+            if kind == .echo400 {
+                let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
+                sent = "authorization '\(request.headers[.authorization] ?? "")', body \(String(buffer: body))"
+            }
+            return try HostileAnswer.response(
                 kind,
                 created: .init(id: "", etag: ""),
                 location: "",
+                sent: sent,
                 faults: self.state.faults.faults
             )
         default: break
@@ -34,7 +40,7 @@ struct ConnectionsController: Sendable {
         case .drop:
             throw ConnectionDropped()
         case .answer(let kind):
-            return HostileAnswer.response(kind, created: answer, location: location, faults: self.state.faults.faults)
+            return try HostileAnswer.response(kind, created: answer, location: location, faults: self.state.faults.faults)
         case .none, .internalError, .unavailable:
             return JSONAnswer.response(.created, answer.buffer, headers: [.location: location])
         }
