@@ -16,7 +16,8 @@ enum Failure {
         case let error as InputError: return exit(error.exitCode, "error: \(error)")
         case let error as ConfigurationError: return exit(64, "error: \(error)")
         case let error as RunError: return exit(2, "error: \(error)")
-        case let error as DuplicateNameFinderError: return exit(2, "error: \(error)")
+        // A temporary folder that cannot be used stops the input check, before anything is sent.
+        case let error as DuplicateNameFinderError: return exit(64, "error: \(error)")
         case let error as ExitCode: return error
         default: return exit(1, "error: \(error)")
         }

@@ -168,10 +168,6 @@ struct RunCommand: AsyncParsableCommand {
             throw Failure.from(error)
         }
         await transport?.shutdown()
-        Console.out(
-            "plan for \(summary.rows) rows: \(summary.count(.created)) to create, \(summary.count(.exists)) exist,"
-                + " \(summary.count(.invalid)) invalid; nothing was sent"
-        )
         Console.flush()
         try writeSummaryJSON(summary)
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }

@@ -99,6 +99,41 @@ struct ResumeTests {
         }
     }
 
+    @Test("--restart refuses to move aside a journal another run is writing, and nothing is sent")
+    func restartRespectsTheLock() async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.writeInput(rows: 3)
+            #expect(try await harness.run(input).status == 0)
+            let journal = harness.directory.file("in.results.csv.journal")
+            // Another run holds the journal: the lock a running flowbatch takes.
+            let held = open(journal, O_RDONLY)
+            #expect(held >= 0)
+            #expect(flock(held, LOCK_EX | LOCK_NB) == 0)
+            defer { close(held) }
+            let posts = harness.mock.stats().total("POST /connections")
+            for extra in [["--restart"], [] as [String]] {
+                let refused = try await harness.run(input, extra)
+                #expect(refused.status == 64, "\(extra): \(refused.allOutput)")
+                #expect(refused.stderr.contains("another flowbatch run is using \(journal)"))
+            }
+            #expect(FileManager.default.fileExists(atPath: journal))
+            let files = try FileManager.default.contentsOfDirectory(atPath: harness.directory.path)
+            #expect(!files.contains { $0.contains(".replaced-") })
+            #expect(harness.mock.stats().total("POST /connections") == posts)
+        }
+    }
+
+    @Test("results or a journal that cannot be written stop the run before anything is sent, with exit 64")
+    func unwritableOutputIsAConfigurationError() async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.writeInput(rows: 3)
+            let result = try await harness.run(input, ["--out", harness.directory.file("missing/folder/out.csv")])
+            #expect(result.status == 64, "\(result.allOutput)")
+            #expect(result.stderr.contains("missing/folder"))
+            #expect(harness.mock.stats().total("POST /connections") == 0)
+        }
+    }
+
     @Test("Ctrl-C finishes the requests in flight, writes the results with the rest not-run, exits 130; running again completes")
     func interruptAndResume() async throws {
         try await MockHarness.with({ $0.faults.latency = .milliseconds(150) }) { harness in
@@ -139,6 +174,38 @@ struct ResumeTests {
             let final = try await harness.run(input)
             #expect(final.status == 0, "\(final.allOutput)")
             harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 40)
+        }
+    }
+
+    @Test("undo counts only the Flow Service's own 404 as already gone, and makes up no journal for a results file without one")
+    func undoTrustsOnlyTheServicesNotFound() async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.writeInput(rows: 4)
+            #expect(try await harness.run(input).status == 0)
+            let results = harness.directory.file("in.results.csv")
+            try FileManager.default.removeItem(atPath: results + ".journal")
+            // A wrong endpoint path: every DELETE meets the server's plain 404, which proves nothing.
+            let wrong = try await CommandLineTool.run(
+                ["undo", results, "--yes", "--endpoint", harness.mock.baseURL + "/wrong", "--ims-url", harness.mock.baseURL],
+                environment: harness.environment
+            )
+            #expect(wrong.status == 2, "\(wrong.allOutput)")
+            #expect(wrong.allOutput.contains("check --endpoint"))
+            #expect(harness.mock.stats().connections == 4)
+            let undoResults = SimpleCSV.records(try harness.directory.read("in.results.undo.csv"))
+            #expect(undoResults.count == 4)
+            #expect(!undoResults.contains { $0["status"] == "deleted" })
+            #expect(undoResults.contains { $0["status"] == "failed" && $0["error"]!.contains("check --endpoint") })
+            #expect(!FileManager.default.fileExists(atPath: results + ".journal"))
+            // The right endpoint then deletes them all: the failed attempt recorded nothing as deleted.
+            let right = try await CommandLineTool.run(
+                ["undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
+                environment: harness.environment
+            )
+            #expect(right.status == 0, "\(right.allOutput)")
+            #expect(right.stdout.contains("deleted 4, already gone 0"))
+            #expect(harness.mock.stats().connections == 0)
+            #expect(!FileManager.default.fileExists(atPath: results + ".journal"))
         }
     }
 

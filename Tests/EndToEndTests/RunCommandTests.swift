@@ -203,11 +203,21 @@ struct RunCommandTests {
             #expect(result.stdout.contains("row 2: exists \"Row 0\" in prod"))
             #expect(result.stdout.contains("row 3: create \"Row 1\" in prod (oauth2)"))
             #expect(result.stdout.contains("\"accessToken\":\"***\""))
-            #expect(result.stdout.contains("plan for 4 rows: 3 to create, 1 exist, 0 invalid; nothing was sent"))
+            #expect(result.stdout.contains("plan for 4 rows: 3 to create, 0 done earlier, 1 exist, 0 invalid; nothing was sent"))
             #expect(harness.mock.stats().total("POST /connections") == 0)
             #expect(!harness.directory.exists("in.results.csv"))
             #expect(!harness.directory.exists("in.results.csv.journal"))
             for secret in MockHarness.secrets(rows: 4) { #expect(!result.allOutput.contains(secret), "\(secret)") }
+            // After a canary, the plan knows what is done; --restart plans as if there were no journal.
+            #expect(try await harness.run(input, ["--limit", "2"]).status == 0)
+            let resumed = try await harness.run(input, ["--dry-run"])
+            #expect(resumed.stdout.contains("row 3: done earlier: created \"Row 1\" in prod"), "\(resumed.allOutput)")
+            #expect(resumed.stdout.contains("plan for 4 rows: 2 to create, 2 done earlier, 0 exist, 0 invalid; nothing was sent"))
+            let restarted = try await harness.run(input, ["--dry-run", "--restart"])
+            #expect(restarted.stdout.contains("plan for 4 rows: 2 to create, 0 done earlier, 2 exist, 0 invalid; nothing was sent"))
+            let elsewhere = try await harness.run(input, ["--dry-run", "--sandbox", "dev"])
+            #expect(elsewhere.status == 64)
+            #expect(elsewhere.stderr.contains("belongs to another run"))
         }
     }
 

@@ -27,6 +27,11 @@ public enum AnswerClassifier {
         "FLOW-2121-403": .permissionDenied,
     ]
 
+    /// Whether a service error code stops the whole run (a missing sandbox, a refused key).
+    static func stopsTheRun(_ code: String?) -> Bool {
+        code.map { runErrorCodes[$0] != nil } ?? false
+    }
+
     public static func classify(_ answer: ServiceAnswer, sandbox: String) -> Disposition {
         switch answer {
         case .created(let created):
@@ -93,11 +98,12 @@ public enum AnswerClassifier {
         case 403:
             return .runError(runError(.permissionDenied, failure, sandbox: sandbox))
         case 404, 405:
-            // POST /connections itself is not there: the endpoint is wrong for every row.
+            // The path itself is not there (a Flow Service error would say what is missing): the
+            // endpoint is wrong for every row.
             return .runError(
                 RunError(
                     .forbidden,
-                    "the endpoint answered \(failure.status) to POST /connections: check --endpoint (\(failure.message))",
+                    "the endpoint answered \(failure.status) for the Flow Service's /connections path: check --endpoint (\(failure.message))",
                     serviceCode: failure.code,
                     requestID: failure.requestID
                 )

@@ -42,20 +42,23 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         statistics.setTotal(scan.rows)
         if let note = InputNotes.encoding(invalidRows: scan.invalidUTF8Rows) { notify("note: \(note)") }
         if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
-        let resume = try loadJournal()
-        let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
-        if let resume, let keyID = resume.keyID, keyID != key?.id {
-            notify("note: the journal's secret fingerprints were made with another key; changed secrets cannot be detected for earlier rows")
+        let (resume, key, journal, writer) = try ConfigurationError.beforeSending { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
+            let resume = try loadJournal()
+            let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
+            if let resume, let keyID = resume.keyID, keyID != key?.id {
+                notify("note: the journal's secret fingerprints were made with another key; changed secrets cannot be detected for earlier rows")
+            }
+            let journal = try JournalWriter(path: configuration.journalPath, synchronous: configuration.journalSynchronous)
+            if resume == nil {
+                var manifest = configuration.manifest.record
+                manifest.keyId = key?.id
+                journal.append(manifest.encoded())
+            } else {
+                journal.append(JournalRecord(event: .resume, at: JournalClock.now()).encoded())
+            }
+            let writer = try ResultsWriter(path: configuration.resultsPath, extraHeaders: header.columns.extraHeaders)
+            return (resume, key, journal, writer)
         }
-        let journal = try JournalWriter(path: configuration.journalPath, synchronous: configuration.journalSynchronous)
-        if resume == nil {
-            var manifest = configuration.manifest.record
-            manifest.keyId = key?.id
-            journal.append(manifest.encoded())
-        } else {
-            journal.append(JournalRecord(event: .resume, at: JournalClock.now()).encoded())
-        }
-        let writer = try ResultsWriter(path: configuration.resultsPath, extraHeaders: header.columns.extraHeaders)
         let transport = HTTPTransport(
             connections: configuration.concurrency + 2,
             timeout: configuration.timeout,
@@ -101,13 +104,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             }
             return nil
         }
-        guard let resume = try ResumeState.load(path: path) else { return nil }
-        if let conflict = resume.manifest.conflict(with: configuration.manifest) {
-            throw ConfigurationError(
-                "\(path) belongs to another run: \(conflict). Use the same settings to resume it,"
-                    + " --restart to start over (the old journal is kept aside), or --out to write elsewhere"
-            )
-        }
+        guard let resume = try ResumeState.load(path: path, matching: configuration.manifest) else { return nil }
         if resume.manifest.input != configuration.manifest.input {
             notify(
                 "note: the journal was written for \(resume.manifest.input); rows of \(configuration.manifest.input) are matched to it by sandbox and name"
@@ -123,13 +120,16 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         return resume
     }
 
-    /// Lists the generic REST connections of every sandbox the input uses, retrying transient failures.
+    /// Lists the generic REST connections of every sandbox the input uses, retrying transient failures;
+    /// gives what it has when the run is stopped.
     private func listExisting(client: FlowServiceClient, sandboxes: [String]) async throws(RunError) -> ExistingConnections {
         var existing = ExistingConnections()
         var generator = SystemRandomNumberGenerator()
         for sandbox in sandboxes {
             var attempt = 0
             while true {
+                // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
+                if stop.isStopping { return existing }
                 attempt += 1
                 let answer = try await client.genericRESTConnections(sandbox: sandbox)
                 let failure: AnswerClassifier.Failure
@@ -226,5 +226,16 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 
     public init(_ description: String) {
         self.description = description
+    }
+
+    /// Runs set-up that comes before anything is sent: a journal or results file that cannot be
+    /// used there is a configuration error (exit 64, nothing sent), not a run error (exit 2, which
+    /// says that running again resumes, while it would only meet the same file).
+    static func beforeSending<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as RunError where error.code == .localFile {
+            throw ConfigurationError(error.message)
+        }
     }
 }

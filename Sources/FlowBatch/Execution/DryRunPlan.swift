@@ -13,7 +13,8 @@ public struct DryRunPlan: Sendable {
         validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
     }
 
-    /// Prints the plan with `print` (one or more lines per row) and returns its counts.
+    /// Prints the plan with `print` (one or more lines per row, then a line of counts) and returns
+    /// its counts, by the status each row would end with.
     public func run(print: (String) -> Void) async throws -> RunSummary {
         let started = ContinuousClock.now
         var header = try configuration.input.open()
@@ -24,15 +25,22 @@ public struct DryRunPlan: Sendable {
             for sandbox in scan.sandboxes {
                 switch try await client.genericRESTConnections(sandbox: sandbox) {
                 case .success(let listed): existing.add(listed, sandbox: sandbox)
-                case .failure(let failure): throw RunError(.lookupFailed, "listing sandbox '\(sandbox)' failed: \(failure)")
+                case .failure(let failure):
+                    throw RunError(.lookupFailed, "listing sandbox '\(sandbox)' failed: \(failure.message)")
                 }
             }
         } else {
             print("note: no Platform credentials given: existing names are not looked up")
         }
-        let resume = try ResumeState.load(path: configuration.journalPath)
+        // As the run would: --restart sets the journal aside, and another run's journal is refused.
+        let resume =
+            configuration.restart
+            ? nil : try ResumeState.load(path: configuration.journalPath, matching: configuration.manifest)
         var cursor = try configuration.input.open()
         var counts: [RowStatus: Int] = [:]
+        var toSend = 0
+        var doneEarlier = 0
+        var existingNow = 0
         var rows = 0
         while rows < configuration.limit ?? .max {
             let line: [String]? = try cursor.nextRow { row in
@@ -47,18 +55,29 @@ public struct DryRunPlan: Sendable {
                     return ["row \(row.row): invalid: " + problems.map(\.description).joined(separator: "; ")]
                 }
                 let quotedName = "\"\(request.name)\" in \(request.sandbox)"
-                if let done = resume?.entry(sandbox: request.sandbox, name: request.name)?.done {
+                let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
+                if let done = entry?.done {
                     counts[done.status, default: 0] += 1
+                    doneEarlier += 1
                     return ["row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))"]
                 }
-                if let id = existing.ids(sandbox: request.sandbox, name: request.name).first, configuration.ifExists == .skip {
+                let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
+                if entry?.lookUpFirst == true, let ours = existingIDs.first(where: { !entry!.preexisting.contains($0) }) {
+                    counts[.created, default: 0] += 1
+                    doneEarlier += 1
+                    return ["row \(row.row): created by an earlier run whose answer was lost: \(quotedName) (id \(ours))"]
+                }
+                if let id = existingIDs.first, configuration.ifExists == .skip {
                     counts[.exists, default: 0] += 1
+                    existingNow += 1
                     return ["row \(row.row): exists \(quotedName) (id \(id))"]
                 }
                 counts[.created, default: 0] += 1
+                toSend += 1
                 let body = ConnectionBody.encode(request, oauthSpecName: configuration.oauthSpecName, maskSecrets: true)
+                let unsure = entry?.lookUpFirst == true && client == nil ? " (sent by an earlier run without an answer: looked up first)" : ""
                 return [
-                    "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))",
+                    "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",
                     "  POST /connections " + String(decoding: body, as: UTF8.self),
                 ]
             }
@@ -66,6 +85,10 @@ public struct DryRunPlan: Sendable {
             line.forEach(print)
         }
         let invalid = counts[.invalid] ?? 0
+        print(
+            "plan for \(rows) rows: \(toSend) to create, \(doneEarlier) done earlier, \(existingNow) exist,"
+                + " \(invalid) invalid; nothing was sent"
+        )
         return RunSummary(
             rows: rows,
             counts: counts,

@@ -19,11 +19,6 @@ public final class PauseGate<C: Clock>: Sendable where C.Duration == Duration {
         }
     }
 
-    /// When the pause ends, if one is in force.
-    public var pausedUntil: C.Instant? {
-        resumeAt.withLock { $0 }
-    }
-
     /// Whether a pause is in force now (checked before waiting, so that the common case costs
     /// no task).
     public var isPaused: Bool {

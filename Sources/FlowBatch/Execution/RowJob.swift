@@ -9,8 +9,6 @@ struct RowJob: Sendable {
     var extras: [String]
     var contentFingerprint: String
     var secretFingerprint: String?
-    /// An earlier request (this run's or a crashed one's) may have created the connection.
-    var lookUpFirst: Bool
     /// IDs of connections with this name that existed before flowbatch sent anything for the row.
     var preexisting: [String]
 }

@@ -215,7 +215,6 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                 extras: outcome.extras,
                 contentFingerprint: fingerprint,
                 secretFingerprint: secretFingerprint,
-                lookUpFirst: false,
                 preexisting: existingIDs
             )
         )
@@ -252,7 +251,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             status: .notRun,
             extras: row.extras()
         )
-        if let done = resume?.entry(sandbox: sandbox, name: name)?.done {
+        // A later row repeating a name is not the row the journal's entry is about.
+        if duplicates.firstRow(repeatedBy: row.row) == nil, let done = resume?.entry(sandbox: sandbox, name: name)?.done {
             outcome.status = done.status
             outcome.connectionID = done.connectionID
             outcome.etag = done.etag

@@ -37,7 +37,11 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         do {
             result = try await run(job, &state)
         } catch {
-            result = state.failed(state.lastFailure ?? Failure(code: error.code.rawValue, message: error.message))
+            // A run error before the row's first request (IMS issued no token) leaves it not-run.
+            result =
+                state.attempts == 0
+                ? state.notRun()
+                : state.failed(state.lastFailure ?? Failure(code: error.code.rawValue, message: error.message))
             result.runError = error
             result.ambiguous = state.ambiguous
         }
@@ -78,6 +82,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             if let rateLimiter {
                 guard await stop.unlessStopped({ try await rateLimiter.acquire() }) else { continue }
             }
+            try await client.ensureToken()
             state.attempts += 1
             if state.attempts > 1 {
                 // The first attempt was journaled, on disk, before the row was handed out; a retry
@@ -234,20 +239,12 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         var attempts = 0
         var failures = 0
         var throttles = 0
-        var ambiguous: Bool
+        var ambiguous = false
         var lastFailure: Failure?
 
         init(job: RowJob, started: ContinuousClock.Instant) {
             self.job = job
             self.started = started
-            ambiguous = job.lookUpFirst
-            lastFailure = job.lookUpFirst
-                ? Failure(
-                    code: "outcome-unknown",
-                    message: "an earlier run sent this row but never saw the answer",
-                    httpStatus: nil,
-                    requestID: nil
-                ) : nil
         }
 
         private func base(_ status: RowStatus) -> RowOutcome {

@@ -118,9 +118,15 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
     /// Deletes the plan's connections; returns when done or stopped.
     public func run(_ plan: Plan) async throws -> Summary {
         let journalPath = undoPath + ".journal"
-        let done = try Self.deletedEarlier(journalPath: journalPath)
-        let journal = try JournalWriter(path: journalPath)
-        let runJournal = try? JournalWriter(path: resultsPath + ".journal")
+        let (done, journal, runJournal) = try ConfigurationError.beforeSending {
+            let done = try Self.deletedEarlier(journalPath: journalPath)
+            let journal = try JournalWriter(path: journalPath)
+            // The run's journal learns what was deleted, so that running again creates it anew; a
+            // results file without its journal is undone all the same, and no journal is made up.
+            let runJournalPath = resultsPath + ".journal"
+            let runJournal = access(runJournalPath, F_OK) == 0 ? try JournalWriter(path: runJournalPath) : nil
+            return (done, journal, runJournal)
+        }
         let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, logger: logger)
         let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger)
         var writer = try BufferedFile(creating: undoPath + ".\(getpid()).tmp")

@@ -45,6 +45,12 @@ public struct FlowServiceClient: Sendable {
 
     // MARK: - Create
 
+    /// Makes sure a token is at hand (fetching one from IMS if needed), so that a token service that
+    /// fails stops the run before a row counts as sent.
+    public func ensureToken() async throws(RunError) {
+        _ = try await tokens.token()
+    }
+
     /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.
     public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> ServiceAnswer {
         let (answer, token) = try await perform(.POST, path: "/connections", query: [], sandbox: sandbox, body: body)
@@ -113,6 +119,15 @@ public struct FlowServiceClient: Sendable {
         case refused(ServiceFailure)
         case transport(TransportFailure)
         case unreadable(String)
+
+        /// What went wrong, for a person.
+        public var message: String {
+            switch self {
+            case .refused(let failure): failure.message
+            case .transport(let failure): failure.message
+            case .unreadable(let reason): reason
+            }
+        }
     }
 
     /// The connections of the generic REST spec in `sandbox` named exactly `name`.
@@ -194,7 +209,7 @@ public struct FlowServiceClient: Sendable {
     public enum Deletion: Sendable, Equatable {
         /// Deleted now.
         case deleted
-        /// Not there (404): already deleted.
+        /// Not there (the Flow Service's 404 for the connection): already deleted.
         case alreadyGone
         /// Not deleted: the answer says why.
         case refused(ServiceAnswer)
@@ -214,18 +229,19 @@ public struct FlowServiceClient: Sendable {
             return .refused(.transport(failure))
         case .answer(let status, let headers, let body, _):
             if (200..<300).contains(status) { return .deleted }
-            if status == 404 { return .alreadyGone }
-            return .refused(
-                .refused(
-                    ErrorBody.failure(
-                        status: status,
-                        body: body,
-                        requestID: headers.first(name: "x-request-id"),
-                        retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-                        redactor: redactor.adding([token])
-                    )
-                )
+            let failure = ErrorBody.failure(
+                status: status,
+                body: body,
+                requestID: headers.first(name: "x-request-id"),
+                retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+                redactor: redactor.adding([token])
             )
+            // Only the Flow Service saying so means the connection is gone: a missing sandbox, a
+            // proxy's page or a wrong endpoint answer 404 as well.
+            if status == 404, failure.source == .flowService, !AnswerClassifier.stopsTheRun(failure.code) {
+                return .alreadyGone
+            }
+            return .refused(.refused(failure))
         }
     }
 

@@ -9,9 +9,18 @@ import Darwin
 /// File chores around the journal.
 enum JournalFiles {
     /// Renames the journal at `path` to `<path>.replaced-<timestamp>` and returns the new name;
-    /// `nil` when there was none.
+    /// `nil` when there was none. Refuses while another run holds the journal's lock: renaming it
+    /// under that run would let both send the same rows.
     static func moveAside(_ path: String) throws(RunError) -> String? {
         guard access(path, F_OK) == 0 else { return nil }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw RunError(.localFile, "cannot open the journal \(path): \(SystemError.describe(errno))")
+        }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            throw RunError(.localFile, JournalWriter.inUseMessage(path))
+        }
         var now = time(nil)
         var parts = tm()
         gmtime_r(&now, &parts)

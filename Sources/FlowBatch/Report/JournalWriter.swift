@@ -48,10 +48,7 @@ public final class JournalWriter: Sendable {
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             close(descriptor)
-            throw RunError(
-                .localFile,
-                "another flowbatch run is using \(path); wait for it to finish, or choose another --out"
-            )
+            throw RunError(.localFile, Self.inUseMessage(path))
         }
         if existed, !Self.endsWithLineBreak(path: path) {
             _ = "\n".withCString { write(descriptor, $0, 1) }
@@ -64,6 +61,10 @@ public final class JournalWriter: Sendable {
 
     deinit {
         close(descriptor)
+    }
+
+    static func inUseMessage(_ path: String) -> String {
+        "another flowbatch run is using \(path); wait for it to finish, or choose another --out"
     }
 
     /// `fdatasync` calls made so far.

@@ -68,9 +68,6 @@ public final class ResultsWriter {
         finished = true
     }
 
-    /// The number of rows written so far (in order).
-    public var written: Int { nextSequence }
-
     /// Writes every line whose predecessors are all written, from memory or from spilled runs.
     private func drain() throws(RunError) {
         while true {

@@ -44,6 +44,19 @@ public struct ResumeState: Sendable {
 
     /// Reads the journal at `path`; `nil` when there is none. A cut or unreadable line is skipped and
     /// noted, never fatal.
+    /// The journal at `path` when it was written by a run with the same endpoint, org and sandbox as
+    /// `manifest`; a journal of another run is refused with the difference named.
+    public static func load(path: String, matching manifest: JournalManifest) throws -> ResumeState? {
+        guard let resume = try load(path: path) else { return nil }
+        if let conflict = resume.manifest.conflict(with: manifest) {
+            throw ConfigurationError(
+                "\(path) belongs to another run: \(conflict). Use the same settings to resume it,"
+                    + " --restart to start over (the old journal is kept aside), or --out to write elsewhere"
+            )
+        }
+        return resume
+    }
+
     public static func load(path: String) throws(RunError) -> ResumeState? {
         guard let file = fopen(path, "r") else {
             if errno == ENOENT { return nil }
