@@ -174,19 +174,39 @@ struct JournalTests {
     func groupCommit() async throws {
         let directory = try TemporaryDirectory()
         let writer = try JournalWriter(path: directory.file("j"))
-        await withTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<400 {
                 group.addTask {
                     var record = JournalRecord(event: .attempt, at: 0)
                     record.row = index
-                    try? await writer.appendDurably(record.encoded())
+                    try await writer.appendDurably(record.encoded())
                 }
             }
+            try await group.waitForAll()
         }
         let lines = try directory.read("j").split(separator: "\n")
         #expect(lines.count == 400)
         #expect(writer.syncCount >= 1)
         #expect(writer.syncCount < 400)
+    }
+
+    @Test("a run's pattern, a batch of appends then one flush, costs one sync and no write before it")
+    func batchThenFlush() async throws {
+        let directory = try TemporaryDirectory()
+        let writer = try JournalWriter(path: directory.file("j"))
+        var bytes = 0
+        for index in 0..<200 {
+            var record = JournalRecord(event: .created, at: 0)
+            record.row = index
+            let line = record.encoded()
+            bytes += line.count
+            writer.append(line)
+        }
+        #expect(bytes < JournalWriter.writeThreshold)
+        #expect(try directory.read("j").isEmpty)
+        try await writer.flush()
+        #expect(try directory.read("j").split(separator: "\n").count == 200)
+        #expect(writer.syncCount == 1)
     }
 
     @Test("a second writer on the same journal is refused")

@@ -58,46 +58,59 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         )
         let validator = run.validator
         var inputError: (any Error)?
-        // Jobs whose `attempt` lines are already on disk, waiting for a free slot. They are journaled
-        // a batch at a time, with one sync, before any of them is sent: write-ahead without a sync
-        // per row, and without a row ever waiting for one.
+        // Rows go out a batch at a time. A batch's `attempt` lines are made durable with one sync
+        // before any of its rows is sent (write-ahead without a sync per row), and that sync runs
+        // while the batch before it is being sent, so that no slot waits for the disk.
         var ready: [RowJob] = []
         var readyIndex = 0
+        var staged: [RowJob] = []
+        var stagedSync: Task<Void, any Error>?
         let batchSize = max(configuration.concurrency, 32)
         var inputEnded = false
         try await withThrowingTaskGroup(of: RowWorker<C>.Result.self) { group in
             var inFlight = 0
             while !run.stop.isStopping {
                 if readyIndex == ready.count {
-                    if inputEnded { break }
-                    ready.removeAll(keepingCapacity: true)
-                    readyIndex = 0
-                    var attempts: [UInt8] = []
-                    while ready.count < batchSize, sequence < limit, !run.stop.isStopping {
-                        let next: Next?
-                        do {
-                            next = try cursor.nextRow { row in prepare(row, validator: validator) }
-                        } catch {
-                            inputError = error
-                            break
-                        }
-                        guard let next else {
-                            inputEnded = true
-                            break
-                        }
-                        switch next {
-                        case .outcome(let outcome, let event, let recovered, let changed):
-                            try record(outcome, event: event, recovered: recovered, changed: changed)
-                        case .job(let job):
-                            ready.append(job)
-                            attempts += job.attemptRecord(attempt: 1)
-                        }
-                        sequence += 1
+                    if let sync = stagedSync {
+                        stagedSync = nil
+                        try await sync.value
                     }
-                    if inputError != nil || sequence >= limit { inputEnded = true }
-                    guard !ready.isEmpty else { break }
-                    journal.append(attempts)
-                    try await journal.flush()
+                    swap(&ready, &staged)
+                    staged.removeAll(keepingCapacity: true)
+                    readyIndex = 0
+                    if !inputEnded {
+                        var attempts: [UInt8] = []
+                        while staged.count < batchSize, sequence < limit, !run.stop.isStopping {
+                            let next: Next?
+                            do {
+                                next = try cursor.nextRow { row in prepare(row, validator: validator) }
+                            } catch {
+                                inputError = error
+                                break
+                            }
+                            guard let next else {
+                                inputEnded = true
+                                break
+                            }
+                            switch next {
+                            case .outcome(let outcome, let event, let recovered, let changed):
+                                try record(outcome, event: event, recovered: recovered, changed: changed)
+                            case .job(let job):
+                                staged.append(job)
+                                attempts += job.attemptRecord(attempt: 1)
+                            }
+                            sequence += 1
+                        }
+                        if inputError != nil || sequence >= limit { inputEnded = true }
+                        if !staged.isEmpty {
+                            journal.append(attempts)
+                            stagedSync = Task { [journal] in try await journal.flush() }
+                        }
+                    }
+                    if ready.isEmpty {
+                        if staged.isEmpty { break }
+                        continue
+                    }
                 }
                 let job = ready[readyIndex]
                 readyIndex += 1
@@ -117,8 +130,9 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                 try finish(result)
             }
         }
+        if let sync = stagedSync { try await sync.value }
         // Jobs journaled but never sent: the next run finds them absent from the listing and sends them.
-        for job in ready[readyIndex...] {
+        for job in ready[readyIndex...] + staged {
             try record(job.notRun, event: nil)
         }
         if inputError == nil {

@@ -13,8 +13,8 @@ import Darwin
 /// under way go out together in the next one, so 64 rows in flight share an `fdatasync` instead of
 /// paying one each.
 ///
-/// ``appendDurably(_:)`` returns only once the line is on disk (write-ahead for `attempt`);
-/// ``append(_:)`` queues a line that the next group carries. The file is locked (`flock`) while
+/// ``appendDurably(_:)`` and ``flush()`` return only once the lines are on disk (write-ahead for
+/// `attempt`); ``append(_:)`` queues a line that the next group carries. The file is locked (`flock`) while
 /// open, so two runs cannot write the same journal.
 public final class JournalWriter: Sendable {
     private struct State {
@@ -70,11 +70,17 @@ public final class JournalWriter: Sendable {
     /// `fdatasync` calls made so far.
     public var syncCount: Int { state.withLock { $0.syncs } }
 
-    /// Queues a line; the next group write carries it.
+    /// Queued bytes that start a write on their own; below it, queued lines wait for the next
+    /// ``flush()`` or ``appendDurably(_:)``.
+    static let writeThreshold = 64 << 10
+
+    /// Queues a line that nothing waits for (an outcome: losing it in a crash costs a look-up by
+    /// name, never a duplicate); it goes out with the next group write, or once 64 KiB are queued.
+    /// No task or system call per line.
     public func append(_ line: [UInt8]) {
         let start = state.withLock { state -> Bool in
             state.buffer += line
-            return Self.claimFlush(&state)
+            return state.buffer.count >= Self.writeThreshold && Self.claimFlush(&state)
         }
         if start { startFlushing() }
     }
