@@ -135,6 +135,21 @@ struct RunCommandTests {
         }
     }
 
+    @Test("--rate paces the start-of-run listing too, page by page")
+    func rateLimitPacesTheListing() async throws {
+        try await MockHarness.with { harness in
+            for index in 0..<950 { harness.mock.insertConnection(name: "Existing \(index)") }
+            let input = try harness.writeInput(rows: 2)
+            let started = ContinuousClock.now
+            let result = try await harness.run(input, ["--rate", "10"])
+            let elapsed = ContinuousClock.now - started
+            #expect(result.status == 0, "\(result.allOutput)")
+            // 10 pages of 100 and 2 creates, 12 requests at 10 per second: at least 1.1 s.
+            #expect(harness.mock.stats().total("GET /connections") == 10)
+            #expect(elapsed >= .milliseconds(1100))
+        }
+    }
+
     @Test("rows refused with a 400 are failed with the service's code while the others are created")
     func rowErrors() async throws {
         try await MockHarness.with { harness in

@@ -64,8 +64,11 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             timeout: configuration.timeout,
             logger: logger
         )
+        // One pace for every request of the run: the listing, creates and look-ups.
+        let rateLimiter = configuration.rate.map { RateLimiter(rate: $0, clock: clock) }
         var pass = RowPass(
             run: self,
+            rateLimiter: rateLimiter,
             columns: header.columns,
             duplicates: scan.duplicates,
             resume: resume,
@@ -76,7 +79,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         do {
             let client = FlowServiceClient.make(settings: configuration.platform, transport: transport, logger: logger)
             do {
-                pass.existing = try await listExisting(client: client, sandboxes: scan.sandboxes)
+                pass.existing = try await listExisting(client: client, sandboxes: scan.sandboxes, rateLimiter: rateLimiter)
             } catch {
                 stop.stop(.runError(error))
             }
@@ -122,7 +125,11 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Lists the generic REST connections of every sandbox the input uses, retrying transient failures;
     /// gives what it has when the run is stopped.
-    private func listExisting(client: FlowServiceClient, sandboxes: [String]) async throws(RunError) -> ExistingConnections {
+    private func listExisting(
+        client: FlowServiceClient,
+        sandboxes: [String],
+        rateLimiter: RateLimiter<C>?
+    ) async throws(RunError) -> ExistingConnections {
         var existing = ExistingConnections()
         var generator = SystemRandomNumberGenerator()
         for sandbox in sandboxes {
@@ -131,7 +138,10 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
                 if stop.isStopping { return existing }
                 attempt += 1
-                let answer = try await client.genericRESTConnections(sandbox: sandbox)
+                let answer = try await client.genericRESTConnections(sandbox: sandbox) { [stop] in
+                    guard let rateLimiter else { return true }
+                    return await stop.unlessStopped { try await rateLimiter.acquire() }
+                }
                 let failure: AnswerClassifier.Failure
                 var retryAfter: Double?
                 switch answer {

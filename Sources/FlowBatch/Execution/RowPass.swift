@@ -4,6 +4,7 @@
 /// recorded as `not-run` (or as done, when an earlier run finished them).
 struct RowPass<C: Clock> where C.Duration == Duration {
     let run: BatchRun<C>
+    let rateLimiter: RateLimiter<C>?
     let columns: ColumnMap
     let duplicates: DuplicateNames
     let resume: ResumeState?
@@ -16,6 +17,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
 
     init(
         run: BatchRun<C>,
+        rateLimiter: RateLimiter<C>?,
         columns: ColumnMap,
         duplicates: DuplicateNames,
         resume: ResumeState?,
@@ -24,6 +26,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         writer: ResultsWriter
     ) {
         self.run = run
+        self.rateLimiter = rateLimiter
         self.columns = columns
         self.duplicates = duplicates
         self.resume = resume
@@ -51,7 +54,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             budget: RetryBudget(capacity: configuration.retryBudgetCapacity),
             concurrency: concurrency,
             gate: PauseGate(clock: run.clock),
-            rateLimiter: configuration.rate.map { RateLimiter(rate: $0, clock: run.clock) },
+            rateLimiter: rateLimiter,
             statistics: run.statistics,
             stop: run.stop,
             logger: run.logger

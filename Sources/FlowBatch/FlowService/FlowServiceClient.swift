@@ -146,15 +146,29 @@ public struct FlowServiceClient: Sendable {
     }
 
     /// Every generic REST connection in `sandbox`, following continuation tokens.
-    public func genericRESTConnections(sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
-        try await list(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"], sandbox: sandbox)
+    /// `beforeEachPage` runs before each page is asked for (to pace requests); when it says no, the
+    /// listing ends unfinished.
+    public func genericRESTConnections(
+        sandbox: String,
+        beforeEachPage: @Sendable () async -> Bool = { true }
+    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
+        try await list(
+            filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"],
+            sandbox: sandbox,
+            beforeEachPage: beforeEachPage
+        )
     }
 
-    private func list(filters: [String], sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+    private func list(
+        filters: [String],
+        sandbox: String,
+        beforeEachPage: @Sendable () async -> Bool = { true }
+    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
         var items: [Listed] = []
         var continuation: String?
         var pages = 0
         repeat {
+            guard await beforeEachPage() else { return .failure(.unreadable("the listing was stopped")) }
             var query = filters.map { ("property", $0) } + [("limit", "100")]
             if let continuation { query.append(("continuationToken", continuation)) }
             let (answer, token) = try await perform(.GET, path: "/connections", query: query, sandbox: sandbox, body: nil)
