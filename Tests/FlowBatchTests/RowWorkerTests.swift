@@ -1,0 +1,158 @@
+import FlowBatchTestSupport
+import FlowServiceMock
+import Foundation
+import Logging
+import Testing
+
+@testable import FlowBatch
+
+/// The worker against the real mock over loopback, with time on a manual clock: the retry loop's
+/// backoff is checked without a real sleep.
+@Suite("Row worker")
+struct RowWorkerTests {
+    @Test("a row answered 500/503 every time is looked up before each resend and before giving up, backs off within the capped ceilings, then fails")
+    func retriesWithBackoffThenFails() async throws {
+        var configuration = MockConfiguration()
+        configuration.port = 0
+        configuration.staticToken = "worker-token"
+        configuration.faults.errorRate = 1
+        configuration.faults.seed = 11
+        var logger = Logger(label: "test.worker")
+        logger.logLevel = .critical
+        let directory = try TemporaryDirectory()
+        try await FlowServiceMock.withRunning(configuration, logger: logger) { mock in
+            let transport = HTTPTransport(connections: 2, timeout: .seconds(10), logger: logger)
+            let clock = ManualClock()
+            let policy = RetryPolicy(maxAttempts: 4, baseDelay: .seconds(1), maxDelay: .seconds(3))
+            let worker = try Self.worker(
+                mock: mock,
+                authentication: .accessToken(Secret("worker-token")),
+                transport: transport,
+                clock: clock,
+                policy: policy,
+                journal: directory.file("journal"),
+                logger: logger
+            )
+            let job = Self.job()
+            let running = Task { await worker.process(job) }
+            var delays: [Duration] = []
+            // Each backoff is a sleep on the manual clock: note it, then let it pass at once.
+            while true {
+                let sleeping = await Self.poll { clock.sleeperCount == 1 || mock.stats().total("POST /connections") == 4 }
+                guard sleeping, clock.sleeperCount == 1 else { break }
+                let delay = clock.now.duration(to: clock.deadlines[0])
+                delays.append(delay)
+                clock.advance(by: delay)
+                _ = await Self.poll { clock.sleeperCount == 0 }
+            }
+            let result = await running.value
+            await transport.shutdown()
+            #expect(result.outcome.status == .failed)
+            #expect(result.outcome.attempts == 4)
+            #expect(result.outcome.errorCode?.hasPrefix("FLOW-110") == true, "\(result.outcome)")
+            // The last failure was looked up too: nothing was created, so the failure is certain.
+            #expect(!result.ambiguous)
+            #expect(delays.count == 3)
+            for (index, delay) in delays.enumerated() {
+                #expect(delay >= .zero && delay <= policy.ceiling(beforeRetry: index + 1), "retry \(index + 1): \(delay)")
+            }
+            #expect(policy.ceiling(beforeRetry: 3) == .seconds(3))
+            #expect(mock.stats().total("POST /connections") == 4)
+            // 500 and 503 may have created the connection: a look-up before every resend, and one
+            // before giving up.
+            #expect(mock.stats().total("GET /connections") == 4)
+            #expect(mock.stats().connections == 0)
+        }
+    }
+
+    @Test("a token IMS will not issue stops the run before the row is sent: the row is not-run, not failed")
+    func tokenFailureLeavesTheRowNotRun() async throws {
+        var configuration = MockConfiguration()
+        configuration.port = 0
+        var logger = Logger(label: "test.worker")
+        logger.logLevel = .critical
+        let directory = try TemporaryDirectory()
+        try await FlowServiceMock.withRunning(configuration, logger: logger) { mock in
+            let transport = HTTPTransport(connections: 2, timeout: .seconds(10), logger: logger)
+            let worker = try Self.worker(
+                mock: mock,
+                authentication: .clientCredentials(
+                    clientID: mock.configuration.clientID,
+                    clientSecret: Secret("not-the-client-S3CRET"),
+                    scopes: "openid"
+                ),
+                transport: transport,
+                clock: ManualClock(),
+                policy: RetryPolicy(),
+                journal: directory.file("journal"),
+                logger: logger
+            )
+            let result = await worker.process(Self.job())
+            await transport.shutdown()
+            #expect(result.outcome.status == .notRun)
+            #expect(result.outcome.attempts == 0)
+            #expect(result.runError?.code == .tokenService, "\(String(describing: result.runError))")
+            #expect(mock.stats().total("POST /connections") == 0)
+            #expect(!"\(result)".contains("not-the-client-S3CRET"))
+        }
+    }
+
+    static func worker(
+        mock: RunningMock,
+        authentication: PlatformSettings.Authentication,
+        transport: HTTPTransport,
+        clock: ManualClock,
+        policy: RetryPolicy,
+        journal: String,
+        logger: Logger
+    ) throws -> RowWorker<ManualClock> {
+        let settings = PlatformSettings(
+            endpoint: mock.flowServiceURL,
+            imsURL: mock.baseURL,
+            orgID: mock.configuration.orgID,
+            apiKey: mock.configuration.clientID,
+            authentication: authentication
+        )
+        return RowWorker(
+            client: FlowServiceClient.make(settings: settings, transport: transport, logger: logger),
+            journal: try JournalWriter(path: journal),
+            clock: clock,
+            policy: policy,
+            budget: RetryBudget(),
+            concurrency: ConcurrencyLimit(maximum: 2),
+            gate: PauseGate(clock: clock),
+            rateLimiter: nil,
+            statistics: RunStatistics(),
+            stop: StopSignal(),
+            logger: logger
+        )
+    }
+
+    static func job() -> RowJob {
+        let request = ConnectionRequest(
+            row: 2,
+            name: "Retried",
+            description: nil,
+            sandbox: "prod",
+            credentials: .basic(.init(host: "https://h.example.com", username: "u", password: Secret("pw-S3CRET")))
+        )
+        return RowJob(
+            sequence: 0,
+            request: request,
+            body: ConnectionBody.encode(request, oauthSpecName: "OAuth2 Refresh Code"),
+            extras: [],
+            contentFingerprint: "",
+            secretFingerprint: nil,
+            preexisting: []
+        )
+    }
+
+    /// Waits, in real time, until `condition` holds (true) or 10 s have passed (false).
+    static func poll(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<10_000 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return condition()
+    }
+}
