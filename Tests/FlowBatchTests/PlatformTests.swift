@@ -140,14 +140,20 @@ struct PlatformTests {
     @Test("a token is renewed shortly before it expires")
     func renewalBeforeExpiry() async throws {
         let fetches = Mutex(0)
-        let provider = TokenProvider { () async throws(RunError) in
-            fetches.withLock { $0 += 1 }
-            return (Secret("t"), 0.2)
-        }
+        let start = ContinuousClock.now
+        let now = Mutex(start)
+        let provider = TokenProvider(
+            fetch: { () async throws(RunError) in
+                fetches.withLock { $0 += 1 }
+                return (Secret("t"), 3600)
+            },
+            now: { now.withLock { $0 } }
+        )
         _ = try await provider.token()
+        now.withLock { $0 = start + .seconds(3000) }
         _ = try await provider.token()
         #expect(fetches.withLock { $0 } == 1)
-        try await Task.sleep(for: .milliseconds(250))
+        now.withLock { $0 = start + .seconds(3599) }
         _ = try await provider.token()
         #expect(fetches.withLock { $0 } == 2)
     }

@@ -31,24 +31,32 @@ public final class TokenProvider: Sendable {
     private let fetch: Fetch?
     private let state: Mutex<State>
     private let renewable: Bool
+    /// The time now: injected by tests, so that expiry needs no real waiting.
+    private let now: @Sendable () -> ContinuousClock.Instant
 
     /// A fixed token (`AEP_ACCESS_TOKEN`): it is never renewed, and a refusal stops the run.
     public init(fixed token: Secret) {
         fetch = nil
         renewable = false
+        now = { ContinuousClock.now }
         state = Mutex(State(current: Token(value: token, generation: 0)))
     }
 
     /// Tokens from `fetch` (IMS client credentials), fetched on first use and renewed.
-    public init(fetch: @escaping Fetch) {
+    public convenience init(fetch: @escaping Fetch) {
+        self.init(fetch: fetch, now: { ContinuousClock.now })
+    }
+
+    init(fetch: @escaping Fetch, now: @escaping @Sendable () -> ContinuousClock.Instant) {
         self.fetch = fetch
+        self.now = now
         renewable = true
         state = Mutex(State())
     }
 
     /// The token to use now; fetches or renews it when needed.
     public func token() async throws(RunError) -> Token {
-        let now = ContinuousClock.now
+        let now = self.now()
         let current = state.withLock { state -> Token? in
             guard let current = state.current else { return nil }
             if let renewAt = state.renewAt, now >= renewAt { return nil }
@@ -129,7 +137,7 @@ public final class TokenProvider: Sendable {
             state.current = token
             // Renew a little before expiry: a tenth of the lifetime early, at most five minutes.
             let early = min(300, max(0, lifetime) * 0.1)
-            state.renewAt = ContinuousClock.now + .seconds(max(0, lifetime - early))
+            state.renewAt = now() + .seconds(max(0, lifetime - early))
             state.fetchedAfterRefusal = afterRefusal ? token.generation : nil
             state.renewal = nil
             return token
