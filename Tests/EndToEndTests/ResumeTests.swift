@@ -36,6 +36,29 @@ struct ResumeTests {
         }
     }
 
+    @Test("write-ahead: when a create reaches the service, its attempt line is already in the journal")
+    func attemptIsJournaledBeforeTheRequestArrives() async throws {
+        try await MockHarness.with({ $0.faults.latency = .seconds(1) }) { harness in
+            let input = try harness.writeInput(rows: 40)
+            let tool = try harness.start(input, ["--concurrency", "8"])
+            // The mock stores a connection when the POST arrives and answers 1 s later: whatever it
+            // holds now was sent, and no answer has come back yet.
+            var arrived: [MockConnection] = []
+            for _ in 0..<5_000 where arrived.isEmpty {
+                try await Task.sleep(for: .milliseconds(2))
+                arrived = harness.mock.connections(sandbox: "prod")
+            }
+            let journal = try harness.directory.read("in.results.csv.journal")
+            tool.send(SIGKILL)
+            _ = try await tool.wait(timeout: 30)
+            #expect(!arrived.isEmpty)
+            let attempts = journal.split(separator: "\n").filter { $0.contains(#""event":"attempt""#) }
+            for connection in arrived {
+                #expect(attempts.contains { $0.contains(#""name":"\#(connection.name)""#) }, "\(connection.name) was sent before it was journaled")
+            }
+        }
+    }
+
     @Test("a journal whose last line was torn by a crash is read, the torn line reported, nothing re-sent")
     func tornJournalLine() async throws {
         try await MockHarness.with { harness in
@@ -159,7 +182,7 @@ struct ResumeTests {
 
     @Test("a second Ctrl-C quits at once, and the journal still lets the next run finish exactly once")
     func secondInterrupt() async throws {
-        try await MockHarness.with({ $0.faults.latency = .seconds(2) }) { harness in
+        try await MockHarness.with({ $0.faults.latency = .seconds(1) }) { harness in
             let input = try harness.writeInput(rows: 40)
             let tool = try harness.start(input, ["--concurrency", "8"])
             try await Task.sleep(for: .milliseconds(700))
