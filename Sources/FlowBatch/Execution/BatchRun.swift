@@ -79,7 +79,15 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         do {
             let client = FlowServiceClient.make(settings: configuration.platform, transport: transport, logger: logger)
             do {
-                pass.existing = try await listExisting(client: client, sandboxes: scan.sandboxes, rateLimiter: rateLimiter)
+                let listing = ExistingConnectionsListing(
+                    client: client,
+                    clock: clock,
+                    policy: configuration.retry,
+                    stop: stop,
+                    rateLimiter: rateLimiter,
+                    logger: logger
+                )
+                pass.existing = try await listing.list(sandboxes: scan.sandboxes)
             } catch {
                 stop.stop(.runError(error))
             }
@@ -121,77 +129,6 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 + (pending > 0 ? ", \(pending) sent without a known answer (looked up by name before anything is sent)" : "")
         )
         return resume
-    }
-
-    /// Lists the generic REST connections of every sandbox the input uses, retrying transient failures;
-    /// gives what it has when the run is stopped.
-    private func listExisting(
-        client: FlowServiceClient,
-        sandboxes: [String],
-        rateLimiter: RateLimiter<C>?
-    ) async throws(RunError) -> ExistingConnections {
-        var existing = ExistingConnections()
-        var generator = SystemRandomNumberGenerator()
-        for sandbox in sandboxes {
-            var attempt = 0
-            while true {
-                // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
-                if stop.isStopping { return existing }
-                attempt += 1
-                let answer = try await client.genericRESTConnections(sandbox: sandbox) { [stop] in
-                    guard let rateLimiter else { return true }
-                    return await stop.unlessStopped { try await rateLimiter.acquire() }
-                }
-                let failure: AnswerClassifier.Failure
-                var retryAfter: Double?
-                switch answer {
-                case .success(let listed):
-                    existing.add(listed, sandbox: sandbox)
-                    logger.info("listed \(listed.count) generic REST connections", metadata: ["sandbox": "\(sandbox)"])
-                case .failure(.refused(let refused)):
-                    if case .runError(let error) = AnswerClassifier.classify(refused, sandbox: sandbox) { throw error }
-                    failure = .init(code: refused.resultCode, message: refused.message, httpStatus: refused.status, requestID: refused.requestID)
-                    retryAfter = refused.retryAfter
-                    if refused.status < 500, refused.status != 429 {
-                        throw RunError(.lookupFailed, "listing the connections of sandbox '\(sandbox)' failed: \(failure.message)", serviceCode: refused.code, requestID: refused.requestID)
-                    }
-                    try await backOff(attempt: attempt, failure: failure, retryAfter: retryAfter, sandbox: sandbox, generator: &generator)
-                    continue
-                case .failure(.transport(let transport)):
-                    if case .runError(let error) = AnswerClassifier.classify(.transport(transport), sandbox: sandbox) {
-                        throw error
-                    }
-                    failure = .init(code: transport.kind.rawValue, message: transport.message)
-                    try await backOff(attempt: attempt, failure: failure, retryAfter: nil, sandbox: sandbox, generator: &generator)
-                    continue
-                case .failure(.unreadable(let reason)):
-                    failure = .init(code: "malformed-response", message: reason)
-                    try await backOff(attempt: attempt, failure: failure, retryAfter: nil, sandbox: sandbox, generator: &generator)
-                    continue
-                }
-                break
-            }
-        }
-        return existing
-    }
-
-    private func backOff(
-        attempt: Int,
-        failure: AnswerClassifier.Failure,
-        retryAfter: Double?,
-        sandbox: String,
-        generator: inout SystemRandomNumberGenerator
-    ) async throws(RunError) {
-        guard attempt < configuration.retry.maxAttempts else {
-            throw RunError(
-                .lookupFailed,
-                "listing the connections of sandbox '\(sandbox)' kept failing (\(failure.message)); run again later",
-                serviceCode: failure.code,
-                requestID: failure.requestID
-            )
-        }
-        let delay = configuration.retry.delay(beforeRetry: attempt, retryAfter: retryAfter, using: &generator)
-        _ = await stop.unlessStopped { [clock] in try await clock.sleep(for: delay) }
     }
 
     private func summary(started: ContinuousClock.Instant, rows: Int) -> RunSummary {

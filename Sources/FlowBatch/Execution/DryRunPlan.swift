@@ -22,13 +22,16 @@ public struct DryRunPlan: Sendable {
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
         var existing = ExistingConnections()
         if let client {
-            for sandbox in scan.sandboxes {
-                switch try await client.genericRESTConnections(sandbox: sandbox) {
-                case .success(let listed): existing.add(listed, sandbox: sandbox)
-                case .failure(let failure):
-                    throw RunError(.lookupFailed, "listing sandbox '\(sandbox)' failed: \(failure.message)")
-                }
-            }
+            // Read-only, and listed as the run would list: retried, paced by --rate.
+            let listing = ExistingConnectionsListing(
+                client: client,
+                clock: ContinuousClock(),
+                policy: configuration.retry,
+                stop: StopSignal(),
+                rateLimiter: configuration.rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) },
+                logger: client.logger
+            )
+            existing = try await listing.list(sandboxes: scan.sandboxes)
         } else {
             print("note: no Platform credentials given: existing names are not looked up")
         }
