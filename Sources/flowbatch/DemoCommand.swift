@@ -93,18 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
             logger: logging.makeLogger(),
             notify: { line in if !line.hasPrefix("note: not sent") { Console.err(line) } }
         )
-        let reporter = ProgressReporter(statistics: statistics, mode: progress.resolved) { Console.errRaw($0) }
-        let progressTask = Task { await reporter.run() }
-        let summary: RunSummary
-        do {
-            summary = try await run.run()
-        } catch {
-            progressTask.cancel()
-            await progressTask.value
-            throw Failure.from(error)
-        }
-        progressTask.cancel()
-        await progressTask.value
+        let summary = try await progress.showing(statistics) { try await run.run() }
         var shown = summary
         shown.showsRerunAdvice = false
         Console.out(shown.text)

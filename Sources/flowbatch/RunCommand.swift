@@ -130,18 +130,7 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger,
             notify: { Console.err($0) }
         )
-        let reporter = ProgressReporter(statistics: statistics, mode: progress.resolved) { Console.errRaw($0) }
-        let progressTask = Task { await reporter.run() }
-        let summary: RunSummary
-        do {
-            summary = try await run.run()
-        } catch {
-            progressTask.cancel()
-            await progressTask.value
-            throw Failure.from(error)
-        }
-        progressTask.cancel()
-        await progressTask.value
+        let summary = try await progress.showing(statistics) { try await run.run() }
         Console.out(summary.text)
         Console.flush()
         if case .runError(let error) = stop.reason {
@@ -193,6 +182,23 @@ enum IfExistsOption: String, ExpressibleByArgument, CaseIterable {
 /// `--progress`.
 enum ProgressOption: String, ExpressibleByArgument, CaseIterable {
     case auto, bar, log, none
+
+    /// Runs `body` with the progress line (or log lines) going on stderr until it ends; an error
+    /// becomes the command's message and exit status.
+    func showing(_ statistics: RunStatistics, while body: () async throws -> RunSummary) async throws -> RunSummary {
+        let reporter = ProgressReporter(statistics: statistics, mode: resolved) { Console.errRaw($0) }
+        let progressTask = Task { await reporter.run() }
+        do {
+            let summary = try await body()
+            progressTask.cancel()
+            await progressTask.value
+            return summary
+        } catch {
+            progressTask.cancel()
+            await progressTask.value
+            throw Failure.from(error)
+        }
+    }
 
     var resolved: ProgressReporter.Mode {
         switch self {
