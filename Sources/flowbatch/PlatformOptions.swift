@@ -37,6 +37,18 @@ struct PlatformOptions: ParsableArguments {
         }
     }
 
+    /// The settings, with their warnings printed; a configuration error exits with status 64.
+    func resolveForCommand() throws -> PlatformSettingsResolver.Resolved {
+        let resolved: PlatformSettingsResolver.Resolved
+        do {
+            resolved = try resolve()
+        } catch {
+            throw Failure.exit(64, "error: \(error)")
+        }
+        for warning in resolved.warnings { Console.err("warning: \(warning)") }
+        return resolved
+    }
+
     func resolve() throws(ConfigurationError) -> PlatformSettingsResolver.Resolved {
         var flags = PlatformSettingsResolver.Flags()
         flags.endpoint = endpoint

@@ -79,13 +79,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger()
-        let resolved: PlatformSettingsResolver.Resolved
-        do {
-            resolved = try platform.resolve()
-        } catch {
-            throw Failure.exit(64, "error: \(error)")
-        }
-        for warning in resolved.warnings { Console.err("warning: \(warning)") }
+        let resolved = try platform.resolveForCommand()
         let resultsPath = out ?? ResultsPath.defaultPath(for: file)
         let placeholder = PlatformSettings(
             endpoint: resolved.endpoint,

@@ -41,13 +41,7 @@ struct UndoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger()
-        let resolved: PlatformSettingsResolver.Resolved
-        do {
-            resolved = try platform.resolve()
-        } catch {
-            throw Failure.exit(64, "error: \(error)")
-        }
-        for warning in resolved.warnings { Console.err("warning: \(warning)") }
+        let resolved = try platform.resolveForCommand()
         guard let settings = resolved.settings else {
             throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
         }
