@@ -94,6 +94,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             try await pass.process(client: client)
         } catch {
             await transport.shutdown()
+            // Outcomes queued so far still go to disk: fewer look-ups for the next run.
+            try? await journal.flush()
             throw error
         }
         await transport.shutdown()
