@@ -55,6 +55,19 @@ struct ColumnMapTests {
         )
     }
 
+    @Test(
+        "headers that say their column holds a secret are withheld; others are carried",
+        arguments: [
+            ("Token", true), ("Old Password", true), ("PWD 2", true), ("api_key", true), ("Credentials", true),
+            ("Client Secret (old)", true), ("Owner", false), ("Auth Type", false), ("Ticket", false), ("Notes", false),
+        ]
+    )
+    func secretWordsInHeaders(_ header: String, _ withheld: Bool) throws {
+        let map = try ColumnMap(header: ["name", header])
+        #expect(map.withheldColumns == (withheld ? [1] : []))
+        #expect(map.extraColumns == (withheld ? [] : [1]))
+    }
+
     @Test("an override header may itself contain '='")
     func overrideWithEquals() throws {
         let override = try ColumnOverride(parsing: "a=b=client_secret")

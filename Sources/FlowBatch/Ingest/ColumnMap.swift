@@ -72,11 +72,8 @@ public final class ColumnMap: Sendable, Equatable {
         self.columns = columns
         fieldColumns = claimedBy
         let unmapped = columns.filter { $0.field == nil }
-        let looksSecret = { (column: Column) in
-            (Field.matching(header: column.header) ?? ColumnMap.guess(column.header))?.isSecret == true
-        }
-        extraColumns = unmapped.filter { !looksSecret($0) }.map(\.index)
-        withheldColumns = unmapped.filter(looksSecret).map(\.index)
+        extraColumns = unmapped.filter { !Self.namesASecret($0.header) }.map(\.index)
+        withheldColumns = unmapped.filter { Self.namesASecret($0.header) }.map(\.index)
         var byOrdinal = [Int](repeating: -1, count: Field.allCases.count)
         for (field, column) in claimedBy { byOrdinal[field.ordinal] = column }
         columnByOrdinal = byOrdinal
@@ -118,6 +115,17 @@ public final class ColumnMap: Sendable, Equatable {
             )
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// Words in a header that say its column may hold a secret.
+    private static let secretWords = ["password", "passwd", "pwd", "secret", "token", "apikey", "credential"]
+
+    /// Whether a header names a secret field, or says its column holds one (`Old Password`,
+    /// `Refresh token 2`, `Client-Secret`): such a column is never carried into the results.
+    static func namesASecret(_ header: String) -> Bool {
+        if (Field.matching(header: header) ?? guess(header))?.isSecret == true { return true }
+        let normalized = Field.normalize(header)
+        return secretWords.contains { normalized.contains($0) }
     }
 
     /// A field whose name the header contains, as a hint (`Auth Type` → `auth`).
