@@ -97,6 +97,45 @@ struct RowWorkerTests {
         }
     }
 
+    @Test("with a rate limit, the token request to IMS waits for its turn like any other request")
+    func tokenRequestIsPaced() async throws {
+        var configuration = MockConfiguration()
+        configuration.port = 0
+        var logger = Logger(label: "test.worker")
+        logger.logLevel = .critical
+        try await FlowServiceMock.withRunning(configuration, logger: logger) { mock in
+            let transport = HTTPTransport(connections: 2, timeout: .seconds(10), logger: logger)
+            let clock = ManualClock()
+            let limiter = RateLimiter(rate: 1, clock: clock)
+            try await limiter.acquire()  // the turn at time 0 is taken
+            let settings = PlatformSettings(
+                endpoint: mock.flowServiceURL,
+                imsURL: mock.baseURL,
+                orgID: mock.configuration.orgID,
+                apiKey: mock.configuration.clientID,
+                authentication: .clientCredentials(
+                    clientID: mock.configuration.clientID,
+                    clientSecret: Secret(mock.configuration.clientSecret),
+                    scopes: "openid"
+                )
+            )
+            let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger) {
+                try? await limiter.acquire()
+            }
+            let listing = Task { try await client.genericRESTConnections(sandbox: "prod") }
+            #expect(await Self.poll { clock.sleeperCount == 1 })
+            #expect(mock.stats().total("POST /ims/token/v3") == 0)
+            clock.advance(by: .seconds(1))
+            guard case .success = try await listing.value else {
+                Issue.record("the listing failed")
+                return
+            }
+            await transport.shutdown()
+            #expect(mock.stats().total("POST /ims/token/v3") == 1)
+            #expect(mock.stats().total("GET /connections") == 1)
+        }
+    }
+
     static func worker(
         mock: RunningMock,
         authentication: PlatformSettings.Authentication,

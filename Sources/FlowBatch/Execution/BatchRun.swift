@@ -77,7 +77,16 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             writer: writer
         )
         do {
-            let client = FlowServiceClient.make(settings: configuration.platform, transport: transport, logger: logger)
+            var pace: (@Sendable () async -> Void)?
+            if let rateLimiter {
+                pace = { [stop] in _ = await stop.unlessStopped { try await rateLimiter.acquire() } }
+            }
+            let client = FlowServiceClient.make(
+                settings: configuration.platform,
+                transport: transport,
+                logger: logger,
+                pace: pace
+            )
             do {
                 let listing = ExistingConnectionsListing(
                     client: client,

@@ -13,18 +13,34 @@ public struct FlowServiceClient: Sendable {
     let tokens: TokenProvider
     let logger: Logger
     let redactor: Redactor
+    /// Waits for the run's rate limit before a request the client sends on its own: the token
+    /// request to IMS and the resend after a refused token. (Callers pace the calls they make.)
+    let pace: (@Sendable () async -> Void)?
 
-    public init(settings: PlatformSettings, transport: HTTPTransport, tokens: TokenProvider, logger: Logger) {
+    public init(
+        settings: PlatformSettings,
+        transport: HTTPTransport,
+        tokens: TokenProvider,
+        logger: Logger,
+        pace: (@Sendable () async -> Void)? = nil
+    ) {
         self.settings = settings
         self.transport = transport
         self.tokens = tokens
         self.logger = logger
+        self.pace = pace
         redactor = Redactor(settings.secrets)
     }
 
     /// A client for `settings`, with a token provider that fetches tokens from IMS (and renews
-    /// them) or uses the fixed token.
-    public static func make(settings: PlatformSettings, transport: HTTPTransport, logger: Logger) -> FlowServiceClient {
+    /// them) or uses the fixed token; `pace` waits for the run's rate limit before each IMS request
+    /// and each resend after a refused token.
+    public static func make(
+        settings: PlatformSettings,
+        transport: HTTPTransport,
+        logger: Logger,
+        pace: (@Sendable () async -> Void)? = nil
+    ) -> FlowServiceClient {
         let tokens: TokenProvider
         switch settings.authentication {
         case .accessToken(let token):
@@ -38,9 +54,12 @@ public struct FlowServiceClient: Sendable {
                 transport: transport,
                 logger: logger
             )
-            tokens = TokenProvider { () async throws(RunError) in try await ims.fetch() }
+            tokens = TokenProvider { () async throws(RunError) in
+                await pace?()
+                return try await ims.fetch()
+            }
         }
-        return FlowServiceClient(settings: settings, transport: transport, tokens: tokens, logger: logger)
+        return FlowServiceClient(settings: settings, transport: transport, tokens: tokens, logger: logger, pace: pace)
     }
 
     // MARK: - Create
@@ -309,6 +328,7 @@ public struct FlowServiceClient: Sendable {
                 )
             }
             token = try await tokens.refused(token)
+            await pace?()
         }
     }
 
