@@ -140,7 +140,12 @@ struct RunCommand: AsyncParsableCommand {
         if let settings {
             let http = HTTPTransport(connections: 2, timeout: configuration.timeout, logger: logger)
             transport = http
-            client = FlowServiceClient.make(settings: settings, transport: http, logger: logger)
+            // The plan's look-ups keep to --rate as the run's would.
+            let limiter = configuration.rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) }
+            client = FlowServiceClient.make(settings: settings, transport: http, logger: logger) {
+                if let limiter { try? await limiter.acquire() }
+                return true
+            }
         }
         defer { if let transport { Task { await transport.shutdown() } } }
         let summary: RunSummary

@@ -97,7 +97,7 @@ struct RowWorkerTests {
         }
     }
 
-    @Test("with a rate limit, the token request to IMS waits for its turn like any other request")
+    @Test("with a rate limit, the token request to IMS and each listing page wait for their turns")
     func tokenRequestIsPaced() async throws {
         var configuration = MockConfiguration()
         configuration.port = 0
@@ -121,10 +121,16 @@ struct RowWorkerTests {
             )
             let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger) {
                 try? await limiter.acquire()
+                return true
             }
             let listing = Task { try await client.genericRESTConnections(sandbox: "prod") }
             #expect(await Self.poll { clock.sleeperCount == 1 })
             #expect(mock.stats().total("POST /ims/token/v3") == 0)
+            // The page takes the next turn; the token it then needs waits for the one after.
+            clock.advance(by: .seconds(1))
+            #expect(await Self.poll { clock.sleeperCount == 1 })
+            #expect(mock.stats().total("POST /ims/token/v3") == 0)
+            #expect(mock.stats().total("GET /connections") == 0)
             clock.advance(by: .seconds(1))
             guard case .success = try await listing.value else {
                 Issue.record("the listing failed")

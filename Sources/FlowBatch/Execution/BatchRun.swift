@@ -77,9 +77,9 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             writer: writer
         )
         do {
-            var pace: (@Sendable () async -> Void)?
+            var pace: (@Sendable () async -> Bool)?
             if let rateLimiter {
-                pace = { [stop] in _ = await stop.unlessStopped { try await rateLimiter.acquire() } }
+                pace = { [stop] in await stop.unlessStopped { try await rateLimiter.acquire() } }
             }
             let client = FlowServiceClient.make(
                 settings: configuration.platform,
@@ -93,7 +93,6 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                     clock: clock,
                     policy: configuration.retry,
                     stop: stop,
-                    rateLimiter: rateLimiter,
                     logger: logger
                 )
                 pass.existing = try await listing.list(sandboxes: scan.sandboxes)

@@ -22,13 +22,12 @@ public struct DryRunPlan: Sendable {
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
         var existing = ExistingConnections()
         if let client {
-            // Read-only, and listed as the run would list: retried, paced by --rate.
+            // Read-only, and listed as the run would list: retried, and paced by --rate (the client's).
             let listing = ExistingConnectionsListing(
                 client: client,
                 clock: ContinuousClock(),
                 policy: configuration.retry,
                 stop: StopSignal(),
-                rateLimiter: configuration.rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) },
                 logger: client.logger
             )
             existing = try await listing.list(sandboxes: scan.sandboxes)
@@ -65,7 +64,7 @@ public struct DryRunPlan: Sendable {
                     return ["row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))"]
                 }
                 let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
-                if entry?.lookUpFirst == true, let ours = existingIDs.first(where: { !entry!.preexisting.contains($0) }) {
+                if let entry, entry.lookUpFirst, let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
                     counts[.created, default: 0] += 1
                     doneEarlier += 1
                     return ["row \(row.row): created by an earlier run whose answer was lost: \(quotedName) (id \(ours))"]

@@ -1,14 +1,13 @@
 import Logging
 
 /// Lists the generic REST connections of every sandbox a run uses, once, at its start: retrying
-/// transient failures with backoff on the run's clock, paced page by page by its rate limiter, and
-/// ending early when the run is stopped. `flowbatch run` and `--dry-run` list the same way.
+/// transient failures with backoff on the run's clock (the client paces each page by the run's rate
+/// limit), and ending early when the run is stopped. `flowbatch run` and `--dry-run` list the same way.
 struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Duration {
     let client: FlowServiceClient
     let clock: C
     let policy: RetryPolicy
     let stop: StopSignal
-    let rateLimiter: RateLimiter<C>?
     let logger: Logger
 
     /// The connections of every sandbox in `sandboxes`; what it has so far when the run is stopped.
@@ -21,10 +20,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                 // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
                 if stop.isStopping { return existing }
                 attempt += 1
-                let answer = try await client.genericRESTConnections(sandbox: sandbox) { [stop] in
-                    guard let rateLimiter else { return true }
-                    return await stop.unlessStopped { try await rateLimiter.acquire() }
-                }
+                let answer = try await client.genericRESTConnections(sandbox: sandbox)
                 let failure: AnswerClassifier.Failure
                 var retryAfter: Double?
                 switch answer {

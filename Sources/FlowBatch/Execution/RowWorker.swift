@@ -11,6 +11,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     let budget: RetryBudget
     let concurrency: ConcurrencyLimit
     let gate: PauseGate<C>
+    /// Paces creates (the client paces every other request), before an attempt counts.
     let rateLimiter: RateLimiter<C>?
     let statistics: RunStatistics
     let stop: StopSignal
@@ -185,9 +186,6 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         for attempt in 1...max(1, policy.maxAttempts) {
             if gate.isPaused {
                 guard await stop.unlessStopped({ try await gate.wait() }) else { return .unknown(lastFailure) }
-            }
-            if let rateLimiter {
-                guard await stop.unlessStopped({ try await rateLimiter.acquire() }) else { return .unknown(lastFailure) }
             }
             let answer = try await client.connections(named: job.request.name, sandbox: job.request.sandbox)
             var retryAfter: Double?

@@ -13,16 +13,17 @@ public struct FlowServiceClient: Sendable {
     let tokens: TokenProvider
     let logger: Logger
     let redactor: Redactor
-    /// Waits for the run's rate limit before a request the client sends on its own: the token
-    /// request to IMS and the resend after a refused token. (Callers pace the calls they make.)
-    let pace: (@Sendable () async -> Void)?
+    /// Waits for the run's rate limit before each request but a create (the worker paces those, so
+    /// that a row stopped while waiting counts as not sent); says `false` once the run is stopped,
+    /// and then no further listing page is asked for.
+    let pace: (@Sendable () async -> Bool)?
 
     public init(
         settings: PlatformSettings,
         transport: HTTPTransport,
         tokens: TokenProvider,
         logger: Logger,
-        pace: (@Sendable () async -> Void)? = nil
+        pace: (@Sendable () async -> Bool)? = nil
     ) {
         self.settings = settings
         self.transport = transport
@@ -33,13 +34,12 @@ public struct FlowServiceClient: Sendable {
     }
 
     /// A client for `settings`, with a token provider that fetches tokens from IMS (and renews
-    /// them) or uses the fixed token; `pace` waits for the run's rate limit before each IMS request
-    /// and each resend after a refused token.
+    /// them) or uses the fixed token; `pace` waits for the run's rate limit (see ``pace``).
     public static func make(
         settings: PlatformSettings,
         transport: HTTPTransport,
         logger: Logger,
-        pace: (@Sendable () async -> Void)? = nil
+        pace: (@Sendable () async -> Bool)? = nil
     ) -> FlowServiceClient {
         let tokens: TokenProvider
         switch settings.authentication {
@@ -55,7 +55,7 @@ public struct FlowServiceClient: Sendable {
                 logger: logger
             )
             tokens = TokenProvider { () async throws(RunError) in
-                await pace?()
+                _ = await pace?()
                 return try await ims.fetch()
             }
         }
@@ -165,29 +165,16 @@ public struct FlowServiceClient: Sendable {
     }
 
     /// Every generic REST connection in `sandbox`, following continuation tokens.
-    /// `beforeEachPage` runs before each page is asked for (to pace requests); when it says no, the
-    /// listing ends unfinished.
-    public func genericRESTConnections(
-        sandbox: String,
-        beforeEachPage: @Sendable () async -> Bool = { true }
-    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
-        try await list(
-            filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"],
-            sandbox: sandbox,
-            beforeEachPage: beforeEachPage
-        )
+    public func genericRESTConnections(sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+        try await list(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"], sandbox: sandbox)
     }
 
-    private func list(
-        filters: [String],
-        sandbox: String,
-        beforeEachPage: @Sendable () async -> Bool = { true }
-    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
+    private func list(filters: [String], sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
         var items: [Listed] = []
         var continuation: String?
         var pages = 0
         repeat {
-            guard await beforeEachPage() else { return .failure(.unreadable("the listing was stopped")) }
+            if let pace, !(await pace()) { return .failure(.unreadable("the run was stopped")) }
             var query = filters.map { ("property", $0) } + [("limit", "100")]
             if let continuation { query.append(("continuationToken", continuation)) }
             let (answer, token) = try await perform(.GET, path: "/connections", query: query, sandbox: sandbox, body: nil)
@@ -328,7 +315,7 @@ public struct FlowServiceClient: Sendable {
                 )
             }
             token = try await tokens.refused(token)
-            await pace?()
+            _ = await pace?()
         }
     }
 
