@@ -106,7 +106,8 @@ struct DemoCommand: AsyncParsableCommand {
             "It now holds \(stats.connections) connections and \(stats.duplicateNames.isEmpty ? "no duplicate names" : "duplicate names: \(stats.duplicateNames.joined(separator: ", "))")."
         )
         Console.out("")
-        Console.out("Look at the results:   column -s, -t < \(configuration.resultsPath) | less -S")
+        // `column -s, -t` splits quoted cells that hold commas; Miller reads CSV properly.
+        Console.out("Look at the results:   mlr --icsv --opprint cat \(configuration.resultsPath) | less -S   (apt install miller)")
         Console.out("Against Adobe's real service: export AEP_CLIENT_ID, AEP_CLIENT_SECRET and AEP_ORG_ID, then")
         Console.out("  flowbatch run your-sources.csv")
         Console.flush()

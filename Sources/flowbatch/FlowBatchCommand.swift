@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowBatch
 
 /// The `flowbatch` command: bulk-creates generic REST API base connections through the Flow Service API.
 @main
@@ -6,6 +7,7 @@ struct FlowBatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowbatch",
         abstract: "Bulk-create Adobe Experience Platform generic REST API base connections from a CSV file.",
+        version: FlowBatchVersion.current,
         subcommands: [RunCommand.self, ValidateCommand.self, UndoCommand.self, MockCommand.self, DemoCommand.self]
     )
 }

@@ -21,10 +21,10 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The input CSV file.")
+    @Argument(help: "The input CSV file.", completion: .file())
     var file: String
 
-    @Option(help: "The results CSV (default: <input>.results.csv beside the input).")
+    @Option(help: "The results CSV (default: <input>.results.csv beside the input).", completion: .file())
     var out: String?
 
     @Option(help: "Requests in flight at most.")
@@ -53,13 +53,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Process only the first N data rows (a canary).")
     var limit: Int?
 
-    @Option(help: "Spelling of the OAuth auth spec name ('OAuth2 Refresh Code' or 'oAuth2RefreshCode').")
-    var oauthSpecName: String = "OAuth2 Refresh Code"
+    @Option(
+        help: "The OAuth auth spec name to send (default: the name the service's connection spec lists, else 'OAuth2 Refresh Code')."
+    )
+    var oauthSpecName: String?
 
     @Option(help: "Progress on stderr: auto (a live line on a terminal, log lines otherwise), bar, log or none.")
     var progress: ProgressOption = .auto
 
-    @Option(help: "Also write the summary as JSON to this path.")
+    @Option(help: "Also write the summary as JSON to this path.", completion: .file())
     var summaryJSON: String?
 
     @OptionGroup var input: InputOptions
@@ -72,15 +74,22 @@ struct RunCommand: AsyncParsableCommand {
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        guard ["OAuth2 Refresh Code", "oAuth2RefreshCode"].contains(oauthSpecName) else {
-            throw ValidationError("--oauth-spec-name must be 'OAuth2 Refresh Code' or 'oAuth2RefreshCode'")
+        if let oauthSpecName, oauthSpecName.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--oauth-spec-name must not be empty")
         }
     }
 
     func run() async throws {
         let logger = logging.makeLogger()
         let resolved = try platform.resolveForCommand()
-        let resultsPath = out ?? ResultsPath.defaultPath(for: file)
+        let resultsPath = out ?? OutputPaths.defaultResults(for: file)
+        if let summaryJSON {
+            do {
+                try OutputPaths.check(summaryJSON, as: "--summary-json", input: file)
+            } catch {
+                throw Failure.exit(64, "error: \(error)")
+            }
+        }
         let placeholder = PlatformSettings(
             endpoint: resolved.endpoint,
             imsURL: "",
@@ -150,7 +159,10 @@ struct RunCommand: AsyncParsableCommand {
         defer { if let transport { Task { await transport.shutdown() } } }
         let summary: RunSummary
         do {
-            summary = try await DryRunPlan(configuration: configuration, client: client).run { Console.out($0) }
+            summary = try await DryRunPlan(configuration: configuration, client: client).run(
+                print: { Console.out($0) },
+                notify: { Console.err($0) }
+            )
         } catch {
             await transport?.shutdown()
             throw Failure.from(error)

@@ -24,6 +24,7 @@ enum SignalHandling {
                     stop.stop(.interrupted)
                 } else {
                     Console.err("quitting at once; run the same command again to resume")
+                    TemporaryFiles.removeAll()
                     _exit(130)
                 }
             }

@@ -14,7 +14,7 @@ struct UndoCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "A results file written by 'flowbatch run'.")
+    @Argument(help: "A results file written by 'flowbatch run'.", completion: .file())
     var results: String
 
     @Flag(help: "Delete without asking.")

@@ -13,7 +13,7 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The input CSV file.")
+    @Argument(help: "The input CSV file.", completion: .file())
     var file: String
 
     @OptionGroup var input: InputOptions

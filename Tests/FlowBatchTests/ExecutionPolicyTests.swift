@@ -167,12 +167,15 @@ struct AnswerTests {
     }
 
     @Test(
-        "answers are sorted into created, row errors, run errors and transient failures",
+        "answers are sorted into created, row, sandbox and run errors and transient failures",
         arguments: [
-            (403, "403003", "run"), (403, "403027", "run"), (400, "400003", "run"), (404, "FLOW-2100-404", "run"),
-            (403, "FLOW-2121-403", "run"), (400, "FLOW-1413-400", "row"), (400, "FLOW-1415-400", "row"),
-            (429, "429050", "throttled"), (500, "FLOW-1102-500", "ambiguous"), (503, "FLOW-1103-503", "ambiguous"),
-            (504, "FLOW-1104-504", "ambiguous"), (502, nil, "ambiguous"), (404, nil, "run"), (409, nil, "row"),
+            (403, "403003", "run"), (403, "403027", "run"), (400, "400003", "run"), (403, "403025", "run"),
+            (404, "FLOW-2100-404", "sandbox"), (404, "FLOW-2101-404", "sandbox"), (403, "FLOW-2121-403", "sandbox"),
+            (403, "FLOW-2118-403", "sandbox"), (400, "FLOW-1413-400", "run"), (400, "FLOW-1415-400", "run"),
+            (400, "FLOW-2114-400", "run"), (400, "FLOW-2115-400", "run"), (400, "FLOW-1100-400", "run"),
+            (429, "429050", "throttled"), (429, nil, "throttled"), (500, "FLOW-1102-500", "ambiguous"),
+            (503, "FLOW-1103-503", "ambiguous"), (504, "FLOW-1104-504", "ambiguous"), (502, nil, "ambiguous"),
+            (408, nil, "ambiguous"), (404, nil, "run"), (409, nil, "row"), (400, "MOCK-4001-400", "row"),
         ] as [(Int, String?, String)]
     )
     func classification(_ status: Int, _ code: String?, _ expected: String) {
@@ -181,6 +184,7 @@ struct AnswerTests {
         switch AnswerClassifier.classify(.refused(failure), sandbox: "prod") {
         case .runError: kind = "run"
         case .rowError: kind = "row"
+        case .sandboxError: kind = "sandbox"
         case .transient(_, let ambiguous, let throttled, _): kind = throttled ? "throttled" : ambiguous ? "ambiguous" : "transient"
         case .created: kind = "created"
         }

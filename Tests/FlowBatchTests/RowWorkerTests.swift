@@ -169,6 +169,7 @@ struct RowWorkerTests {
             rateLimiter: nil,
             statistics: RunStatistics(),
             stop: StopSignal(),
+            refusals: SandboxRefusals(),
             logger: logger
         )
     }
@@ -184,7 +185,7 @@ struct RowWorkerTests {
         return RowJob(
             sequence: 0,
             request: request,
-            body: ConnectionBody.encode(request, oauthSpecName: "OAuth2 Refresh Code"),
+            body: ConnectionBody.encode(request, authSpecs: .builtIn),
             extras: [],
             contentFingerprint: "",
             secretFingerprint: nil,

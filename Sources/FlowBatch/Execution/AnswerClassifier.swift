@@ -8,6 +8,9 @@ public enum AnswerClassifier {
         case rowError(Failure)
         /// Every row would fail the same way: stop the run.
         case runError(RunError)
+        /// Every row of this sandbox would fail the same way (it does not exist, or the credentials
+        /// lack a permission there); the other sandboxes' rows may be fine.
+        case sandboxError(Failure)
         /// Worth retrying. `ambiguous`: the request may have created the connection.
         case transient(Failure, ambiguous: Bool, throttled: Bool, retryAfter: Double?)
     }
@@ -22,15 +25,19 @@ public enum AnswerClassifier {
 
     private static let runErrorCodes: [String: RunError.Code] = [
         "403000": .forbidden, "403003": .forbidden, "403010": .forbidden, "403025": .forbidden,
-        "403027": .forbidden, "400003": .forbidden, "FLOW-2100-404": .sandboxNotFound,
-        "FLOW-2101-404": .sandboxNotFound, "FLOW-2105-400": .forbidden, "FLOW-2118-403": .permissionDenied,
-        "FLOW-2121-403": .permissionDenied,
+        "403027": .forbidden, "400003": .forbidden, "FLOW-2105-400": .forbidden,
+        // The same for every row: the token empty or invalid, the org not entitled, the spec or its
+        // auth spec name unknown (flow-service-api.md, "Which errors are whose").
+        "FLOW-2000-401": .forbidden, "FLOW-2114-400": .forbidden, "FLOW-2115-400": .forbidden, "FLOW-1100-400": .forbidden,
+        "FLOW-1413-400": .connectionSpec, "FLOW-1415-400": .connectionSpec,
     ]
 
-    /// Whether a service error code stops the whole run (a missing sandbox, a refused key).
-    static func stopsTheRun(_ code: String?) -> Bool {
-        code.map { runErrorCodes[$0] != nil } ?? false
-    }
+    /// Answers that are the same for every row of one sandbox.
+    private static let sandboxErrorCodes: [String: RunError.Code] = [
+        "FLOW-2100-404": .sandboxNotFound, "FLOW-2101-404": .sandboxNotFound, "FLOW-2103-404": .sandboxNotFound,
+        "FLOW-2118-403": .permissionDenied, "FLOW-2120-403": .permissionDenied, "FLOW-2121-403": .permissionDenied,
+    ]
+
 
     public static func classify(_ answer: ServiceAnswer, sandbox: String) -> Disposition {
         switch answer {
@@ -79,6 +86,11 @@ public enum AnswerClassifier {
         if let code = failure.code, let runCode = runErrorCodes[code] {
             return .runError(runError(runCode, failure, sandbox: sandbox))
         }
+        if let code = failure.code, let sandboxCode = sandboxErrorCodes[code] {
+            var scoped = reported
+            scoped.message = runError(sandboxCode, failure, sandbox: sandbox).message
+            return .sandboxError(scoped)
+        }
         switch failure.status {
         case 300..<400:
             // Credentials are never re-sent to wherever a redirect points: the endpoint is wrong.
@@ -93,10 +105,16 @@ public enum AnswerClassifier {
             )
         case 429:
             return .transient(reported, ambiguous: false, throttled: true, retryAfter: failure.retryAfter)
+        case 408:
+            // The server gave up waiting; a proxy may have passed the request on: looked up first.
+            return .transient(reported, ambiguous: true, throttled: false, retryAfter: failure.retryAfter)
         case 500, 502, 503, 504:
             return .transient(reported, ambiguous: true, throttled: false, retryAfter: failure.retryAfter)
         case 403:
             return .runError(runError(.permissionDenied, failure, sandbox: sandbox))
+        case 404 where failure.source == .flowService && failure.code != nil:
+            // The Flow Service says what is missing (a connection, another resource): this row's.
+            return .rowError(reported)
         case 404, 405:
             // The path itself is not there (a Flow Service error would say what is missing): the
             // endpoint is wrong for every row.
@@ -121,6 +139,10 @@ public enum AnswerClassifier {
         case .sandboxNotFound: advice = "sandbox '\(sandbox)' does not exist for this org: check --sandbox or the sandbox column"
         case .permissionDenied:
             advice = "the credentials may not create connections in sandbox '\(sandbox)': add the 'Manage Sources' permission"
+        case .connectionSpec:
+            advice =
+                "the Flow Service refused the generic REST connection spec or its auth spec name for every row:"
+                + " check --oauth-spec-name and the spec the service lists"
         default: advice = "the gateway refused the request: check AEP_ORG_ID, AEP_API_KEY and the credentials"
         }
         return RunError(code, "\(advice) (\(failure.message))", serviceCode: failure.code, requestID: failure.requestID)

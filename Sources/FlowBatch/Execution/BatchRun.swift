@@ -36,6 +36,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     /// (``InputError`` for the file, ``ConfigurationError`` for the journal).
     public func run() async throws -> RunSummary {
         let started = ContinuousClock.now
+        try OutputPaths.check(results: configuration.resultsPath, journal: configuration.journalPath, input: configuration.input.path)
         var header = try configuration.input.open()
         if let note = header.columns.unmappedNote { notify("note: \(note)") }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
@@ -66,6 +67,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         )
         // One pace for every request of the run: the listing, creates and look-ups.
         let rateLimiter = configuration.rate.map { RateLimiter(rate: $0, clock: clock) }
+        let refusals = SandboxRefusals()
         var pass = RowPass(
             run: self,
             rateLimiter: rateLimiter,
@@ -74,7 +76,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             resume: resume,
             key: key?.bytes,
             journal: journal,
-            writer: writer
+            writer: writer,
+            refusals: refusals
         )
         do {
             var pace: (@Sendable () async -> Bool)?
@@ -88,14 +91,26 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 pace: pace
             )
             do {
+                pass.authSpecs = try await ConnectionSpecReading.read(
+                    client: client,
+                    sandbox: configuration.defaultSandbox,
+                    oauthOverride: configuration.oauthSpecName,
+                    notify: notify
+                )
+                logger.info("auth specs", metadata: ["basic": "\(pass.authSpecs.basicName)", "oauth": "\(pass.authSpecs.oauthName)"])
                 let listing = ExistingConnectionsListing(
                     client: client,
                     clock: clock,
                     policy: configuration.retry,
                     stop: stop,
-                    logger: logger
+                    logger: logger,
+                    refusals: refusals,
+                    onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) }
                 )
                 pass.existing = try await listing.list(sandboxes: scan.sandboxes)
+                statistics.listing(sandbox: nil, listed: pass.existing.count)
+                // Every sandbox refused: no row can be sent at all, and that is the run's error.
+                if let error = refusals.stopsEveryRow(of: scan.sandboxes) { stop.stop(.runError(error)) }
             } catch {
                 stop.stop(.runError(error))
             }
@@ -125,7 +140,20 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             }
             return nil
         }
-        guard let resume = try ResumeState.load(path: path, matching: configuration.manifest) else { return nil }
+        guard let resume = try ResumeState.load(path: path) else { return nil }
+        if let conflict = resume.manifest.conflict(with: configuration.manifest) {
+            guard resume.bindsConnections else {
+                // Nothing was created or may have been: the journal holds nothing this run could
+                // duplicate or lose, so a corrected command just runs.
+                let moved = try JournalFiles.moveAside(path)
+                notify(
+                    "note: \(path) was written by a run that created no connection (\(conflict)); it was moved to"
+                        + " \(moved ?? path) and this run starts afresh"
+                )
+                return nil
+            }
+            throw ResumeState.conflictError(path: path, conflict)
+        }
         if resume.manifest.input != configuration.manifest.input {
             notify(
                 "note: the journal was written for \(resume.manifest.input); rows of \(configuration.manifest.input) are matched to it by sandbox and name"
@@ -160,8 +188,10 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         return RunSummary(
             rows: rows,
             counts: snapshot.counts,
-            topErrors: snapshot.errors.map { RunSummary.ErrorCount(code: $0.key, count: $0.value.count, message: $0.value.message) }
-                .sorted { ($1.count, $0.code) < ($0.count, $1.code) }.prefix(5).map { $0 },
+            topErrors: snapshot.errors.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.prefix(5).map {
+                RunSummary.ErrorCount(code: $0.key.code, field: $0.key.field, count: $0.value.count, message: $0.value.message)
+            },
+            earlier: snapshot.earlier,
             requests: snapshot.requests,
             p50: snapshot.latency.percentile(0.5),
             p95: snapshot.latency.percentile(0.95),

@@ -13,26 +13,45 @@ public struct DryRunPlan: Sendable {
         validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
     }
 
-    /// Prints the plan with `print` (one or more lines per row, then a line of counts) and returns
-    /// its counts, by the status each row would end with.
-    public func run(print: (String) -> Void) async throws -> RunSummary {
+    /// Prints the plan with `print` (one or more lines per row, then a line of counts; stdout) and
+    /// notes with `notify` (stderr, as the run does), and returns its counts, by the status each row
+    /// would end with.
+    public func run(print: (String) -> Void, notify: (String) -> Void) async throws -> RunSummary {
         let started = ContinuousClock.now
+        try OutputPaths.check(
+            results: configuration.resultsPath,
+            journal: configuration.journalPath,
+            input: configuration.input.path
+        )
         var header = try configuration.input.open()
-        if let note = header.columns.unmappedNote { print("note: \(note)") }
+        if let note = header.columns.unmappedNote { notify("note: \(note)") }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
         var existing = ExistingConnections()
+        let refusals = SandboxRefusals()
+        var authSpecs = ConnectionAuthSpecs.builtIn
+        if let oauth = configuration.oauthSpecName { authSpecs.oauthName = oauth }
         if let client {
+            authSpecs = try await ConnectionSpecReading.read(
+                client: client,
+                sandbox: configuration.defaultSandbox,
+                oauthOverride: configuration.oauthSpecName,
+                notify: notify
+            )
             // Read-only, and listed as the run would list: retried, and paced by --rate (the client's).
             let listing = ExistingConnectionsListing(
                 client: client,
                 clock: ContinuousClock(),
                 policy: configuration.retry,
                 stop: StopSignal(),
-                logger: client.logger
+                logger: client.logger,
+                refusals: refusals
             )
             existing = try await listing.list(sandboxes: scan.sandboxes)
+            if let error = refusals.stopsEveryRow(of: scan.sandboxes) {
+                notify("note: a run would stop before sending anything: \(error.message)")
+            }
         } else {
-            print("note: no Platform credentials given: existing names are not looked up")
+            notify("note: no Platform credentials given: existing names are not looked up")
         }
         // As the run would: --restart sets the journal aside, and another run's journal is refused.
         let resume =
@@ -49,6 +68,7 @@ public struct DryRunPlan: Sendable {
                 rows += 1
                 let result = validator.validate(row)
                 var problems = result.problems
+                if let request = result.request { problems += authSpecs.problems(with: request) }
                 if let first = scan.duplicates.firstRow(repeatedBy: row.row) {
                     problems.append(RowProblem(.name, .duplicateName, "the same name is already used by row \(first)"))
                 }
@@ -63,6 +83,10 @@ public struct DryRunPlan: Sendable {
                     doneEarlier += 1
                     return ["row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))"]
                 }
+                if let refused = refusals.failure(for: request.sandbox) {
+                    counts[.failed, default: 0] += 1
+                    return ["row \(row.row): would fail: \(refused.message) [\(refused.code)]"]
+                }
                 let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
                 if let entry, entry.lookUpFirst, let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
                     counts[.created, default: 0] += 1
@@ -76,7 +100,7 @@ public struct DryRunPlan: Sendable {
                 }
                 counts[.created, default: 0] += 1
                 toSend += 1
-                let body = ConnectionBody.encode(request, oauthSpecName: configuration.oauthSpecName, maskSecrets: true)
+                let body = ConnectionBody.encode(request, authSpecs: authSpecs, maskSecrets: true)
                 let unsure = entry?.lookUpFirst == true && client == nil ? " (sent by an earlier run without an answer: looked up first)" : ""
                 return [
                     "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",
@@ -87,9 +111,10 @@ public struct DryRunPlan: Sendable {
             line.forEach(print)
         }
         let invalid = counts[.invalid] ?? 0
+        let failing = counts[.failed] ?? 0
         print(
             "plan for \(rows) rows: \(toSend) to create, \(doneEarlier) done earlier, \(existingNow) exist,"
-                + " \(invalid) invalid; nothing was sent"
+                + " \(invalid) invalid\(failing > 0 ? ", \(failing) in a sandbox the service refuses" : ""); nothing was sent"
         )
         return RunSummary(
             rows: rows,
@@ -102,7 +127,7 @@ public struct DryRunPlan: Sendable {
             recovered: 0,
             changedSinceCreated: 0,
             stoppedBecause: nil,
-            exitCode: invalid > 0 ? 1 : 0,
+            exitCode: invalid + failing > 0 ? 1 : 0,
             dryRun: true
         )
     }

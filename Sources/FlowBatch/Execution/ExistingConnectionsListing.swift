@@ -9,8 +9,14 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     let policy: RetryPolicy
     let stop: StopSignal
     let logger: Logger
+    /// Where a sandbox the service refuses for every row is recorded (its rows then fail without a request).
+    var refusals = SandboxRefusals()
+    /// Hears the sandbox being listed and how many connections it has shown so far.
+    var onProgress: @Sendable (_ sandbox: String, _ listed: Int) -> Void = { _, _ in }
 
     /// The connections of every sandbox in `sandboxes`; what it has so far when the run is stopped.
+    /// A sandbox the service refuses is recorded in ``refusals`` after its one request, and the
+    /// listing goes on with the next.
     func list(sandboxes: [String]) async throws(RunError) -> ExistingConnections {
         var existing = ExistingConnections()
         var generator = SystemRandomNumberGenerator()
@@ -20,7 +26,8 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                 // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
                 if stop.isStopping { return existing }
                 attempt += 1
-                let answer = try await client.genericRESTConnections(sandbox: sandbox)
+                onProgress(sandbox, 0)
+                let answer = try await client.genericRESTConnections(sandbox: sandbox) { onProgress(sandbox, $0) }
                 let failure: AnswerClassifier.Failure
                 var retryAfter: Double?
                 switch answer {
@@ -28,7 +35,14 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                     existing.add(listed, sandbox: sandbox)
                     logger.info("listed \(listed.count) generic REST connections", metadata: ["sandbox": "\(sandbox)"])
                 case .failure(.refused(let refused)):
-                    if case .runError(let error) = AnswerClassifier.classify(refused, sandbox: sandbox) { throw error }
+                    switch AnswerClassifier.classify(refused, sandbox: sandbox) {
+                    case .runError(let error): throw error
+                    case .sandboxError(let scoped):
+                        refusals.refuse(sandbox, scoped)
+                        logger.warning("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
+                    default: break
+                    }
+                    if refusals.failure(for: sandbox) != nil { break }
                     failure = .init(code: refused.resultCode, message: refused.message, httpStatus: refused.status, requestID: refused.requestID)
                     retryAfter = refused.retryAfter
                     if refused.status < 500, refused.status != 429 {

@@ -11,7 +11,10 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     let key: [UInt8]?
     let journal: JournalWriter
     let writer: ResultsWriter
+    let refusals: SandboxRefusals
     var existing = ExistingConnections()
+    /// The auth spec names and required params the service's connection spec lists.
+    var authSpecs = ConnectionAuthSpecs.builtIn
     /// Rows given an outcome so far (the next row's sequence number).
     private(set) var sequence = 0
 
@@ -23,7 +26,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         resume: ResumeState?,
         key: [UInt8]?,
         journal: JournalWriter,
-        writer: ResultsWriter
+        writer: ResultsWriter,
+        refusals: SandboxRefusals
     ) {
         self.run = run
         self.rateLimiter = rateLimiter
@@ -33,10 +37,11 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         self.key = key
         self.journal = journal
         self.writer = writer
+        self.refusals = refusals
     }
 
     private enum Next {
-        case outcome(RowOutcome, event: JournalRecord?, recovered: Bool, changed: Bool)
+        case outcome(RowOutcome, event: JournalRecord?, recovered: Bool, changed: Bool, earlier: Bool = false)
         case job(RowJob)
     }
 
@@ -57,6 +62,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             rateLimiter: rateLimiter,
             statistics: run.statistics,
             stop: run.stop,
+            refusals: refusals,
             logger: run.logger
         )
         let validator = run.validator
@@ -96,8 +102,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                                 break
                             }
                             switch next {
-                            case .outcome(let outcome, let event, let recovered, let changed):
-                                try record(outcome, event: event, recovered: recovered, changed: changed)
+                            case .outcome(let outcome, let event, let recovered, let changed, let earlier):
+                                try record(outcome, event: event, recovered: recovered, changed: changed, earlier: earlier)
                             case .job(let job):
                                 staged.append(job)
                                 attempts += job.attemptRecord(attempt: 1)
@@ -136,12 +142,12 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         if let sync = stagedSync { try await sync.value }
         // Jobs journaled but never sent: the next run finds them absent from the listing and sends them.
         for job in ready[readyIndex...] + staged {
-            try record(job.notRun, event: nil)
+            try record(notRun(job.notRun), event: nil)
         }
         if inputError == nil {
             do {
                 while sequence < limit, let outcome = try cursor.nextRow({ carriedOrNotRun($0) }) {
-                    try record(outcome, event: nil)
+                    try record(outcome, event: nil, earlier: outcome.status != .notRun)
                     sequence += 1
                 }
             } catch {
@@ -177,6 +183,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             extras: row.extras()
         )
         var problems = result.problems
+        if let request = result.request { problems += authSpecs.problems(with: request) }
         if let first = duplicates.firstRow(repeatedBy: row.row) {
             problems.append(
                 RowProblem(.name, .duplicateName, "the same name is already used by row \(first) in sandbox \(result.sandbox)")
@@ -190,10 +197,11 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             outcome.error = "the row changed since an earlier run created the connection and is now invalid ("
                 + problems.map(\.description).joined(separator: "; ") + "); it was not updated or created again"
             run.notify("warning: row \(outcome.row): \(outcome.error!)")
-            return .outcome(outcome, event: nil, recovered: false, changed: true)
+            return .outcome(outcome, event: nil, recovered: false, changed: true, earlier: true)
         }
         guard problems.isEmpty, let request = result.request else {
             outcome.errorCode = problems.first?.code.rawValue
+            outcome.errorField = problems.first?.field
             outcome.error = problems.map(\.description).joined(separator: "; ")
             var event = JournalRecord(event: .invalid, at: JournalClock.now())
             event.sandbox = result.sandbox
@@ -216,8 +224,18 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             if let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
                 outcome.status = .created
                 outcome.connectionID = ours
-                return .outcome(outcome, event: event(.created, for: request, id: ours, fingerprint: fingerprint, secretFingerprint: secretFingerprint), recovered: true, changed: false)
+                return .outcome(outcome, event: event(.created, for: request, id: ours, fingerprint: fingerprint, secretFingerprint: secretFingerprint), recovered: true, changed: false, earlier: true)
             }
+        }
+        if let refused = refusals.failure(for: request.sandbox) {
+            // The service refused the sandbox itself; no journal line: an earlier unanswered
+            // request for the row must still be looked up once the sandbox can be used.
+            outcome.status = .failed
+            outcome.errorCode = refused.code
+            outcome.error = refused.message
+            outcome.httpStatus = refused.httpStatus
+            outcome.requestID = refused.requestID
+            return .outcome(outcome, event: nil, recovered: false, changed: false)
         }
         if let first = existingIDs.first, run.configuration.ifExists == .skip {
             outcome.status = .exists
@@ -228,7 +246,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             RowJob(
                 sequence: sequence,
                 request: request,
-                body: ConnectionBody.encode(request, oauthSpecName: run.configuration.oauthSpecName),
+                body: ConnectionBody.encode(request, authSpecs: authSpecs),
                 extras: outcome.extras,
                 contentFingerprint: fingerprint,
                 secretFingerprint: secretFingerprint,
@@ -251,7 +269,13 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             outcome.error = "the row's \(changes.joined(separator: " and ")) changed since an earlier run created the connection; it was not updated or created again"
             run.notify("warning: row \(outcome.row): \(outcome.error!)")
         }
-        return .outcome(outcome, event: nil, recovered: false, changed: !changes.isEmpty && done.status == .created)
+        return .outcome(
+            outcome,
+            event: nil,
+            recovered: false,
+            changed: !changes.isEmpty && done.status == .created,
+            earlier: true
+        )
     }
 
     /// A row after the run stopped: done earlier, or not run.
@@ -268,11 +292,31 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             status: .notRun,
             extras: row.extras()
         )
+        outcome = notRun(outcome)
         // A later row repeating a name is not the row the journal's entry is about.
         if duplicates.firstRow(repeatedBy: row.row) == nil, let done = resume?.entry(sandbox: sandbox, name: name)?.done {
             outcome.status = done.status
             outcome.connectionID = done.connectionID
             outcome.etag = done.etag
+            outcome.errorCode = nil
+            outcome.error = nil
+        }
+        return outcome
+    }
+
+    /// A row the run did not reach, with why in `error`.
+    private func notRun(_ outcome: RowOutcome) -> RowOutcome {
+        var outcome = outcome
+        switch run.stop.reason {
+        case .interrupted:
+            outcome.errorCode = "interrupted"
+            outcome.error = "the run was interrupted before this row was sent"
+        case .runError(let error):
+            outcome.errorCode = "run-stopped"
+            outcome.error = "the run stopped before this row was sent: \(error.message)"
+        case nil:
+            outcome.errorCode = "run-stopped"
+            outcome.error = "the run stopped before this row was sent"
         }
         return outcome
     }
@@ -290,7 +334,11 @@ struct RowPass<C: Clock> where C.Duration == Duration {
 
     /// Records a worker's result; a run error stops the run.
     private func finish(_ result: RowWorker<C>.Result) throws {
-        let outcome = result.outcome
+        if let error = result.runError {
+            run.stop.stop(.runError(error))
+        }
+        var outcome = result.outcome
+        if outcome.status == .notRun { outcome = notRun(outcome) }
         var record: JournalRecord?
         switch outcome.status {
         case .created:
@@ -319,14 +367,17 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             record = filled
         }
         try self.record(outcome, event: record, recovered: result.recovered)
-        if let error = result.runError {
-            run.stop.stop(.runError(error))
-        }
     }
 
-    private func record(_ outcome: RowOutcome, event: JournalRecord?, recovered: Bool = false, changed: Bool = false) throws {
+    private func record(
+        _ outcome: RowOutcome,
+        event: JournalRecord?,
+        recovered: Bool = false,
+        changed: Bool = false,
+        earlier: Bool = false
+    ) throws {
         if let event { journal.append(event.encoded()) }
         try writer.add(outcome)
-        run.statistics.record(outcome, recovered: recovered, changed: changed)
+        run.statistics.record(outcome, recovered: recovered, changed: changed, earlier: earlier)
     }
 }

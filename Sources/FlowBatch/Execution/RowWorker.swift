@@ -15,6 +15,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     let rateLimiter: RateLimiter<C>?
     let statistics: RunStatistics
     let stop: StopSignal
+    /// Sandboxes the service refuses for every row: their rows fail without a request.
+    let refusals: SandboxRefusals
     let logger: Logger
 
     /// The row's outcome, and the run error it ran into, if any.
@@ -77,6 +79,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             if stop.isStopping {
                 return state.attempts == 0 ? state.notRun() : state.failed(state.lastFailure!, stoppedEarly: true)
             }
+            if let refused = refusals.failure(for: job.request.sandbox) { return state.failed(refused) }
             if gate.isPaused {
                 guard await stop.unlessStopped({ try await gate.wait() }) else { continue }
             }
@@ -111,6 +114,9 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                 return state.created(id: created.id, etag: created.etag, status: created.status, requestID: created.requestID)
             case .rowError(let failure):
                 budget.recordSuccess()
+                return state.failed(failure)
+            case .sandboxError(let failure):
+                refusals.refuse(job.request.sandbox, failure)
                 return state.failed(failure)
             case .runError(let error):
                 state.lastFailure = Failure(
@@ -209,7 +215,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                         concurrency.throttled()
                         if let after { gate.pause(until: clock.now.advanced(by: .seconds(after))) }
                     }
-                case .rowError(let reported):
+                case .rowError(let reported), .sandboxError(let reported):
                     // The look-up itself was refused; asking again will not help.
                     return .unknown(reported)
                 case .created:

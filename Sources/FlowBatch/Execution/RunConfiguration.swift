@@ -33,8 +33,9 @@ public struct RunConfiguration: Sendable {
     public var restart = false
     /// Process only the first N data rows.
     public var limit: Int?
-    /// The spelling of the OAuth auth spec name.
-    public var oauthSpecName = GenericRESTSpec.defaultOAuthSpecName
+    /// `--oauth-spec-name`: the OAuth auth spec name to send instead of the one the service's
+    /// connection spec lists; `nil` to use the service's.
+    public var oauthSpecName: String?
     /// Today (`YYYY-MM-DD`) for expiry warnings.
     public var today: String?
     /// Whether journal appends are synced to disk; off only to measure what durability costs.
@@ -56,7 +57,7 @@ public struct RunConfiguration: Sendable {
             org: platform.orgID,
             defaultSandbox: defaultSandbox,
             ifExists: ifExists.rawValue,
-            oauthSpecName: oauthSpecName
+            oauthSpecName: oauthSpecName ?? GenericRESTSpec.defaultOAuthSpecName
         )
     }
 }

@@ -21,12 +21,25 @@ public final class RunStatistics: Sendable {
         public var recovered = 0
         /// Latencies of POST requests.
         public var latency = LatencyHistogram()
-        /// Errors by code: how many, and one message.
-        public var errors: [String: (count: Int, message: String)] = [:]
+        /// Errors by code and field: how many, and one message.
+        public var errors: [ErrorKey: (count: Int, message: String)] = [:]
+        /// Rows an earlier run finished, by status (counted in ``counts`` too).
+        public var earlier: [RowStatus: Int] = [:]
+        /// While the start-of-run listing goes on: the sandbox being listed and how many
+        /// connections the listing has shown so far; `nil` before and after.
+        public var listing: (sandbox: String, listed: Int)?
         /// Rows whose spreadsheet values changed since an earlier run created them.
         public var changedSinceCreated = 0
 
         public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
+    }
+
+    /// What errors are grouped by in the summary: the code, and for invalid rows the field.
+    public struct ErrorKey: Hashable, Sendable, Comparable {
+        public var code: String
+        public var field: String?
+
+        public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.code, lhs.field ?? "") < (rhs.code, rhs.field ?? "") }
     }
 
     private let state = Mutex(Snapshot())
@@ -39,17 +52,26 @@ public final class RunStatistics: Sendable {
 
     func setConcurrency(_ limit: Int) { state.withLock { $0.concurrency = limit } }
 
-    func record(_ outcome: RowOutcome, recovered: Bool = false, changed: Bool = false) {
+    /// Counts one row's outcome; `earlier` when an earlier run finished the row.
+    func record(_ outcome: RowOutcome, recovered: Bool = false, changed: Bool = false, earlier: Bool = false) {
         state.withLock { state in
             state.done += 1
             state.counts[outcome.status, default: 0] += 1
+            if earlier { state.earlier[outcome.status, default: 0] += 1 }
             if recovered { state.recovered += 1 }
             if changed { state.changedSinceCreated += 1 }
             if outcome.status == .failed || outcome.status == .invalid, let code = outcome.errorCode {
-                let existing = state.errors[code]
-                state.errors[code] = ((existing?.count ?? 0) + 1, existing?.message ?? outcome.error ?? "")
+                let key = ErrorKey(code: code, field: outcome.errorField)
+                let existing = state.errors[key]
+                state.errors[key] = ((existing?.count ?? 0) + 1, existing?.message ?? outcome.error ?? "")
             }
         }
+    }
+
+    /// The listing's progress: `sandbox` is being listed and `listed` connections are known so far;
+    /// `nil` when the listing is over.
+    func listing(sandbox: String?, listed: Int) {
+        state.withLock { $0.listing = sandbox.map { ($0, listed) } }
     }
 
     func requestStarted() { state.withLock { $0.inFlight += 1; $0.requests += 1 } }

@@ -240,7 +240,7 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
             case .runError(let error):
                 stop.stop(.runError(error))
                 return (Self.line(target, status: "failed", attempts: attempts, code: error.serviceCode, detail: error.message), .failed)
-            case .rowError(let failure):
+            case .rowError(let failure), .sandboxError(let failure):
                 return (Self.line(target, status: "failed", attempts: attempts, failure: failure), .failed)
             case .transient(let failure, _, _, _) where attempts >= policy.maxAttempts:
                 return (Self.line(target, status: "failed", attempts: attempts, failure: failure), .failed)

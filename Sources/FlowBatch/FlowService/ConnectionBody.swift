@@ -1,7 +1,12 @@
 /// The JSON body of `POST /connections` for one request, exactly as the Flow Service API takes it.
 public enum ConnectionBody {
-    /// Encodes `request`; `maskSecrets` writes `***` instead of each secret (for `--dry-run`).
-    public static func encode(_ request: ConnectionRequest, oauthSpecName: String, maskSecrets: Bool = false) -> [UInt8] {
+    /// Encodes `request` with the auth spec names of `authSpecs`; `maskSecrets` writes `***` instead
+    /// of each secret (for `--dry-run`).
+    public static func encode(
+        _ request: ConnectionRequest,
+        authSpecs: ConnectionAuthSpecs,
+        maskSecrets: Bool = false
+    ) -> [UInt8] {
         func reveal(_ secret: Secret) -> String { maskSecrets ? "***" : secret.revealed }
         var json = JSONWriter(capacity: 512)
         json.beginObject()
@@ -11,7 +16,7 @@ public enum ConnectionBody {
         json.beginObject()
         switch request.credentials {
         case .basic(let basic):
-            json.field("specName", GenericRESTSpec.basicSpecName)
+            json.field("specName", authSpecs.basicName)
             json.key("params")
             json.beginObject()
             json.field("host", basic.host)
@@ -19,7 +24,7 @@ public enum ConnectionBody {
             json.field("password", reveal(basic.password))
             json.endObject()
         case .oauth2RefreshCode(let oauth):
-            json.field("specName", oauthSpecName)
+            json.field("specName", authSpecs.oauthName)
             json.key("params")
             json.beginObject()
             json.field("host", oauth.host)

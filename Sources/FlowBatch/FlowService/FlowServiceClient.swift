@@ -72,7 +72,7 @@ public struct FlowServiceClient: Sendable {
 
     /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.
     public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> ServiceAnswer {
-        let (answer, token) = try await perform(.POST, path: "/connections", query: [], sandbox: sandbox, body: body)
+        let (answer, token) = try await perform(.POST, target: "/connections", sandbox: sandbox, body: body)
         // Built only for an answer that is read as text: most answers are a plain 201.
         var redactor: Redactor { self.redactor.adding(rowSecrets + [token]) }
         switch answer {
@@ -164,20 +164,26 @@ public struct FlowServiceClient: Sendable {
         }
     }
 
-    /// Every generic REST connection in `sandbox`, following continuation tokens.
-    public func genericRESTConnections(sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
-        try await list(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"], sandbox: sandbox)
+    /// Every generic REST connection in `sandbox`, following continuation tokens; `onPage` hears how
+    /// many have been listed so far after each page.
+    public func genericRESTConnections(
+        sandbox: String,
+        onPage: (Int) -> Void = { _ in }
+    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
+        try await list(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"], sandbox: sandbox, onPage: onPage)
     }
 
-    private func list(filters: [String], sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+    private func list(
+        filters: [String],
+        sandbox: String,
+        onPage: (Int) -> Void = { _ in }
+    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
         var items: [Listed] = []
-        var continuation: String?
+        var target: String? = Self.target(path: "/connections", query: filters.map { ("property", $0) } + [("limit", "100")])
         var pages = 0
-        repeat {
+        while let page = target, pages < 100_000 {
             if let pace, !(await pace()) { return .failure(.unreadable("the run was stopped")) }
-            var query = filters.map { ("property", $0) } + [("limit", "100")]
-            if let continuation { query.append(("continuationToken", continuation)) }
-            let (answer, token) = try await perform(.GET, path: "/connections", query: query, sandbox: sandbox, body: nil)
+            let (answer, token) = try await perform(.GET, target: page, sandbox: sandbox, body: nil)
             switch answer {
             case .transport(let failure):
                 return .failure(.transport(failure))
@@ -198,14 +204,22 @@ public struct FlowServiceClient: Sendable {
                 guard !truncated, let page = try? Self.decoder.decode(ListBody.self, from: Data(body)) else {
                     return .failure(.unreadable("a listing answer could not be read"))
                 }
-                items += page.items.compactMap { item in
+                // An empty page may come without `items`.
+                items += (page.items ?? []).compactMap { item in
                     guard let id = item.id, let name = item.name else { return nil }
                     return Listed(id: id, name: name, createdAt: item.createdAt)
                 }
-                continuation = page._links?.next?.href.flatMap { QueryEncoding.value(of: "continuationToken", in: $0) }
+                onPage(items.count)
+                target = nil
+                if let href = page._links?.next?.href {
+                    guard let next = Self.target(following: href, endpoint: settings.endpoint) else {
+                        return .failure(.unreadable("the listing's next page points away from --endpoint"))
+                    }
+                    target = next
+                }
             }
             pages += 1
-        } while continuation != nil && pages < 100_000
+        }
         return .success(items)
     }
 
@@ -219,8 +233,41 @@ public struct FlowServiceClient: Sendable {
             struct Link: Decodable { var href: String? }
             var next: Link?
         }
-        var items: [Item]
+        var items: [Item]?
         var _links: Links?
+    }
+
+    // MARK: - Connection spec
+
+    /// `GET /connectionSpecs/{generic REST}`: the auth spec names and required params the service
+    /// accepts; `.success(nil)` when the answer lists no basic or OAuth 2 refresh-code auth spec.
+    public func connectionSpec(sandbox: String) async throws(RunError) -> Result<ConnectionAuthSpecs?, LookupFailure> {
+        let (answer, token) = try await perform(
+            .GET,
+            target: "/connectionSpecs/\(GenericRESTSpec.connectionSpecID)",
+            sandbox: sandbox,
+            body: nil
+        )
+        switch answer {
+        case .transport(let failure):
+            return .failure(.transport(failure))
+        case .answer(let status, let headers, let body, let truncated):
+            guard status == 200 else {
+                return .failure(
+                    .refused(
+                        ErrorBody.failure(
+                            status: status,
+                            body: body,
+                            requestID: headers.first(name: "x-request-id"),
+                            retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+                            redactor: redactor.adding([token])
+                        )
+                    )
+                )
+            }
+            guard !truncated else { return .failure(.unreadable("the connection spec was larger than expected")) }
+            return .success(ConnectionAuthSpecs.read(from: body))
+        }
     }
 
     // MARK: - Delete
@@ -235,12 +282,14 @@ public struct FlowServiceClient: Sendable {
         case refused(ServiceAnswer)
     }
 
+    /// Adobe's code for "the requested resource is not found: resource with given id does not exist".
+    static let connectionNotFound = "FLOW-1101-404"
+
     /// `DELETE /connections/{id}`.
     public func delete(id: String, sandbox: String) async throws(RunError) -> Deletion {
         let (answer, token) = try await perform(
             .DELETE,
-            path: "/connections/\(QueryEncoding.encode(id))",
-            query: [],
+            target: "/connections/\(QueryEncoding.encode(id))",
             sandbox: sandbox,
             body: nil
         )
@@ -256,9 +305,9 @@ public struct FlowServiceClient: Sendable {
                 retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
                 redactor: redactor.adding([token])
             )
-            // Only the Flow Service saying so means the connection is gone: a missing sandbox, a
-            // proxy's page or a wrong endpoint answer 404 as well.
-            if status == 404, failure.source == .flowService, !AnswerClassifier.stopsTheRun(failure.code) {
+            // Only the Flow Service's "resource with given id does not exist" means the connection is
+            // gone: a missing sandbox, another resource, a proxy's page or a wrong endpoint answer 404 too.
+            if status == 404, failure.source == .flowService, failure.code == Self.connectionNotFound {
                 return .alreadyGone
             }
             return .refused(.refused(failure))
@@ -267,20 +316,44 @@ public struct FlowServiceClient: Sendable {
 
     // MARK: - Sending
 
+    /// A path under the endpoint with its query encoded.
+    static func target(path: String, query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return path }
+        return path + "?" + query.map { "\($0.0)=\(QueryEncoding.encode($0.1))" }.joined(separator: "&")
+    }
+
+    /// The path under `endpoint` of a listing's `_links.next.href`, taken as given (its token is
+    /// never decoded and encoded again: a base64 token may hold `+`): relative to the endpoint
+    /// (`/connections?...`), a path from the host that starts with the endpoint's own path, or an
+    /// absolute URL on the endpoint. `nil` when it points anywhere else: the token is not sent there.
+    static func target(following href: String, endpoint: String) -> String? {
+        guard let base = URLComponents(string: endpoint), let scheme = base.scheme, let host = base.host else { return nil }
+        var path = href
+        if href.contains("://") {
+            guard let next = URLComponents(string: href), next.scheme?.lowercased() == scheme.lowercased(),
+                next.host?.lowercased() == host.lowercased(), next.port == base.port,
+                let start = href.range(of: next.percentEncodedPath, options: [], range: href.range(of: "://")!.upperBound..<href.endIndex)
+            else { return nil }
+            path = String(href[start.lowerBound...])
+        }
+        var basePath = base.percentEncodedPath
+        while basePath.hasSuffix("/") { basePath.removeLast() }
+        if !basePath.isEmpty, path.hasPrefix(basePath + "/") { path.removeFirst(basePath.count) }
+        return path.hasPrefix("/") ? path : "/" + path
+    }
+
     /// Sends one Platform call with a valid token; a refused token is renewed (shared with every other
     /// task) and the call sent again. Also gives the token sent, for masking it in an echoed message
-    /// (a token IMS issued during the run is in no settings).
+    /// (a token IMS issued during the run is in no settings). `target` is the path under the endpoint,
+    /// with its query already encoded.
     private func perform(
         _ method: HTTPMethod,
-        path: String,
-        query: [(String, String)],
+        target: String,
         sandbox: String,
         body: [UInt8]?
     ) async throws(RunError) -> (HTTPTransport.Answer, Secret) {
-        var url = settings.endpoint + path
-        if !query.isEmpty {
-            url += "?" + query.map { "\($0.0)=\(QueryEncoding.encode($0.1))" }.joined(separator: "&")
-        }
+        let url = settings.endpoint + target
+        let path = String(target.prefix { $0 != "?" })
         var token = try await tokens.token()
         var refusals = 0
         while true {

@@ -23,6 +23,8 @@ public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
         case lookupFailed = "lookup-failed"
         /// The connection itself cannot be trusted (TLS verification failed).
         case transport
+        /// The service refused the connection spec or its auth spec name (the same for every row).
+        case connectionSpec = "connection-spec"
     }
 
     /// What stopped the run.

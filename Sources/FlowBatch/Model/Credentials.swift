@@ -59,6 +59,22 @@ public enum Credentials: Sendable, Equatable {
         }
     }
 
+    /// The names of the params a request body carries (`host`, `username`, ...), for checking them
+    /// against the params the service's auth spec requires.
+    public var paramNames: [String] {
+        switch self {
+        case .basic: ["host", "username", "password"]
+        case .oauth2RefreshCode(let oauth):
+            ["host", "accessToken"]
+                + [
+                    ("authorizationTestUrl", oauth.authorizationTestUrl != nil),
+                    ("clientId", oauth.clientId != nil), ("clientSecret", oauth.clientSecret != nil),
+                    ("refreshToken", oauth.refreshToken != nil), ("expirationDate", oauth.expirationDate != nil),
+                    ("accessTokenUrl", oauth.accessTokenUrl != nil),
+                ].filter(\.1).map(\.0)
+        }
+    }
+
     /// The secret values, for checks that they appear nowhere they should not.
     public var secrets: [Secret] {
         switch self {

@@ -22,6 +22,8 @@ public struct RowOutcome: Sendable, Equatable {
     public var attempts: Int
     /// The service's error code or ours.
     public var errorCode: String?
+    /// The field an `invalid` row's first problem is about, for grouping errors; not in the results file.
+    public var errorField: String?
     /// One readable sentence; for `created` rows, a note such as a warning that the row changed.
     public var error: String?
     /// The `x-request-id` of the last answer.

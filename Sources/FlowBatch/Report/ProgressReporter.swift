@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Shows a run's progress on stderr: a live line on a terminal (done/total, created, failed,
 /// retrying, rows/s, ETA, current concurrency), or a log line every few seconds otherwise.
 public final class ProgressReporter: Sendable {
@@ -35,20 +43,29 @@ public final class ProgressReporter: Sendable {
             let snapshot = statistics.snapshot
             let rate = window.update(done: snapshot.done, at: .now)
             let line = Self.line(snapshot, rate: rate)
-            write(mode == .bar ? "\r\u{1B}[2K" + line : "progress: " + line + "\n")
+            // A line longer than the terminal wraps, and `\r` then redraws only its last part: cut it
+            // to the width, read again each time (the window may be resized).
+            write(mode == .bar ? "\r\u{1B}[2K" + Self.fitted(line, to: Self.terminalColumns()) : "progress: " + line + "\n")
         }
         if mode == .bar { write("\r\u{1B}[2K") }
     }
 
     static func line(_ snapshot: RunStatistics.Snapshot, rate: Double?) -> String {
         var parts: [String] = []
+        if let listing = snapshot.listing {
+            // Before the first row: the listing of existing connections is its own phase.
+            parts.append("listing existing connections in sandbox \(listing.sandbox): \(listing.listed) so far")
+            if let total = snapshot.total { parts.append("\(total) rows to go") }
+            return parts.joined(separator: " · ")
+        }
         if let total = snapshot.total, total > 0 {
             let percent = Int(Double(snapshot.done) / Double(total) * 100)
             parts.append("\(snapshot.done)/\(total) rows (\(percent)%)")
         } else {
             parts.append("\(snapshot.done) rows")
         }
-        parts.append("created \(snapshot.count(.created))")
+        let earlier = snapshot.earlier[.created] ?? 0
+        parts.append("created \(snapshot.count(.created) - earlier)" + (earlier > 0 ? " (+\(earlier) earlier)" : ""))
         if snapshot.count(.exists) > 0 { parts.append("exists \(snapshot.count(.exists))") }
         parts.append("failed \(snapshot.count(.failed))")
         if snapshot.count(.invalid) > 0 { parts.append("invalid \(snapshot.count(.invalid))") }
@@ -61,6 +78,21 @@ public final class ProgressReporter: Sendable {
         }
         parts.append("in flight \(snapshot.inFlight)/\(snapshot.concurrency)")
         return parts.joined(separator: " · ")
+    }
+
+    /// `line` cut to fit in `columns` terminal columns (one left free, so the cursor never wraps).
+    static func fitted(_ line: String, to columns: Int) -> String {
+        let room = max(columns - 1, 10)
+        guard line.count > room else { return line }
+        return String(line.prefix(room - 1)) + "…"
+    }
+
+    /// The width of the terminal on stderr, or of `COLUMNS`, or 80.
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let text = getenv("COLUMNS"), let columns = Int(String(cString: text)), columns > 0 { return columns }
+        return 80
     }
 
     static func clock(_ seconds: Double) -> String {

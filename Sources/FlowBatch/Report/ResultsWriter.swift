@@ -39,12 +39,15 @@ public final class ResultsWriter {
         self.path = path
         self.memoryLimit = max(2, memoryLimit)
         temporaryPath = Self.temporaryPath(for: path)
+        TemporaryFiles.removeLeftovers(besides: path)
         output = try BufferedFile(creating: temporaryPath)
+        TemporaryFiles.register(temporaryPath)
         try output.write(CSVLineEncoder.line(Self.columns + extraHeaders))
     }
 
     deinit {
         if !finished { unlink(temporaryPath) }
+        TemporaryFiles.unregister(temporaryPath)
     }
 
     /// Takes one outcome, in any order; each sequence number exactly once.

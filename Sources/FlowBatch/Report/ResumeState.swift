@@ -42,21 +42,34 @@ public struct ResumeState: Sendable {
         entries[Self.key(sandbox: sandbox, name: name)]
     }
 
-    /// Reads the journal at `path`; `nil` when there is none. A cut or unreadable line is skipped and
-    /// noted, never fatal.
+    /// Whether the journal records a connection that was created or found, or a request that may
+    /// have created one: only then does it bind the next run to its settings.
+    public var bindsConnections: Bool {
+        entries.values.contains { $0.done != nil || $0.lookUpFirst }
+    }
+
     /// The journal at `path` when it was written by a run with the same endpoint, org and sandbox as
-    /// `manifest`; a journal of another run is refused with the difference named.
+    /// `manifest`; a journal of another run is refused with the difference named, unless it records
+    /// no connection (``bindsConnections``): then it is no journal of this run (`nil`).
     public static func load(path: String, matching manifest: JournalManifest) throws -> ResumeState? {
         guard let resume = try load(path: path) else { return nil }
         if let conflict = resume.manifest.conflict(with: manifest) {
-            throw ConfigurationError(
-                "\(path) belongs to another run: \(conflict). Use the same settings to resume it,"
-                    + " --restart to start over (the old journal is kept aside), or --out to write elsewhere"
-            )
+            guard resume.bindsConnections else { return nil }
+            throw conflictError(path: path, conflict)
         }
         return resume
     }
 
+    /// Why the journal at `path` cannot be resumed with these settings, and what to do.
+    static func conflictError(path: String, _ conflict: String) -> ConfigurationError {
+        ConfigurationError(
+            "\(path) belongs to another run: \(conflict). Use the same settings to resume it,"
+                + " --restart to start over (the old journal is kept aside), or --out to write elsewhere"
+        )
+    }
+
+    /// Reads the journal at `path`; `nil` when there is none. A cut or unreadable line is skipped and
+    /// noted, never fatal.
     public static func load(path: String) throws(RunError) -> ResumeState? {
         guard let file = fopen(path, "r") else {
             if errno == ENOENT { return nil }

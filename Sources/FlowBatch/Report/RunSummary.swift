@@ -6,6 +6,8 @@ public struct RunSummary: Sendable, Equatable {
     /// One kind of error and how often it happened.
     public struct ErrorCount: Sendable, Equatable {
         public var code: String
+        /// The field, for invalid rows: rows missing a password and rows missing a host are two kinds.
+        public var field: String? = nil
         public var count: Int
         public var message: String
     }
@@ -13,6 +15,8 @@ public struct RunSummary: Sendable, Equatable {
     public var rows: Int
     public var counts: [RowStatus: Int]
     public var topErrors: [ErrorCount]
+    /// Rows an earlier run finished, by status (also counted in ``counts``).
+    public var earlier: [RowStatus: Int] = [:]
     public var requests: Int
     /// Latency percentiles of POST requests in milliseconds.
     public var p50: Double?
@@ -62,14 +66,17 @@ public struct RunSummary: Sendable, Equatable {
         lines.append("\(Self.plural(rows, "row")) in \(Self.format(elapsedSeconds, digits: 1)) s (\(rate) rows/s)")
         let width = RowStatus.allCases.map { String(count($0)).count }.max() ?? 1
         for status in RowStatus.allCases {
-            let number = String(count(status))
-            let padded = String(repeating: " ", count: width - number.count) + number
+            let before = earlier[status] ?? 0
+            // A re-run that sends nothing must not read as if it had created the rows just now.
+            let number = before > 0 ? "\(count(status) - before) now, \(before) earlier" : String(count(status))
+            let padded = String(repeating: " ", count: max(0, width - String(count(status)).count)) + number
             lines.append("  \(status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(padded)")
         }
         if !topErrors.isEmpty {
             lines.append("Most common errors:")
             for error in topErrors {
-                lines.append("  \(error.code) ×\(error.count): \(error.message)")
+                let kind = error.field.map { "\(error.code) (\($0))" } ?? error.code
+                lines.append("  \(kind) ×\(error.count): \(error.message)")
             }
         }
         if requests > 0, let p50, let p95, let p99 {
@@ -109,6 +116,7 @@ public struct RunSummary: Sendable, Equatable {
         for error in topErrors {
             json.beginObject()
             json.field("code", error.code)
+            json.field("field", error.field)
             json.field("count", error.count)
             json.field("message", error.message)
             json.endObject()
@@ -128,8 +136,13 @@ public struct RunSummary: Sendable, Equatable {
         json.number((rowsPerSecond * 10).rounded() / 10)
         json.field("recovered", recovered)
         json.field("changedSinceCreated", changedSinceCreated)
-        json.field("resultsPath", resultsPath)
-        json.field("journalPath", journalPath)
+        json.key("earlier")
+        json.beginObject()
+        for status in RowStatus.allCases where (earlier[status] ?? 0) > 0 { json.field(status.rawValue, earlier[status] ?? 0) }
+        json.endObject()
+        // A dry run writes neither file: it names none.
+        json.field("resultsPath", dryRun ? nil : resultsPath)
+        json.field("journalPath", dryRun ? nil : journalPath)
         json.field("stoppedBecause", stoppedBecause)
         json.field("exitCode", Int(exitCode))
         json.field("rerun", rerunAdvice)
