@@ -13,11 +13,18 @@ struct ProgressLineTests {
         snapshot.retrying = 12
         snapshot.inFlight = 64
         snapshot.concurrency = 64
-        let line = ProgressReporter.line(snapshot, rate: 1234.5)
+        let line = ProgressReporter.line(snapshot, rate: 1234.5, width: columns - 1)
         let fitted = ProgressReporter.fitted(line, to: columns)
         #expect(fitted.count <= columns - 1)
         #expect(fitted == line || fitted.hasSuffix("…"))
         if line.count < columns - 1 { #expect(fitted == line) }
+        if columns >= 80 {
+            // What matters most survives a narrow terminal: progress, created, failed, ETA.
+            for part in ["123456/1000000 rows", "created 120000", "failed 456", "ETA "] {
+                #expect(fitted.contains(part), "\(fitted)")
+            }
+        }
+        if columns >= 200 { #expect(fitted.contains("1234 rows/s") && fitted.contains("in flight 64/64")) }
     }
 
     @Test("while the existing connections are listed, the line says so with the count so far")

@@ -42,42 +42,54 @@ public final class ProgressReporter: Sendable {
             if Task.isCancelled { break }
             let snapshot = statistics.snapshot
             let rate = window.update(done: snapshot.done, at: .now)
-            let line = Self.line(snapshot, rate: rate)
-            // A line longer than the terminal wraps, and `\r` then redraws only its last part: cut it
-            // to the width, read again each time (the window may be resized).
-            write(mode == .bar ? "\r\u{1B}[2K" + Self.fitted(line, to: Self.terminalColumns()) : "progress: " + line + "\n")
+            if mode == .bar {
+                // A line longer than the terminal wraps, and `\r` then redraws only its last part: it
+                // is fitted to the width, read again each time (the window may be resized).
+                let columns = Self.terminalColumns()
+                write("\r\u{1B}[2K" + Self.fitted(Self.line(snapshot, rate: rate, width: columns - 1), to: columns))
+            } else {
+                write("progress: " + Self.line(snapshot, rate: rate) + "\n")
+            }
         }
         if mode == .bar { write("\r\u{1B}[2K") }
     }
 
-    static func line(_ snapshot: RunStatistics.Snapshot, rate: Double?) -> String {
-        var parts: [String] = []
+    /// The progress line; within `width` characters, the least telling parts are left out first
+    /// (in flight, retrying, ...) so that a narrow terminal still shows counts, rate and ETA.
+    static func line(_ snapshot: RunStatistics.Snapshot, rate: Double?, width: Int = .max) -> String {
+        // (part, how soon it is left out when the line is too wide: higher goes first)
+        var parts: [(text: String, drop: Int)] = []
         if let listing = snapshot.listing {
             // Before the first row: the listing of existing connections is its own phase.
-            parts.append("listing existing connections in sandbox \(listing.sandbox): \(listing.listed) so far")
-            if let total = snapshot.total { parts.append("\(total) rows to go") }
-            return parts.joined(separator: " · ")
-        }
-        if let total = snapshot.total, total > 0 {
-            let percent = Int(Double(snapshot.done) / Double(total) * 100)
-            parts.append("\(snapshot.done)/\(total) rows (\(percent)%)")
+            parts.append(("listing existing connections in sandbox \(listing.sandbox): \(listing.listed) so far", 0))
+            if let total = snapshot.total { parts.append(("\(total) rows to go", 1)) }
         } else {
-            parts.append("\(snapshot.done) rows")
-        }
-        let earlier = snapshot.earlier[.created] ?? 0
-        parts.append("created \(snapshot.count(.created) - earlier)" + (earlier > 0 ? " (+\(earlier) earlier)" : ""))
-        if snapshot.count(.exists) > 0 { parts.append("exists \(snapshot.count(.exists))") }
-        parts.append("failed \(snapshot.count(.failed))")
-        if snapshot.count(.invalid) > 0 { parts.append("invalid \(snapshot.count(.invalid))") }
-        parts.append("retrying \(snapshot.retrying)")
-        if let rate {
-            parts.append("\(rate >= 10 ? String(Int(rate)) : RunSummary.format(rate, digits: 1)) rows/s")
-            if let total = snapshot.total, rate > 0, total > snapshot.done {
-                parts.append("ETA \(Self.clock(Double(total - snapshot.done) / rate))")
+            if let total = snapshot.total, total > 0 {
+                let percent = Int(Double(snapshot.done) / Double(total) * 100)
+                parts.append(("\(snapshot.done)/\(total) rows (\(percent)%)", 0))
+            } else {
+                parts.append(("\(snapshot.done) rows", 0))
             }
+            let earlier = snapshot.earlier[.created] ?? 0
+            parts.append(("created \(snapshot.count(.created) - earlier)" + (earlier > 0 ? " (+\(earlier) earlier)" : ""), 1))
+            if snapshot.count(.exists) > 0 { parts.append(("exists \(snapshot.count(.exists))", 4)) }
+            parts.append(("failed \(snapshot.count(.failed))", snapshot.count(.failed) > 0 ? 1 : 5))
+            if snapshot.count(.invalid) > 0 { parts.append(("invalid \(snapshot.count(.invalid))", 4)) }
+            if snapshot.retrying > 0 { parts.append(("retrying \(snapshot.retrying)", 6)) }
+            if let rate {
+                parts.append(("\(rate >= 10 ? String(Int(rate)) : RunSummary.format(rate, digits: 1)) rows/s", 3))
+                if let total = snapshot.total, rate > 0, total > snapshot.done {
+                    parts.append(("ETA \(Self.clock(Double(total - snapshot.done) / rate))", 2))
+                }
+            }
+            parts.append(("in flight \(snapshot.inFlight)/\(snapshot.concurrency)", 7))
         }
-        parts.append("in flight \(snapshot.inFlight)/\(snapshot.concurrency)")
-        return parts.joined(separator: " · ")
+        var line = parts.map(\.text).joined(separator: " · ")
+        while line.count > width, let drop = parts.indices.filter({ parts[$0].drop > 0 }).max(by: { parts[$0].drop < parts[$1].drop }) {
+            parts.remove(at: drop)
+            line = parts.map(\.text).joined(separator: " · ")
+        }
+        return line
     }
 
     /// `line` cut to fit in `columns` terminal columns (one left free, so the cursor never wraps).
