@@ -59,6 +59,7 @@ let package = Package(
                 "FlowServiceMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -71,17 +72,18 @@ let package = Package(
         ),
         .target(
             name: "FlowBatchTestSupport",
-            dependencies: [
-                "FlowServiceMock",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
             path: "Tests/FlowBatchTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FlowBatchTests",
-            dependencies: ["FlowBatch", "FlowBatchFuzz", "FlowBatchTestSupport"],
+            dependencies: [
+                "FlowBatch",
+                "FlowBatchFuzz",
+                "FlowBatchTestSupport",
+                "FlowServiceMock",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fuzz"],
             swiftSettings: swiftSettings
         ),
@@ -89,9 +91,10 @@ let package = Package(
             name: "FlowServiceMockTests",
             dependencies: [
                 "FlowServiceMock",
-                "FlowBatchTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             exclude: ["Resources"],
             swiftSettings: swiftSettings
