@@ -123,7 +123,7 @@ struct RowWorkerTests {
                 try? await limiter.acquire()
                 return true
             }
-            let listing = Task { try await client.genericRESTConnections(sandbox: "prod") }
+            let listing = Task { try await client.connections(named: "Paced", sandbox: "prod") }
             #expect(await Self.poll { clock.sleeperCount == 1 })
             #expect(mock.stats().total("POST /ims/token/v3") == 0)
             // The page takes the next turn; the token it then needs waits for the one after.

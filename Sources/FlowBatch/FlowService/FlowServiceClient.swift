@@ -130,7 +130,38 @@ public struct FlowServiceClient: Sendable {
         public var id: String
         public var name: String
         /// Creation time, epoch milliseconds, when given.
-        public var createdAt: Int?
+        public var createdAt: Int? = nil
+        public var description: String? = nil
+        public var etag: String? = nil
+        /// The auth spec name the connection was created with.
+        public var authSpecName: String? = nil
+        /// The auth params the listing shows that are never secret (host, username, clientId, the
+        /// URLs and the expiration date); secret params are not kept, whatever the answer holds.
+        public var params: [String: String] = [:]
+
+        /// The auth params a listing may show that are not secrets.
+        public static let publicParams: Set<String> = [
+            "host", "username", "authorizationTestUrl", "clientId", "expirationDate", "accessTokenUrl",
+        ]
+
+        fileprivate init?(_ item: ListBody.Item) {
+            guard let id = item.id, let name = item.name else { return nil }
+            self.id = id
+            self.name = name
+            createdAt = item.createdAt
+            description = item.description
+            etag = item.etag
+            authSpecName = item.auth?.specName
+            for (key, value) in item.auth?.params ?? [:] where Self.publicParams.contains(key) {
+                if let text = value.text { params[key] = text }
+            }
+        }
+
+        public init(id: String, name: String, createdAt: Int? = nil) {
+            self.id = id
+            self.name = name
+            self.createdAt = createdAt
+        }
     }
 
     /// Why a look-up did not give an answer.
@@ -164,70 +195,83 @@ public struct FlowServiceClient: Sendable {
         }
     }
 
-    /// Every generic REST connection in `sandbox`, following continuation tokens; `onPage` hears how
-    /// many have been listed so far after each page.
-    public func genericRESTConnections(
-        sandbox: String,
-        onPage: (Int) -> Void = { _ in }
-    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
-        try await list(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"], sandbox: sandbox, onPage: onPage)
-    }
-
-    private func list(
-        filters: [String],
-        sandbox: String,
-        onPage: (Int) -> Void = { _ in }
-    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
+    /// Every connection matching `filters`, following the pages; for name look-ups, which their
+    /// caller retries as a whole.
+    private func list(filters: [String], sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
         var items: [Listed] = []
-        var target: String? = Self.target(path: "/connections", query: filters.map { ("property", $0) } + [("limit", "100")])
+        var target: String? = Self.firstPage(filters: filters)
         var pages = 0
-        while let page = target, pages < 100_000 {
+        while let next = target, pages < 100_000 {
             if let pace, !(await pace()) { return .failure(.unreadable("the run was stopped")) }
-            let (answer, token) = try await perform(.GET, target: page, sandbox: sandbox, body: nil)
-            switch answer {
-            case .transport(let failure):
-                return .failure(.transport(failure))
-            case .answer(let status, let headers, let body, let truncated):
-                guard status == 200 else {
-                    return .failure(
-                        .refused(
-                            ErrorBody.failure(
-                                status: status,
-                                body: body,
-                                requestID: headers.first(name: "x-request-id"),
-                                retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-                                redactor: redactor.adding([token])
-                            )
-                        )
-                    )
-                }
-                guard !truncated, let page = try? Self.decoder.decode(ListBody.self, from: Data(body)) else {
-                    return .failure(.unreadable("a listing answer could not be read"))
-                }
-                // An empty page may come without `items`.
-                items += (page.items ?? []).compactMap { item in
-                    guard let id = item.id, let name = item.name else { return nil }
-                    return Listed(id: id, name: name, createdAt: item.createdAt)
-                }
-                onPage(items.count)
-                target = nil
-                if let href = page._links?.next?.href {
-                    guard let next = Self.target(following: href, endpoint: settings.endpoint) else {
-                        return .failure(.unreadable("the listing's next page points away from --endpoint"))
-                    }
-                    target = next
-                }
+            switch try await listingPage(next, sandbox: sandbox) {
+            case .success(let page):
+                items += page.items
+                target = page.next
+            case .failure(let failure):
+                return .failure(failure)
             }
             pages += 1
         }
         return .success(items)
     }
 
-    private struct ListBody: Decodable {
+    /// One page of a listing and the target of the next, if any.
+    public struct Page: Sendable {
+        public var items: [Listed]
+        public var next: String?
+    }
+
+    /// The target of the first page of a listing with `filters`, 100 connections a page.
+    public static func firstPage(filters: [String]) -> String {
+        target(path: "/connections", query: filters.map { ("property", $0) } + [("limit", "100")])
+    }
+
+    /// The target of the first page of the generic REST connections of a sandbox.
+    public static var firstGenericRESTPage: String {
+        firstPage(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"])
+    }
+
+    /// `GET` one listing page at `target` (``firstPage(filters:)`` or a page's ``Page/next``); the
+    /// caller paces and retries.
+    public func listingPage(_ target: String, sandbox: String) async throws(RunError) -> Result<Page, LookupFailure> {
+        let (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
+        switch answer {
+        case .transport(let failure):
+            return .failure(.transport(failure))
+        case .answer(let status, let headers, let body, let truncated):
+            guard status == 200 else {
+                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
+            }
+            guard !truncated, let page = try? Self.decoder.decode(ListBody.self, from: Data(body)) else {
+                return .failure(.unreadable("a listing answer could not be read"))
+            }
+            // An empty page may come without `items`.
+            let items = (page.items ?? []).compactMap(Listed.init)
+            guard let href = page._links?.next?.href else { return .success(Page(items: items, next: nil)) }
+            guard let next = Self.target(following: href, endpoint: settings.endpoint) else {
+                return .failure(.unreadable("the listing's next page points away from --endpoint"))
+            }
+            return .success(Page(items: items, next: next))
+        }
+    }
+
+    fileprivate struct ListBody: Decodable {
         struct Item: Decodable {
+            struct Auth: Decodable {
+                var specName: String?
+                var params: [String: Param]?
+            }
+            /// A param value; only strings are kept.
+            struct Param: Decodable {
+                var text: String?
+                init(from decoder: any Decoder) throws { text = try? decoder.singleValueContainer().decode(String.self) }
+            }
             var id: String?
             var name: String?
+            var description: String?
             var createdAt: Int?
+            var etag: String?
+            var auth: Auth?
         }
         struct Links: Decodable {
             struct Link: Decodable { var href: String? }
@@ -235,6 +279,29 @@ public struct FlowServiceClient: Sendable {
         }
         var items: [Item]?
         var _links: Links?
+    }
+
+    /// `GET /connections?count=true` for the generic REST spec in `sandbox`: how many there are, in
+    /// one request (the sandbox exists and may be listed).
+    public func countGenericRESTConnections(sandbox: String) async throws(RunError) -> Result<Int, LookupFailure> {
+        let target = Self.target(
+            path: "/connections",
+            query: [("property", "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"), ("count", "true")]
+        )
+        let (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
+        switch answer {
+        case .transport(let failure):
+            return .failure(.transport(failure))
+        case .answer(let status, let headers, let body, _):
+            guard status == 200 else {
+                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
+            }
+            struct Count: Decodable { var count: Int }
+            guard let count = try? Self.decoder.decode(Count.self, from: Data(body)) else {
+                return .failure(.unreadable("the count answer could not be read"))
+            }
+            return .success(count.count)
+        }
     }
 
     // MARK: - Connection spec
@@ -253,17 +320,7 @@ public struct FlowServiceClient: Sendable {
             return .failure(.transport(failure))
         case .answer(let status, let headers, let body, let truncated):
             guard status == 200 else {
-                return .failure(
-                    .refused(
-                        ErrorBody.failure(
-                            status: status,
-                            body: body,
-                            requestID: headers.first(name: "x-request-id"),
-                            retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-                            redactor: redactor.adding([token])
-                        )
-                    )
-                )
+                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
             }
             guard !truncated else { return .failure(.unreadable("the connection spec was larger than expected")) }
             return .success(ConnectionAuthSpecs.read(from: body))
@@ -298,13 +355,7 @@ public struct FlowServiceClient: Sendable {
             return .refused(.transport(failure))
         case .answer(let status, let headers, let body, _):
             if (200..<300).contains(status) { return .deleted }
-            let failure = ErrorBody.failure(
-                status: status,
-                body: body,
-                requestID: headers.first(name: "x-request-id"),
-                retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-                redactor: redactor.adding([token])
-            )
+            let failure = refusal(status: status, headers: headers, body: body, token: token)
             // Only the Flow Service's "resource with given id does not exist" means the connection is
             // gone: a missing sandbox, another resource, a proxy's page or a wrong endpoint answer 404 too.
             if status == 404, failure.source == .flowService, failure.code == Self.connectionNotFound {
@@ -315,6 +366,18 @@ public struct FlowServiceClient: Sendable {
     }
 
     // MARK: - Sending
+
+    /// An error answer read as the service's failure, with the token sent and every settings secret
+    /// masked in what it echoes.
+    private func refusal(status: Int, headers: HTTPHeaders, body: [UInt8], token: Secret) -> ServiceFailure {
+        ErrorBody.failure(
+            status: status,
+            body: body,
+            requestID: headers.first(name: "x-request-id"),
+            retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+            redactor: redactor.adding([token])
+        )
+    }
 
     /// A path under the endpoint with its query encoded.
     static func target(path: String, query: [(String, String)]) -> String {

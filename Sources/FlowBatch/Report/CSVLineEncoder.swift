@@ -3,13 +3,14 @@ import CLibCSV
 /// Encodes rows of the results file: values that need quoting are quoted with libcsv's `csv_write2`,
 /// and values a spreadsheet would run as a formula get a leading `'`.
 public enum CSVLineEncoder {
-    /// One line, with its line break (LF).
-    public static func line(_ values: [String], delimiter: UInt8 = UInt8(ascii: ",")) -> [UInt8] {
+    /// One line, with its line break (LF). `neutralize: false` writes values exactly, for a file that
+    /// is input to flowbatch again (`export`): a name given a leading `'` would no longer match.
+    public static func line(_ values: [String], delimiter: UInt8 = UInt8(ascii: ","), neutralize: Bool = true) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(values.reduce(16) { $0 + $1.utf8.count + 1 })
         for (index, value) in values.enumerated() {
             if index > 0 { bytes.append(delimiter) }
-            append(neutralized(value), delimiter: delimiter, to: &bytes)
+            append(neutralize ? neutralized(value) : value, delimiter: delimiter, to: &bytes)
         }
         bytes.append(UInt8(ascii: "\n"))
         return bytes

@@ -1,0 +1,89 @@
+import Logging
+
+/// `flowbatch check`: a preflight without a CSV. Gets a token, reads the connection spec and the auth
+/// spec names it lists, and checks that each sandbox exists and can be listed, printing one line
+/// per step.
+///
+/// Its exit status follows the command-line contract: 0 when everything can be used, 64 when the
+/// credentials or settings are the problem (IMS refuses them, the gateway refuses the key or org),
+/// 2 when the service refuses what was asked (a sandbox missing or without permission, the spec).
+public struct Preflight: Sendable {
+    public let client: FlowServiceClient
+    public let sandboxes: [String]
+    /// `--oauth-spec-name`, when given.
+    public let oauthOverride: String?
+
+    public init(client: FlowServiceClient, sandboxes: [String], oauthOverride: String?) {
+        self.client = client
+        self.sandboxes = sandboxes
+        self.oauthOverride = oauthOverride
+    }
+
+    /// Runs the checks, printing with `print`; returns the exit status.
+    public func run(print: (String) -> Void) async -> Int32 {
+        do {
+            try await client.ensureToken()
+        } catch {
+            print("token: FAILED: \(error)")
+            return 64
+        }
+        switch client.settings.authentication {
+        case .accessToken: print("token: the given access token (AEP_ACCESS_TOKEN) is used as it is")
+        case .clientCredentials(let clientID, _, _): print("token: issued by IMS at \(client.settings.imsURL) for client \(clientID)")
+        }
+        var status: Int32 = 0
+        do {
+            var warnings: [String] = []
+            let specs = try await ConnectionSpecReading.read(
+                client: client,
+                sandbox: sandboxes.first ?? "prod",
+                oauthOverride: oauthOverride,
+                notify: { warnings.append($0) }
+            )
+            for warning in warnings { print("connection spec: \(warning)") }
+            print(
+                "connection spec \(GenericRESTSpec.connectionSpecID): auth specs "
+                    + specs.listed.map { "'\($0)'" }.joined(separator: ", ")
+                    + "; rows are sent as '\(specs.basicName)' (basic) and '\(specs.oauthName)' (oauth2)"
+            )
+        } catch {
+            print("connection spec: FAILED: \(error)")
+            return Self.status(of: error)
+        }
+        for sandbox in sandboxes {
+            do {
+                switch try await client.countGenericRESTConnections(sandbox: sandbox) {
+                case .success(let count):
+                    print("sandbox \(sandbox): exists and can be listed; \(count) generic REST connection\(count == 1 ? "" : "s")")
+                case .failure(.refused(let failure)):
+                    switch AnswerClassifier.classify(failure, sandbox: sandbox) {
+                    case .runError(let error):
+                        print("sandbox \(sandbox): FAILED: \(error)")
+                        return Self.status(of: error)
+                    case .sandboxError(let refused):
+                        print("sandbox \(sandbox): FAILED: \(refused.message) [\(refused.code)]")
+                    default:
+                        print("sandbox \(sandbox): FAILED: \(failure.message)\(failure.code.map { " [\($0)]" } ?? "")")
+                    }
+                    status = 2
+                case .failure(let failure):
+                    print("sandbox \(sandbox): FAILED: \(failure.message)")
+                    status = 2
+                }
+            } catch {
+                print("sandbox \(sandbox): FAILED: \(error)")
+                return Self.status(of: error)
+            }
+        }
+        print(status == 0 ? "check passed" : "check failed")
+        return status
+    }
+
+    /// Credentials and settings (64) against what the service refuses (2).
+    static func status(of error: RunError) -> Int32 {
+        switch error.code {
+        case .tokenService, .authenticationRejected, .forbidden, .transport: 64
+        default: 2
+        }
+    }
+}
