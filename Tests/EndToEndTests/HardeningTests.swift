@@ -7,7 +7,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Hardening: secrets, transport, hostile files and hostile answers", .serialized)
+@Suite("Hardening: secrets, transport, hostile files and hostile answers", .serialized, .timeLimit(.minutes(10)))
 struct HardeningTests {
     // MARK: Secrets
 

@@ -7,7 +7,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Resume, graceful stop and undo, with the built binary", .serialized)
+@Suite("Resume, graceful stop and undo, with the built binary", .serialized, .timeLimit(.minutes(10)))
 struct ResumeTests {
     @Test("killed with SIGKILL at random moments, then run to the end: every row once, no duplicates", arguments: [1, 2, 3] as [UInt64])
     func killNineAndResume(seed: UInt64) async throws {

@@ -3,7 +3,7 @@ import FlowServiceMock
 import Foundation
 import Testing
 
-@Suite("flowbatch run against the mock, as a built binary", .serialized)
+@Suite("flowbatch run against the mock, as a built binary", .serialized, .timeLimit(.minutes(10)))
 struct RunCommandTests {
     @Test("every row of the mixed sample is created, with the input's own columns carried")
     func createsEverything() async throws {

@@ -1,7 +1,7 @@
 import FlowBatchTestSupport
 import Testing
 
-@Suite("flowbatch validate, run as a built binary")
+@Suite("flowbatch validate, run as a built binary", .timeLimit(.minutes(10)))
 struct ValidateCommandTests {
     @Test("mistakes.csv names every broken row by its spreadsheet row number, then counts")
     func mistakes() async throws {

@@ -135,7 +135,7 @@ let csvCases: [CSVCase] = [
     CSVCase("only blank lines", "\n\r\n\n", []),
 ]
 
-@Suite("CSV reader")
+@Suite("CSV reader", .timeLimit(.minutes(2)))
 struct CSVReaderTests {
     @Test("reads records with their spreadsheet row numbers", arguments: csvCases)
     func readsCase(_ testCase: CSVCase) throws {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import FlowBatch
 
-@Suite("Header mapping")
+@Suite("Header mapping", .timeLimit(.minutes(2)))
 struct ColumnMapTests {
     @Test(
         "headers match fields ignoring case, spaces, underscores and hyphens",

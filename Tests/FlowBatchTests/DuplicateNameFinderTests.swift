@@ -2,7 +2,7 @@ import Testing
 
 @testable import FlowBatch
 
-@Suite("Duplicate names")
+@Suite("Duplicate names", .timeLimit(.minutes(2)))
 struct DuplicateNameFinderTests {
     @Test("later rows with a used name in the same sandbox point at the first row", arguments: [2, 3, 1000])
     func findsDuplicates(memoryLimit: Int) throws {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import FlowBatch
 
-@Suite("Retry policy, budget and concurrency")
+@Suite("Retry policy, budget and concurrency", .timeLimit(.minutes(2)))
 struct ExecutionPolicyTests {
     @Test("backoff ceilings double from 0.5 s and stop at 30 s")
     func ceilings() {
@@ -118,7 +118,7 @@ struct ExecutionPolicyTests {
     }
 }
 
-@Suite("Answers")
+@Suite("Answers", .timeLimit(.minutes(2)))
 struct AnswerTests {
     private let none = Redactor([])
 

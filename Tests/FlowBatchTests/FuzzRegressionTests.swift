@@ -6,7 +6,7 @@ import Testing
 @testable import FlowBatchFuzz
 
 /// Saved fuzz inputs, replayed through the fuzz target's own checks (``ReaderFuzzer/check(_:)``).
-@Suite("Fuzz regressions")
+@Suite("Fuzz regressions", .timeLimit(.minutes(2)))
 struct FuzzRegressionTests {
     static let folder = Repository.root + "/Tests/FlowBatchTests/Fuzz"
 

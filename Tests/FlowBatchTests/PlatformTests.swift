@@ -5,7 +5,7 @@ import Testing
 
 @testable import FlowBatch
 
-@Suite("Platform settings and tokens")
+@Suite("Platform settings and tokens", .timeLimit(.minutes(2)))
 struct PlatformTests {
     private func resolve(_ environment: [String: String]) throws -> PlatformSettingsResolver.Resolved {
         try resolve(PlatformSettingsResolver.Flags(), environment)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import FlowBatch
 
-@Suite("Results file")
+@Suite("Results file", .timeLimit(.minutes(2)))
 struct ResultsWriterTests {
     func outcome(_ sequence: Int, status: RowStatus = .created, name: String? = nil, extras: [String] = []) -> RowOutcome {
         RowOutcome(
@@ -92,7 +92,7 @@ struct ResultsWriterTests {
     }
 }
 
-@Suite("Journal")
+@Suite("Journal", .timeLimit(.minutes(2)))
 struct JournalTests {
     @Test("records are one JSON line each, and read back the same")
     func roundTrip() throws {
@@ -218,7 +218,7 @@ struct JournalTests {
     }
 }
 
-@Suite("Hashes")
+@Suite("Hashes", .timeLimit(.minutes(2)))
 struct HashTests {
     @Test("SHA-256 matches the FIPS 180-2 vectors")
     func sha256() {
@@ -253,7 +253,7 @@ struct HashTests {
     }
 }
 
-@Suite("JSON text")
+@Suite("JSON text", .timeLimit(.minutes(2)))
 struct JSONWriterTests {
     @Test(
         "strings come back exactly as given: quotes, backslashes, every control byte, DEL, non-Latin scripts",
@@ -271,7 +271,7 @@ struct JSONWriterTests {
     }
 }
 
-@Suite("Run summary")
+@Suite("Run summary", .timeLimit(.minutes(2)))
 struct RunSummaryTests {
     func summary(_ counts: [RowStatus: Int], seconds: Double) -> RunSummary {
         RunSummary(

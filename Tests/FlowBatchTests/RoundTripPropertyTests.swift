@@ -5,7 +5,7 @@ import Testing
 
 /// Property tests on seeded random data: what our writer writes, our reader reads back; and no byte
 /// input makes the reader fail in an undocumented way.
-@Suite("Round trip properties")
+@Suite("Round trip properties", .timeLimit(.minutes(2)))
 struct RoundTripPropertyTests {
     /// Pieces that values are made of: the characters that need quoting, line ends of every kind,
     /// spaces at the ends, formula starts, non-Latin scripts and emoji.

@@ -26,7 +26,7 @@ func codes(_ result: RowValidator.Result) -> [String] {
     result.problems.map { "\($0.field):\($0.code.rawValue)" }
 }
 
-@Suite("Row validation")
+@Suite("Row validation", .timeLimit(.minutes(2)))
 struct RowValidatorTests {
     @Test("a complete basic row becomes a basic request in the default sandbox")
     func basic() throws {
@@ -229,7 +229,7 @@ struct RowValidatorTests {
     }
 }
 
-@Suite("Byte scanning")
+@Suite("Byte scanning", .timeLimit(.minutes(2)))
 struct ByteTextTests {
     @Test("the eight-bytes-at-a-time control scan agrees with a byte-by-byte one")
     func controlScan() {

@@ -8,7 +8,7 @@ import Testing
 
 /// The worker against the real mock over loopback, with time on a manual clock: the retry loop's
 /// backoff is checked without a real sleep.
-@Suite("Row worker")
+@Suite("Row worker", .timeLimit(.minutes(2)))
 struct RowWorkerTests {
     @Test("a row answered 500/503 every time is looked up before each resend and before giving up, backs off within the capped ceilings, then fails")
     func retriesWithBackoffThenFails() async throws {

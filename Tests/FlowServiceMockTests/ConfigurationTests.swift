@@ -2,7 +2,7 @@ import FlowServiceMock
 import Synchronization
 import Testing
 
-@Suite("Configuration and option parsing")
+@Suite("Configuration and option parsing", .timeLimit(.minutes(3)))
 struct ConfigurationTests {
     static let durations: [(String, Duration)] = [
         ("20ms", .milliseconds(20)), ("1.5s", .milliseconds(1_500)), ("2m", .seconds(120)), ("24h", .seconds(86_400)),

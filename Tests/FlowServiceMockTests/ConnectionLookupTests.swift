@@ -1,7 +1,7 @@
 import FlowServiceMock
 import Testing
 
-@Suite("Get, test and delete one connection")
+@Suite("Get, test and delete one connection", .timeLimit(.minutes(3)))
 struct ConnectionLookupTests {
     static let notFound = ProblemExpectation(
         status: 404,

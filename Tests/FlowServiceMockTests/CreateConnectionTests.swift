@@ -2,7 +2,7 @@ import FlowServiceMock
 import Foundation
 import Testing
 
-@Suite("Creating connections")
+@Suite("Creating connections", .timeLimit(.minutes(3)))
 struct CreateConnectionTests {
     @Test("A valid create answers 201 with Location, a UUID id and a quoted etag")
     func createAnswers201() async throws {

@@ -1,7 +1,7 @@
 import FlowServiceMock
 import Testing
 
-@Suite("Flow Service checks on POST /connections")
+@Suite("Flow Service checks on POST /connections", .timeLimit(.minutes(3)))
 struct CreateValidationTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var label: String

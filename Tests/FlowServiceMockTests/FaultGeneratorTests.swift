@@ -2,7 +2,7 @@ import Testing
 
 @testable import FlowServiceMock
 
-@Suite("Seeded fault generator")
+@Suite("Seeded fault generator", .timeLimit(.minutes(3)))
 struct FaultGeneratorTests {
     @Test("Each band gets its share of 2,000 draws within 2.5 points")
     func bandsMatchShares() {

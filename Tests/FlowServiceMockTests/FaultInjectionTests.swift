@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import FlowServiceMock
 import Testing
 
-@Suite("Fault injection")
+@Suite("Fault injection", .timeLimit(.minutes(3)))
 struct FaultInjectionTests {
     /// Sends `count` creates, at most 8 at a time; returns each answer, `nil` for a dropped connection.
     static func createMany(_ session: MockSession, count: Int, prefix: String = "fault") async throws -> [MockAnswer?] {

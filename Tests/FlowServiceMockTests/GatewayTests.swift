@@ -1,7 +1,7 @@
 import FlowServiceMock
 import Testing
 
-@Suite("Gateway header checks")
+@Suite("Gateway header checks", .timeLimit(.minutes(3)))
 struct GatewayTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var label: String

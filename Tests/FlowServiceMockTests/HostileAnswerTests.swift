@@ -3,7 +3,7 @@ import FlowServiceMock
 import Foundation
 import Testing
 
-@Suite("Hostile answers to POST /connections")
+@Suite("Hostile answers to POST /connections", .timeLimit(.minutes(3)))
 struct HostileAnswerTests {
     static func withFault<T: Sendable>(
         _ kind: AnswerFault,

@@ -4,7 +4,7 @@ import Testing
 
 @testable import FlowServiceMock
 
-@Suite("Answer JSON writing")
+@Suite("Answer JSON writing", .timeLimit(.minutes(3)))
 struct JSONOutputTests {
     @Test("Strings are escaped so that any text round-trips, keys keep their order")
     func escapesAndOrders() throws {

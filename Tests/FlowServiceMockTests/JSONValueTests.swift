@@ -2,7 +2,7 @@ import Testing
 
 @testable import FlowServiceMock
 
-@Suite("Request body JSON parsing")
+@Suite("Request body JSON parsing", .timeLimit(.minutes(3)))
 struct JSONValueTests {
     static func parse(_ text: String) throws -> JSONValue {
         try JSONValue.parse(Array(text.utf8))

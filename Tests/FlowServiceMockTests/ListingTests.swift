@@ -2,7 +2,7 @@ import FlowServiceMock
 import Foundation
 import Testing
 
-@Suite("Listing, filtering and paging connections")
+@Suite("Listing, filtering and paging connections", .timeLimit(.minutes(3)))
 struct ListingTests {
     static let specFilter = "property=connectionSpec.id==\(MockSession.genericRESTSpecID)"
 

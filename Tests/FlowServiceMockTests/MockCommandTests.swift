@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("flowbatch mock")
+@Suite("flowbatch mock", .timeLimit(.minutes(3)))
 struct MockCommandTests {
     /// The `flowbatch` executable that `swift build` put beside this test binary.
     static var executable: URL {

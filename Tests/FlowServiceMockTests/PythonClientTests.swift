@@ -2,7 +2,7 @@ import FlowServiceMock
 import Foundation
 import Testing
 
-@Suite("A client written for Adobe's real service")
+@Suite("A client written for Adobe's real service", .timeLimit(.minutes(3)))
 struct PythonClientTests {
     static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()

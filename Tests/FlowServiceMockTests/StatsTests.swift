@@ -3,7 +3,7 @@ import FlowServiceMock
 import Foundation
 import Testing
 
-@Suite("Statistics")
+@Suite("Statistics", .timeLimit(.minutes(3)))
 struct StatsTests {
     @Test("1,000 concurrent creates are each counted once under 201 and all exist")
     func concurrentCreatesAreCountedExactly() async throws {

@@ -1,7 +1,7 @@
 import FlowServiceMock
 import Testing
 
-@Suite("IMS tokens")
+@Suite("IMS tokens", .timeLimit(.minutes(3)))
 struct TokenTests {
     static let form = [("Content-Type", "application/x-www-form-urlencoded")]
     static let goodForm =

@@ -2,7 +2,7 @@ import Testing
 
 @testable import FlowServiceMock
 
-@Suite("Query and form decoding")
+@Suite("Query and form decoding", .timeLimit(.minutes(3)))
 struct URLFormFieldsTests {
     @Test("Plus is a space, percent escapes are bytes, repeated names keep their order")
     func decodes() {
