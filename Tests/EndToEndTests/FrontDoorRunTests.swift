@@ -199,13 +199,3 @@ struct FrontDoorRunTests {
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3, "\(result.stdout)")
     }
 }
-
-/// Waits, polling, until `condition` holds: an event, not a fixed time.
-func waitUntil(_ condition: () throws -> Bool) async throws {
-    for _ in 0..<6_000 {
-        if try condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    Issue.record("the condition never held within 60 s")
-    throw CancellationError()
-}

@@ -100,3 +100,13 @@ struct MockHarness {
         }
     }
 }
+
+/// Waits, polling, until `condition` holds: an event, not a fixed time.
+func waitUntil(_ condition: () throws -> Bool) async throws {
+    for _ in 0..<6_000 {
+        if try condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("the condition never held within 60 s")
+    throw CancellationError()
+}

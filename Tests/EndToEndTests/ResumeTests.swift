@@ -162,7 +162,7 @@ struct ResumeTests {
         try await MockHarness.with({ $0.faults.latency = .milliseconds(150) }) { harness in
             let input = try harness.writeInput(rows: 200)
             let tool = try harness.start(input, ["--concurrency", "4"])
-            try await Task.sleep(for: .milliseconds(1200))
+            try await waitUntil { harness.mock.stats().connections >= 4 }
             tool.send(SIGINT)
             let stopped = try await tool.wait(timeout: 30)
             #expect(stopped.status == 130, "\(stopped.allOutput)")
@@ -185,14 +185,17 @@ struct ResumeTests {
         try await MockHarness.with({ $0.faults.latency = .seconds(1) }) { harness in
             let input = try harness.writeInput(rows: 40)
             let tool = try harness.start(input, ["--concurrency", "8"])
-            try await Task.sleep(for: .milliseconds(700))
+            // The mock creates a connection when the request arrives and answers a second later:
+            // once it holds one, requests are in flight for about a second more.
+            try await waitUntil { harness.mock.stats().connections >= 1 }
             tool.send(SIGINT)
-            try await Task.sleep(for: .milliseconds(100))
+            try await waitUntil { tool.stderrSoFar().contains("stopping:") }
             tool.send(SIGINT)
-            let started = ContinuousClock.now
             let stopped = try await tool.wait(timeout: 30)
             #expect(stopped.status == 130)
-            #expect(ContinuousClock.now - started < .seconds(1.5))
+            // Quit at once: not after the requests in flight finished, which ends with the summary.
+            #expect(stopped.stderr.contains("quitting at once"), "\(stopped.allOutput)")
+            #expect(!stopped.stdout.contains("Results:"), "\(stopped.allOutput)")
             harness.mock.updateFaultsIgnoringErrors { $0.latency = .zero }
             let final = try await harness.run(input)
             #expect(final.status == 0, "\(final.allOutput)")
