@@ -8,6 +8,9 @@ struct FlowBatchCommand: AsyncParsableCommand {
         commandName: "flowbatch",
         abstract: "Bulk-create Adobe Experience Platform generic REST API base connections from a CSV file.",
         version: FlowBatchVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, UndoCommand.self, MockCommand.self, DemoCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, UndoCommand.self, ExportCommand.self, CheckCommand.self,
+            MockCommand.self, DemoCommand.self,
+        ]
     )
 }

@@ -12,14 +12,21 @@ struct PlatformOptions: ParsableArguments {
     @Option(name: .customLong("org-id"), help: "Organization ID, ...@AdobeOrg (default: $AEP_ORG_ID, else the config file).")
     var orgID: String?
 
-    @Option(help: "Default sandbox; a sandbox column overrides it per row (default: $AEP_SANDBOX, else the config file, else prod).")
-    var sandbox: String?
+    @Option(
+        help: "Default sandbox; a sandbox column overrides it per row (default: $AEP_SANDBOX, else the config file, else prod). check and export take it more than once."
+    )
+    var sandbox: [String] = []
 
-    @Option(help: "An aepp-style JSON config file (org_id, client_id, secret, scopes, sandbox-name).")
+    @Option(help: "An aepp-style JSON config file (org_id, client_id, secret, scopes, sandbox-name).", completion: .file())
     var config: String?
 
     @Flag(help: "Allow plain http:// to a host other than this machine (credentials would cross the network unencrypted).")
     var allowInsecureHTTP = false
+
+    /// For commands that take one default sandbox (run, undo): `--sandbox` once at most.
+    func requireOneSandbox() throws {
+        if sandbox.count > 1 { throw ValidationError("--sandbox can be given once (it is the default sandbox of the rows)") }
+    }
 
     // Secrets given as flags show in `ps` and in shell history: these exist only to say so.
     @Option(name: .customLong("client-secret"), help: .hidden) var clientSecretFlag: String?
@@ -54,7 +61,7 @@ struct PlatformOptions: ParsableArguments {
         flags.endpoint = endpoint
         flags.imsURL = imsURL
         flags.orgID = orgID
-        flags.sandbox = sandbox
+        flags.sandbox = sandbox.last
         flags.configPath = config
         flags.allowInsecureHTTP = allowInsecureHTTP
         return try PlatformSettingsResolver(flags: flags, environment: Environment.all()).resolve()

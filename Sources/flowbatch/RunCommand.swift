@@ -69,6 +69,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        try platform.requireOneSandbox()
         guard concurrency >= 1, concurrency <= 4096 else { throw ValidationError("--concurrency must be between 1 and 4096") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
@@ -144,30 +145,29 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func runDryRun(_ configuration: RunConfiguration, settings: PlatformSettings?, logger: Logger) async throws {
-        var transport: HTTPTransport?
-        var client: FlowServiceClient?
-        if let settings {
-            let http = HTTPTransport(connections: 2, timeout: configuration.timeout, logger: logger)
-            transport = http
-            // The plan's look-ups keep to --rate as the run's would.
-            let limiter = configuration.rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) }
-            client = FlowServiceClient.make(settings: settings, transport: http, logger: logger) {
-                if let limiter { try? await limiter.acquire() }
-                return true
-            }
-        }
-        defer { if let transport { Task { await transport.shutdown() } } }
-        let summary: RunSummary
-        do {
-            summary = try await DryRunPlan(configuration: configuration, client: client).run(
+        let plan = { (client: FlowServiceClient?) in
+            try await DryRunPlan(configuration: configuration, client: client).run(
                 print: { Console.out($0) },
                 notify: { Console.err($0) }
             )
+        }
+        let summary: RunSummary
+        do {
+            if let settings {
+                // The plan's look-ups keep to --rate as the run's would.
+                summary = try await ServiceSession.with(
+                    settings: settings,
+                    timeout: configuration.timeout,
+                    rate: configuration.rate,
+                    logger: logger,
+                    plan
+                )
+            } else {
+                summary = try await plan(nil)
+            }
         } catch {
-            await transport?.shutdown()
             throw Failure.from(error)
         }
-        await transport?.shutdown()
         Console.flush()
         try writeSummaryJSON(summary)
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }

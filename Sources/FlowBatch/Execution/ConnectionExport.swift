@@ -76,6 +76,45 @@ public struct ConnectionExport: Sendable {
         return summary
     }
 
+    /// Runs the export into the file at `path` (written to a temporary file beside it and renamed into
+    /// place only when complete: an export that stops leaves no half file), or to standard output when
+    /// `path` is `nil`.
+    public func run(into path: String?) async throws(RunError) -> Summary {
+        guard let path else {
+            var pending: [UInt8] = []
+            let summary = try await run { (line) throws(RunError) in
+                pending += line
+                if pending.count >= 64 * 1024 {
+                    FileHandle.standardOutput.write(Data(pending))
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            FileHandle.standardOutput.write(Data(pending))
+            return summary
+        }
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        TemporaryFiles.removeLeftovers(besides: path)
+        var file = try BufferedFile(creating: temporary)
+        TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(temporary) }
+        do throws(RunError) {
+            let summary = try await run { (line) throws(RunError) in try file.write(line) }
+            try file.close(sync: true)
+            guard !summary.stopped else {
+                unlink(temporary)
+                return summary
+            }
+            guard rename(temporary, path) == 0 else {
+                throw RunError(.localFile, "cannot move the export into place at \(path): \(SystemError.describe(errno))")
+            }
+            return summary
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
     /// One connection's values, in ``columns`` order; secret columns empty.
     static func values(of connection: FlowServiceClient.Listed, sandbox: String) -> [String] {
         let auth = connection.authSpecName.flatMap { AuthName.kind(of: $0)?.rawValue ?? $0 } ?? ""

@@ -1,0 +1,69 @@
+import ArgumentParser
+import FlowBatch
+import Foundation
+
+/// `flowbatch check`: a preflight without a CSV.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the credentials, the connection spec and the sandboxes before a run; send nothing that writes.",
+        discussion: """
+            Gets a token (saying where each setting came from), reads the generic REST connection spec and prints \
+            the auth spec names the service lists, and checks that each sandbox exists and can be listed: those \
+            given with --sandbox (repeatable), else those of --input's sandbox column, else the default sandbox.
+
+            Exit status: 0 everything can be used; 64 the credentials or settings are wrong; 2 the service \
+            refuses a sandbox or the connection spec.
+            """
+    )
+
+    @OptionGroup var platform: PlatformOptions
+
+    @Option(help: "An input CSV whose sandboxes to check (its sandbox column, and the default sandbox).", completion: .file())
+    var input: String?
+
+    @Option(help: "The OAuth auth spec name a run would send instead of the one the service lists.")
+    var oauthSpecName: String?
+
+    @Option(help: "Seconds per request.")
+    var timeout: Double = 30
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger()
+        let resolved = try platform.resolveForCommand()
+        guard let settings = resolved.settings else {
+            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
+        }
+        Console.out("endpoint: \(settings.endpoint)")
+        Console.out("org: \(settings.orgID)")
+        let sandboxes: [String]
+        if !platform.sandbox.isEmpty {
+            sandboxes = platform.sandbox
+        } else if let input {
+            do {
+                var header = try InputFile(path: input).open()
+                let validator = RowValidator(defaultSandbox: resolved.defaultSandbox, today: nil)
+                sandboxes = try InputScan.run(&header, validator: validator, limit: nil).sandboxes
+            } catch {
+                throw Failure.from(error)
+            }
+        } else {
+            sandboxes = [resolved.defaultSandbox]
+        }
+        let status = try await ServiceSession.with(
+            settings: settings,
+            timeout: .milliseconds(Int64(timeout * 1000)),
+            logger: logger
+        ) { client in
+            await Preflight(client: client, sandboxes: sandboxes, oauthOverride: oauthSpecName).run { Console.out($0) }
+        }
+        Console.flush()
+        if status != 0 { throw ExitCode(status) }
+    }
+}

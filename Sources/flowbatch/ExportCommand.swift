@@ -1,0 +1,89 @@
+import ArgumentParser
+import FlowBatch
+import Foundation
+
+/// `flowbatch export`: the sandbox's generic REST connections as CSV in the input format.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "List the generic REST connections of sandboxes as a CSV in the input format, without secrets.",
+        discussion: """
+            One row per connection: name, description, sandbox, auth, host, username, the OAuth params that are \
+            not secret, then connection_id, etag and created (ISO 8601). The secret columns (password, \
+            clientSecret, accessToken, refreshToken) are present and empty: filled in, the file is input for \
+            'flowbatch run --if-exists update'. Values are written exactly as the service holds them (no leading \
+            ' before = + - @), so that they match when read back. Streamed page by page.
+
+            Exit status: 0 every sandbox was exported; 1 a sandbox the service refuses (missing, no permission) \
+            was left out; 2 the export stopped on a run error; 64 bad options or settings; 130 interrupted.
+            """
+    )
+
+    @OptionGroup var platform: PlatformOptions
+
+    @Option(help: "Where to write the CSV; '-' for standard output (the default).", completion: .file())
+    var out: String = "-"
+
+    @Option(help: "Tries per page for transient failures.")
+    var maxAttempts: Int = 5
+
+    @Option(help: "Seconds per request.")
+    var timeout: Double = 30
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger()
+        let resolved = try platform.resolveForCommand()
+        guard let settings = resolved.settings else {
+            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
+        }
+        let path = out == "-" ? nil : out
+        if let path {
+            do {
+                try OutputPaths.check(path, as: "--out", input: "")
+            } catch {
+                throw Failure.exit(64, "error: \(error)")
+            }
+        }
+        let sandboxes = platform.sandbox.isEmpty ? [resolved.defaultSandbox] : platform.sandbox
+        let stop = StopSignal()
+        let signals = SignalHandling.install(stop: stop)
+        defer { signals.cancel() }
+        let summary: ConnectionExport.Summary
+        do {
+            summary = try await ServiceSession.with(
+                settings: settings,
+                timeout: .milliseconds(Int64(timeout * 1000)),
+                logger: logger
+            ) { client in
+                try await ConnectionExport(
+                    client: client,
+                    sandboxes: sandboxes,
+                    policy: RetryPolicy(maxAttempts: maxAttempts),
+                    stop: stop,
+                    logger: logger
+                ).run(into: path)
+            }
+        } catch {
+            throw Failure.from(error)
+        }
+        for (sandbox, count) in summary.written {
+            Console.err("sandbox \(sandbox): \(count) connection\(count == 1 ? "" : "s")")
+        }
+        for (sandbox, message) in summary.refused {
+            Console.err("error: sandbox \(sandbox) was left out: \(message)")
+        }
+        if summary.stopped {
+            Console.err("interrupted: nothing was written" + (path.map { " to \($0)" } ?? " past the rows above"))
+            throw ExitCode(130)
+        }
+        if let path { Console.err("Exported to \(path)") }
+        if !summary.refused.isEmpty { throw ExitCode(1) }
+    }
+}

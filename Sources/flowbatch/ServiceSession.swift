@@ -1,0 +1,30 @@
+import FlowBatch
+import Logging
+
+/// One HTTP client and Flow Service client for a command that is not a bulk run (`check`, `export`,
+/// `--dry-run`'s look-ups): made the same way everywhere, and always shut down.
+enum ServiceSession {
+    /// Runs `body` with a client for `settings`; `rate` paces every request it sends.
+    static func with<T>(
+        settings: PlatformSettings,
+        timeout: Duration,
+        rate: Double? = nil,
+        logger: Logger,
+        _ body: (FlowServiceClient) async throws -> T
+    ) async throws -> T {
+        let transport = HTTPTransport(connections: 2, timeout: timeout, logger: logger)
+        let limiter = rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) }
+        let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger) {
+            if let limiter { try? await limiter.acquire() }
+            return true
+        }
+        do {
+            let result = try await body(client)
+            await transport.shutdown()
+            return result
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+    }
+}
