@@ -150,6 +150,7 @@ struct RunCommand: AsyncParsableCommand {
         defer { if let transport { Task { await transport.shutdown() } } }
         let summary: RunSummary
         do {
+            try await client?.startToken()
             summary = try await DryRunPlan(configuration: configuration, client: client).run { Console.out($0) }
         } catch {
             await transport?.shutdown()

@@ -295,4 +295,28 @@ struct PlatformConfigFileTests {
             ) == true
         )
     }
+
+    @Test(
+        "an answer that is not IMS's is described without being quoted",
+        arguments: [
+            (404, "<html><body>Not Found</body></html>", "HTTP 404 with an HTML page"),
+            (404, #"{"error_code": "404", "message": "no route"}"#, "HTTP 404 with a JSON answer that is not IMS's"),
+            (200, #"{"token_type": "bearer"}"#, "HTTP 200 with a JSON answer without an access_token"),
+            (200, "", "HTTP 200 with an empty answer"),
+            (302, "moved", "HTTP 302, a redirect (not followed) with an answer that is not JSON"),
+        ]
+    )
+    func notIMSDescribed(_ status: Int, _ body: String, _ expected: String) {
+        #expect(IMSClient.describe(status: status, body: Array(body.utf8)) == expected)
+    }
+
+    @Test("only an OAuth error code blames the credentials; another server's error field does not")
+    func oauthErrorCodes() {
+        for code in ["invalid_client", "invalid_scope", "unauthorized_client", "unsupported_grant_type"] {
+            #expect(IMSClient.isOAuthErrorCode(code), "\(code)")
+        }
+        for code in ["Not Found", "", "404", "NotFound", "internal error"] {
+            #expect(!IMSClient.isOAuthErrorCode(code), "\(code)")
+        }
+    }
 }
