@@ -131,6 +131,23 @@ struct PlatformTests {
         await #expect(throws: RunError.self) { _ = try await provider.refused(second) }
     }
 
+    @Test("a fresh token refused too names where the org ID and API key came from")
+    func freshTokenRefusedNamesSources() async throws {
+        let provider = TokenProvider(
+            fetch: { () async throws(RunError) in (Secret("t"), 3600) },
+            entitlementAdvice: "check the org ID (from AEP_ORG_ID)"
+        )
+        let first = try await provider.token()
+        provider.accepted(first)
+        let second = try await provider.refused(first)
+        do {
+            _ = try await provider.refused(second)
+            Issue.record("expected a run error")
+        } catch {
+            #expect(error.message.hasSuffix("org or API; check the org ID (from AEP_ORG_ID)"), "\(error.message)")
+        }
+    }
+
     @Test("a fixed token that is refused stops the run")
     func fixedTokenRefused() async throws {
         let provider = TokenProvider(fixed: Secret("fixed"))

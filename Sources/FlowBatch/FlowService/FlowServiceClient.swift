@@ -55,10 +55,15 @@ public struct FlowServiceClient: Sendable {
                 transport: transport,
                 logger: logger
             )
-            tokens = TokenProvider { () async throws(RunError) in
-                _ = await pace?()
-                return try await ims.fetch()
-            }
+            let sources = settings.sources
+            tokens = TokenProvider(
+                fetch: { () async throws(RunError) in
+                    _ = await pace?()
+                    return try await ims.fetch()
+                },
+                entitlementAdvice: "check the org ID (from \(sources.orgID)), the API key (from \(sources.apiKey)) and the"
+                    + " project's product profiles"
+            )
         }
         return FlowServiceClient(settings: settings, transport: transport, tokens: tokens, logger: logger, pace: pace)
     }
