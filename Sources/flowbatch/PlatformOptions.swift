@@ -3,24 +3,50 @@ import FlowBatch
 
 /// Where and as whom to talk to Platform; secrets are refused as flags.
 struct PlatformOptions: ParsableArguments {
-    @Option(help: "Flow Service base URL (default: $AEP_ENDPOINT, else Adobe's production gateway).")
+    @Option(
+        help: """
+            Flow Service base URL (default: $AEP_ENDPOINT, else the gateway of the config file's 'environment', \
+            else Adobe's production gateway).
+            """
+    )
     var endpoint: String?
 
-    @Option(name: .customLong("ims-url"), help: "Token service base URL (default: $AEP_IMS_URL, else Adobe IMS).")
+    @Option(
+        name: .customLong("ims-url"),
+        help:
+            "Token service base URL (default: $AEP_IMS_URL, else the IMS of the config file's 'environment', else Adobe IMS)."
+    )
     var imsURL: String?
 
-    @Option(name: .customLong("org-id"), help: "Organization ID, ...@AdobeOrg (default: $AEP_ORG_ID, else the config file).")
+    @Option(
+        name: .customLong("org-id"),
+        help: "Organization ID, ...@AdobeOrg (default: $AEP_ORG_ID, else the config file)."
+    )
     var orgID: String?
 
     @Option(
-        help: "Default sandbox; a sandbox column overrides it per row (default: $AEP_SANDBOX, else the config file, else prod). check and export take it more than once."
+        help:
+            "Default sandbox; a sandbox column overrides it per row (default: $AEP_SANDBOX, else the config file, else prod). check and export take it more than once."
     )
     var sandbox: [String] = []
 
-    @Option(help: "An aepp-style JSON config file (org_id, client_id, secret, scopes, sandbox-name).", completion: .file())
+    @Option(
+        help: ArgumentHelp(
+            "An aepp config file or the Developer Console's downloaded project JSON.",
+            discussion: """
+                aepp: org_id, client_id, secret (or client_secrets), scopes, sandbox-name, environment; keys in any \
+                case. Project JSON: its OAuth Server-to-Server credential; when it holds several, AEP_CLIENT_ID \
+                chooses one. Environment variables override the file's values.
+                """,
+            valueName: "file"
+        ),
+        completion: .file(extensions: ["json"])
+    )
     var config: String?
 
-    @Flag(help: "Allow plain http:// to a host other than this machine (credentials would cross the network unencrypted).")
+    @Flag(
+        help: "Allow plain http:// to a host other than this machine (credentials would cross the network unencrypted)."
+    )
     var allowInsecureHTTP = false
 
     /// For commands that take one default sandbox (run, undo): `--sandbox` once at most.
@@ -36,7 +62,9 @@ struct PlatformOptions: ParsableArguments {
     @Option(name: .customLong("password"), help: .hidden) var passwordFlag: String?
 
     func validate() throws {
-        if clientSecretFlag != nil || secretFlag != nil || accessTokenFlag != nil || tokenFlag != nil || passwordFlag != nil {
+        if clientSecretFlag != nil || secretFlag != nil || accessTokenFlag != nil || tokenFlag != nil
+            || passwordFlag != nil
+        {
             throw ValidationError(
                 "secrets are not accepted as flags (they would show in ps and in shell history): set AEP_CLIENT_SECRET"
                     + " or AEP_ACCESS_TOKEN in the environment, or use --config with a file only you can read"
@@ -53,6 +81,7 @@ struct PlatformOptions: ParsableArguments {
             throw Failure.exit(64, "error: \(error)")
         }
         for warning in resolved.warnings { Console.err("warning: \(warning)") }
+        for note in resolved.notes { Console.err("note: \(note)") }
         return resolved
     }
 

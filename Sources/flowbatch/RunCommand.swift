@@ -11,12 +11,15 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Platform credentials come from the environment or --config, never from flags: AEP_CLIENT_ID + \
             AEP_CLIENT_SECRET (+ AEP_SCOPES) for tokens fetched from IMS and renewed, or AEP_ACCESS_TOKEN; \
-            AEP_ORG_ID; AEP_API_KEY (defaults to the client ID); AEP_SANDBOX.
+            AEP_ORG_ID; AEP_API_KEY (defaults to the client ID); AEP_SANDBOX. --config reads aepp's config file \
+            or the Developer Console's project JSON; variables override its values, with a note. The first token \
+            is fetched before anything is written.
 
             Running the same command again resumes: rows already created are not sent again.
 
             Exit status: 0 every row is created or exists; 1 some rows are invalid, failed or not run; \
-            2 the run stopped on a run error; 64 bad options or settings; 65 the input is not a usable CSV; \
+            2 the run stopped on a run error; 64 bad options or settings, or credentials IMS refuses at the start \
+            (no journal is left); 65 the input is not a usable CSV; \
             66 the input cannot be read; 130 interrupted.
             """
     )
@@ -146,7 +149,9 @@ struct RunCommand: AsyncParsableCommand {
 
     private func runDryRun(_ configuration: RunConfiguration, settings: PlatformSettings?, logger: Logger) async throws {
         let plan = { (client: FlowServiceClient?) in
-            try await DryRunPlan(configuration: configuration, client: client).run(
+            // Credentials IMS refuses are a configuration error here too (exit 64), before the plan.
+            try await client?.startToken()
+            return try await DryRunPlan(configuration: configuration, client: client).run(
                 print: { Console.out($0) },
                 notify: { Console.err($0) }
             )

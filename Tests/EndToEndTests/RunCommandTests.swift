@@ -102,9 +102,8 @@ struct RunCommandTests {
     }
 
     @Test(
-        "credentials the service refuses stop the run with exit 2 before any connection is created",
+        "credentials the gateway refuses stop the run with exit 2 before any connection is created",
         arguments: [
-            ("AEP_CLIENT_SECRET", "wrong-S3CRET", "IMS refused to issue a token (invalid_client"),
             ("AEP_API_KEY", "not-the-client-id", "403003"),
             ("AEP_ORG_ID", "OTHER@AdobeOrg", "403027"),
         ]

@@ -1,5 +1,6 @@
 import FlowBatchTestSupport
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -130,6 +131,23 @@ struct PlatformTests {
         await #expect(throws: RunError.self) { _ = try await provider.refused(second) }
     }
 
+    @Test("a fresh token refused too names where the org ID and API key came from")
+    func freshTokenRefusedNamesSources() async throws {
+        let provider = TokenProvider(
+            fetch: { () async throws(RunError) in (Secret("t"), 3600) },
+            entitlementAdvice: "check the org ID (from AEP_ORG_ID)"
+        )
+        let first = try await provider.token()
+        provider.accepted(first)
+        let second = try await provider.refused(first)
+        do {
+            _ = try await provider.refused(second)
+            Issue.record("expected a run error")
+        } catch {
+            #expect(error.message.hasSuffix("org or API; check the org ID (from AEP_ORG_ID)"), "\(error.message)")
+        }
+    }
+
     @Test("a fixed token that is refused stops the run")
     func fixedTokenRefused() async throws {
         let provider = TokenProvider(fixed: Secret("fixed"))
@@ -156,5 +174,33 @@ struct PlatformTests {
         now.withLock { $0 = start + .seconds(3599) }
         _ = try await provider.token()
         #expect(fetches.withLock { $0 } == 2)
+    }
+
+    @Test("IMS refusing the credentials at the start is a configuration error; the same refusal at a renewal stays a run error")
+    func refusalAtStartAndLater() async throws {
+        let refusing = Mutex(true)
+        let provider = TokenProvider { () async throws(RunError) in
+            if refusing.withLock({ $0 }) { throw RunError(.credentialsRefused, "IMS refused the client credentials") }
+            return (Secret("t"), 3600)
+        }
+        var logger = Logger(label: "test.tokens")
+        logger.logLevel = .critical
+        let transport = HTTPTransport(connections: 1, timeout: .seconds(5), logger: logger)
+        let settings = PlatformSettings(
+            endpoint: "http://127.0.0.1:9",
+            imsURL: "http://127.0.0.1:9",
+            orgID: "O@AdobeOrg",
+            apiKey: "k",
+            authentication: .clientCredentials(clientID: "c", clientSecret: Secret("s"), scopes: "openid")
+        )
+        let client = FlowServiceClient(settings: settings, transport: transport, tokens: provider, logger: logger)
+        await #expect(throws: ConfigurationError("IMS refused the client credentials")) { try await client.startToken() }
+        refusing.withLock { $0 = false }
+        try await client.startToken()
+        let first = try await provider.token()
+        provider.accepted(first)
+        refusing.withLock { $0 = true }
+        await #expect(throws: RunError.self) { _ = try await provider.refused(first) }
+        await transport.shutdown()
     }
 }

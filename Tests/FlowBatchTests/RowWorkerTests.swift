@@ -91,7 +91,7 @@ struct RowWorkerTests {
             await transport.shutdown()
             #expect(result.outcome.status == .notRun)
             #expect(result.outcome.attempts == 0)
-            #expect(result.runError?.code == .tokenService, "\(String(describing: result.runError))")
+            #expect(result.runError?.code == .credentialsRefused, "\(String(describing: result.runError))")
             #expect(mock.stats().total("POST /connections") == 0)
             #expect(!"\(result)".contains("not-the-client-S3CRET"))
         }

@@ -43,7 +43,25 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         statistics.setTotal(scan.rows)
         if let note = InputNotes.encoding(invalidRows: scan.invalidUTF8Rows) { notify("note: \(note)") }
         if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
-        let (resume, key, journal, writer) = try ConfigurationError.beforeSending { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
+        let transport = HTTPTransport(
+            connections: configuration.concurrency + 2,
+            timeout: configuration.timeout,
+            logger: logger
+        )
+        // One pace for every request of the run: the listing, creates and look-ups.
+        let rateLimiter = configuration.rate.map { RateLimiter(rate: $0, clock: clock) }
+        var pace: (@Sendable () async -> Bool)?
+        if let rateLimiter {
+            pace = { [stop] in await stop.unlessStopped { try await rateLimiter.acquire() } }
+        }
+        let client = FlowServiceClient.make(
+            settings: configuration.platform,
+            transport: transport,
+            logger: logger,
+            pace: pace
+        )
+        // The first token before any file: credentials IMS refuses leave no journal to bind the next run.
+        let (resume, key, journal, writer) = try await ConfigurationError.beforeSending(startingTokenOf: client, closing: transport) { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
             let resume = try loadJournal()
             let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
             if let resume, let keyID = resume.keyID, keyID != key?.id {
@@ -60,13 +78,6 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             let writer = try ResultsWriter(path: configuration.resultsPath, extraHeaders: header.columns.extraHeaders)
             return (resume, key, journal, writer)
         }
-        let transport = HTTPTransport(
-            connections: configuration.concurrency + 2,
-            timeout: configuration.timeout,
-            logger: logger
-        )
-        // One pace for every request of the run: the listing, creates and look-ups.
-        let rateLimiter = configuration.rate.map { RateLimiter(rate: $0, clock: clock) }
         let refusals = SandboxRefusals()
         var pass = RowPass(
             run: self,
@@ -80,16 +91,6 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             refusals: refusals
         )
         do {
-            var pace: (@Sendable () async -> Bool)?
-            if let rateLimiter {
-                pace = { [stop] in await stop.unlessStopped { try await rateLimiter.acquire() } }
-            }
-            let client = FlowServiceClient.make(
-                settings: configuration.platform,
-                transport: transport,
-                logger: logger,
-                pace: pace
-            )
             do {
                 pass.authSpecs = try await ConnectionSpecReading.read(
                     client: client,
@@ -223,6 +224,23 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
             return try body()
         } catch let error as RunError where error.code == .localFile {
             throw ConfigurationError(error.message)
+        }
+    }
+
+    /// Gets `client`'s first token, then runs the set-up: credentials that IMS refuses are a
+    /// configuration error found before any file is written (see ``FlowServiceClient/startToken()``).
+    /// `transport` is shut down when either fails.
+    static func beforeSending<T>(
+        startingTokenOf client: FlowServiceClient,
+        closing transport: HTTPTransport,
+        _ body: () throws -> T
+    ) async throws -> T {
+        do {
+            try await client.startToken()
+            return try beforeSending(body)
+        } catch {
+            await transport.shutdown()
+            throw error
         }
     }
 }

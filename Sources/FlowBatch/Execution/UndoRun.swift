@@ -118,7 +118,10 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
     /// Deletes the plan's connections; returns when done or stopped.
     public func run(_ plan: Plan) async throws -> Summary {
         let journalPath = undoPath + ".journal"
-        let (done, journal, runJournal) = try ConfigurationError.beforeSending {
+        let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, logger: logger)
+        let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger)
+        // The first token before any file: credentials IMS refuses leave no journal behind.
+        let (done, journal, runJournal) = try await ConfigurationError.beforeSending(startingTokenOf: client, closing: transport) {
             let done = try Self.deletedEarlier(journalPath: journalPath)
             let journal = try JournalWriter(path: journalPath)
             // The run's journal learns what was deleted, so that running again creates it anew; a
@@ -127,8 +130,6 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
             let runJournal = access(runJournalPath, F_OK) == 0 ? try JournalWriter(path: runJournalPath) : nil
             return (done, journal, runJournal)
         }
-        let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, logger: logger)
-        let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger)
         var writer = try BufferedFile(creating: undoPath + ".\(getpid()).tmp")
         try writer.write(CSVLineEncoder.line(["row", "name", "sandbox", "connection_id", "status", "http_status", "attempts", "error_code", "error", "request_id"]))
         var lines: [Int: [UInt8]] = [:]

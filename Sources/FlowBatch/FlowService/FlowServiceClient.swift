@@ -51,13 +51,19 @@ public struct FlowServiceClient: Sendable {
                 clientID: clientID,
                 clientSecret: clientSecret,
                 scopes: scopes,
+                sources: settings.sources,
                 transport: transport,
                 logger: logger
             )
-            tokens = TokenProvider { () async throws(RunError) in
-                _ = await pace?()
-                return try await ims.fetch()
-            }
+            let sources = settings.sources
+            tokens = TokenProvider(
+                fetch: { () async throws(RunError) in
+                    _ = await pace?()
+                    return try await ims.fetch()
+                },
+                entitlementAdvice: "check the org ID (from \(sources.orgID)), the API key (from \(sources.apiKey)) and the"
+                    + " project's product profiles"
+            )
         }
         return FlowServiceClient(settings: settings, transport: transport, tokens: tokens, logger: logger, pace: pace)
     }
@@ -68,6 +74,20 @@ public struct FlowServiceClient: Sendable {
     /// fails stops the run before a row counts as sent.
     public func ensureToken() async throws(RunError) {
         _ = try await tokens.token()
+    }
+
+    /// Gets the first token, before a command writes anything: credentials that IMS refuses, and an
+    /// IMS URL that does not answer like IMS, throw ``ConfigurationError`` (exit 64) naming where the
+    /// settings came from. The same failures later, at a renewal, stay a ``RunError``.
+    public func startToken() async throws {
+        do {
+            _ = try await tokens.token()
+        } catch {
+            switch error.code {
+            case .credentialsRefused, .notTokenService: throw ConfigurationError(error.message)
+            default: throw error
+            }
+        }
     }
 
     /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.

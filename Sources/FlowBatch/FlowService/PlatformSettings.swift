@@ -21,13 +21,36 @@ public struct PlatformSettings: Sendable, Equatable {
     public var apiKey: String
     /// How tokens are obtained.
     public var authentication: Authentication
+    /// Where each setting came from, for messages that say where to fix it.
+    public var sources: Sources
 
-    public init(endpoint: String, imsURL: String, orgID: String, apiKey: String, authentication: Authentication) {
+    /// Where each setting came from; each defaults to ``SettingSource/builtIn``.
+    public struct Sources: Sendable, Equatable {
+        public var endpoint: SettingSource = .builtIn
+        public var imsURL: SettingSource = .builtIn
+        public var orgID: SettingSource = .builtIn
+        public var apiKey: SettingSource = .builtIn
+        public var clientID: SettingSource = .builtIn
+        public var clientSecret: SettingSource = .builtIn
+        public var scopes: SettingSource = .builtIn
+
+        public init() {}
+    }
+
+    public init(
+        endpoint: String,
+        imsURL: String,
+        orgID: String,
+        apiKey: String,
+        authentication: Authentication,
+        sources: Sources = Sources()
+    ) {
         self.endpoint = endpoint
         self.imsURL = imsURL
         self.orgID = orgID
         self.apiKey = apiKey
         self.authentication = authentication
+        self.sources = sources
     }
 
     /// The secret values of these settings, for redacting text that might echo them.

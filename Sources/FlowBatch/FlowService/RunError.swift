@@ -9,6 +9,10 @@ public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
         case authenticationRejected = "authentication-rejected"
         /// IMS did not issue a token.
         case tokenService = "token-service"
+        /// IMS refused the client credentials (`invalid_client`, `invalid_scope`, ...).
+        case credentialsRefused = "credentials-refused"
+        /// The IMS URL does not answer like IMS: nothing listens there, a page that is not IMS's, no token.
+        case notTokenService = "not-token-service"
         /// The gateway refused the API key, org or token entitlement (403xxx), or a header is missing.
         case forbidden
         /// The sandbox does not exist.

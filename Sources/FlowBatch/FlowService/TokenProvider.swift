@@ -31,6 +31,7 @@ public final class TokenProvider: Sendable {
     private let fetch: Fetch?
     private let state: Mutex<State>
     private let renewable: Bool
+    private let entitlementAdvice: String
     /// The time now: injected by tests, so that expiry needs no real waiting.
     private let now: @Sendable () -> ContinuousClock.Instant
 
@@ -38,21 +39,30 @@ public final class TokenProvider: Sendable {
     public init(fixed token: Secret) {
         fetch = nil
         renewable = false
+        entitlementAdvice = Self.defaultEntitlementAdvice
         now = { ContinuousClock.now }
         state = Mutex(State(current: Token(value: token, generation: 0)))
     }
 
-    /// Tokens from `fetch` (IMS client credentials), fetched on first use and renewed.
-    public convenience init(fetch: @escaping Fetch) {
-        self.init(fetch: fetch, now: { ContinuousClock.now })
+    /// Tokens from `fetch` (IMS client credentials), fetched on first use and renewed;
+    /// `entitlementAdvice` says what to check when even a fresh token is refused.
+    public convenience init(fetch: @escaping Fetch, entitlementAdvice: String? = nil) {
+        self.init(fetch: fetch, now: { ContinuousClock.now }, entitlementAdvice: entitlementAdvice)
     }
 
-    init(fetch: @escaping Fetch, now: @escaping @Sendable () -> ContinuousClock.Instant) {
+    init(
+        fetch: @escaping Fetch,
+        now: @escaping @Sendable () -> ContinuousClock.Instant,
+        entitlementAdvice: String? = nil
+    ) {
         self.fetch = fetch
         self.now = now
+        self.entitlementAdvice = entitlementAdvice ?? Self.defaultEntitlementAdvice
         renewable = true
         state = Mutex(State())
     }
+
+    static let defaultEntitlementAdvice = "check AEP_ORG_ID, the API key and the project's product profiles"
 
     /// The token to use now; fetches or renews it when needed.
     public func token() async throws(RunError) -> Token {
@@ -91,7 +101,7 @@ public final class TokenProvider: Sendable {
             throw RunError(
                 .authenticationRejected,
                 "a freshly issued access token was refused too (401013): the credentials are not entitled to this"
-                    + " org or API; check AEP_ORG_ID, the API key and the project's product profiles",
+                    + " org or API; \(entitlementAdvice)",
                 serviceCode: "401013"
             )
         }
