@@ -40,8 +40,6 @@ struct CheckCommand: AsyncParsableCommand {
         guard let settings = resolved.settings else {
             throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
         }
-        Console.out("endpoint: \(settings.endpoint)")
-        Console.out("org: \(settings.orgID)")
         let sandboxes: [String]
         if !platform.sandbox.isEmpty {
             sandboxes = platform.sandbox

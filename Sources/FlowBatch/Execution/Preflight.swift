@@ -21,16 +21,31 @@ public struct Preflight: Sendable {
 
     /// Runs the checks, printing with `print`; returns the exit status.
     public func run(print: (String) -> Void) async -> Int32 {
+        let settings = client.settings
+        let sources = settings.sources
+        print("endpoint: \(settings.endpoint) (from \(sources.endpoint))")
+        print("org: \(settings.orgID) (from \(sources.orgID))")
+        print("API key: \(settings.apiKey) (from \(sources.apiKey))")
+        switch settings.authentication {
+        case .accessToken:
+            print("token: a ready access token (from AEP_ACCESS_TOKEN); it cannot be renewed")
+        case .clientCredentials(let clientID, _, let scopes):
+            print("client: \(clientID) (from \(sources.clientID)), secret from \(sources.clientSecret), scopes \(scopes) (from \(sources.scopes))")
+            print("IMS: \(settings.imsURL) (from \(sources.imsURL))")
+        }
         do {
-            try await client.ensureToken()
+            try await client.startToken()
+        } catch let error as ConfigurationError {
+            print("token: FAILED: \(error)")
+            return 64
+        } catch let error as RunError {
+            print("token: FAILED: \(error)")
+            return Self.status(of: error)
         } catch {
             print("token: FAILED: \(error)")
             return 64
         }
-        switch client.settings.authentication {
-        case .accessToken: print("token: the given access token (AEP_ACCESS_TOKEN) is used as it is")
-        case .clientCredentials(let clientID, _, _): print("token: issued by IMS at \(client.settings.imsURL) for client \(clientID)")
-        }
+        print("token: OK")
         var status: Int32 = 0
         do {
             var warnings: [String] = []
