@@ -199,3 +199,28 @@ struct FrontDoorRunTests {
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3, "\(result.stdout)")
     }
 }
+
+@Suite("the progress line of flowbatch run, as a built binary", .serialized, .timeLimit(.minutes(5)))
+struct ProgressBarTests {
+    @Test("with --progress bar every redraw fits 80 columns, and the listing of existing connections shows as its own phase")
+    func barFitsAndShowsTheListing() async throws {
+        try await MockHarness.with({ $0.faults.latency = .milliseconds(60) }) { harness in
+            // 9 pages of 100 at 60 ms each: the listing lasts longer than two redraws (250 ms apart).
+            for index in 0..<900 { _ = harness.mock.insertConnection(name: "Existing \(index)") }
+            let input = try harness.writeInput(rows: 60)
+            let result = try await harness.run(
+                input,
+                ["--progress", "bar", "--concurrency", "4"],
+                environment: ["COLUMNS": "80"]
+            )
+            #expect(result.status == 0, "\(result.allOutput)")
+            let redraws = result.stderr.components(separatedBy: "\r\u{1B}[2K").dropFirst().map {
+                $0.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            }
+            #expect(redraws.count > 2, "\(result.stderr)")
+            for line in redraws { #expect(line.count <= 79, "\(line)") }
+            #expect(redraws.contains { $0.contains("listing existing connections in sandbox prod") }, "\(redraws)")
+            #expect(redraws.contains { $0.contains("/60 rows") }, "\(redraws)")
+        }
+    }
+}
