@@ -45,6 +45,7 @@ public struct RunningMock: Sendable {
         specName: String = "Basic Authentication",
         description: String? = nil
     ) -> MockConnection {
+        let now = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
         let connection = StoredConnection(
             id: self.state.identifiers.uuid(),
             name: name,
@@ -57,7 +58,8 @@ public struct RunningMock: Sendable {
             authSpecName: specName,
             visibleParams: ["host": "https://api.example.invalid", "username": "seeded"],
             maskedParams: ["password"],
-            createdAt: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
+            createdAt: now,
+            updatedAt: now,
             etag: self.state.identifiers.etag(),
             createdClient: self.state.configuration.clientID
         )

@@ -179,7 +179,8 @@ extension HardeningTests {
             #expect(results.count == 6)
             for row in results {
                 #expect(row["status"] == "failed")
-                #expect(row["error_code"] == "FLOW-1400-400")
+                // The mock now answers its invented MOCK-4009-400, which the client reports by status.
+                #expect(row["error_code"] == "http-400")
                 // The echo reached the results, masked: the proof that masking, not luck, kept them out.
                 #expect(row["error"]!.contains("authorization 'Bearer ***'"), "\(row)")
             }

@@ -12,6 +12,7 @@ struct MockSession: Sendable {
         case GET
         case POST
         case DELETE
+        case PATCH
     }
 
     static let staticToken = "static-test-token"
