@@ -3,7 +3,7 @@ import FlowServiceMock
 import Foundation
 import Testing
 
-@Suite("The mock's answers against Adobe's OpenAPI description", .timeLimit(.minutes(3)))
+@Suite("The mock's answers against Adobe's OpenAPI description", .serialized, .timeLimit(.minutes(5)))
 struct OpenAPICheckTests {
     static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()

@@ -3,11 +3,11 @@ import FlowServiceMock
 import Foundation
 import Testing
 
-@Suite("Statistics")
+@Suite("Statistics", .timeLimit(.minutes(10)))
 struct StatsTests {
     @Test("1,000 concurrent creates are each counted once under 201 and all exist")
     func concurrentCreatesAreCountedExactly() async throws {
-        let client = MockSession.makeClient(connectionsPerHost: 64)
+        let client = MockSession.makeClient(connectionsPerHost: 64, connectionWait: .seconds(600))
         // Shut the client down also when the test fails: a client dropped while running traps.
         let statuses: [Int]
         do {
