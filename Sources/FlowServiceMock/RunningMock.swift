@@ -66,6 +66,19 @@ public struct RunningMock: Sendable {
         return MockConnection(self.state.store.insert(connection))
     }
 
+    /// Changes the connection's etag (and `updatedAt`) as an edit by someone else would, so that a
+    /// client's `If-Match` with the old etag answers 412; returns the new etag, or `nil` when
+    /// `sandbox` holds no connection with this ID.
+    @discardableResult
+    public func touchConnection(id: String, sandbox: String = "prod") -> String? {
+        guard var connection = self.state.store.connection(id: id, sandbox: sandbox) else { return nil }
+        let old = connection.etag
+        connection.etag = self.state.identifiers.etag()
+        connection.updatedAt = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
+        guard case .replaced = self.state.store.replace(connection, ifEtag: old) else { return nil }
+        return connection.etag
+    }
+
     /// The faults in force now.
     public var faults: MockFaults {
         self.state.faults.faults

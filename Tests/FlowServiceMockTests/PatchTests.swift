@@ -116,6 +116,22 @@ struct PatchTests {
         }
     }
 
+    @Test("A connection changed behind the client's back (touchConnection) refuses the old etag with 412")
+    func touchedConnection() async throws {
+        try await MockSession.with { session in
+            let (id, etag) = try await Self.created(session)
+            let touched = try #require(session.mock.touchConnection(id: id))
+            #expect(touched != etag)
+            let stale = try await Self.patch(session, id, ifMatch: etag, body: Self.replace("/description", "x"))
+            #expect(stale.status == 412)
+            let read = try await session.platform(.GET, "/connections/\(id)")
+            #expect(try read.items().first?["etag"] as? String == touched)
+            let patched = try await Self.patch(session, id, ifMatch: touched, body: Self.replace("/description", "x"))
+            #expect(patched.status == 200)
+            #expect(session.mock.touchConnection(id: id, sandbox: "dev") == nil)
+        }
+    }
+
     @Test("application/json-patch+json is accepted; text/plain gets the gateway's BadRequestError")
     func contentTypes() async throws {
         try await MockSession.with { session in
