@@ -37,6 +37,7 @@ public enum FlowServiceMock {
                 throw MockStartError(address: "\(configuration.host):\(configuration.port)")
             }
             state.logger.info("Mock Flow Service listening", metadata: ["port": .stringConvertible(port)])
+            state.logger.debug("Mock configuration", metadata: ["configuration": .string(configuration.description)])
             return RunningMock(port: port, host: configuration.host, state: state, lifecycle: lifecycle)
         } catch {
             await lifecycle.stop()

@@ -18,6 +18,13 @@ public struct MockConnection: Sendable, Equatable, Hashable {
     public var etag: String
     /// When the connection was created (millisecond precision).
     public var createdAt: Date
+    /// When the connection was last changed: its creation, or its last `PATCH`.
+    public var updatedAt: Date
+    /// The auth params that are not secret (`host`, `username`, ...), as last sent.
+    public var params: [String: String]
+    /// The names of the secret auth params last sent (`password`, `accessToken`, ...); their
+    /// values are never kept.
+    public var secretParamNames: Set<String>
 
     init(_ connection: StoredConnection) {
         self.id = connection.id
@@ -28,5 +35,8 @@ public struct MockConnection: Sendable, Equatable, Hashable {
         self.connectionSpecID = connection.connectionSpecID
         self.etag = connection.etag
         self.createdAt = Date(timeIntervalSince1970: Double(connection.createdAt) / 1_000)
+        self.updatedAt = Date(timeIntervalSince1970: Double(connection.updatedAt) / 1_000)
+        self.params = connection.visibleParams
+        self.secretParamNames = connection.maskedParams
     }
 }

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// serves until graceful shutdown (e.g. SIGINT or SIGTERM given to the enclosing `ServiceGroup`),
 /// then stops it gracefully.
 public struct MockService: Service {
-    private let configuration: MockConfiguration
+    let configuration: MockConfiguration
     private let logger: Logger
     private let onListening: @Sendable (RunningMock) async -> Void
 

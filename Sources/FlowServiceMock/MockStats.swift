@@ -5,9 +5,9 @@ public struct MockStats: Sendable, Codable, Equatable {
     /// Names that more than one connection holds within one sandbox; sorted, each once.
     public var duplicateNames: [String]
     /// Answers per route and status: route keys are `"POST /connections"`, `"GET /connections"`,
-    /// `"GET /connections/{id}"`, `"DELETE /connections/{id}"`, `"GET /connections/{id}/test"`,
-    /// `"POST /ims/token/v3"` (and `"other"` for paths the mock does not serve); statuses are the
-    /// HTTP code as text (`"201"`, `"429"`), or `"drop"` for a connection closed without an answer.
+    /// `"GET /connections/{id}"`, `"PATCH /connections/{id}"`, `"DELETE /connections/{id}"`,
+    /// `"GET /connections/{id}/test"`, `"GET /connectionSpecs/{id}"`, `"POST /ims/token/v3"` (and
+    /// `"other"` for paths the mock does not serve); statuses are the HTTP code as text (`"201"`, `"429"`), or `"drop"` for a connection closed without an answer.
     /// Gateway errors count under the route they were sent to.
     public var requests: [String: [String: Int]]
 

@@ -45,6 +45,7 @@ public struct RunningMock: Sendable {
         specName: String = "Basic Authentication",
         description: String? = nil
     ) -> MockConnection {
+        let now = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
         let connection = StoredConnection(
             id: self.state.identifiers.uuid(),
             name: name,
@@ -57,11 +58,25 @@ public struct RunningMock: Sendable {
             authSpecName: specName,
             visibleParams: ["host": "https://api.example.invalid", "username": "seeded"],
             maskedParams: ["password"],
-            createdAt: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
+            createdAt: now,
+            updatedAt: now,
             etag: self.state.identifiers.etag(),
             createdClient: self.state.configuration.clientID
         )
         return MockConnection(self.state.store.insert(connection))
+    }
+
+    /// Changes the connection's etag (and `updatedAt`) as an edit by someone else would, so that a
+    /// client's `If-Match` with the old etag answers 412; returns the new etag, or `nil` when
+    /// `sandbox` holds no connection with this ID.
+    @discardableResult
+    public func touchConnection(id: String, sandbox: String = "prod") -> String? {
+        guard var connection = self.state.store.connection(id: id, sandbox: sandbox) else { return nil }
+        let old = connection.etag
+        connection.etag = self.state.identifiers.etag()
+        connection.updatedAt = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
+        guard case .replaced = self.state.store.replace(connection, ifEtag: old) else { return nil }
+        return connection.etag
     }
 
     /// The faults in force now.

@@ -80,6 +80,40 @@ struct MockCommand: AsyncParsableCommand {
     @Option(name: .customLong("trickle-interval"), help: "Pause between the bytes of a slow-trickle answer.")
     var trickleInterval = "200ms"
 
+    @Option(
+        name: .customLong("oauth-spec-name"),
+        help: "The only OAuth 2 auth spec name the connection spec lists and creates accept. (default: both spellings)"
+    )
+    var oauthSpecName: String?
+
+    @Option(
+        name: .customLong("forbidden-sandboxes"),
+        help: "Comma-separated sandboxes that exist but where the token lacks permission (403 FLOW-2121-403)."
+    )
+    var forbiddenSandboxes = ""
+
+    @Flag(
+        name: .customLong("unentitled-token"),
+        help: "Tokens are valid but not entitled to the org: Platform calls answer 403 403025."
+    )
+    var unentitledToken = false
+
+    @Flag(name: .customLong("throttle-bare"), help: "Throttled answers are a bare 429: no body, no Retry-After.")
+    var throttleBare = false
+
+    @Option(name: .customLong("ims-429-count"), help: "The first N token requests answer 429.")
+    var imsThrottleCount = 0
+
+    @Option(
+        name: .customLong("outage-at"),
+        help:
+            "From this long after start, close every connection without an answer (needs --outage-for). (default: off)"
+    )
+    var outageAt: String?
+
+    @Option(name: .customLong("outage-for"), help: "How long the outage from --outage-at lasts.")
+    var outageFor: String?
+
     @Option(help: "Seed that makes the fault choices repeatable. (default: random)")
     var seed: UInt64?
 
@@ -137,6 +171,24 @@ struct MockCommand: AsyncParsableCommand {
         faults.hugeBodyBytes = self.hugeBodyBytes
         faults.trickleInterval = try MockDuration.parse(self.trickleInterval, option: "trickle-interval")
         faults.seed = self.seed
+        configuration.oauthSpecName = self.oauthSpecName
+        faults.forbiddenSandboxes = Set(
+            self.forbiddenSandboxes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        )
+        faults.unentitledToken = self.unentitledToken
+        faults.throttleBare = self.throttleBare
+        faults.imsThrottleCount = self.imsThrottleCount
+        switch (self.outageAt, self.outageFor) {
+        case (let at?, let duration?):
+            faults.outageAt = try MockDuration.parse(at, option: "outage-at")
+            faults.outageFor = try MockDuration.parse(duration, option: "outage-for")
+        case (let at?, nil):
+            faults.outageAt = try MockDuration.parse(at, option: "outage-at")
+        case (nil, _?):
+            throw MockConfigurationError(.needsOption, option: "outage-for", value: "outage-at")
+        case (nil, nil):
+            break
+        }
         configuration.faults = faults
         try configuration.validate()
         return configuration

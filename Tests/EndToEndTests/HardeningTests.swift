@@ -179,7 +179,7 @@ extension HardeningTests {
             #expect(results.count == 6)
             for row in results {
                 #expect(row["status"] == "failed")
-                #expect(row["error_code"] == "FLOW-1400-400")
+                #expect(row["error_code"] == "MOCK-4009-400")
                 // The echo reached the results, masked: the proof that masking, not luck, kept them out.
                 #expect(row["error"]!.contains("authorization 'Bearer ***'"), "\(row)")
             }

@@ -164,7 +164,8 @@ struct RunCommandTests {
             #expect(results.filter { $0["status"] == "created" }.count == 9)
             let failed = try #require(results.first { $0["status"] == "failed" })
             #expect(failed["row"] == "5")
-            #expect(failed["error_code"]?.hasPrefix("FLOW-") == true)
+            // Adobe documents no code for a failed credential test: the mock's own, as it gave it.
+            #expect(failed["error_code"] == "MOCK-4003-400")
             #expect(failed["http_status"] == "400")
             #expect(failed["attempts"] == "1")
             #expect(result.stdout.contains("Most common errors:"))

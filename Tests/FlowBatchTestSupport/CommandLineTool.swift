@@ -20,7 +20,8 @@ public enum CommandLineTool {
     /// The path of the built binary.
     public static var binaryPath: String {
         if let path = ProcessInfo.processInfo.environment["FLOWBATCH_BINARY"], !path.isEmpty { return path }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // On some platforms the test bundle sits inside a `.xctest` folder.
@@ -32,15 +33,18 @@ public enum CommandLineTool {
         return directory.appendingPathComponent("flowbatch").path
     }
 
-    /// Starts the binary; the returned handle waits for it or signals it.
+    /// Starts the binary (or `executable`, e.g. `/usr/bin/env` for a script); the returned handle
+    /// waits for it or signals it.
     public static func start(
         _ arguments: [String],
         environment: [String: String] = [:],
         inheritEnvironment: Bool = false,
         directory: String? = nil,
-        stdin: String? = nil
+        stdin: String? = nil,
+        executable: String = CommandLineTool.binaryPath
     ) throws -> RunningTool {
         try RunningTool(
+            executable: executable,
             arguments: arguments,
             environment: environment,
             inheritEnvironment: inheritEnvironment,
@@ -69,6 +73,7 @@ public final class RunningTool: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
 
     init(
+        executable: String,
         arguments: [String],
         environment: [String: String],
         inheritEnvironment: Bool,
@@ -76,7 +81,7 @@ public final class RunningTool: @unchecked Sendable {
         stdin: String?
     ) throws {
         outputFolder = try TemporaryDirectory()
-        process.executableURL = URL(fileURLWithPath: CommandLineTool.binaryPath)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var base: [String: String] = [:]
         if inheritEnvironment {

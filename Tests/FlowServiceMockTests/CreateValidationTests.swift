@@ -30,75 +30,92 @@ struct CreateValidationTests {
         return MockSession.json(object)
     }
 
-    static func invalid(_ code: Int, _ part: String) -> ProblemExpectation {
-        ProblemExpectation(status: 400, code: "FLOW-\(code)-400", title: "Invalid request", messagePart: part)
+    /// `code` without the status, e.g. `FLOW-1413` or `MOCK-4001`.
+    static func invalid(_ code: String, _ part: String) -> ProblemExpectation {
+        ProblemExpectation(status: 400, code: "\(code)-400", title: "Invalid request", messagePart: part)
     }
 
+    /// The gateway's answer to a body that is not declared JSON.
+    static let badContentType = ProblemExpectation(
+        status: 400,
+        code: "",
+        title: "BadRequestError",
+        messagePart: "A valid content-type must be specified"
+    )
+
     static let cases: [Case] = [
-        Case(label: "empty body", body: "", expected: invalid(1405, "The request body is empty")),
-        Case(label: "blank body", body: " \n\t", expected: invalid(1405, "The request body is empty")),
-        Case(label: "malformed JSON", body: #"{"name": "x""#, expected: invalid(1400, "not valid JSON")),
-        Case(label: "JSON array", body: "[]", expected: invalid(1400, "must be a JSON object")),
-        Case(label: "missing name", body: body(name: nil), expected: invalid(1400, "'name' is required")),
-        Case(label: "blank name", body: body(name: "   "), expected: invalid(1400, "'name' is required")),
-        Case(label: "name not a string", body: body(name: 42), expected: invalid(1400, "'name' must be a string")),
+        Case(label: "empty body", body: "", expected: invalid("FLOW-1405", "The request body cannot be null or empty")),
+        Case(
+            label: "blank body",
+            body: " \n\t",
+            expected: invalid("FLOW-1405", "The request body cannot be null or empty")
+        ),
+        Case(label: "malformed JSON", body: #"{"name": "x""#, expected: invalid("MOCK-4004", "not valid JSON")),
+        Case(label: "JSON array", body: "[]", expected: invalid("MOCK-4004", "must be a JSON object")),
+        Case(label: "missing name", body: body(name: nil), expected: invalid("MOCK-4005", "'name' is required")),
+        Case(label: "blank name", body: body(name: "   "), expected: invalid("MOCK-4005", "'name' is required")),
+        Case(
+            label: "name not a string",
+            body: body(name: 42),
+            expected: invalid("MOCK-4004", "'name' must be a string")
+        ),
         Case(
             label: "missing connectionSpec",
             body: body(spec: nil),
-            expected: invalid(1400, "'connectionSpec' is required")
+            expected: invalid("MOCK-4005", "'connectionSpec' is required")
         ),
         Case(
             label: "missing connectionSpec.id",
             body: body(spec: ["version": "1.0"]),
-            expected: invalid(1400, "'connectionSpec.id' is required")
+            expected: invalid("MOCK-4005", "'connectionSpec.id' is required")
         ),
         Case(
             label: "unknown connection spec",
             body: body(spec: ["id": "00000000-0000-0000-0000-000000000000", "version": "1.0"]),
-            expected: invalid(1413, "The spec ID provided is invalid")
+            expected: invalid("FLOW-1413", "The spec ID provided is invalid")
         ),
         Case(
             label: "unknown connection spec version",
             body: body(spec: ["id": specID, "version": "9.9"]),
-            expected: invalid(1413, "no version '9.9'")
+            expected: invalid("FLOW-1413", "no version '9.9'")
         ),
         Case(
             label: "missing auth",
             body: MockSession.json(["name": "n", "connectionSpec": ["id": specID, "version": "1.0"]]),
-            expected: invalid(1400, "'auth' is required")
+            expected: invalid("MOCK-4005", "'auth' is required")
         ),
         Case(
             label: "unknown auth spec name",
             body: body(specName: "Bearer Token"),
-            expected: invalid(1415, "'Bearer Token' is invalid")
+            expected: invalid("FLOW-1415", "The auth spec 'Bearer Token' could not be found")
         ),
         Case(
             label: "basic without password",
             body: body(params: ["host": "https://h.example", "username": "u"]),
-            expected: invalid(1416, "Missing required auth params for 'Basic Authentication': password.")
+            expected: invalid("MOCK-4001", "Missing required auth params for 'Basic Authentication': password.")
         ),
         Case(
             label: "basic without params",
             body: body(params: nil),
             expected: invalid(
-                1416,
+                "MOCK-4001",
                 "Missing required auth params for 'Basic Authentication': host, username, password."
             )
         ),
         Case(
             label: "basic with an empty username",
             body: body(params: ["host": "https://h.example", "username": "", "password": "p"]),
-            expected: invalid(1416, ": username.")
+            expected: invalid("MOCK-4001", ": username.")
         ),
         Case(
             label: "password not a string",
             body: body(params: ["host": "https://h.example", "username": "u", "password": 123]),
-            expected: invalid(1416, "The auth param 'password' must be a string.")
+            expected: invalid("MOCK-4002", "The auth param 'password' must be a string.")
         ),
         Case(
             label: "OAuth without access token",
             body: body(specName: "OAuth2 Refresh Code", params: ["host": "https://h.example", "refreshToken": "r"]),
-            expected: invalid(1416, "Missing required auth params for 'OAuth2 Refresh Code': accessToken.")
+            expected: invalid("MOCK-4001", "Missing required auth params for 'OAuth2 Refresh Code': accessToken.")
         ),
         Case(
             label: "OAuth with an impossible expiration date",
@@ -106,37 +123,30 @@ struct CreateValidationTests {
                 specName: "oAuth2RefreshCode",
                 params: ["host": "https://h.example", "accessToken": "a", "expirationDate": "2027-02-30"]
             ),
-            expected: invalid(1416, "'expirationDate' must be a date written YYYY-MM-DD")
+            expected: invalid("MOCK-4002", "'expirationDate' must be a date written YYYY-MM-DD")
         ),
         Case(
             label: "credentials that fail the authorization test",
             body: body(
                 specName: "OAuth2 Refresh Code",
-                params: ["host": "https://h.example", "accessToken": "a", "authorizationTestUrl": "https://auth.unreachable.invalid/me"]
+                params: [
+                    "host": "https://h.example", "accessToken": "a",
+                    "authorizationTestUrl": "https://auth.unreachable.invalid/me",
+                ]
             ),
-            expected: invalid(1417, "The connection test failed")
+            expected: invalid("MOCK-4003", "The connection test failed")
         ),
         Case(
             label: "text/plain body",
             body: body(),
             contentType: "text/plain",
-            expected: ProblemExpectation(
-                status: 400,
-                code: "FLOW-1400-400",
-                title: "BadRequestError",
-                messagePart: "Content-Type 'text/plain' is not supported"
-            )
+            expected: badContentType
         ),
         Case(
             label: "no Content-Type",
             body: body(),
             contentType: nil,
-            expected: ProblemExpectation(
-                status: 400,
-                code: "FLOW-1400-400",
-                title: "BadRequestError",
-                messagePart: "is not supported"
-            )
+            expected: badContentType
         ),
         Case(
             label: "no x-sandbox-name",
@@ -146,7 +156,7 @@ struct CreateValidationTests {
                 status: 400,
                 code: "FLOW-2105-400",
                 title: "Header is missing",
-                messagePart: "'x-sandbox-name' is missing"
+                messagePart: "x-sandbox-name is missing"
             )
         ),
         Case(
@@ -157,7 +167,7 @@ struct CreateValidationTests {
                 status: 404,
                 code: "FLOW-2100-404",
                 title: "Sandbox not found",
-                messagePart: "'staging' was not found"
+                messagePart: "'staging' could not be found"
             )
         ),
     ]
@@ -173,10 +183,25 @@ struct CreateValidationTests {
                 headers.append(("Content-Type", contentType))
             }
             let answer = try await session.platform(.POST, "/connections", headers: headers, body: testCase.body)
-            try testCase.expected.check(answer)
+            if testCase.expected.title == "BadRequestError" {
+                try Self.checkBadContentType(answer)
+            } else {
+                try testCase.expected.check(answer)
+            }
             #expect(session.mock.connections(sandbox: nil).isEmpty)
             #expect(session.mock.stats().count("POST /connections", status: String(testCase.expected.status)) == 1)
         }
+    }
+
+    /// The gateway's `BadRequestError` body, exactly as Adobe's troubleshooting guide shows it.
+    static func checkBadContentType(_ answer: MockAnswer, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(answer.status == 400, sourceLocation: sourceLocation)
+        let body = try answer.object()
+        #expect(Set(body.keys) == ["type", "status", "title", "detail"], sourceLocation: sourceLocation)
+        #expect(body["type"] as? String == "/placeholder/type/uri", sourceLocation: sourceLocation)
+        #expect(body["status"] as? Int == 400, sourceLocation: sourceLocation)
+        #expect(body["title"] as? String == "BadRequestError", sourceLocation: sourceLocation)
+        #expect(body["detail"] as? String == "A valid content-type must be specified", sourceLocation: sourceLocation)
     }
 
     @Test("A body over 1 MiB answers 413 and creates nothing")
@@ -184,7 +209,7 @@ struct CreateValidationTests {
         try await MockSession.with { session in
             let padding = String(repeating: "x", count: 1 << 20)
             let answer = try await session.platform(.POST, "/connections", body: #"{"name": "\#(padding)"}"#)
-            try ProblemExpectation(status: 413, code: "FLOW-1400-413", title: "Payload Too Large", messagePart: "1 MiB")
+            try ProblemExpectation(status: 413, code: "MOCK-4008-413", title: "Payload Too Large", messagePart: "1 MiB")
                 .check(answer)
             #expect(session.mock.connections(sandbox: nil).isEmpty)
         }

@@ -143,7 +143,7 @@ struct HostileAnswerTests {
             let answer = try await session.create("echoed")
             #expect(answer.status == 400)
             let body = try answer.object()
-            #expect((body["type"] as? String)?.hasSuffix("FLOW-1400-400") == true)
+            #expect((body["type"] as? String)?.hasSuffix("MOCK-4009-400") == true)
             let message = try #require(body["errorMessage"] as? String)
             #expect(message.contains("Bearer \(MockSession.staticToken)"))
             #expect(message.contains("p4ssw0rd"))

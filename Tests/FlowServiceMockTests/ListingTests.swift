@@ -228,27 +228,37 @@ struct ListingTests {
         }
     }
 
-    static let badQueries: [(String, String)] = [
-        ("count=true&limit=5", "The limit and count parameters cannot be given together"),
-        ("limit=0", "positive integer"),
-        ("limit=ten", "positive integer"),
-        ("orderby=color", "orderby value 'color' is not supported"),
-        ("property=color==red", "is not supported"),
-        ("continuationToken=not-a-token", "continuationToken is invalid"),
-        ("count=maybe", "must be true or false"),
+    struct BadQuery: Sendable, CustomTestStringConvertible {
+        var query: String
+        var code: String
+        var messagePart: String
+
+        init(_ query: String, _ code: String, _ messagePart: String) {
+            self.query = query
+            self.code = code
+            self.messagePart = messagePart
+        }
+
+        var testDescription: String { self.query }
+    }
+
+    static let badQueries: [BadQuery] = [
+        BadQuery("count=true&limit=5", "FLOW-1401-400", "The limit and count parameters cannot be given together"),
+        BadQuery("limit=0", "FLOW-1453-400", "Invalid query value limit=0 provided in query param"),
+        BadQuery("limit=ten", "FLOW-1453-400", "positive integer"),
+        BadQuery("orderby=color", "FLOW-1433-400", "Incorrect field= color passed in orderBy"),
+        BadQuery("property=color==red", "FLOW-1449-400", "Invalid field color in filter params"),
+        BadQuery("property=red", "FLOW-1453-400", "Invalid query value property=red"),
+        BadQuery("continuationToken=not-a-token", "MOCK-4006-400", "continuationToken is invalid"),
+        BadQuery("count=maybe", "FLOW-1453-400", "must be true or false"),
     ]
 
-    @Test("Unusable query parameters answer 400 FLOW-1401-400", arguments: Self.badQueries)
-    func queryErrors(_ query: String, _ messagePart: String) async throws {
+    @Test("Unusable query parameters answer 400 with the code Adobe gives that mistake", arguments: Self.badQueries)
+    func queryErrors(_ bad: BadQuery) async throws {
         try await MockSession.with { session in
-            let answer = try await session.platform(.GET, "/connections?\(query)")
-            try ProblemExpectation(
-                status: 400,
-                code: "FLOW-1401-400",
-                title: "Invalid request",
-                messagePart: messagePart
-            )
-            .check(answer)
+            let answer = try await session.platform(.GET, "/connections?\(bad.query)")
+            try ProblemExpectation(status: 400, code: bad.code, title: "Invalid request", messagePart: bad.messagePart)
+                .check(answer)
         }
     }
 

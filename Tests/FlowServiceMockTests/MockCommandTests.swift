@@ -73,4 +73,77 @@ struct MockCommandTests {
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(message.contains("--latency: 'fast' is not a duration"))
     }
+
+    @Test("At --log-level trace the log shows neither the client secret nor the static token, only ***")
+    func traceLogMasksSecrets() async throws {
+        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
+        try #require(built, "flowbatch is not built at \(Self.executable.path)")
+        let secret = "cli-secret-8d1e"
+        let (process, output, errors) = try Self.launch([
+            "--port", "0", "--log-level", "trace", "--client-secret", secret, "--static-token", "cli-token-5f2a",
+        ])
+        let line = await Self.firstLine(of: output.fileHandleForReading)
+        let match = try #require(line.wholeMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)\n/))
+        let token = try await MockSession.send(
+            .POST,
+            url:
+                "\(match.1)/ims/token/v3?client_id=flowbatch-demo&client_secret=\(secret)&grant_type=client_credentials",
+            headers: []
+        )
+        #expect(token.status == 200)
+        let listed = try await MockSession.send(
+            .GET,
+            url: "\(match.1)/data/foundation/flowservice/connections",
+            headers: MockSession.platformHeaders(token: "cli-token-5f2a")
+        )
+        #expect(listed.status == 200)
+        process.terminate()
+        process.waitUntilExit()
+        let logged = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(logged.contains("clientSecret: ***"), "\(logged)")
+        #expect(logged.contains("GET /data/foundation/flowservice/connections 200"), "\(logged)")
+        for value in [secret, "cli-token-5f2a"] {
+            #expect(!logged.contains(value), "\(value) leaked into the log: \(logged)")
+        }
+    }
+
+    @Test("The new fault options reach the mock: one OAuth name, a forbidden sandbox")
+    func faultOptions() async throws {
+        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
+        try #require(built, "flowbatch is not built at \(Self.executable.path)")
+        let (process, output, _) = try Self.launch([
+            "--port", "0", "--static-token", "cli-token", "--oauth-spec-name", "oAuth2RefreshCode",
+            "--forbidden-sandboxes", "dev",
+        ])
+        let line = await Self.firstLine(of: output.fileHandleForReading)
+        let match = try #require(line.wholeMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)\n/))
+        let base = "\(match.1)/data/foundation/flowservice"
+        let spec = try await MockSession.send(
+            .GET,
+            url: "\(base)/connectionSpecs/\(MockSession.genericRESTSpecID)",
+            headers: MockSession.platformHeaders(token: "cli-token")
+        )
+        let authSpecs = try #require((try spec.items().first?["authSpec"]) as? [[String: Any]])
+        #expect(authSpecs.map { $0["name"] as? String } == ["Basic Authentication", "oAuth2RefreshCode"])
+        let forbidden = try await MockSession.send(
+            .GET,
+            url: "\(base)/connections",
+            headers: MockSession.platformHeaders(sandbox: "dev", token: "cli-token")
+        )
+        #expect(forbidden.status == 403)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test("--outage-for without --outage-at exits 64 and says what is missing")
+    func outageNeedsItsStart() async throws {
+        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
+        try #require(built, "flowbatch is not built at \(Self.executable.path)")
+        let (process, _, errors) = try Self.launch(["--port", "0", "--outage-for", "2s"])
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("--outage-for needs --outage-at too."), "\(message)")
+    }
 }

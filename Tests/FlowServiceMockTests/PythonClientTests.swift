@@ -1,3 +1,4 @@
+import FlowBatchTestSupport
 import FlowServiceMock
 import Foundation
 import Testing
@@ -11,31 +12,23 @@ struct PythonClientTests {
     @Test("The stdlib Python client runs unchanged against the mock and all its checks pass")
     func pythonClientPasses() async throws {
         try await MockSession.with(MockSession.configuration { $0.staticToken = nil }) { session in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [
-                "python3", Self.script.path,
-                "--ims-url", session.mock.baseURL,
-                "--platform-url", session.mock.baseURL,
-                "--client-id", "flowbatch-demo",
-                "--client-secret", "flowbatch-demo-secret",
-                "--org-id", "DEMO0000000000000000@AdobeOrg",
-                "--sandbox", "dev",
-            ]
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let (stdout, stderr) = await Task.detached {
-                (
-                    output.fileHandleForReading.readDataToEndOfFile(),
-                    errors.fileHandleForReading.readDataToEndOfFile()
-                )
-            }.value
-            process.waitUntilExit()
-            let printed = String(decoding: stdout, as: UTF8.self)
-            #expect(process.terminationStatus == 0, "stderr: \(String(decoding: stderr, as: UTF8.self))")
+            let client = try CommandLineTool.start(
+                [
+                    "python3", Self.script.path,
+                    "--ims-url", session.mock.baseURL,
+                    "--platform-url", session.mock.baseURL,
+                    "--client-id", "flowbatch-demo",
+                    "--client-secret", "flowbatch-demo-secret",
+                    "--org-id", "DEMO0000000000000000@AdobeOrg",
+                    "--sandbox", "dev",
+                ],
+                inheritEnvironment: true,
+                executable: "/usr/bin/env"
+            )
+            // Waits off the cooperative threads, which the in-process mock needs to answer.
+            let result = try await client.wait(timeout: 120)
+            let printed = result.stdout
+            #expect(result.status == 0, "stderr: \(result.stderr)")
             let checks = printed.split(separator: "\n").filter { $0.hasPrefix("check: ") }
             #expect(checks.count >= 18, "\(printed)")
             for expected in [

@@ -68,9 +68,16 @@ enum ErrorBody {
         )
     }
 
-    /// `FLOW-1413-400` from `https://ns.adobe.com/aep/errors/FLOW-1413-400`.
+    /// `FLOW-1413-400` from `https://ns.adobe.com/aep/errors/FLOW-1413-400`: the last segment of the
+    /// problem type when it is shaped `PREFIX-NUMBER-STATUS` (Adobe's services use other prefixes than
+    /// `FLOW` too).
     static func flowCode(inType type: String) -> String? {
-        guard let last = type.split(separator: "/").last, last.hasPrefix("FLOW-") else { return nil }
+        guard let last = type.split(separator: "/").last else { return nil }
+        let parts = last.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }),
+            !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber),
+            parts[2].count == 3, parts[2].allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
         return String(last)
     }
 

@@ -4,24 +4,52 @@ import Hummingbird
 /// `{"type": ".../FLOW-1413-400", "title", "status", "report": {"detailed-message", "request-id"},
 /// "errorMessage", "errorDetails"}`, sent as `application/problem+json`.
 ///
-/// Codes that Adobe documents are used as documented. Where Adobe's documents name no code, the
-/// mock uses: `1400-400` for a body that is not JSON, not an object, of the wrong field types, or
-/// missing `name`, `auth`, `auth.specName` or `connectionSpec.id` (and, with the title
-/// `BadRequestError`, for a wrong `Content-Type`); `1416-400` for auth params that are missing or
-/// invalid (the message names them); `1401-400` for any unusable query parameter, not only
-/// `count` with `limit`; `1400-413` for a body over 1 MiB.
+/// Every code has the meaning Adobe's catalog gives it (`help/sources/errors/flow-service-errors.md`
+/// in Adobe's `experience-platform` docs, "catalog" below). Where Adobe documents no code, the mock
+/// answers a visibly invented `MOCK-` one in the same shape:
+///
+/// | code | meaning here | where documented |
+/// | --- | --- | --- |
+/// | `FLOW-1101-404` | no connection or connection spec with this ID | catalog |
+/// | `FLOW-1102-500`, `1103-503`, `1104-504` | injected internal error, unavailable, gateway timeout | catalog |
+/// | `FLOW-1401-400` | `count` together with `limit` | catalog |
+/// | `FLOW-1403-400` | `If-Match` missing on `PATCH` | catalog |
+/// | `FLOW-1404-412` | `If-Match` is not the connection's current etag | catalog |
+/// | `FLOW-1405-400` | empty request body | catalog |
+/// | `FLOW-1413-400` | unknown connection spec ID or version | catalog |
+/// | `FLOW-1414-400` | a `PATCH` of `/connectionSpec` | catalog |
+/// | `FLOW-1415-400` | an auth spec name the connection spec does not list | catalog |
+/// | `FLOW-1433-400` | `orderby` on a field that cannot be sorted by | catalog |
+/// | `FLOW-1434-400` | a `PATCH` operation that is not add, replace or remove | catalog |
+/// | `FLOW-1449-400` | a `property` filter on an unknown field | catalog |
+/// | `FLOW-1453-400` | a query value that cannot be read (`limit=ten`, `count=maybe`, `property=x`) | catalog |
+/// | `FLOW-1455-400` | a `PATCH` body that is not a list of operations, or a path to no field | catalog |
+/// | `FLOW-2100-404` | `x-sandbox-name` names no sandbox | catalog |
+/// | `FLOW-2105-400` | `x-sandbox-name` missing | catalog |
+/// | `FLOW-2121-403` | the token lacks the manage (writes) or view (reads) permission in the sandbox | catalog |
+/// | `MOCK-4001-400` | required auth params missing (the message names them, and any invalid ones) | none |
+/// | `MOCK-4002-400` | auth params of the wrong form (not a string, `expirationDate` not `YYYY-MM-DD`) | none |
+/// | `MOCK-4003-400` | the credential test against `authorizationTestUrl` failed on create or patch | none: Adobe says the create fails |
+/// | `MOCK-4004-400` | a body that is not JSON, not an object, or with a field of the wrong type | none |
+/// | `MOCK-4005-400` | a required field missing: `name`, `auth`, `auth.specName`, `connectionSpec`, `connectionSpec.id` | none |
+/// | `MOCK-4006-400` | a `continuationToken` the mock did not make, or one from another sandbox | none |
+/// | `MOCK-4007-400` | a `PATCH` the mock does not implement (add, remove, or a path but `/auth/params`, `/description`, `/name`) | none |
+/// | `MOCK-4008-413` | a body over 1 MiB | none |
+/// | `MOCK-4009-400` | the hostile answer `echo-400` (a service that echoes the request) | none |
+///
+/// Not in this type: a wrong `Content-Type` is answered by the gateway (``GatewayBadRequest``).
 struct FlowServiceProblem: MockErrorAnswer, Equatable {
     static let contentType = "application/problem+json"
 
-    /// Flow Service's number, e.g. `1413` in `FLOW-1413-400`.
-    var code: Int
+    /// The code without the status: `FLOW-1413` or `MOCK-4001`.
+    var code: String
     var status: HTTPResponse.Status
     var title: String
     var message: String
 
     /// The `type` URI, e.g. `https://ns.adobe.com/aep/errors/FLOW-1413-400`.
     var type: String {
-        "https://ns.adobe.com/aep/errors/FLOW-\(self.code)-\(self.status.code)"
+        "https://ns.adobe.com/aep/errors/\(self.code)-\(self.status.code)"
     }
 
     func response(requestID: String) -> Response {
@@ -38,84 +66,107 @@ struct FlowServiceProblem: MockErrorAnswer, Equatable {
 }
 
 extension FlowServiceProblem {
-    private static func invalidRequest(_ code: Int, _ message: String) -> FlowServiceProblem {
+    private static func invalidRequest(_ code: String, _ message: String) -> FlowServiceProblem {
         FlowServiceProblem(code: code, status: .badRequest, title: "Invalid request", message: message)
     }
 
-    static func wrongContentType(_ contentType: String?) -> FlowServiceProblem {
-        FlowServiceProblem(
-            code: 1400,
-            status: .badRequest,
-            title: "BadRequestError",
-            message: "Content-Type '\(contentType ?? "")' is not supported. Send the body as application/json."
-        )
-    }
-
-    static let emptyBody = invalidRequest(1405, "The request body is empty. Provide a request body and try again.")
+    static let emptyBody = invalidRequest(
+        "FLOW-1405",
+        "The request body cannot be null or empty. Please provide a request body and try again."
+    )
 
     static let bodyTooLarge = FlowServiceProblem(
-        code: 1400,
+        code: "MOCK-4008",
         status: .contentTooLarge,
         title: "Payload Too Large",
         message: "The request body is larger than the service accepts (1 MiB)."
     )
 
-    static let malformedJSON = invalidRequest(1400, "The request body is not valid JSON.")
+    static let malformedJSON = invalidRequest("MOCK-4004", "The request body is not valid JSON.")
 
-    static let notAnObject = invalidRequest(1400, "The request body must be a JSON object.")
+    static let notAnObject = invalidRequest("MOCK-4004", "The request body must be a JSON object.")
 
     static func wrongType(_ field: String, expected: String) -> FlowServiceProblem {
-        invalidRequest(1400, "The field '\(field)' must be \(expected).")
+        invalidRequest("MOCK-4004", "The field '\(field)' must be \(expected).")
     }
 
     static func missingField(_ field: String) -> FlowServiceProblem {
-        invalidRequest(1400, "The field '\(field)' is required. Provide it and try again.")
+        invalidRequest("MOCK-4005", "The field '\(field)' is required. Provide it and try again.")
     }
 
     static func unknownConnectionSpec(_ id: String) -> FlowServiceProblem {
-        invalidRequest(1413, "The spec ID provided is invalid. Connection spec '\(id)' does not exist.")
+        invalidRequest("FLOW-1413", "The spec ID provided is invalid. Connection spec '\(id)' does not exist.")
     }
 
     static func unknownConnectionSpecVersion(_ id: String, version: String) -> FlowServiceProblem {
-        invalidRequest(1413, "The spec ID provided is invalid. Connection spec '\(id)' has no version '\(version)'.")
+        invalidRequest(
+            "FLOW-1413",
+            "The spec ID provided is invalid. Connection spec '\(id)' has no version '\(version)'."
+        )
     }
 
-    static func unknownAuthSpec(_ name: String, known: [String]) -> FlowServiceProblem {
+    static func unknownAuthSpec(_ name: String, specID: String, known: [String]) -> FlowServiceProblem {
         invalidRequest(
-            1415,
-            "The auth spec name '\(name)' is invalid for this connection spec. Supported: "
+            "FLOW-1415",
+            "The auth spec '\(name)' could not be found for the connection spec ID \(specID). Supported: "
                 + known.map { "'\($0)'" }.joined(separator: ", ") + "."
         )
     }
 
-    /// Missing and invalid auth params of one request, all named in one message.
+    /// Missing and invalid auth params of one request, all named in one message: `MOCK-4001` when
+    /// any is missing, else `MOCK-4002`.
     static func invalidAuthParams(specName: String, missing: [String], invalid: [String]) -> FlowServiceProblem {
         var sentences: [String] = []
         if !missing.isEmpty {
             sentences.append("Missing required auth params for '\(specName)': \(missing.joined(separator: ", ")).")
         }
         sentences.append(contentsOf: invalid)
-        return invalidRequest(1416, sentences.joined(separator: " "))
+        return invalidRequest(missing.isEmpty ? "MOCK-4002" : "MOCK-4001", sentences.joined(separator: " "))
     }
 
     /// The credential test against `authorizationTestUrl` failed. Adobe documents that the create
-    /// fails then, not with which code: 1417 is the mock's choice.
+    /// fails then, not with which code.
     static func credentialTestFailed(_ testURL: String) -> FlowServiceProblem {
-        invalidRequest(1417, "The connection test failed: the authorization test URL '\(testURL)' could not be reached with the given credentials.")
-    }
-
-    static func invalidQuery(_ message: String) -> FlowServiceProblem {
-        invalidRequest(1401, message)
+        invalidRequest(
+            "MOCK-4003",
+            "The connection test failed: the authorization test URL '\(testURL)' could not be reached with the given credentials."
+        )
     }
 
     static let countWithLimit = invalidRequest(
-        1401,
+        "FLOW-1401",
         "The limit and count parameters cannot be given together in the same request. "
             + "Please provide either only the limit or the count parameter and try again."
     )
 
+    /// A query parameter whose value cannot be read, e.g. `limit=ten`.
+    static func invalidQueryValue(_ parameter: String, _ value: String, _ expected: String) -> FlowServiceProblem {
+        invalidRequest("FLOW-1453", "Invalid query value \(parameter)=\(value) provided in query param. \(expected)")
+    }
+
+    static func invalidFilterField(_ field: String, known: [String]) -> FlowServiceProblem {
+        invalidRequest(
+            "FLOW-1449",
+            "Invalid field \(field) in filter params. Filter with field==value or field!=value on one of: "
+                + known.joined(separator: ", ") + "."
+        )
+    }
+
+    static func invalidOrderBy(_ field: String, known: [String]) -> FlowServiceProblem {
+        invalidRequest(
+            "FLOW-1433",
+            "Incorrect field= \(field) passed in orderBy, example are +name, -name, name. Supported: "
+                + known.joined(separator: ", ") + "."
+        )
+    }
+
+    static let invalidContinuationToken = invalidRequest(
+        "MOCK-4006",
+        "The continuationToken is invalid or belongs to another sandbox."
+    )
+
     static let notFound = FlowServiceProblem(
-        code: 1101,
+        code: "FLOW-1101",
         status: .notFound,
         title: "Resource not found",
         message: "The requested resource is not found. Error from flow provider: Resource with given id does not exist."
@@ -123,22 +174,79 @@ extension FlowServiceProblem {
 
     static func sandboxNotFound(_ name: String) -> FlowServiceProblem {
         FlowServiceProblem(
-            code: 2100,
+            code: "FLOW-2100",
             status: .notFound,
             title: "Sandbox not found",
-            message: "The sandbox '\(name)' was not found. Check the x-sandbox-name header and try again."
+            message: "The sandbox with the name '\(name)' could not be found. Please ensure that the sandbox name is "
+                + "correct and try again."
         )
     }
 
     static let sandboxHeaderMissing = FlowServiceProblem(
-        code: 2105,
+        code: "FLOW-2105",
         status: .badRequest,
         title: "Header is missing",
-        message: "The header 'x-sandbox-name' is missing in the request. Please provide the header and try again."
+        message:
+            "The header x-sandbox-name is missing in the request. Please add the header in the request and try again."
     )
 
+    /// The token lacks `permission` (`manage` or `view`) on sources in the sandbox.
+    static func permissionDenied(_ permission: String) -> FlowServiceProblem {
+        FlowServiceProblem(
+            code: "FLOW-2121",
+            status: .forbidden,
+            title: "Forbidden",
+            message: "The permission \(permission) is denied on resource Enterprise Source. Please contact your "
+                + "administrator to resolve permissions and try again."
+        )
+    }
+
+    static let ifMatchMissing = FlowServiceProblem(
+        code: "FLOW-1403",
+        status: .badRequest,
+        title: "Header is missing",
+        message: "The header 'If-Match' is missing in the request. Please provide the header and try again."
+    )
+
+    static func versionNotMatching(supplied: String, current: String) -> FlowServiceProblem {
+        FlowServiceProblem(
+            code: "FLOW-1404",
+            status: .preconditionFailed,
+            title: "Version not matching",
+            message: "The supplied version '\(supplied)' does not match the current version on entity '\(current)'. "
+                + "Please ensure that the supplied version matches the current version on entity and try again."
+        )
+    }
+
+    static func invalidPatch(_ detail: String) -> FlowServiceProblem {
+        invalidRequest("FLOW-1455", "An error has occurred while validating patch instructions: \(detail)")
+    }
+
+    static func unsupportedPatchOperation(_ op: String) -> FlowServiceProblem {
+        invalidRequest(
+            "FLOW-1434",
+            "Unsupported operation '\(op)' received. Please use one of the supported operation types and try again."
+        )
+    }
+
+    static let connectionSpecNotUpdatable = invalidRequest(
+        "FLOW-1414",
+        "The connection spec of a connection cannot be updated."
+    )
+
+    static func patchNotImplemented(_ what: String) -> FlowServiceProblem {
+        invalidRequest(
+            "MOCK-4007",
+            "The mock does not implement \(what); it replaces /auth/params, /description and /name only."
+        )
+    }
+
+    static func echoed(_ sent: String) -> FlowServiceProblem {
+        invalidRequest("MOCK-4009", "The request could not be processed: \(sent)")
+    }
+
     static let internalError = FlowServiceProblem(
-        code: 1102,
+        code: "FLOW-1102",
         status: .internalServerError,
         title: "Internal Error",
         message:
@@ -146,7 +254,7 @@ extension FlowServiceProblem {
     )
 
     static let unavailable = FlowServiceProblem(
-        code: 1103,
+        code: "FLOW-1103",
         status: .serviceUnavailable,
         title: "Service Unavailable",
         message:
@@ -154,7 +262,7 @@ extension FlowServiceProblem {
     )
 
     static let gatewayTimeout = FlowServiceProblem(
-        code: 1104,
+        code: "FLOW-1104",
         status: .gatewayTimeout,
         title: "Gateway Timeout",
         message:

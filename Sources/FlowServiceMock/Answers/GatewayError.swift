@@ -14,6 +14,7 @@ struct GatewayError: MockErrorAnswer, Equatable {
     static let apiKeyMissing = GatewayError(status: .forbidden, code: "403000", message: "Api Key is required")
     static let apiKeyInvalid = GatewayError(status: .forbidden, code: "403003", message: "Api Key is invalid")
     static let orgMissing = GatewayError(status: .badRequest, code: "400003", message: "Missing header")
+    static let notEntitled = GatewayError(status: .forbidden, code: "403025", message: "Profile is not valid")
     static let orgInvalid = GatewayError(status: .forbidden, code: "403027", message: "User region is missing")
 
     static func throttled(retryAfter seconds: Int) -> GatewayError {

@@ -57,12 +57,7 @@ enum HostileAnswer {
                 body: Self.trickle(normalBody, chunkBytes: faults.trickleChunkBytes, interval: faults.trickleInterval)
             )
         case .echo400:
-            throw FlowServiceProblem(
-                code: 1400,
-                status: .badRequest,
-                title: "Invalid request",
-                message: "The request could not be processed: \(sent)"
-            )
+            throw FlowServiceProblem.echoed(sent)
         case .wrongContentType:
             headers[.contentType] = "text/plain"
             return Response(

@@ -18,7 +18,7 @@ public enum AnswerFault: String, Sendable, CaseIterable, Hashable, Codable {
     case slowTrickle = "slow-trickle"
     /// Creates; answers 201 with `Content-Type: text/plain` and the body `Created`.
     case wrongContentType = "wrong-content-type"
-    /// Does not create; answers 400 `FLOW-1400-400` whose message repeats what the client sent: its
+    /// Does not create; answers 400 `MOCK-4009-400` whose message repeats what the client sent: its
     /// `Authorization` header and its body, credentials included (a service that echoes its input).
     case echo400 = "echo-400"
 

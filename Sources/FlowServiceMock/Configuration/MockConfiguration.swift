@@ -23,6 +23,10 @@ public struct MockConfiguration: Sendable {
     /// Lifetime of issued tokens, reported as `expires_in` (whole seconds); after it they answer
     /// 401 `401013`. Default 24 hours.
     public var tokenLifetime: Duration = .seconds(86_400)
+    /// The only OAuth 2 refresh-code auth spec name the connection spec lists and creates accept;
+    /// `nil` (the default) lists and accepts both of Adobe's spellings, `OAuth2 Refresh Code` and
+    /// `oAuth2RefreshCode`.
+    public var oauthSpecName: String?
     /// The injected faults; all off by default. They can be changed while the mock runs with
     /// ``RunningMock/updateFaults(_:)``.
     public var faults: MockFaults = MockFaults()
@@ -49,6 +53,9 @@ public struct MockConfiguration: Sendable {
                 option: "token-lifetime",
                 value: MockDuration.format(self.tokenLifetime)
             )
+        }
+        if let name = self.oauthSpecName, name.isEmpty || name == AuthSpec.basicName {
+            throw MockConfigurationError(.outOfRange, option: "oauth-spec-name", value: name)
         }
         try self.faults.validate()
     }

@@ -10,6 +10,8 @@ public struct MockConfigurationError: Error, Sendable, Equatable, CustomStringCo
         case outOfRange
         /// The shares of `POST /connections` given to faults add up to more than 1.
         case sharesExceedOne
+        /// An option given without the one it needs; ``value`` names that one.
+        case needsOption
     }
 
     /// What is wrong.
@@ -36,6 +38,8 @@ public struct MockConfigurationError: Error, Sendable, Equatable, CustomStringCo
                 + AnswerFault.allCases.map(\.rawValue).joined(separator: ", ") + "."
         case .outOfRange:
             "--\(self.option): '\(self.value)' is out of range."
+        case .needsOption:
+            "--\(self.option) needs --\(self.value) too."
         case .sharesExceedOne:
             "The fault shares of POST /connections add up to \(self.value), more than 1."
         }

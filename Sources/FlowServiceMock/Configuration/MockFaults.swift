@@ -14,6 +14,25 @@ public struct MockFaults: Sendable, Equatable {
     /// `Retry-After: 1`. `nil` (the default) never throttles. Counted over all Platform
     /// requests that pass the gateway's header checks; IMS calls are not throttled.
     public var throttleRPS: Int?
+    /// Throttled answers (of ``throttleRPS`` and ``imsThrottleCount``) are a bare 429: no body and
+    /// no `Retry-After`, as some Adobe gateways send. Default false.
+    public var throttleBare = false
+    /// The first this many `POST /ims/token/v3` answer 429 (with `Retry-After: 1` and an empty
+    /// body, or bare with ``throttleBare``) before IMS issues tokens again. Default 0.
+    public var imsThrottleCount = 0
+    /// Sandboxes that exist (also when not among the configured sandboxes) but where the token
+    /// lacks permission: connection calls there answer 403 `FLOW-2121-403` (the `manage`
+    /// permission for create, patch and delete, `view` for list, get and test). Default none.
+    public var forbiddenSandboxes: Set<String> = []
+    /// Every token (issued or static) is valid but not entitled to the org: Platform calls answer
+    /// 403 `403025` "Profile is not valid". Default false.
+    public var unentitledToken = false
+    /// When an outage starts, measured on the mock's clock from its start. During the outage
+    /// every request but `/__mock/stats` (Flow Service and IMS alike) has its TCP connection
+    /// closed without an answer. `nil` (the default): no outage.
+    public var outageAt: Duration?
+    /// How long the outage from ``outageAt`` lasts. Default zero.
+    public var outageFor: Duration = .zero
     /// Share of `POST /connections` answered 500 `FLOW-1102-500` or 503 `FLOW-1103-503` (half each)
     /// *without* creating. Default 0.
     public var errorRate: Double = 0
@@ -33,6 +52,12 @@ public struct MockFaults: Sendable, Equatable {
 
     /// No faults.
     public init() {}
+
+    /// Whether `elapsed` (time since the mock started) falls inside the outage window.
+    func inOutage(elapsed: Duration) -> Bool {
+        guard let start = self.outageAt else { return false }
+        return elapsed >= start && elapsed < start + self.outageFor
+    }
 
     /// True when some share of `POST /connections` meets a fault, so a draw is needed per request.
     var drawsPerCreate: Bool {
@@ -55,6 +80,20 @@ public struct MockFaults: Sendable, Equatable {
         }
         if let rps = self.throttleRPS, rps < 1 {
             throw MockConfigurationError(.outOfRange, option: "throttle-rps", value: String(rps))
+        }
+        guard self.imsThrottleCount >= 0 else {
+            throw MockConfigurationError(.outOfRange, option: "ims-429-count", value: String(self.imsThrottleCount))
+        }
+        if let outageAt = self.outageAt {
+            guard outageAt >= .zero else {
+                throw MockConfigurationError(.outOfRange, option: "outage-at", value: MockDuration.format(outageAt))
+            }
+            guard self.outageFor > .zero else {
+                throw MockConfigurationError(.needsOption, option: "outage-at", value: "outage-for")
+            }
+        }
+        if let blank = self.forbiddenSandboxes.first(where: \.isEmpty) {
+            throw MockConfigurationError(.outOfRange, option: "forbidden-sandboxes", value: blank)
         }
         try Self.checkShare(self.errorRate, option: "error-rate")
         try Self.checkShare(self.ambiguousRate, option: "ambiguous-rate")

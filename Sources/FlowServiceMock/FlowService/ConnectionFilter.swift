@@ -54,20 +54,25 @@ struct ConnectionFilter: Sendable, Equatable {
 
     /// Parses the values of every `property` parameter.
     ///
-    /// - Throws: ``FlowServiceProblem`` `FLOW-1401-400` for an unknown field or operator.
+    /// - Throws: ``FlowServiceProblem`` `FLOW-1449-400` for an unknown field, `FLOW-1453-400` for a
+    ///   clause without `==` or `!=`.
     init(properties: [String]) throws(FlowServiceProblem) {
         var clauses: [[Condition]] = []
         for property in properties {
             var alternatives: [Condition] = []
             for part in property.split(separator: ",", omittingEmptySubsequences: false) {
-                if let condition = Self.condition(part) {
+                let (condition, fieldName) = Self.condition(part)
+                if let condition {
                     alternatives.append(condition)
                 } else if let previous = alternatives.last {
                     alternatives.append(Condition(field: previous.field, equal: previous.equal, value: String(part)))
+                } else if let fieldName {
+                    throw .invalidFilterField(fieldName, known: Field.allCases.map(\.rawValue))
                 } else {
-                    throw .invalidQuery(
-                        "The property filter '\(property)' is not supported. Use field==value or field!=value with "
-                            + "one of: " + Field.allCases.map(\.rawValue).joined(separator: ", ") + "."
+                    throw .invalidQueryValue(
+                        "property",
+                        property,
+                        "Use field==value or field!=value, e.g. property=name==Acme."
                     )
                 }
             }
@@ -91,7 +96,9 @@ struct ConnectionFilter: Sendable, Equatable {
         return names
     }
 
-    private static func condition(_ text: Substring) -> Condition? {
+    /// The condition `text` states; `nil` when it has no operator or an unknown field (then a bare
+    /// value, or an error when nothing precedes it), with the field name when there was an operator.
+    private static func condition(_ text: Substring) -> (Condition?, field: String?) {
         let equal = text.firstRange(of: "==")
         let notEqual = text.firstRange(of: "!=")
         let (range, isEqual): (Range<Substring.Index>, Bool)
@@ -100,9 +107,10 @@ struct ConnectionFilter: Sendable, Equatable {
             (range, isEqual) = equal.lowerBound < notEqual.lowerBound ? (equal, true) : (notEqual, false)
         case (let equal?, nil): (range, isEqual) = (equal, true)
         case (nil, let notEqual?): (range, isEqual) = (notEqual, false)
-        case (nil, nil): return nil
+        case (nil, nil): return (nil, nil)
         }
-        guard let field = Field(rawValue: String(text[..<range.lowerBound])) else { return nil }
-        return Condition(field: field, equal: isEqual, value: String(text[range.upperBound...]))
+        let name = String(text[..<range.lowerBound])
+        guard let field = Field(rawValue: name) else { return (nil, name) }
+        return (Condition(field: field, equal: isEqual, value: String(text[range.upperBound...])), name)
     }
 }

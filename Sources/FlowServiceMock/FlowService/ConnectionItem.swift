@@ -23,7 +23,7 @@ struct ConnectionItem: Sendable {
         return .object([
             ("id", .string(connection.id)),
             ("createdAt", .integer(connection.createdAt)),
-            ("updatedAt", .integer(connection.createdAt)),
+            ("updatedAt", .integer(connection.updatedAt)),
             ("createdBy", client),
             ("updatedBy", client),
             ("createdClient", client),

@@ -4,7 +4,9 @@
 /// Without `limit` a page holds 100 items; a larger `limit` than 1,000 is cut to 1,000. The
 /// default order is creation order. With a `continuationToken`, the filters and the order come
 /// from the token (a client may repeat `property` and `orderby` beside it; they are ignored),
-/// and a `limit` beside it sets the size of the next page.
+/// and a `limit` beside it sets the size of the next page. Errors: `count` with `limit`
+/// `FLOW-1401`, an unreadable `count` or `limit` `FLOW-1453`, an unknown `orderby` `FLOW-1433`, a
+/// token the mock did not make `MOCK-4006`, filters as ``ConnectionFilter`` says.
 struct ConnectionListQuery: Sendable {
     static let defaultLimit = 100
     static let maximumLimit = 1_000
@@ -22,11 +24,11 @@ struct ConnectionListQuery: Sendable {
         switch fields["count"]?.lowercased() {
         case nil, "false": self.countOnly = false
         case "true": self.countOnly = true
-        case let other?: throw .invalidQuery("The count parameter must be true or false, not '\(other)'.")
+        case let other?: throw .invalidQueryValue("count", other, "The count parameter must be true or false.")
         }
         let explicitLimit = try fields["limit"].map { text throws(FlowServiceProblem) in
             guard let limit = Int(text), limit >= 1 else {
-                throw .invalidQuery("The limit parameter must be a positive integer, not '\(text)'.")
+                throw .invalidQueryValue("limit", text, "The limit parameter must be a positive integer.")
             }
             return min(limit, Self.maximumLimit)
         }
@@ -35,7 +37,7 @@ struct ConnectionListQuery: Sendable {
         }
         if let text = fields["continuationToken"] {
             guard let token = ContinuationToken(encoded: text), token.sandbox == sandbox else {
-                throw .invalidQuery("The continuationToken is invalid or belongs to another sandbox.")
+                throw .invalidContinuationToken
             }
             self.properties = token.properties
             self.order = token.order
@@ -45,10 +47,7 @@ struct ConnectionListQuery: Sendable {
             self.properties = fields.all("property")
             if let text = fields["orderby"] {
                 guard let order = ConnectionOrder(orderBy: text) else {
-                    throw .invalidQuery(
-                        "The orderby value '\(text)' is not supported. Use one of: "
-                            + ConnectionOrder.allCases.map(\.rawValue).joined(separator: ", ") + "."
-                    )
+                    throw .invalidOrderBy(text, known: ConnectionOrder.allCases.map(\.rawValue))
                 }
                 self.order = order
             } else {

@@ -1,15 +1,22 @@
 import Foundation
 import Hummingbird
 
-/// Flow Service's base connection endpoints (the gateway has admitted the request already).
+/// Flow Service's base connection and connection spec endpoints (the gateway has admitted the
+/// request already).
 struct ConnectionsController: Sendable {
-    /// Largest request body read; a larger one is answered 413 `FLOW-1400-413`.
+    /// What a request does in its sandbox: the permission it needs there.
+    enum Access: String {
+        case view
+        case manage
+    }
+
+    /// Largest request body read; a larger one is answered 413 `MOCK-4008-413`.
     static let maximumBodyBytes = 1 << 20
 
     let state: MockState
 
     func create(_ request: Request) async throws -> Response {
-        let sandbox = try self.sandbox(of: request)
+        let sandbox = try self.sandbox(of: request, access: .manage)
         let fault = self.state.faults.drawCreateFault()
         switch fault {
         case .internalError: throw FlowServiceProblem.internalError
@@ -31,7 +38,10 @@ struct ConnectionsController: Sendable {
         }
         try Self.checkJSONContentType(request.headers[.contentType])
         let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
-        let created = try self.store(CreateConnectionRequest(body: body), sandbox: sandbox)
+        let created = try self.store(
+            CreateConnectionRequest(body: body, authSpecs: self.state.authSpecs),
+            sandbox: sandbox
+        )
         let answer = CreatedConnectionBody(id: created.id, etag: created.etag)
         let location = MockRoute.flowServicePath + "/connections/" + created.id
         switch fault {
@@ -40,14 +50,19 @@ struct ConnectionsController: Sendable {
         case .drop:
             throw ConnectionDropped()
         case .answer(let kind):
-            return try HostileAnswer.response(kind, created: answer, location: location, faults: self.state.faults.faults)
+            return try HostileAnswer.response(
+                kind,
+                created: answer,
+                location: location,
+                faults: self.state.faults.faults
+            )
         case .none, .internalError, .unavailable:
             return JSONAnswer.response(.created, answer.buffer, headers: [.location: location])
         }
     }
 
     func list(_ request: Request) throws -> Response {
-        let sandbox = try self.sandbox(of: request)
+        let sandbox = try self.sandbox(of: request, access: .view)
         let query = try ConnectionListQuery(query: request.uri.query, sandbox: sandbox)
         if query.countOnly {
             let count = self.state.store.count(sandbox: sandbox, filter: query.filter)
@@ -76,12 +91,12 @@ struct ConnectionsController: Sendable {
     }
 
     func get(_ request: Request, id: String) throws -> Response {
-        let connection = try self.existingConnection(request, id: id)
+        let connection = try self.existingConnection(request, id: id, access: .view)
         return JSONAnswer.response(.ok, ConnectionListBody(items: [self.item(connection)], hasLinks: false).json)
     }
 
     func delete(_ request: Request, id: String) throws -> Response {
-        let sandbox = try self.sandbox(of: request)
+        let sandbox = try self.sandbox(of: request, access: .manage)
         guard self.state.store.delete(id: id, sandbox: sandbox) else { throw FlowServiceProblem.notFound }
         return Response(status: .noContent)
     }
@@ -89,13 +104,70 @@ struct ConnectionsController: Sendable {
     /// `{"result": false}` when the connection's host is in the reserved `.invalid` domain
     /// (RFC 2606), `{"result": true}` otherwise.
     func test(_ request: Request, id: String) throws -> Response {
-        let connection = try self.existingConnection(request, id: id)
-        let host = connection.visibleParams["host"].flatMap { URLComponents(string: $0)?.host } ?? ""
-        let reachable = !(host == "invalid" || host.hasSuffix(".invalid"))
+        let connection = try self.existingConnection(request, id: id, access: .view)
+        let reachable = !CreateConnectionRequest.isReservedInvalid(connection.visibleParams["host"] ?? "")
         return JSONAnswer.response(.ok, .object([("result", .bool(reachable))]))
     }
 
+    /// `PATCH /connections/{id}`: checks, in order, the sandbox, `Content-Type` (JSON or JSON
+    /// Patch), `If-Match` (`FLOW-1403`), the body (``ConnectionPatch``), that the connection
+    /// exists (`FLOW-1101`), that `If-Match` is its etag (`FLOW-1404-412`) and the new auth params
+    /// against the connection's own auth spec; then stores the change under a new etag and
+    /// answers 200 `{"id", "etag"}`.
+    func patch(_ request: Request, id: String) async throws -> Response {
+        let sandbox = try self.sandbox(of: request, access: .manage)
+        let contentType = request.headers[.contentType]
+        guard
+            MediaType.matches(contentType, "application/json")
+                || MediaType.matches(contentType, "application/json-patch+json")
+        else { throw GatewayBadRequest.contentTypeMissing }
+        guard let ifMatch = request.headers[.ifMatch], !ifMatch.isEmpty else {
+            throw FlowServiceProblem.ifMatchMissing
+        }
+        let patch = try ConnectionPatch(body: try await request.body.collect(upTo: Self.maximumBodyBytes))
+        guard let connection = self.state.store.connection(id: id, sandbox: sandbox) else {
+            throw FlowServiceProblem.notFound
+        }
+        guard connection.etag == ifMatch else {
+            throw FlowServiceProblem.versionNotMatching(supplied: ifMatch, current: connection.etag)
+        }
+        var changed = try patch.applied(to: connection, authSpec: self.authSpec(of: connection))
+        changed.etag = self.state.identifiers.etag()
+        changed.updatedAt = Self.nowMilliseconds()
+        switch self.state.store.replace(changed, ifEtag: ifMatch) {
+        case .replaced:
+            return JSONAnswer.response(.ok, CreatedConnectionBody(id: changed.id, etag: changed.etag).buffer)
+        case .notFound:
+            throw FlowServiceProblem.notFound
+        case .stale(let current):
+            throw FlowServiceProblem.versionNotMatching(supplied: ifMatch, current: current)
+        }
+    }
+
+    /// `GET /connectionSpecs/{id}`: the generic REST spec as `{"items": [spec]}`; another ID is
+    /// `FLOW-1101-404`, Adobe's "resource with given id does not exist". Connection specs belong to
+    /// no sandbox (Adobe: "organization agnostic"), so `x-sandbox-name` is not checked.
+    func connectionSpec(id: String) throws(FlowServiceProblem) -> Response {
+        guard id.lowercased() == ConnectionSpecCatalog.genericRESTID else { throw .notFound }
+        return JSONAnswer.response(.ok, ConnectionSpecCatalog.genericRESTAnswer(authSpecs: self.state.authSpecs))
+    }
+
+    /// The auth spec the connection was created under; one the spec no longer lists (a
+    /// connection inserted directly) is read by its kind.
+    private func authSpec(of connection: StoredConnection) -> AuthSpec {
+        let name = connection.authSpecName
+        if let listed = self.state.authSpec(named: name) {
+            return listed
+        }
+        return AuthSpec.oAuth2Names.contains(name) ? .oAuth2RefreshCode(named: name) : .basic
+    }
+
+    private static func nowMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000).rounded())
+    }
+
     private func store(_ request: CreateConnectionRequest, sandbox: String) -> StoredConnection {
+        let now = Self.nowMilliseconds()
         let connection = StoredConnection(
             id: self.state.identifiers.uuid(),
             name: request.name,
@@ -106,15 +178,16 @@ struct ConnectionsController: Sendable {
             authSpecName: request.authSpecName,
             visibleParams: request.visibleParams,
             maskedParams: request.maskedParams,
-            createdAt: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
+            createdAt: now,
+            updatedAt: now,
             etag: self.state.identifiers.etag(),
             createdClient: self.state.configuration.clientID
         )
         return self.state.store.insert(connection)
     }
 
-    private func existingConnection(_ request: Request, id: String) throws -> StoredConnection {
-        let sandbox = try self.sandbox(of: request)
+    private func existingConnection(_ request: Request, id: String, access: Access) throws -> StoredConnection {
+        let sandbox = try self.sandbox(of: request, access: access)
         guard let connection = self.state.store.connection(id: id, sandbox: sandbox) else {
             throw FlowServiceProblem.notFound
         }
@@ -129,13 +202,19 @@ struct ConnectionsController: Sendable {
         )
     }
 
-    private func sandbox(of request: Request) throws(FlowServiceProblem) -> String {
+    /// The sandbox named by `x-sandbox-name`: `FLOW-2105-400` when missing, `FLOW-2121-403` when
+    /// the token lacks `access` there (``MockFaults/forbiddenSandboxes``), `FLOW-2100-404` when
+    /// no such sandbox exists.
+    private func sandbox(of request: Request, access: Access) throws(FlowServiceProblem) -> String {
         guard let name = request.headers[.xSandboxName], !name.isEmpty else { throw .sandboxHeaderMissing }
+        guard !self.state.faults.faults.forbiddenSandboxes.contains(name) else {
+            throw .permissionDenied(access.rawValue)
+        }
         guard self.state.sandboxIDs[name] != nil else { throw .sandboxNotFound(name) }
         return name
     }
 
-    private static func checkJSONContentType(_ value: String?) throws(FlowServiceProblem) {
-        guard MediaType.matches(value, "application/json") else { throw .wrongContentType(value) }
+    private static func checkJSONContentType(_ value: String?) throws(GatewayBadRequest) {
+        guard MediaType.matches(value, "application/json") else { throw .contentTypeMissing }
     }
 }

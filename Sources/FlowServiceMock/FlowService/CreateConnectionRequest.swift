@@ -3,12 +3,12 @@ import NIOCore
 
 /// A `POST /connections` body that passed Flow Service's checks, ready to be stored.
 ///
-/// Checks, in order: the body is not empty (`1405`), is a JSON object with fields of the right
-/// types (`1400`), has a non-blank `name` (`1400`), a `connectionSpec.id` (`1400`) that is the
-/// generic REST spec in a known version, where a missing version means the latest (`1413`),
-/// an `auth` with a `specName` (`1400`) that the spec knows (`1415`), and every required auth
-/// param as a non-empty string, optional ones as strings, `expirationDate` as `YYYY-MM-DD` (`1416`).
-/// Params the spec does not define are ignored; URLs are not checked.
+/// Checks, in order: the body is not empty (`FLOW-1405`), is a JSON object with fields of the
+/// right types (`MOCK-4004`), has a non-blank `name` (`MOCK-4005`), a `connectionSpec.id`
+/// (`MOCK-4005`) that is the generic REST spec in a known version, where a missing version means
+/// the latest (`FLOW-1413`), an `auth` with a `specName` (`MOCK-4005`) that the connection spec
+/// lists (`FLOW-1415`), and its params by ``checkParams(_:spec:)``. Params the spec does not
+/// define are ignored; URLs are not checked.
 struct CreateConnectionRequest: Sendable, Equatable {
     var name: String
     var description: String?
@@ -18,17 +18,9 @@ struct CreateConnectionRequest: Sendable, Equatable {
     var visibleParams: [String: String]
     var maskedParams: Set<String>
 
-    init(body: ByteBuffer) throws(FlowServiceProblem) {
-        guard body.readableBytesView.contains(where: { !Self.isJSONWhitespace($0) }) else {
-            throw .emptyBody
-        }
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(body.readableBytesView)
-        } catch {
-            throw .malformedJSON
-        }
-        guard case .object(let root) = document else { throw .notAnObject }
+    /// - Parameter authSpecs: the auth specs the connection spec lists.
+    init(body: ByteBuffer, authSpecs: [AuthSpec]) throws(FlowServiceProblem) {
+        guard case .object(let root) = try Self.document(body) else { throw .notAnObject }
 
         guard let name = try Self.string(root, "name", path: "name"),
             !name.unicodeScalars.allSatisfy(\.properties.isWhitespace)
@@ -59,60 +51,80 @@ struct CreateConnectionRequest: Sendable, Equatable {
         guard let specName = try Self.string(auth, "specName", path: "auth.specName"), !specName.isEmpty else {
             throw .missingField("auth.specName")
         }
-        guard let authSpec = AuthSpec.named(specName) else {
-            throw .unknownAuthSpec(specName, known: AuthSpec.all.flatMap(\.names))
+        guard let authSpec = authSpecs.first(where: { $0.name == specName }) else {
+            throw .unknownAuthSpec(specName, specID: self.connectionSpecID, known: authSpecs.map(\.name))
         }
         self.authSpecName = specName
         (self.visibleParams, self.maskedParams) = try Self.checkParams(
             try Self.object(auth, "params", path: "auth.params") ?? [:],
-            spec: authSpec,
-            specName: specName
+            spec: authSpec
         )
     }
 
-    private static func checkParams(
+    /// The parsed body: `FLOW-1405` when it is empty, `MOCK-4004` when it is not JSON.
+    static func document(_ body: ByteBuffer) throws(FlowServiceProblem) -> JSONValue {
+        guard body.readableBytesView.contains(where: { !Self.isJSONWhitespace($0) }) else {
+            throw .emptyBody
+        }
+        do {
+            return try JSONValue.parse(body.readableBytesView)
+        } catch {
+            throw .malformedJSON
+        }
+    }
+
+    /// Checks auth params against `spec` (as on create and on a `PATCH` of `/auth/params`): every
+    /// required param a non-empty string (`MOCK-4001`), optional ones strings, `expirationDate`
+    /// written `YYYY-MM-DD` (`MOCK-4002`), and a credential test: an `authorizationTestUrl` in the
+    /// reserved `.invalid` domain stands for one that fails (`MOCK-4003`).
+    ///
+    /// - Returns: the visible params and the names of the secret ones that were given.
+    static func checkParams(
         _ params: [String: JSONValue],
-        spec: AuthSpec,
-        specName: String
+        spec: AuthSpec
     ) throws(FlowServiceProblem) -> (visible: [String: String], masked: Set<String>) {
         var missing: [String] = []
         var invalid: [String] = []
         var visible: [String: String] = [:]
         var masked: Set<String> = []
-        for param in spec.requiredParams + spec.optionalParams {
-            let required = spec.requiredParams.contains(param)
-            switch params[param] {
+        let secrets = spec.secretParams
+        for param in spec.params {
+            switch params[param.name] {
             case .string(let value) where !value.isEmpty:
-                if param == "expirationDate", !Self.isDate(value) {
-                    invalid.append("The auth param 'expirationDate' must be a date written YYYY-MM-DD.")
-                } else if AuthSpec.secretParams.contains(param) {
-                    masked.insert(param)
+                if param.format == "date", !Self.isDate(value) {
+                    invalid.append("The auth param '\(param.name)' must be a date written YYYY-MM-DD.")
+                } else if secrets.contains(param.name) {
+                    masked.insert(param.name)
                 } else {
-                    visible[param] = value
+                    visible[param.name] = value
                 }
             case .string, .null, nil:
-                if required {
-                    missing.append(param)
+                if param.required {
+                    missing.append(param.name)
                 }
             case .object, .array, .number, .bool:
-                invalid.append("The auth param '\(param)' must be a string.")
+                invalid.append("The auth param '\(param.name)' must be a string.")
             }
         }
         guard missing.isEmpty, invalid.isEmpty else {
-            throw .invalidAuthParams(specName: specName, missing: missing, invalid: invalid)
+            throw .invalidAuthParams(specName: spec.name, missing: missing, invalid: invalid)
         }
-        // Adobe tests the credentials against authorizationTestUrl while creating: a test URL in
-        // the reserved `.invalid` domain (RFC 2606) stands for one that fails.
-        if let testURL = visible["authorizationTestUrl"], let host = URLComponents(string: testURL)?.host,
-            host == "invalid" || host.hasSuffix(".invalid")
-        {
+        // Adobe tests the credentials against authorizationTestUrl while creating.
+        if let testURL = visible["authorizationTestUrl"], Self.isReservedInvalid(testURL) {
             throw .credentialTestFailed(testURL)
         }
         return (visible, masked)
     }
 
+    /// Whether the host of `url` is in the reserved `.invalid` domain (RFC 2606): a host that
+    /// never resolves, so a test against it fails.
+    static func isReservedInvalid(_ url: String) -> Bool {
+        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        return host == "invalid" || host.hasSuffix(".invalid")
+    }
+
     /// The string at `key`; `nil` when absent or `null`.
-    private static func string(
+    static func string(
         _ object: [String: JSONValue],
         _ key: String,
         path: String
@@ -125,7 +137,7 @@ struct CreateConnectionRequest: Sendable, Equatable {
     }
 
     /// The object at `key`; `nil` when absent or `null`.
-    private static func object(
+    static func object(
         _ object: [String: JSONValue],
         _ key: String,
         path: String

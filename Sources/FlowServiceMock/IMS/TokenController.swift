@@ -6,13 +6,17 @@ import NIOCore
 /// Reads `client_id`, `client_secret`, `grant_type` (and ignores `scope`) from a form-encoded
 /// body, falling back to the query string as IMS does. Checks the client ID, then the secret
 /// (401 `invalid_client`), then the grant type (400 `invalid_request` when missing,
-/// 400 `unsupported_grant_type` when not `client_credentials`).
+/// 400 `unsupported_grant_type` when not `client_credentials`). With
+/// ``MockFaults/imsThrottleCount`` the first requests answer 429 before any of that.
 struct TokenController: Sendable {
     static let maximumBodyBytes = 64 << 10
 
     let state: MockState
 
     func issue(_ request: Request) async throws -> Response {
+        if self.state.faults.drawIMSThrottle() {
+            throw EmptyAnswer(status: .tooManyRequests, retryAfter: self.state.faults.faults.throttleBare ? nil : 1)
+        }
         let query = URLFormFields(request.uri.query ?? "")
         var form = URLFormFields("")
         let contentType = request.headers[.contentType]

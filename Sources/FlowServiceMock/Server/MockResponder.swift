@@ -32,6 +32,10 @@ struct MockResponder: HTTPResponder {
             response = gatewayError.response(requestID: requestID)
         } catch let imsError as IMSError {
             response = imsError.response(requestID: requestID)
+        } catch let empty as EmptyAnswer {
+            response = empty.response(requestID: requestID)
+        } catch let badRequest as GatewayBadRequest {
+            response = badRequest.response(requestID: requestID)
         } catch let drop as ConnectionDropped {
             if let key = route.statsKey {
                 await self.delay(on: context.channel.eventLoop)
@@ -61,6 +65,9 @@ struct MockResponder: HTTPResponder {
     }
 
     private func dispatch(_ route: MockRoute, _ request: Request) async throws -> Response {
+        if route != .stats, self.state.inOutage {
+            throw ConnectionDropped()
+        }
         if route.isPlatform {
             try self.gateway.admit(request.headers)
         }
@@ -72,6 +79,8 @@ struct MockResponder: HTTPResponder {
         case .getConnection(let id): return try self.connections.get(request, id: id)
         case .deleteConnection(let id): return try self.connections.delete(request, id: id)
         case .testConnection(let id): return try self.connections.test(request, id: id)
+        case .patchConnection(let id): return try await self.connections.patch(request, id: id)
+        case .connectionSpec(let id): return try self.connections.connectionSpec(id: id)
         case .other: return Response(status: .notFound)
         }
     }

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// The endpoints the mock serves, recognised from a request's method and path.
 ///
-/// The mock routes by hand instead of through Hummingbird's `Router`: with six endpoints the
+/// The mock routes by hand instead of through Hummingbird's `Router`: with eight endpoints the
 /// router's trie, middleware chain and per-request context storage were a measurable share of a
 /// create's cost.
 enum MockRoute: Equatable, Sendable {
@@ -13,6 +13,8 @@ enum MockRoute: Equatable, Sendable {
     case getConnection(id: String)
     case deleteConnection(id: String)
     case testConnection(id: String)
+    case patchConnection(id: String)
+    case connectionSpec(id: String)
     /// A method or path the mock does not serve (answered 404).
     case other
 
@@ -31,6 +33,10 @@ enum MockRoute: Equatable, Sendable {
         where components[0] == "data" && components[1] == "foundation" && components[2] == "flowservice"
             && components[3] == "connections":
             self = Self.connectionsRoute(method: method, rest: components.dropFirst(4))
+        case (.get, 5)
+        where components[0] == "data" && components[1] == "foundation" && components[2] == "flowservice"
+            && components[3] == "connectionSpecs":
+            self = .connectionSpec(id: String(components[4]))
         default:
             self = .other
         }
@@ -42,6 +48,7 @@ enum MockRoute: Equatable, Sendable {
         case (.get, 0): .listConnections
         case (.get, 1): .getConnection(id: String(rest[rest.startIndex]))
         case (.delete, 1): .deleteConnection(id: String(rest[rest.startIndex]))
+        case (.patch, 1): .patchConnection(id: String(rest[rest.startIndex]))
         case (.get, 2) where rest.last == "test": .testConnection(id: String(rest[rest.startIndex]))
         default: .other
         }
@@ -50,7 +57,9 @@ enum MockRoute: Equatable, Sendable {
     /// Whether the gateway's checks apply (Flow Service endpoints).
     var isPlatform: Bool {
         switch self {
-        case .createConnection, .listConnections, .getConnection, .deleteConnection, .testConnection: true
+        case .createConnection, .listConnections, .getConnection, .deleteConnection, .testConnection,
+            .patchConnection, .connectionSpec:
+            true
         case .stats, .issueToken, .other: false
         }
     }
@@ -66,6 +75,8 @@ enum MockRoute: Equatable, Sendable {
         case .getConnection: "GET /connections/{id}"
         case .deleteConnection: "DELETE /connections/{id}"
         case .testConnection: "GET /connections/{id}/test"
+        case .patchConnection: "PATCH /connections/{id}"
+        case .connectionSpec: "GET /connectionSpecs/{id}"
         case .other: "other"
         }
     }

@@ -13,6 +13,10 @@ final class MockState: Sendable {
     /// A stable `sandboxId` per configured sandbox name.
     let sandboxIDs: [String: String]
     let logger: Logger
+    /// The auth specs the generic REST connection spec lists; creates accept only these names.
+    let authSpecs: [AuthSpec]
+    /// The mock clock's reading at start, the origin of the outage window.
+    let startedAt: Duration
 
     init(configuration: MockConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -23,9 +27,22 @@ final class MockState: Sendable {
             uniquingKeysWith: { first, _ in first }
         )
         self.logger = logger
+        self.authSpecs = AuthSpec.listed(oauthName: configuration.oauthSpecName)
+        self.startedAt = configuration.clock.now
         if configuration.faults.seed == nil {
             logger.info("Fault seed \(self.faults.seed); pass --seed \(self.faults.seed) to repeat these fault choices")
         }
+    }
+
+    /// The listed auth spec called `name`, if any.
+    func authSpec(named name: String) -> AuthSpec? {
+        self.authSpecs.first { $0.name == name }
+    }
+
+    /// Whether the mock's clock is inside the configured outage window now.
+    var inOutage: Bool {
+        let faults = self.faults.faults
+        return faults.outageAt != nil && faults.inOutage(elapsed: self.configuration.clock.now - self.startedAt)
     }
 
     func stats() -> MockStats {

@@ -41,6 +41,7 @@ enum ConnectionOrder: String, Sendable, CaseIterable {
             visibleParams: [:],
             maskedParams: [],
             createdAt: 0,
+            updatedAt: 0,
             etag: "",
             createdClient: ""
         )

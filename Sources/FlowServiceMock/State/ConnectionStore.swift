@@ -26,6 +26,25 @@ final class ConnectionStore: Sendable {
         self.state.withLock { $0.sandboxes[sandbox]?.byID[id] }
     }
 
+    /// What ``replace(_:ifEtag:)`` did.
+    enum Replacement: Sendable {
+        case replaced
+        case notFound
+        /// The stored connection's etag is no longer the expected one; it is given.
+        case stale(current: String)
+    }
+
+    /// Stores `connection` in place of the one with its ID and sandbox, if that one still has
+    /// `etag` (a compare-and-swap, so that two concurrent patches cannot both win).
+    func replace(_ connection: StoredConnection, ifEtag etag: String) -> Replacement {
+        self.state.withLock { state in
+            guard let stored = state.sandboxes[connection.sandboxName]?.byID[connection.id] else { return .notFound }
+            guard stored.etag == etag else { return .stale(current: stored.etag) }
+            state.sandboxes[connection.sandboxName]?.replace(connection)
+            return .replaced
+        }
+    }
+
     /// Removes the connection; false when `sandbox` holds no connection with this id.
     func delete(id: String, sandbox: String) -> Bool {
         self.state.withLock { $0.sandboxes[sandbox]?.remove(id: id) ?? false }

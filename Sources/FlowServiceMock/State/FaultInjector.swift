@@ -10,6 +10,8 @@ final class FaultInjector: Sendable {
         var seed: UInt64
         var createDice: SplitMix64
         var delayDice: SplitMix64
+        /// `POST /ims/token/v3` answered 429 since the faults were last set.
+        var imsRefusals = 0
     }
 
     private let state: Mutex<State>
@@ -61,6 +63,16 @@ final class FaultInjector: Sendable {
                 lower += share
             }
             return .none
+        }
+    }
+
+    /// Whether this `POST /ims/token/v3` is one of the first ``MockFaults/imsThrottleCount``,
+    /// to be answered 429; counts it when it is.
+    func drawIMSThrottle() -> Bool {
+        self.state.withLock { state in
+            guard state.imsRefusals < state.faults.imsThrottleCount else { return false }
+            state.imsRefusals += 1
+            return true
         }
     }
 

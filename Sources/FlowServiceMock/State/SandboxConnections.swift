@@ -12,6 +12,19 @@ struct SandboxConnections: Sendable {
         self.order.append((connection.sequence, connection.id))
     }
 
+    /// Puts `connection` in place of the stored one with its ID (keeping its place in the creation
+    /// order), re-indexing its name when it changed.
+    mutating func replace(_ connection: StoredConnection) {
+        guard let old = self.byID.updateValue(connection, forKey: connection.id), old.name != connection.name else {
+            return
+        }
+        self.idsByName[old.name]?.removeAll { $0 == connection.id }
+        if self.idsByName[old.name]?.isEmpty == true {
+            self.idsByName[old.name] = nil
+        }
+        self.idsByName[connection.name, default: []].append(connection.id)
+    }
+
     mutating func remove(id: String) -> Bool {
         guard let connection = self.byID.removeValue(forKey: id) else { return false }
         self.idsByName[connection.name]?.removeAll { $0 == id }

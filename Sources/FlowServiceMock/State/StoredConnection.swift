@@ -15,6 +15,8 @@ struct StoredConnection: Sendable, Equatable {
     var maskedParams: Set<String>
     /// Epoch milliseconds.
     var createdAt: Int64
+    /// Epoch milliseconds of the last change (the creation, until a `PATCH`).
+    var updatedAt: Int64
     var etag: String
     var createdClient: String
 }

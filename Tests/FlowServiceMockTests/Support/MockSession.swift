@@ -12,6 +12,7 @@ struct MockSession: Sendable {
         case GET
         case POST
         case DELETE
+        case PATCH
     }
 
     static let staticToken = "static-test-token"
@@ -160,11 +161,20 @@ struct MockSession: Sendable {
         String(decoding: try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
     }
 
-    /// A client of its own (shut it down after use), with `connectionsPerHost` connections and an
-    /// optional timeout for each read of the answer.
-    static func makeClient(connectionsPerHost: Int = 8, readTimeout: Duration? = nil) -> HTTPClient {
+    /// A client of its own (shut it down after use), with `connectionsPerHost` connections, an
+    /// optional timeout for each read of the answer, and `connectionWait` as the longest a request
+    /// waits for a connection of the pool (AsyncHTTPClient's connect timeout, 10 s by default, which
+    /// a thousand queued requests on a loaded machine can exceed).
+    static func makeClient(
+        connectionsPerHost: Int = 8,
+        readTimeout: Duration? = nil,
+        connectionWait: Duration? = nil
+    ) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost
+        if let connectionWait {
+            configuration.timeout.connect = .nanoseconds(Self.nanoseconds(connectionWait))
+        }
         if let readTimeout {
             configuration.timeout.read = .nanoseconds(Self.nanoseconds(readTimeout))
         }

@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""Checks sampled answers of a Flow Service against Adobe's OpenAPI description of it.
+
+Sends a sample of requests (create basic and OAuth, list, get, patch, test, delete, the connection
+spec, and a few errors) to the service at --url (or to `flowbatch mock --port 0` started from
+--flowbatch), and validates every answer with openapi-core against the response schemas of
+flow-service.openapi.yaml (Adobe's, copied beside this script). Answers whose status the
+description does not list for the operation (Adobe documents only 200/201/204, 403 and 503
+there), or lists without a media type, are checked against what Adobe documents elsewhere
+instead (no body for 204, the error shapes of its error catalog and troubleshooting guide), and
+each line says which check it passed.
+
+Prints one "ok: ..." line per answer and exits 0 when every answer validated, 1 otherwise.
+Needs openapi-core (`pip install openapi-core`; scripts/lib/ensure-deps installs it).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import yaml
+from jsonschema import Draft7Validator
+from openapi_core import OpenAPI
+from openapi_core.datatypes import RequestParameters
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+GENERIC_REST_SPEC_ID = "4e98f16f-87d6-4ef0-bdc6-7a2b0fe76e62"
+FLOW_SERVICE_PATH = "/data/foundation/flowservice"
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Error bodies as Adobe documents them outside the OpenAPI file: Flow Service's problem documents
+# (flow-service-errors.md), the gateway's {"error_code", "message"} and its BadRequestError for a
+# wrong Content-Type (Platform's troubleshooting guide).
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "report"],
+    "properties": {
+        "type": {"type": "string", "pattern": "/(FLOW|MOCK)-[0-9]{4}-[0-9]{3}$"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "report": {
+            "type": "object",
+            "required": ["detailed-message", "request-id"],
+            "properties": {"detailed-message": {"type": "string"}, "request-id": {"type": "string"}},
+        },
+        "errorMessage": {"type": "string"},
+        "errorDetails": {"type": "string"},
+    },
+}
+GATEWAY_SCHEMA = {
+    "type": "object",
+    "required": ["error_code", "message"],
+    "properties": {"error_code": {"type": "string"}, "message": {"type": "string"}},
+}
+BAD_REQUEST_SCHEMA = {
+    "type": "object",
+    "required": ["type", "status", "title", "detail"],
+    "properties": {"title": {"const": "BadRequestError"}, "status": {"const": 400}, "detail": {"type": "string"}},
+}
+
+
+class Request:
+    """A request as openapi-core reads it (its Request protocol)."""
+
+    def __init__(self, host_url, path, method, headers, query, body, content_type):
+        self.host_url = host_url
+        self.path = path
+        self.method = method.lower()
+        self.body = body
+        self.content_type = content_type or ""
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(query), header=Headers(headers), cookie=ImmutableMultiDict()
+        )
+
+
+class Response:
+    """An answer as openapi-core reads it (its Response protocol)."""
+
+    def __init__(self, status, headers, data):
+        self.status_code = status
+        self.headers = Headers(list(headers.items()))
+        self.content_type = headers.get("Content-Type", "") or ""
+        self.data = data
+
+
+class Checker:
+    def __init__(self, api, spec, base_url, headers):
+        self.api = api
+        self.base_url = base_url.rstrip("/")
+        self.headers = headers
+        self.failures = []
+        # (method, path template) -> {status: whether the description gives it a media type}
+        self.documented = {}
+        for path, item in spec["paths"].items():
+            for method, operation in item.items():
+                if isinstance(operation, dict) and "responses" in operation:
+                    self.documented[(method, path)] = {
+                        status: bool(response.get("content")) for status, response in operation["responses"].items()
+                    }
+
+    def send(self, label, method, path, template, query=(), body=None, headers=None, content_type="application/json"):
+        """Sends one request below the Flow Service path and validates its answer."""
+        sent_headers = dict(self.headers if headers is None else headers)
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            if content_type:
+                sent_headers["Content-Type"] = content_type
+        url = self.base_url + FLOW_SERVICE_PATH + path
+        if query:
+            url += "?" + urllib.parse.urlencode(list(query))
+        request = urllib.request.Request(url, data=data, headers=sent_headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                status, answer_headers, raw = answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as error:
+            status, answer_headers, raw = error.code, error.headers, error.read()
+        self.validate(label, method, path, template, query, data, sent_headers, status, answer_headers, raw)
+        try:
+            return status, (json.loads(raw) if raw else None)
+        except ValueError:
+            return status, raw
+
+    def validate(self, label, method, path, template, query, data, headers, status, answer_headers, raw):
+        documented = self.documented.get((method.lower(), template), {})
+        try:
+            if documented.get(str(status)):
+                request = Request(
+                    self.base_url, FLOW_SERVICE_PATH + path, method, headers, query, data, headers.get("Content-Type")
+                )
+                self.api.validate_response(request, Response(status, answer_headers, raw))
+                how = "validates against the OpenAPI description"
+            elif str(status) in documented and not raw:
+                # Adobe's file (converted from Swagger 2.0) writes `content: {}` for answers without
+                # a body; openapi-core would demand a body of no media type, so this is checked here.
+                if status != 204 and status < 400:
+                    raise ValueError("an empty body where the description expects one")
+                how = "documented without a body, and has none"
+            else:
+                # Documented with `content: {}` (the 403 and 503 of every operation) or not at all:
+                # Adobe's gateway and Flow Service do send bodies then, in the shapes they document.
+                body = json.loads(raw)
+                schema = PROBLEM_SCHEMA
+                if "error_code" in body:
+                    schema = GATEWAY_SCHEMA
+                elif body.get("title") == "BadRequestError" and "detail" in body:
+                    schema = BAD_REQUEST_SCHEMA
+                errors = [error.message for error in Draft7Validator(schema).iter_errors(body)]
+                if errors:
+                    raise ValueError("; ".join(errors))
+                listed = "listed without a body" if str(status) in documented else "not listed"
+                how = f"status {listed} in the OpenAPI description; matches Adobe's documented error shape"
+        except Exception as error:  # every kind of failure is reported, none stops the check
+            self.failures.append(label)
+            print(f"FAILED: {label}: HTTP {status}: {type(error).__name__}: {error}", flush=True)
+            for detail in getattr(error, "schema_errors", None) or []:
+                print(f"    {detail.message}", flush=True)
+            return
+        print(f"ok: {label}: HTTP {status} {how}", flush=True)
+
+
+def get_token(base_url, client_id, client_secret):
+    form = urllib.parse.urlencode(
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret, "scope": "openid"}
+    ).encode()
+    request = urllib.request.Request(
+        base_url.rstrip("/") + "/ims/token/v3",
+        data=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())["access_token"]
+
+
+def load_api(spec_path, base_url):
+    with open(spec_path, encoding="utf-8") as file:
+        spec = yaml.safe_load(file)
+    # The description's server is //{environment}.adobe.io/data/foundation/flowservice; the sample
+    # goes to the service under test, so only the server changes, not one path or schema.
+    spec["servers"] = [{"url": base_url.rstrip("/") + FLOW_SERVICE_PATH}]
+    return OpenAPI.from_dict(spec), spec
+
+
+def run(checker):
+    run_id = uuid.uuid4().hex[:8]
+    spec_path = f"/connectionSpecs/{GENERIC_REST_SPEC_ID}"
+    status, body = checker.send("the generic REST connection spec", "GET", spec_path, "/connectionSpecs/{CONNECTION_SPEC_ID}")
+    names = [auth["name"] for auth in body["items"][0]["authSpec"]] if status == 200 else []
+    oauth_name = next((name for name in names if name.lower().replace(" ", "") == "oauth2refreshcode"), "OAuth2 Refresh Code")
+    checker.send("an unknown connection spec", "GET", "/connectionSpecs/00000000-0000-0000-0000-000000000000", "/connectionSpecs/{CONNECTION_SPEC_ID}")
+
+    connection = {"id": GENERIC_REST_SPEC_ID, "version": "1.0"}
+    basic = {
+        "name": f"openapi check {run_id} (basic)",
+        "description": "made by openapi_check.py",
+        "auth": {"specName": "Basic Authentication", "params": {"host": "https://api.acme.example", "username": "u", "password": "p"}},
+        "connectionSpec": connection,
+    }
+    status, created = checker.send("create a basic connection", "POST", "/connections", "/connections", body=basic)
+    oauth = {
+        "name": f"openapi check {run_id} (oauth)",
+        "auth": {
+            "specName": oauth_name,
+            "params": {"host": "https://api.acme.example", "accessToken": "a", "expirationDate": "2027-03-31"},
+        },
+        "connectionSpec": connection,
+    }
+    checker.send("create an OAuth 2 refresh-code connection", "POST", "/connections", "/connections", body=oauth)
+    checker.send("list by name", "GET", "/connections", "/connections", query=[("property", f"name=={basic['name']}")])
+    checker.send("a page of one", "GET", "/connections", "/connections", query=[("limit", "1")])
+    checker.send("count", "GET", "/connections", "/connections", query=[("count", "true")])
+    if status == 201 and isinstance(created, dict) and "id" in created:
+        check_one_connection(checker, created["id"], created["etag"])
+
+    no_token = {name: value for name, value in checker.headers.items() if name != "Authorization"}
+    checker.send("list without a token", "GET", "/connections", "/connections", headers=no_token)
+    checker.send("create without a token", "POST", "/connections", "/connections", body=basic, headers=no_token)
+    checker.send("create with a text/plain body", "POST", "/connections", "/connections", body=basic, content_type="text/plain")
+    broken = {**basic, "auth": {"specName": "Basic Authentication", "params": {"host": "https://h.example"}}}
+    checker.send("create without a password", "POST", "/connections", "/connections", body=broken)
+    checker.send("create with an unknown auth spec name", "POST", "/connections", "/connections", body={**basic, "auth": {**basic["auth"], "specName": "Token"}})
+    checker.send("count with limit", "GET", "/connections", "/connections", query=[("count", "true"), ("limit", "2")])
+    other = {**checker.headers, "x-sandbox-name": f"missing-{run_id}"}
+    checker.send("list in a sandbox that does not exist", "GET", "/connections", "/connections", headers=other)
+
+
+def check_one_connection(checker, connection_id, etag):
+    """Get, test, patch (also stale and without If-Match) and delete one connection."""
+    item_path = f"/connections/{connection_id}"
+    checker.send("get by id", "GET", item_path, "/connections/{BASE_CONNECTION_ID}")
+    checker.send("test", "GET", item_path + "/test", "/connections/{BASE_CONNECTION_ID}/test")
+    patch = [{"op": "replace", "path": "/auth/params", "value": {"host": "https://moved.acme.example", "username": "u", "password": "p2"}}]
+    # The description puts PATCH and DELETE on /connections/{BASE_CONNECTION_ID}/ (with the slash).
+    patched_path = item_path + "/"
+    checker.send(
+        "patch the auth params",
+        "PATCH",
+        patched_path,
+        "/connections/{BASE_CONNECTION_ID}/",
+        body=patch,
+        headers={**checker.headers, "If-Match": etag},
+    )
+    checker.send(
+        "patch with a stale etag",
+        "PATCH",
+        patched_path,
+        "/connections/{BASE_CONNECTION_ID}/",
+        body=patch,
+        headers={**checker.headers, "If-Match": etag},
+    )
+    checker.send("patch without If-Match", "PATCH", patched_path, "/connections/{BASE_CONNECTION_ID}/", body=patch)
+    checker.send("delete", "DELETE", patched_path, "/connections/{BASE_CONNECTION_ID}/")
+    checker.send("get a deleted connection", "GET", item_path, "/connections/{BASE_CONNECTION_ID}")
+
+
+def start_mock(flowbatch):
+    process = subprocess.Popen([flowbatch, "mock", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if not line.startswith("listening on "):
+        process.kill()
+        raise SystemExit(f"flowbatch mock did not start: {line!r}")
+    return process, line.removeprefix("listening on ").strip()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--url", help="base URL of the service (IMS at /ims/token/v3 below it)")
+    target.add_argument("--flowbatch", help="a flowbatch binary whose `mock` to start and check")
+    parser.add_argument("--spec", default=os.path.join(HERE, "flow-service.openapi.yaml"))
+    parser.add_argument("--client-id", default="flowbatch-demo")
+    parser.add_argument("--client-secret", default="flowbatch-demo-secret")
+    parser.add_argument("--org-id", default="DEMO0000000000000000@AdobeOrg")
+    parser.add_argument("--sandbox", default="prod")
+    args = parser.parse_args()
+    process = None
+    url = args.url
+    if args.flowbatch:
+        process, url = start_mock(args.flowbatch)
+    try:
+        api, spec = load_api(args.spec, url)
+        token = get_token(url, args.client_id, args.client_secret)
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "x-api-key": args.client_id,
+            "x-gw-ims-org-id": args.org_id,
+            "x-sandbox-name": args.sandbox,
+        }
+        checker = Checker(api, spec, url, headers)
+        run(checker)
+    finally:
+        if process:
+            process.terminate()
+            process.wait()
+    if checker.failures:
+        print(f"{len(checker.failures)} answers did not validate", flush=True)
+        return 1
+    print("all answers validated", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
