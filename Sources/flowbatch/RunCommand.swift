@@ -44,7 +44,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var platform: PlatformOptions
 
-    @Option(help: "A row whose name already exists in the sandbox: 'skip' records it as exists, 'create' creates another.")
+    @Option(
+        help: "A row whose name already exists in the sandbox: 'skip' records it as exists, 'update' patches the connection to match the row (credential rotation), 'create' creates another."
+    )
     var ifExists: IfExistsOption = .skip
 
     @Flag(help: "Move an earlier journal for this output aside and start over.")
@@ -190,9 +192,15 @@ struct RunCommand: AsyncParsableCommand {
 
 /// `--if-exists`.
 enum IfExistsOption: String, ExpressibleByArgument, CaseIterable {
-    case skip, create
+    case skip, update, create
 
-    var value: RunConfiguration.IfExists { self == .skip ? .skip : .create }
+    var value: RunConfiguration.IfExists {
+        switch self {
+        case .skip: .skip
+        case .update: .update
+        case .create: .create
+        }
+    }
 }
 
 /// `--progress`.

@@ -178,7 +178,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         case .interrupted: exitCode = 130
         case .runError: exitCode = 2
         case nil:
-            exitCode = snapshot.count(.created) + snapshot.count(.exists) == snapshot.done ? 0 : 1
+            exitCode = RowStatus.allCases.filter(\.isDone).map(snapshot.count).reduce(0, +) == snapshot.done ? 0 : 1
         }
         let stoppedBecause: String? =
             switch reason {

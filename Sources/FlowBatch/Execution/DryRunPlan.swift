@@ -60,6 +60,9 @@ public struct DryRunPlan: Sendable {
         var cursor = try configuration.input.open()
         var counts: [RowStatus: Int] = [:]
         var toSend = 0
+        var toUpdate = 0
+        // Read, never created: a dry run writes nothing.
+        let key = JournalKey.load(path: configuration.journalKeyPath)
         var doneEarlier = 0
         var existingNow = 0
         var rows = 0
@@ -78,6 +81,41 @@ public struct DryRunPlan: Sendable {
                 }
                 let quotedName = "\"\(request.name)\" in \(request.sandbox)"
                 let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
+                if configuration.ifExists == .update, refusals.failure(for: request.sandbox) == nil,
+                    entry?.lookUpFirst != true
+                {
+                    let named = existing.connections(sandbox: request.sandbox, name: request.name)
+                    let target: (id: String, etag: String?)?
+                    if let done = entry?.done {
+                        let secrets = RowFingerprint.secrets(of: request, key: key?.bytes)
+                        if done.secretFingerprint != nil, done.secretFingerprint == secrets,
+                            done.contentFingerprint == RowFingerprint.content(of: request)
+                        {
+                            counts[.unchanged, default: 0] += 1
+                            return ["row \(row.row): unchanged \(quotedName) (id \(done.connectionID))"]
+                        }
+                        target = (done.connectionID, done.etag)
+                    } else if named.count > 1 {
+                        counts[.failed, default: 0] += 1
+                        return ["row \(row.row): would fail: \(named.count) connections are named \(quotedName) (" + named.map(\.id).joined(separator: ", ") + ")"]
+                    } else {
+                        target = named.first.map { ($0.id, $0.etag) }
+                    }
+                    if let target {
+                        counts[.updated, default: 0] += 1
+                        toUpdate += 1
+                        let current = named.first { $0.id == target.id }
+                        let body = ConnectionBody.patch(
+                            request,
+                            description: request.description != nil && request.description != current?.description,
+                            maskSecrets: true
+                        )
+                        return [
+                            "row \(row.row): update \(quotedName) (id \(target.id))",
+                            "  PATCH /connections/\(target.id) " + String(decoding: body, as: UTF8.self),
+                        ]
+                    }
+                }
                 if let done = entry?.done {
                     counts[done.status, default: 0] += 1
                     doneEarlier += 1
@@ -113,7 +151,9 @@ public struct DryRunPlan: Sendable {
         let invalid = counts[.invalid] ?? 0
         let failing = counts[.failed] ?? 0
         print(
-            "plan for \(rows) rows: \(toSend) to create, \(doneEarlier) done earlier, \(existingNow) exist,"
+            "plan for \(rows) rows: \(toSend) to create, "
+                + (configuration.ifExists == .update ? "\(toUpdate) to update, \(counts[.unchanged] ?? 0) unchanged, " : "")
+                + "\(doneEarlier) done earlier, \(existingNow) exist,"
                 + " \(invalid) invalid\(failing > 0 ? ", \(failing) in a sandbox the service refuses" : ""); nothing was sent"
         )
         return RunSummary(

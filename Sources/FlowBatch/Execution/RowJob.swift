@@ -1,9 +1,20 @@
-/// One valid row on its way to `POST /connections`.
+/// One valid row on its way to the service: a `POST /connections`, or a `PATCH` of the row's
+/// existing connection (`--if-exists update`).
 struct RowJob: Sendable {
+    /// What the row needs.
+    enum Operation: Sendable, Equatable {
+        /// Create the connection.
+        case create
+        /// Patch connection `id` to match the row; `etag` as last known (the journal's or the
+        /// listing's), `nil` when it must be read first.
+        case update(id: String, etag: String?)
+    }
+
     /// The row's place among the data rows.
     var sequence: Int
     var request: ConnectionRequest
-    /// The request body, encoded once.
+    var operation: Operation = .create
+    /// The request body (the create's, or the patch's), encoded once.
     var body: [UInt8]
     /// The input's own columns, carried to the results.
     var extras: [String]
@@ -17,6 +28,10 @@ extension RowJob {
     /// The journal line written before attempt number `attempt` is sent.
     func attemptRecord(attempt: Int) -> [UInt8] {
         var record = JournalRecord(event: .attempt, at: JournalClock.now())
+        if case .update(let id, _) = operation {
+            record.event = .patch
+            record.id = id
+        }
         record.sandbox = request.sandbox
         record.name = request.name
         record.row = request.row

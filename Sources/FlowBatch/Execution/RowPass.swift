@@ -215,6 +215,11 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         let secretFingerprint = RowFingerprint.secrets(of: request, key: key)
         let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
         let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
+        if run.configuration.ifExists == .update, refusals.failure(for: request.sandbox) == nil,
+            let decided = update(request, entry: entry, outcome: outcome, fingerprint: fingerprint, secretFingerprint: secretFingerprint)
+        {
+            return decided
+        }
         if let done = entry?.done {
             return carried(done, outcome: outcome, fingerprint: fingerprint, secretFingerprint: secretFingerprint)
         }
@@ -251,6 +256,70 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                 contentFingerprint: fingerprint,
                 secretFingerprint: secretFingerprint,
                 preexisting: existingIDs
+            )
+        )
+    }
+
+    /// `--if-exists update`: a row whose connection exists is made to match it. Known to this journal
+    /// (created or updated through it, so its fingerprints are known): `unchanged` when they match,
+    /// else patched. Found by name only: patched, since what it holds cannot be read. Several with
+    /// the name: failed. `nil` when no connection has the row's name (it is created as usual).
+    private func update(
+        _ request: ConnectionRequest,
+        entry: ResumeState.Entry?,
+        outcome: RowOutcome,
+        fingerprint: String,
+        secretFingerprint: String?
+    ) -> Next? {
+        var outcome = outcome
+        let named = existing.connections(sandbox: request.sandbox, name: request.name)
+        let target: (id: String, etag: String?)
+        if let done = entry?.done {
+            let current = named.first { $0.id == done.connectionID }
+            if done.secretFingerprint != nil, done.secretFingerprint == secretFingerprint,
+                done.contentFingerprint == fingerprint
+            {
+                outcome.status = .unchanged
+                outcome.connectionID = done.connectionID
+                outcome.etag = current?.etag ?? done.etag
+                return .outcome(outcome, event: nil, recovered: false, changed: false)
+            }
+            target = (done.connectionID, current?.etag ?? done.etag)
+        } else if entry?.lookUpFirst == true {
+            // An unanswered create: the usual recovery decides whether it created the connection.
+            return nil
+        } else if named.count > 1 {
+            outcome.status = .failed
+            outcome.errorCode = "ambiguous-name"
+            outcome.error =
+                "\(named.count) connections are named \"\(request.name)\" in sandbox \(request.sandbox) ("
+                + named.map(\.id).joined(separator: ", ") + "); none was updated: rename or delete all but one"
+            return .outcome(outcome, event: nil, recovered: false, changed: false)
+        } else if let only = named.first {
+            if let spec = only.authSpecName, let kind = AuthName.kind(of: spec), kind != request.credentials.kind {
+                outcome.status = .failed
+                outcome.errorCode = "auth-changed"
+                outcome.error =
+                    "the connection \(only.id) uses '\(spec)' and the row is \(request.credentials.kind.rawValue); a patch"
+                    + " cannot change the authentication type: delete the connection, then run again to create it"
+                return .outcome(outcome, event: nil, recovered: false, changed: false)
+            }
+            target = (only.id, only.etag)
+        } else {
+            return nil
+        }
+        let listed = named.first { $0.id == target.id }
+        let description = request.description != nil && request.description != listed?.description
+        return .job(
+            RowJob(
+                sequence: sequence,
+                request: request,
+                operation: .update(id: target.id, etag: target.etag),
+                body: ConnectionBody.patch(request, description: description),
+                extras: outcome.extras,
+                contentFingerprint: fingerprint,
+                secretFingerprint: secretFingerprint,
+                preexisting: []
             )
         )
     }
@@ -349,6 +418,14 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             created.fp = result.contentFingerprint
             created.sfp = result.secretFingerprint
             record = created
+        case .updated:
+            var updated = JournalRecord(event: .updated, at: JournalClock.now())
+            updated.id = outcome.connectionID
+            updated.etag = outcome.etag
+            updated.requestId = outcome.requestID
+            updated.fp = result.contentFingerprint
+            updated.sfp = result.secretFingerprint
+            record = updated
         case .failed:
             var failed = JournalRecord(event: .failed, at: JournalClock.now())
             failed.code = outcome.errorCode

@@ -56,7 +56,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     private func run(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Result {
         var generator = SystemRandomNumberGenerator()
         while true {
-            if state.ambiguous {
+            // Only a create can leave a connection behind unseen; a patch is sent again as it is.
+            if state.ambiguous, job.operation == .create {
                 switch try await lookUp(job) {
                 case .found(let listed):
                     return state.created(id: listed.id, etag: nil, status: state.lastFailure?.httpStatus, requestID: nil, recovered: true)
@@ -97,11 +98,45 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             let sent = ContinuousClock.now
             let answer: ServiceAnswer
             do {
-                answer = try await client.create(
-                    body: job.body,
-                    sandbox: job.request.sandbox,
-                    rowSecrets: job.request.credentials.secrets
-                )
+                switch job.operation {
+                case .create:
+                    answer = try await client.create(
+                        body: job.body,
+                        sandbox: job.request.sandbox,
+                        rowSecrets: job.request.credentials.secrets
+                    )
+                case .update(let id, let known):
+                    if state.etag == nil, let known, state.rereads == 0 { state.etag = known }
+                    if let etag = state.etag {
+                        answer = try await client.patch(
+                            id: id,
+                            etag: etag,
+                            body: job.body,
+                            sandbox: job.request.sandbox,
+                            rowSecrets: job.request.credentials.secrets
+                        )
+                    } else {
+                        // No etag known, or the one sent was stale: read the connection as it is now.
+                        switch try await client.connection(id: id, sandbox: job.request.sandbox) {
+                        case .success(let current?):
+                            state.etag = current.etag ?? ""
+                            statistics.requestFinished(after: ContinuousClock.now - sent)
+                            continue
+                        case .success(nil):
+                            statistics.requestFinished(after: ContinuousClock.now - sent)
+                            return state.failed(
+                                Failure(
+                                    code: "connection-gone",
+                                    message: "the connection \(id) no longer exists; it was not created again"
+                                )
+                            )
+                        case .failure(.refused(let failure)): answer = .refused(failure)
+                        case .failure(.transport(let failure)): answer = .transport(failure)
+                        case .failure(.unreadable(let reason)):
+                            answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
+                        }
+                    }
+                }
             } catch {
                 statistics.requestFinished(after: ContinuousClock.now - sent)
                 throw error
@@ -111,7 +146,17 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             case .created(let created):
                 concurrency.succeeded()
                 budget.recordSuccess()
+                if case .update(let id, _) = job.operation {
+                    return state.updated(id: id, etag: created.etag, status: created.status, requestID: created.requestID)
+                }
                 return state.created(id: created.id, etag: created.etag, status: created.status, requestID: created.requestID)
+            case .rowError(let failure) where failure.httpStatus == 412 && state.rereads == 0:
+                // Changed behind flowbatch's back since its etag was read: read it again and patch once
+                // more. The spreadsheet wins.
+                budget.recordSuccess()
+                state.rereads += 1
+                state.etag = nil
+                continue
             case .rowError(let failure):
                 budget.recordSuccess()
                 return state.failed(failure)
@@ -128,7 +173,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                 throw error
             case .transient(let failure, let ambiguous, let throttled, let retryAfter):
                 state.lastFailure = failure
-                state.ambiguous = ambiguous
+                state.ambiguous = ambiguous && job.operation == .create
                 let retry: Int
                 if throttled {
                     state.throttles += 1
@@ -245,6 +290,9 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         var throttles = 0
         var ambiguous = false
         var lastFailure: Failure?
+        /// For an update: the etag to send (`nil` until known), and how often a stale one was re-read.
+        var etag: String?
+        var rereads = 0
 
         init(job: RowJob, started: ContinuousClock.Instant) {
             self.job = job
@@ -272,6 +320,15 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             outcome.httpStatus = status
             outcome.requestID = requestID
             return Result(outcome: outcome, recovered: recovered)
+        }
+
+        func updated(id: String, etag: String?, status: Int?, requestID: String?) -> Result {
+            var outcome = base(.updated)
+            outcome.connectionID = id
+            outcome.etag = etag
+            outcome.httpStatus = status
+            outcome.requestID = requestID
+            return Result(outcome: outcome)
         }
 
         func failed(_ failure: Failure, stoppedEarly: Bool = false) -> Result {

@@ -6,6 +6,9 @@ public struct RunConfiguration: Sendable {
         case skip
         /// Create another connection with the same name.
         case create
+        /// Make the existing connection match the row (`PATCH`): `updated`, or `unchanged` when the
+        /// journal shows it already does.
+        case update
     }
 
     /// The input file.

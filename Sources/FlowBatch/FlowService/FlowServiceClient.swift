@@ -93,6 +93,64 @@ public struct FlowServiceClient: Sendable {
     /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.
     public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> ServiceAnswer {
         let (answer, token) = try await perform(.POST, target: "/connections", sandbox: sandbox, body: body)
+        return written(answer, token: token, rowSecrets: rowSecrets)
+    }
+
+    /// `PATCH /connections/{id}` with `If-Match: etag` and a JSON Patch body; answered like a create
+    /// (``ServiceAnswer/created(_:)`` holds the new etag). A stale etag is refused with 412.
+    public func patch(
+        id: String,
+        etag: String,
+        body: [UInt8],
+        sandbox: String,
+        rowSecrets: [Secret]
+    ) async throws(RunError) -> ServiceAnswer {
+        let (answer, token) = try await perform(
+            .PATCH,
+            target: "/connections/\(QueryEncoding.encode(id))",
+            sandbox: sandbox,
+            body: body,
+            headers: [("If-Match", etag)]
+        )
+        return written(answer, token: token, rowSecrets: rowSecrets)
+    }
+
+    /// `GET /connections/{id}`: the connection as the service holds it now (its current etag), or
+    /// `nil` when the Flow Service says it does not exist.
+    public func connection(id: String, sandbox: String) async throws(RunError) -> Result<Listed?, LookupFailure> {
+        switch try await listingPage("/connections/\(QueryEncoding.encode(id))", sandbox: sandbox) {
+        case .success(let page): return .success(page.items.first { $0.id == id })
+        case .failure(.refused(let failure)) where failure.status == 404 && failure.code == Self.connectionNotFound:
+            return .success(nil)
+        case .failure(let failure): return .failure(failure)
+        }
+    }
+
+    /// `GET /connections/{id}/test`: whether the service can connect with the connection's credentials.
+    public func test(id: String, sandbox: String) async throws(RunError) -> Result<Bool, LookupFailure> {
+        let (answer, token) = try await perform(
+            .GET,
+            target: "/connections/\(QueryEncoding.encode(id))/test",
+            sandbox: sandbox,
+            body: nil
+        )
+        switch answer {
+        case .transport(let failure):
+            return .failure(.transport(failure))
+        case .answer(let status, let headers, let body, _):
+            guard status == 200 else {
+                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
+            }
+            struct Test: Decodable { var result: Bool }
+            guard let test = try? Self.decoder.decode(Test.self, from: Data(body)) else {
+                return .failure(.unreadable("the test answer could not be read"))
+            }
+            return .success(test.result)
+        }
+    }
+
+    /// The answer to a request that writes a connection (create, patch): its ID and etag, or why not.
+    private func written(_ answer: HTTPTransport.Answer, token: Secret, rowSecrets: [Secret]) -> ServiceAnswer {
         // Built only for an answer that is read as text: most answers are a plain 201.
         var redactor: Redactor { self.redactor.adding(rowSecrets + [token]) }
         switch answer {
@@ -433,7 +491,8 @@ public struct FlowServiceClient: Sendable {
         _ method: HTTPMethod,
         target: String,
         sandbox: String,
-        body: [UInt8]?
+        body: [UInt8]?,
+        headers extra: [(String, String)] = []
     ) async throws(RunError) -> (HTTPTransport.Answer, Secret) {
         let url = settings.endpoint + target
         let path = String(target.prefix { $0 != "?" })
@@ -447,6 +506,7 @@ public struct FlowServiceClient: Sendable {
             headers.add(name: "x-sandbox-name", value: sandbox)
             headers.add(name: "Accept", value: "application/json")
             if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            for (name, value) in extra { headers.add(name: name, value: value) }
             let started = ContinuousClock.now
             let answer = await transport.send(method: method, url: url, headers: headers, body: body)
             log(method, path, sandbox: sandbox, answer: answer, since: started)

@@ -74,6 +74,10 @@ public enum RowStatus: String, Sendable, CaseIterable, Equatable {
     case created
     /// A connection with this name already existed; it was not created by flowbatch.
     case exists
+    /// `--if-exists update`: the existing connection was patched to match the row.
+    case updated
+    /// `--if-exists update`: the existing connection already matched the row; nothing was sent.
+    case unchanged
     /// Not sent: the row is wrong.
     case invalid
     /// Sent: the service refused it, or retries ran out.
@@ -82,5 +86,5 @@ public enum RowStatus: String, Sendable, CaseIterable, Equatable {
     case notRun = "not-run"
 
     /// Whether a later run leaves the row alone.
-    public var isDone: Bool { self == .created || self == .exists }
+    public var isDone: Bool { self == .created || self == .exists || self == .updated || self == .unchanged }
 }

@@ -27,6 +27,11 @@ public struct JournalKey: Sendable {
 
     /// Reads the key at `path`, creating it if absent; `nil` when neither works (then secret
     /// changes cannot be told apart, which is reported, not fatal).
+    /// The key at `path` when there is one; never creates it (for `--dry-run`, which writes nothing).
+    public static func load(path: String? = defaultPath) -> JournalKey? {
+        path.flatMap(read)
+    }
+
     public static func loadOrCreate(path: String? = defaultPath) -> JournalKey? {
         guard let path else { return nil }
         if let key = read(path) { return key }

@@ -16,6 +16,11 @@ struct JournalRecord: Codable, Sendable, Equatable {
         case invalid
         /// `flowbatch undo` deleted the connection.
         case deleted
+        /// A PATCH of an existing connection is about to be sent (`--if-exists update`); a patch is
+        /// idempotent, so unlike `attempt` it never calls for a look-up: the next run compares again.
+        case patch
+        /// The connection was patched to match the row: its new etag and the row's fingerprints.
+        case updated
     }
 
     var event: Event

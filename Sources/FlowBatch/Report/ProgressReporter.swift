@@ -73,6 +73,8 @@ public final class ProgressReporter: Sendable {
             let earlier = snapshot.earlier[.created] ?? 0
             parts.append(("created \(snapshot.count(.created) - earlier)" + (earlier > 0 ? " (+\(earlier) earlier)" : ""), 1))
             if snapshot.count(.exists) > 0 { parts.append(("exists \(snapshot.count(.exists))", 4)) }
+            if snapshot.count(.updated) > 0 { parts.append(("updated \(snapshot.count(.updated))", 1)) }
+            if snapshot.count(.unchanged) > 0 { parts.append(("unchanged \(snapshot.count(.unchanged))", 4)) }
             parts.append(("failed \(snapshot.count(.failed))", snapshot.count(.failed) > 0 ? 1 : 5))
             if snapshot.count(.invalid) > 0 { parts.append(("invalid \(snapshot.count(.invalid))", 4)) }
             if snapshot.retrying > 0 { parts.append(("retrying \(snapshot.retrying)", 6)) }

@@ -164,7 +164,18 @@ public struct ResumeState: Sendable {
         case .deleted:
             entry.done = nil
             entry.lookUpFirst = false
-        case .invalid, .manifest, .resume:
+        case .updated:
+            guard let id = record.id else { return }
+            // The status stays what it was (created by flowbatch or not): undo deletes only what a run created.
+            let origin = entry.done?.connectionID == id ? entry.done?.status ?? .exists : .exists
+            entry.done = Done(
+                status: origin,
+                connectionID: id,
+                etag: record.etag,
+                contentFingerprint: record.fp,
+                secretFingerprint: record.sfp
+            )
+        case .invalid, .manifest, .resume, .patch:
             return
         }
         entries[key] = entry

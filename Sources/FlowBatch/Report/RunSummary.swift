@@ -45,8 +45,11 @@ public struct RunSummary: Sendable, Equatable {
 
     /// What running the same command again will do.
     public var rerunAdvice: String {
-        let done = count(.created) + count(.exists)
+        let done = RowStatus.allCases.filter(\.isDone).map(count).reduce(0, +)
         let again = count(.failed) + count(.notRun) + count(.invalid)
+        if again == 0, count(.updated) + count(.unchanged) > 0 {
+            return "Running the same command again sends nothing: every connection matches its row."
+        }
         if again == 0 {
             return "Running the same command again sends nothing: every row is created or exists."
         }
@@ -65,12 +68,15 @@ public struct RunSummary: Sendable, Equatable {
         let rate = rowsPerSecond >= 100 ? String(Int(rowsPerSecond)) : Self.format(rowsPerSecond, digits: 1)
         lines.append("\(Self.plural(rows, "row")) in \(Self.format(elapsedSeconds, digits: 1)) s (\(rate) rows/s)")
         let width = RowStatus.allCases.map { String(count($0)).count }.max() ?? 1
-        for status in RowStatus.allCases {
+        // `updated` and `unchanged` only where `--if-exists update` made them.
+        let shown = RowStatus.allCases.filter { ![.updated, .unchanged].contains($0) || count($0) > 0 }
+        let label = shown.map(\.rawValue.count).max() ?? 8
+        for status in shown {
             let before = earlier[status] ?? 0
             // A re-run that sends nothing must not read as if it had created the rows just now.
             let number = before > 0 ? "\(count(status) - before) now, \(before) earlier" : String(count(status))
             let padded = String(repeating: " ", count: max(0, width - String(count(status)).count)) + number
-            lines.append("  \(status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(padded)")
+            lines.append("  \(status.rawValue.padding(toLength: max(8, label), withPad: " ", startingAt: 0)) \(padded)")
         }
         if !topErrors.isEmpty {
             lines.append("Most common errors:")
