@@ -21,6 +21,8 @@ struct JournalRecord: Codable, Sendable, Equatable {
         case patch
         /// The connection was patched to match the row: its new etag and the row's fingerprints.
         case updated
+        /// `flowbatch test` tested the connection: `result` is the service's answer.
+        case tested
     }
 
     var event: Event
@@ -46,6 +48,8 @@ struct JournalRecord: Codable, Sendable, Equatable {
     /// The failed row's last request may have created the connection: look it up before sending again.
     var ambiguous: Bool?
     var requestId: String?
+    /// `tested`: whether the connection test passed.
+    var result: Bool?
 
     // Manifest.
     var version: Int?
@@ -91,6 +95,10 @@ struct JournalRecord: Codable, Sendable, Equatable {
             json.bool(ambiguous)
         }
         json.field("requestId", requestId)
+        if let result {
+            json.key("result")
+            json.bool(result)
+        }
         json.field("version", version)
         json.field("tool", tool)
         json.field("input", input)

@@ -175,7 +175,7 @@ public struct ResumeState: Sendable {
                 contentFingerprint: record.fp,
                 secretFingerprint: record.sfp
             )
-        case .invalid, .manifest, .resume, .patch:
+        case .invalid, .manifest, .resume, .patch, .tested:
             return
         }
         entries[key] = entry

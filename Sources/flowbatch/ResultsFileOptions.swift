@@ -1,0 +1,99 @@
+import ArgumentParser
+import FlowBatch
+import Foundation
+
+/// What `undo` and `test` share: a results file of `flowbatch run`, the window and retry options,
+/// the Platform settings, and the steps from reading the file to the operation's own results.
+struct ResultsFileOptions: ParsableArguments {
+    @Argument(help: "A results file written by 'flowbatch run'.", completion: .file())
+    var results: String
+
+    @Option(help: "Requests in flight at most.")
+    var concurrency: Int = 8
+
+    @Option(help: "Tries per connection for transient failures.")
+    var maxAttempts: Int = 5
+
+    @Option(help: "Seconds per request.")
+    var timeout: Double = 30
+
+    @OptionGroup var platform: PlatformOptions
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        try platform.requireOneSandbox()
+        guard concurrency >= 1, concurrency <= 4096 else { throw ValidationError("--concurrency must be between 1 and 4096") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+    }
+
+    /// `<results>` with `.csv` replaced by `.<suffix>.csv`.
+    func outputPath(_ suffix: String) -> String {
+        results.lowercased().hasSuffix(".csv") ? String(results.dropLast(4)) + ".\(suffix).csv" : results + ".\(suffix).csv"
+    }
+
+    /// The settings and what `operation` applies to; exits 64 or 66 with a message when it cannot start.
+    func plan(_ operation: ConnectionsRun<ContinuousClock>.Operation) throws -> (PlatformSettings, ConnectionsRun<ContinuousClock>.Plan) {
+        let resolved = try platform.resolveForCommand()
+        guard let settings = resolved.settings else {
+            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
+        }
+        guard FileManager.default.fileExists(atPath: results) else {
+            throw Failure.exit(66, "error: \(results): no such file")
+        }
+        do {
+            let plan = try ConnectionsRun<ContinuousClock>.plan(operation, resultsPath: results)
+            try checkJournal(settings: settings)
+            return (settings, plan)
+        } catch {
+            throw Failure.from(error)
+        }
+    }
+
+    /// Applies `operation` to the plan's connections, writing its results to `outputPath`; a first
+    /// Ctrl-C finishes what is in flight, a second quits.
+    func execute(
+        _ operation: ConnectionsRun<ContinuousClock>.Operation,
+        _ plan: ConnectionsRun<ContinuousClock>.Plan,
+        settings: PlatformSettings,
+        outputPath: String
+    ) async throws -> ConnectionsRun<ContinuousClock>.Summary {
+        let stop = StopSignal()
+        let signals = SignalHandling.install(stop: stop)
+        defer { signals.cancel() }
+        let run = ConnectionsRun(
+            operation,
+            resultsPath: results,
+            outputPath: outputPath,
+            settings: settings,
+            concurrency: concurrency,
+            policy: RetryPolicy(maxAttempts: maxAttempts),
+            timeout: .milliseconds(Int64(timeout * 1000)),
+            clock: ContinuousClock(),
+            stop: stop,
+            logger: logging.makeLogger()
+        )
+        do {
+            return try await run.run(plan)
+        } catch {
+            throw Failure.from(error)
+        }
+    }
+
+    /// Refuses to act through another endpoint or org than the run used, when its journal says.
+    private func checkJournal(settings: PlatformSettings) throws {
+        guard let state = try ResumeState.load(path: results + ".journal") else { return }
+        let now = JournalManifest(
+            input: state.manifest.input,
+            endpoint: settings.endpoint,
+            org: settings.orgID,
+            defaultSandbox: state.manifest.defaultSandbox,
+            ifExists: state.manifest.ifExists,
+            oauthSpecName: state.manifest.oauthSpecName
+        )
+        if let conflict = state.manifest.conflict(with: now) {
+            throw ConfigurationError("\(results) was written by a run against another service: \(conflict)")
+        }
+    }
+}
