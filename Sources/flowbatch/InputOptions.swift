@@ -18,7 +18,7 @@ struct InputOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "How the input is encoded: utf-8, windows-1252 (Excel's plain \"CSV\"), latin-1 or utf-16"
-                + " (\"Unicode Text\"); the file is refused if it is not what this says.",
+                + " (\"Unicode Text\"); a file that is not UTF-8 is refused unless this names its encoding.",
             valueName: "encoding"
         )
     )

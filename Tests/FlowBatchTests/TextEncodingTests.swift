@@ -60,6 +60,7 @@ struct TextEncodingTests {
             ([0x6E, 0x00, 0x61, 0x00], .windows1252, "utf-16"),
             ([0x00, 0x6E, 0x00, 0x61], .utf8, "utf-16"),
             ([0xEF, 0xBB, 0xBF, 0x6E], .latin1, "utf-8"),
+            ([0x6E, 0x61, 0x6D, 0x65], .utf16, "not UTF-16"),
         ] as [([UInt8], TextEncoding, String)]
     )
     func sniffing(_ prefix: [UInt8], _ encoding: TextEncoding, _ expected: String) throws {

@@ -20,6 +20,9 @@ enum FileSniff {
                 return .otherEncoding(found: "UTF-16 (without a byte-order mark)", option: .utf16)
             }
         }
+        if encoding == .utf16, !utf16BOM, prefix.count >= 4, !looksLikeUTF16(prefix) {
+            return .otherEncoding(found: "not UTF-16 (it has neither a byte-order mark nor zero bytes)", option: .utf8)
+        }
         if encoding != .utf8, prefix.starts(with: [0xEF, 0xBB, 0xBF]) {
             return .otherEncoding(found: "UTF-8 (it begins with a UTF-8 byte-order mark)", option: .utf8)
         }
