@@ -23,8 +23,17 @@ extension ReaderFuzzer {
         let expectedError: InputError.Code?
         if let headerIndex {
             let header = outcome.records[headerIndex]
-            if let problem = header.problem {
+            let delimiters = [UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: ",")]
+                .filter { $0 != input.readerOptions.delimiter }
+            if header.problem?.code == .invalidUTF8 {
+                // The guess is made from the header's bytes, which the record no longer holds: any will do.
+                expectedError = .notUTF8(row: header.row, looksLike: .windows1252)
+            } else if let problem = header.problem {
                 expectedError = .badHeader(problem)
+            } else if header.fields.count == 1,
+                let found = delimiters.first(where: { header.fields[0].utf8.contains($0) })
+            {
+                expectedError = .otherDelimiter(header: header.fields[0], found: found, expected: input.readerOptions.delimiter)
             } else {
                 do {
                     _ = try ColumnMap(header: header.fields, overrides: overrides)
@@ -44,7 +53,7 @@ extension ReaderFuzzer {
                 overrides: overrides
             )
         } catch {
-            if error.code != expectedError {
+            if !Self.sameError(error.code, expectedError) {
                 violations.append(
                     "opening the input threw \(error.code), expected \(String(describing: expectedError))"
                 )
@@ -59,7 +68,10 @@ extension ReaderFuzzer {
             violations.append("header at row \(cursor.headerRow), expected row \(outcome.records[headerIndex].row)")
         }
         let afterHeader = outcome.records[(headerIndex + 1)...]
-        let expectedRows = afterHeader.filter { $0.problem != nil || !$0.isEmpty }
+        // Reading stops at the first row that is not UTF-8: the file is in another encoding.
+        let notUTF8 = afterHeader.first { $0.problem?.code == .invalidUTF8 }
+        let expectedRowError = notUTF8.map { InputError.Code.notUTF8(row: $0.row, looksLike: .windows1252) }
+        let expectedRows = afterHeader.filter { ($0.problem != nil || !$0.isEmpty) && $0.row < notUTF8?.row ?? .max }
         let columns = cursor.columns
         let validator = RowValidator(defaultSandbox: "prod", today: today)
         // A tiny memory limit spills sorted runs to disk and merges them; the default one sorts in memory
@@ -88,11 +100,11 @@ extension ReaderFuzzer {
                 }
                 return true
             }) != nil {}
-            if let error = outcome.error {
+            if let error = expectedRowError ?? outcome.error.map({ .file($0) }) {
                 violations.append("the data rows ended without the error \(error)")
             }
         } catch let error as InputError {
-            if error.code != outcome.error.map({ .file($0) }) {
+            if !Self.sameError(error.code, expectedRowError ?? outcome.error.map({ .file($0) })) {
                 violations.append("reading the data rows threw \(error.code)")
             }
         } catch {
@@ -102,7 +114,7 @@ extension ReaderFuzzer {
             violations.append("\(seen) data rows read, expected \(expectedRows.count)")
         }
         let skipped = afterHeader.count - expectedRows.count
-        if outcome.error == nil, cursor.emptyRows != skipped {
+        if outcome.error == nil, notUTF8 == nil, cursor.emptyRows != skipped {
             violations.append("\(cursor.emptyRows) empty rows skipped, expected \(skipped)")
         }
         for finder in finders {
@@ -119,6 +131,12 @@ extension ReaderFuzzer {
         }
     }
 
+    /// Whether two input errors are the same, but for the encoding a file that is not UTF-8 is guessed to be in.
+    private static func sameError(_ found: InputError.Code, _ expected: InputError.Code?) -> Bool {
+        if case .notUTF8(let row, _) = found, case .notUTF8(let expectedRow, _) = expected { return row == expectedRow }
+        return found == expected
+    }
+
     /// One data row: its values are those of `record`, and validating it is consistent.
     private static func checkRow(
         _ row: RawRow,
@@ -127,13 +145,17 @@ extension ReaderFuzzer {
         validator: RowValidator,
         _ violations: inout [String]
     ) {
-        if row.row != record.row || row.problem != record.problem || row.valueCount != record.fields.count {
+        let ragged =
+            record.fields.count == columns.count
+            ? nil : CSVRecordProblem(.ragged(values: record.fields.count, columns: columns.count))
+        if row.row != record.row || row.problem != (record.problem ?? ragged) || row.valueCount != record.fields.count {
             violations.append("data row \(row.row) is not record \(describe(record))")
             return
         }
         for field in Field.allCases {
-            let column = columns.fieldColumns[field]
-            let expected = column.map { $0 < record.fields.count ? record.fields[$0] : "" } ?? ""
+            // The values of a row that has a problem are never used: they read as empty.
+            let column = row.problem == nil ? columns.fieldColumns[field] : nil
+            let expected = column.map { record.fields[$0] } ?? ""
             if row.string(field) != expected {
                 violations.append("row \(row.row): \(field) reads differently as bytes and as a record")
             }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FlowBatch
 
-/// Options that say how to read the input file; shared by `run` and `validate`.
+/// Options that say how to read the input file; shared by `run` (and its `--dry-run`) and `validate`.
 struct InputOptions: ParsableArguments {
     @Option(help: "The byte between values: ',', ';' or 'tab'.")
     var delimiter: String = ","
@@ -15,9 +15,41 @@ struct InputOptions: ParsableArguments {
     )
     var columns: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "How the input is encoded: utf-8, windows-1252 (Excel's plain \"CSV\"), latin-1 or utf-16"
+                + " (\"Unicode Text\"); a file that is not UTF-8 is refused unless this names its encoding.",
+            valueName: "encoding"
+        )
+    )
+    var encoding: String = "utf-8"
+
+    @Option(
+        name: .customLong("carry"),
+        help: ArgumentHelp(
+            "Carry this extra column into the results although its header looks like a secret (repeatable).",
+            valueName: "column"
+        )
+    )
+    var carried: [String] = []
+
+    @Option(
+        name: .customLong("no-carry"),
+        help: ArgumentHelp("Withhold this extra column from the results (repeatable).", valueName: "column")
+    )
+    var withheld: [String] = []
+
     func validate() throws {
         _ = try delimiterByte()
         _ = try overrides()
+        _ = try textEncoding()
+    }
+
+    func textEncoding() throws -> TextEncoding {
+        guard let parsed = TextEncoding(option: encoding) else {
+            throw ValidationError("--encoding '\(encoding)': use utf-8, windows-1252, latin-1 or utf-16")
+        }
+        return parsed
     }
 
     func delimiterByte() throws -> UInt8 {
@@ -39,6 +71,12 @@ struct InputOptions: ParsableArguments {
 
     /// The input file with these options.
     func inputFile(path: String) throws -> InputFile {
-        InputFile(path: path, csvOptions: CSVReader.Options(delimiter: try delimiterByte()), overrides: try overrides())
+        InputFile(
+            path: path,
+            csvOptions: CSVReader.Options(delimiter: try delimiterByte(), encoding: try textEncoding()),
+            overrides: try overrides(),
+            carry: carried,
+            noCarry: withheld
+        )
     }
 }

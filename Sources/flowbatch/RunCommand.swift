@@ -151,9 +151,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private func runDryRun(_ configuration: RunConfiguration, settings: PlatformSettings?, logger: Logger) async throws {
         let plan = { (client: FlowServiceClient?) in
-            // Credentials IMS refuses are a configuration error here too (exit 64), before the plan.
-            try await client?.startToken()
-            return try await DryRunPlan(configuration: configuration, client: client).run(
+            try await DryRunPlan(configuration: configuration, client: client).run(
                 print: { Console.out($0) },
                 notify: { Console.err($0) }
             )

@@ -3,6 +3,15 @@ import FlowServiceMock
 import Foundation
 import Testing
 
+/// The columns `flowbatch export` writes, as the contract gives them.
+enum ConnectionExportColumns {
+    static let all = [
+        "name", "description", "sandbox", "auth", "host", "username", "password", "authorizationTestUrl", "clientId",
+        "clientSecret", "accessToken", "refreshToken", "expirationDate", "accessTokenUrl", "connection_id", "etag",
+        "created",
+    ]
+}
+
 /// `flowbatch export` and `flowbatch check`, as built binaries against the mock.
 @Suite("flowbatch export and check", .serialized, .timeLimit(.minutes(10)))
 struct ExportAndCheckTests {
@@ -49,11 +58,23 @@ struct ExportAndCheckTests {
                 #expect(!result.allOutput.contains(secret))
             }
             // Filled in with secrets, the file is valid input.
-            let filled = text.replacingOccurrences(of: ",u0,,", with: ",u0,new-pw-S3CRET,")
-            let filledPath = try harness.directory.write("filled.csv", filled)
-            let validate = try await CommandLineTool.run(["validate", filledPath, "--limit", "1"], environment: [:])
+            let filledPath = try harness.directory.write("filled.csv", Self.filled(rows))
+            let validate = try await CommandLineTool.run(["validate", filledPath], environment: [:])
             #expect(validate.status == 0, "\(validate.allOutput)")
+            #expect(validate.stdout.contains("251 valid"), "\(validate.stdout)")
         }
+    }
+
+    /// An export with its secret columns filled in (a password for basic rows, a token for OAuth ones).
+    static func filled(_ rows: [[String: String]], password: String = "new-pw-S3CRET") -> String {
+        func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var lines = [ConnectionExportColumns.all.joined(separator: ",")]
+        for row in rows {
+            var row = row
+            if row["auth"] == "basic" { row["password"] = password } else { row["accessToken"] = "new-at-S3CRET" }
+            lines.append(ConnectionExportColumns.all.map { quoted(row[$0] ?? "") }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     @Test("export to standard output; a sandbox that does not exist is left out with the service's answer (exit 1)")

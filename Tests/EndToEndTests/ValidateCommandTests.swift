@@ -58,7 +58,7 @@ struct ValidateCommandTests {
             ("", "the file is empty"),
             ("\n\n", "the file is empty"),
             ("host,username\nhttps://a.example.com,u\n", "no 'name' column"),
-            ("name;host\nA;https://a.example.com\n", "no 'name' column (the header has 'name;host'); add one, check --delimiter"),
+            ("name;host\nA;https://a.example.com\n", "the header 'name;host' reads as one column: it holds ';' but no ','; pass --delimiter ';'"),
             ("name,Name\n", "columns 'name' and 'Name' both give name"),
             ("na\"me,host\n", "the header row cannot be read"),
         ]
@@ -72,13 +72,17 @@ struct ValidateCommandTests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test("a UTF-16 file exits 65 and asks for UTF-8")
+    @Test("a UTF-16 file exits 65 and names the --encoding that reads it")
     func utf16() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("in.csv", bytes: [0xFF, 0xFE] + Array("name\n".utf8).flatMap { [$0, 0] })
         let result = try await CommandLineTool.run(["validate", path])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("the file is UTF-16, not UTF-8; save it again as \"CSV UTF-8\""))
+        #expect(
+            result.stderr.contains(
+                "the file is UTF-16 (it begins with a byte-order mark), not what it is read as; save it as \"CSV UTF-8\" or pass --encoding utf-16"
+            )
+        )
     }
 
     @Test("bad options exit 64 before the file is read", arguments: [

@@ -220,12 +220,13 @@ struct CSVReaderTests {
     }
 
     @Test("UTF-16 and UTF-32 files are refused with the encoding named", arguments: [
-        ([0xFF, 0xFE, 0x61, 0x00], "UTF-16"),
-        ([0xFE, 0xFF, 0x00, 0x61], "UTF-16"),
-        ([0xFF, 0xFE, 0x00, 0x00], "UTF-32"),
-    ] as [([UInt8], String)])
-    func refusesOtherEncodings(_ bytes: [UInt8], _ encoding: String) throws {
-        #expect(throws: CSVFileError(.unsupportedEncoding(encoding), path: "<memory>")) {
+        ([0xFF, 0xFE, 0x61, 0x00], .otherEncoding(found: "UTF-16 (it begins with a byte-order mark)", option: .utf16)),
+        ([0xFE, 0xFF, 0x00, 0x61], .otherEncoding(found: "UTF-16 (it begins with a byte-order mark)", option: .utf16)),
+        ([0x61, 0x00, 0x62, 0x00], .otherEncoding(found: "UTF-16 (without a byte-order mark)", option: .utf16)),
+        ([0xFF, 0xFE, 0x00, 0x00], .unsupportedEncoding("UTF-32")),
+    ] as [([UInt8], CSVFileError.Code)])
+    func refusesOtherEncodings(_ bytes: [UInt8], _ code: CSVFileError.Code) throws {
+        #expect(throws: CSVFileError(code, path: "<memory>")) {
             _ = try readAll(bytes)
         }
     }

@@ -51,7 +51,7 @@ struct ColumnMapTests {
         #expect(map.withheldColumns == [2, 3])
         #expect(
             map.unmappedNote
-                == "not sent, carried into the results as they are: 'Owner'; not sent and not carried, as their headers name a secret: 'Password', 'Old Client Secret' (to send it as clientSecret: --column 'Old Client Secret=clientSecret')"
+                == "not sent, carried into the results as they are: 'Owner'; not sent and withheld from the results, as their headers look like secrets (--carry COLUMN carries one): 'Password', 'Old Client Secret' (to send it as clientSecret: --column 'Old Client Secret=clientSecret')"
         )
     }
 

@@ -41,7 +41,6 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         if let note = header.columns.unmappedNote { notify("note: \(note)") }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
         statistics.setTotal(scan.rows)
-        if let note = InputNotes.encoding(invalidRows: scan.invalidUTF8Rows) { notify("note: \(note)") }
         if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
         let transport = HTTPTransport(
             connections: configuration.concurrency + 2,

@@ -31,6 +31,9 @@ public struct DryRunPlan: Sendable {
         var authSpecs = ConnectionAuthSpecs.builtIn
         if let oauth = configuration.oauthSpecName { authSpecs.oauthName = oauth }
         if let client {
+            // After the file is checked: a file refused whole sends nothing at all. Credentials IMS
+            // refuses are a configuration error here too (exit 64), as in the run.
+            try await client.startToken()
             authSpecs = try await ConnectionSpecReading.read(
                 client: client,
                 sandbox: configuration.defaultSandbox,

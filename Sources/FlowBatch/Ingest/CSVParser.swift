@@ -167,7 +167,9 @@ final class CSVParser {
     private func splitPlainLine(upTo lineEnd: Int) -> Bool {
         let start = bufferPosition
         let length = lineEnd - start
-        guard length > 0, length <= options.maxRecordBytes, parser.pointee.pstate == Self.rowNotBegun else { return false }
+        guard length > 0, length <= options.maxRecordBytes, parser.pointee.pstate == Self.rowNotBegun else {
+            return false
+        }
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + start
         guard memchr(base, Int32(parser.pointee.quote_char), length) == nil else { return false }
         let delimiter = options.delimiter
@@ -195,10 +197,15 @@ final class CSVParser {
         return true
     }
 
-    /// Looks at the first bytes for a byte-order mark, then starts reading after it.
+    /// Looks at the first bytes as stored for a workbook or another encoding, then at the UTF-8 for a
+    /// byte-order mark, and starts reading after it.
     private func start() throws(CSVFileError) {
         started = true
-        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
+        let prefix = try source.storedPrefix(8)
+        if let problem = FileSniff.problem(prefix: prefix, encoding: source.encoding) {
+            throw CSVFileError(problem, path: source.path)
+        }
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 3, alignment: 1)
         defer { head.deallocate() }
         var count = 0
         while count < head.count {
@@ -206,14 +213,7 @@ final class CSVParser {
             if read == 0 { break }
             count += read
         }
-        let prefix = Array(head[..<count])
-        if prefix.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || prefix.starts(with: [0x00, 0x00, 0xFE, 0xFF]) {
-            throw CSVFileError(.unsupportedEncoding("UTF-32"), path: source.path)
-        }
-        if prefix.starts(with: [0xFF, 0xFE]) || prefix.starts(with: [0xFE, 0xFF]) {
-            throw CSVFileError(.unsupportedEncoding("UTF-16"), path: source.path)
-        }
-        bufferOffset = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        bufferOffset = Array(head[..<count]) == [0xEF, 0xBB, 0xBF] ? 3 : 0
         bufferCount = 0
         bufferPosition = 0
     }
@@ -358,12 +358,13 @@ final class CSVParser {
 
     // MARK: - Callbacks from libcsv
 
-    private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
-        bytes,
-        count,
-        context in
-        Unmanaged<CSVParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.appendField(bytes, count) }
-    }
+    private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void =
+        {
+            bytes,
+            count,
+            context in
+            Unmanaged<CSVParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.appendField(bytes, count) }
+        }
 
     private static let rowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
         Unmanaged<CSVParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRow(terminator) }

@@ -24,18 +24,22 @@ public struct CSVReader: AsyncSequence, Sendable {
         public var maxRecordBytes: Int
         /// The most values one record may hold (default 10,000).
         public var maxFields: Int
+        /// How the file is encoded (default UTF-8); other encodings are transcoded to UTF-8 as they are read.
+        public var encoding: TextEncoding
 
         /// Creates options; the defaults suit any spreadsheet export.
         public init(
             delimiter: UInt8 = UInt8(ascii: ","),
             readSize: Int = 64 * 1024,
             maxRecordBytes: Int = 1 << 20,
-            maxFields: Int = 10_000
+            maxFields: Int = 10_000,
+            encoding: TextEncoding = .utf8
         ) {
             self.delimiter = delimiter
             self.readSize = readSize
             self.maxRecordBytes = maxRecordBytes
             self.maxFields = maxFields
+            self.encoding = encoding
         }
 
         var parserOptions: CSVParser.Options {
@@ -54,7 +58,8 @@ public struct CSVReader: AsyncSequence, Sendable {
     }
 
     private let input: Input
-    private let options: Options
+    /// Format and limits.
+    public let options: Options
 
     /// Reads the file at `path`; it is opened when iteration starts.
     public init(path: String, options: Options = Options()) {
@@ -73,8 +78,9 @@ public struct CSVReader: AsyncSequence, Sendable {
     public func makeCursor() throws(CSVFileError) -> CSVCursor {
         let source: CSVByteSource
         switch input {
-        case .path(let path): source = try CSVByteSource(path: path)
-        case .bytes(let bytes): source = CSVByteSource(bytes: bytes)
+        case .path(let path): source = try CSVByteSource(path: path, encoding: options.encoding)
+        case .bytes(let bytes):
+            source = CSVByteSource(bytes: bytes, encoding: options.encoding, chunkSize: options.readSize)
         }
         return CSVCursor(parser: CSVParser(source: source, options: options.parserOptions))
     }

@@ -18,6 +18,8 @@ public struct CSVRecordProblem: Error, Sendable, Equatable, CustomStringConverti
         case nulByte
         /// A value is not valid UTF-8.
         case invalidUTF8
+        /// The record has more or fewer values than the header has columns.
+        case ragged(values: Int, columns: Int)
     }
 
     /// What went wrong.
@@ -40,6 +42,7 @@ public struct CSVRecordProblem: Error, Sendable, Equatable, CustomStringConverti
         case .tooManyColumns: "too-many-columns"
         case .nulByte: "nul-byte"
         case .invalidUTF8: "invalid-utf8"
+        case .ragged(let values, let columns): values > columns ? "too-many-values" : "too-few-values"
         }
     }
 
@@ -60,6 +63,11 @@ public struct CSVRecordProblem: Error, Sendable, Equatable, CustomStringConverti
             "a value contains a NUL byte (0x00); is this a text file?"
         case .invalidUTF8:
             "a value is not valid UTF-8; save the file as \"CSV UTF-8\" and try again"
+        case .ragged(let values, let columns) where values > columns:
+            "the row has \(values) values but the header has \(columns) columns; a value holding the delimiter must be in quotes"
+        case .ragged(let values, let columns):
+            "the row has \(values) value\(values == 1 ? "" : "s") but the header has \(columns) columns;"
+                + " every row needs one value (which may be empty) per column"
         }
     }
 }

@@ -35,6 +35,14 @@ public struct CSVRecordView {
         self.problem = found
     }
 
+    /// The bytes of every value, back to back.
+    var allBytes: UnsafeBufferPointer<UInt8> { bytes }
+
+    /// What the record's bytes look like, when they are not UTF-8.
+    var encodingGuess: TextEncoding.Guess? {
+        problem?.code == .invalidUTF8 ? TextEncoding.guess(notUTF8: bytes) : nil
+    }
+
     /// The number of values read.
     public var count: Int { ends.count }
 

@@ -1,7 +1,8 @@
 /// How the columns of an input file map to fields: by header, ignoring case, spaces, `_` and `-`,
-/// or by an explicit `--column 'Header=field'`. Columns that map to no field are kept, to be carried
-/// into the results unchanged, except those whose header names a secret field (a `Password` column
-/// that `--column 'Pwd=password'` displaced, an `Old Client Secret`): those are withheld.
+/// or by an explicit `--column 'Header=field'`. Columns that map to no field are carried into the
+/// results unchanged, except those whose header looks like it holds a secret (``SecretHeader``: a
+/// `Pass`, `PIN`, `Kennwort` or `Private Key` column, a `Password` column that `--column
+/// 'Pwd=password'` displaced): those are withheld. `--carry` and `--no-carry` decide explicitly.
 ///
 /// A class, not a struct: every row refers to it, and one reference is cheaper to pass around than
 /// the arrays it holds.
@@ -22,24 +23,32 @@ public final class ColumnMap: Sendable, Equatable {
     public let fieldColumns: [Field: Int]
     /// The columns that fill no field and are carried into the results, in file order.
     public let extraColumns: [Int]
-    /// The columns that fill no field but whose header names a secret field: neither sent nor carried.
+    /// The columns that fill no field and are neither sent nor carried: their header looks like a
+    /// secret, or `--no-carry` names them.
     public let withheldColumns: [Int]
+    /// How many columns the header has: a row with another number of values is ragged.
+    public let count: Int
+    /// The columns `--no-carry` withholds.
+    private let withheldByOption: Set<Int>
     /// The column of each field by ``Field/ordinal``, or -1: read for every value of every row.
     private let columnByOrdinal: [Int]
 
-    /// Maps `header` to fields, applying `overrides` (header text → field) first.
+    /// Maps `header` to fields, applying `overrides` (header text → field) first; `carry` and
+    /// `noCarry` (headers) decide which of the other columns are carried into the results.
     ///
-    /// Throws when two columns give the same field, when an override names a header the file does
-    /// not have, or when no column gives `name`.
-    public init(header: [String], overrides: [ColumnOverride] = []) throws(InputError) {
+    /// Throws when two columns give the same field, when an override, `carry` or `noCarry` names a
+    /// header the file does not have, when `carry` names a column that is sent, or when no column
+    /// gives `name`.
+    public init(
+        header: [String],
+        overrides: [ColumnOverride] = [],
+        carry: [String] = [],
+        noCarry: [String] = []
+    ) throws(InputError) {
         var columns = header.enumerated().map { Column(index: $0, header: $1, field: nil) }
         var claimedBy: [Field: Int] = [:]
         for override in overrides {
-            let matches = columns.indices.filter { columns[$0].header == override.header }
-            let fallback = columns.indices.filter {
-                Field.normalize(columns[$0].header) == Field.normalize(override.header)
-            }
-            guard let index = matches.first ?? fallback.first else {
+            guard let index = Self.index(of: override.header, in: header) else {
                 throw InputError(.unknownOverrideHeader(override: override.text, headers: header))
             }
             if let earlier = claimedBy[override.field], earlier != index {
@@ -69,11 +78,32 @@ public final class ColumnMap: Sendable, Equatable {
         guard claimedBy[.name] != nil else {
             throw InputError(.noNameColumn(headers: header))
         }
+        var carried = Set<Int>()
+        var withheld = Set<Int>()
+        for (option, headers) in [("--carry", carry), ("--no-carry", noCarry)] {
+            for text in headers {
+                guard let index = Self.index(of: text, in: header) else {
+                    throw InputError(.unknownCarryHeader(option: option, header: text, headers: header))
+                }
+                if option == "--carry", let field = columns[index].field {
+                    throw InputError(.carriedField(header: text, field: field))
+                }
+                if option == "--carry" { carried.insert(index) } else { withheld.insert(index) }
+            }
+        }
+        if let both = carried.intersection(withheld).min() {
+            throw InputError(.carriedAndWithheld(header: header[both]))
+        }
         self.columns = columns
+        count = columns.count
         fieldColumns = claimedBy
-        let unmapped = columns.filter { $0.field == nil }
-        extraColumns = unmapped.filter { !Self.namesASecret($0.header) }.map(\.index)
-        withheldColumns = unmapped.filter { Self.namesASecret($0.header) }.map(\.index)
+        let unmapped = columns.filter { $0.field == nil }.map(\.index)
+        let isWithheld = { (index: Int) in
+            withheld.contains(index) || (!carried.contains(index) && Self.namesASecret(header[index]))
+        }
+        withheldByOption = withheld
+        extraColumns = unmapped.filter { !isWithheld($0) }
+        withheldColumns = unmapped.filter(isWithheld)
         var byOrdinal = [Int](repeating: -1, count: Field.allCases.count)
         for (field, column) in claimedBy { byOrdinal[field.ordinal] = column }
         columnByOrdinal = byOrdinal
@@ -83,6 +113,12 @@ public final class ColumnMap: Sendable, Equatable {
     @inline(__always)
     func column(of field: Field) -> Int {
         columnByOrdinal[field.ordinal]
+    }
+
+    /// The column `text` names: the header written exactly so, or else the first that matches it
+    /// ignoring case, spaces, `_` and `-`.
+    private static func index(of text: String, in header: [String]) -> Int? {
+        header.firstIndex(of: text) ?? header.firstIndex { Field.normalize($0) == Field.normalize(text) }
     }
 
     public static func == (lhs: ColumnMap, rhs: ColumnMap) -> Bool {
@@ -106,26 +142,39 @@ public final class ColumnMap: Sendable, Equatable {
         }
         var parts: [String] = []
         if !extraColumns.isEmpty {
-            parts.append("not sent, carried into the results as they are: " + extraColumns.map(describe).joined(separator: ", "))
+            parts.append(
+                "not sent, carried into the results as they are: " + extraColumns.map(describe).joined(separator: ", ")
+            )
         }
         if !withheldColumns.isEmpty {
+            let shown = withheldColumns.map { describe($0) + (withheldByOption.contains($0) ? " (--no-carry)" : "") }
             parts.append(
-                "not sent and not carried, as their headers name a secret: "
-                    + withheldColumns.map(describe).joined(separator: ", ")
+                "not sent and withheld from the results, as their headers look like secrets (--carry COLUMN carries one): "
+                    + shown.joined(separator: ", ")
             )
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
-    /// Words in a header that say its column may hold a secret.
-    private static let secretWords = ["password", "passwd", "pwd", "secret", "token", "apikey", "credential"]
-
-    /// Whether a header names a secret field, or says its column holds one (`Old Password`,
-    /// `Refresh token 2`, `Client-Secret`): such a column is never carried into the results.
+    /// Whether a header names a secret field (`Old Password`, `Refresh token 2`, `Client-Secret`), or
+    /// looks like it holds a secret (``SecretHeader``): such a column is carried only if `--carry` says so.
     static func namesASecret(_ header: String) -> Bool {
         if (Field.matching(header: header) ?? guess(header))?.isSecret == true { return true }
-        let normalized = Field.normalize(header)
-        return secretWords.contains { normalized.contains($0) }
+        return SecretHeader.isSecret(header)
+    }
+
+    /// For a row that misses the secret `field` while no column gives it: the `--column` option that
+    /// would send a withheld, secret-looking column as `field` (`--column 'Pass=password'`).
+    public func hint(forMissing field: Field) -> String? {
+        guard field.isSecret, column(of: field) < 0 else { return nil }
+        let wanted: SecretHeader.Kind = field == .password ? .password : field == .clientSecret ? .other : .token
+        let candidates = withheldColumns.filter { Self.namesASecret(columns[$0].header) }
+        let best =
+            candidates.first { Self.guess(columns[$0].header) == field }
+            ?? candidates.first { SecretHeader.kind(of: columns[$0].header) == wanted } ?? candidates.first
+        guard let best else { return nil }
+        let header = columns[best].header
+        return "if column '\(header)' holds it, add --column '\(header)=\(field.rawValue)'"
     }
 
     /// A field whose name the header contains, as a hint (`Auth Type` → `auth`).

@@ -19,6 +19,16 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case badOverride(String)
         /// A `--column` option names a header the file does not have.
         case unknownOverrideHeader(override: String, headers: [String])
+        /// A `--carry` or `--no-carry` option names a header the file does not have.
+        case unknownCarryHeader(option: String, header: String, headers: [String])
+        /// A `--carry` option names a column that is sent as a field.
+        case carriedField(header: String, field: Field)
+        /// `--carry` and `--no-carry` name the same column.
+        case carriedAndWithheld(header: String)
+        /// A row (the header is row 1) holds bytes that are not UTF-8, in a file read as UTF-8.
+        case notUTF8(row: Int, looksLike: TextEncoding.Guess)
+        /// The header reads as one column holding another delimiter: the file uses that one.
+        case otherDelimiter(header: String, found: UInt8, expected: UInt8)
     }
 
     /// What went wrong.
@@ -37,10 +47,10 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .file(let error):
             switch error.code {
             case .notFound, .unreadable: 66
-            case .unsupportedEncoding, .changedWhileReading, .tooManyUnterminatedQuotes: 65
+            case .unsupportedEncoding, .otherEncoding, .workbook, .changedWhileReading, .tooManyUnterminatedQuotes: 65
             }
-        case .empty, .badHeader, .noNameColumn, .fieldGivenTwice: 65
-        case .badOverride, .unknownOverrideHeader: 64
+        case .empty, .badHeader, .noNameColumn, .fieldGivenTwice, .notUTF8, .otherDelimiter: 65
+        case .badOverride, .unknownOverrideHeader, .unknownCarryHeader, .carriedField, .carriedAndWithheld: 64
         }
     }
 
@@ -58,13 +68,30 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return prefix
                 + "no 'name' column (the header has \(shown)); add one, check --delimiter, or map a column with --column 'Header=name'"
         case .fieldGivenTwice(let field, let first, let second):
-            return prefix + "columns '\(first)' and '\(second)' both give \(field.rawValue); keep one or map the other with --column"
+            return prefix
+                + "columns '\(first)' and '\(second)' both give \(field.rawValue); keep one or map the other with --column"
         case .badOverride(let text):
             let fields = Field.allCases.map(\.rawValue).joined(separator: ", ")
             return "--column '\(text)': write 'Header=field' where field is one of \(fields)"
         case .unknownOverrideHeader(let override, let headers):
             let shown = headers.map { "'\($0)'" }.joined(separator: ", ")
             return prefix + "--column '\(override)': the file has no such column (it has \(shown))"
+        case .unknownCarryHeader(let option, let text, let headers):
+            let shown = headers.map { "'\($0)'" }.joined(separator: ", ")
+            return prefix + "\(option) '\(text)': the file has no such column (it has \(shown))"
+        case .carriedField(let text, let field):
+            return prefix + "--carry '\(text)': that column is sent as \(field.rawValue), and fields are never carried"
+        case .carriedAndWithheld(let text):
+            return prefix + "column '\(text)' is named by both --carry and --no-carry; keep one"
+        case .notUTF8(let row, let guess):
+            return prefix
+                + "row \(row) is not valid UTF-8; the file looks like \(guess): save it as \"CSV UTF-8\""
+                + " or pass --encoding \(guess.encoding.rawValue); nothing was sent"
+        case .otherDelimiter(let header, let found, let expected):
+            let name = { (byte: UInt8) in byte == UInt8(ascii: "\t") ? "tab" : "'\(Character(Unicode.Scalar(byte)))'" }
+            return prefix
+                + "the header '\(header)' reads as one column: it holds \(name(found)) but no \(name(expected));"
+                + " pass --delimiter \(found == UInt8(ascii: "\t") ? "tab" : name(found))"
         }
     }
 }

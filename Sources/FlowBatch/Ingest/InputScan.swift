@@ -10,23 +10,21 @@ public struct InputScan: Sendable {
     public var duplicates: DuplicateNames
     /// The sandboxes the rows use, sorted.
     public var sandboxes: [String]
-    /// Rows that are not valid UTF-8.
-    public var invalidUTF8Rows = 0
 
     /// Reads `cursor` to its end (or `limit` rows) and leaves it there.
     public static func run(_ cursor: inout InputCursor, validator: RowValidator, limit: Int?) throws -> InputScan {
         let names = DuplicateNameFinder()
         var sandboxes: Set<String> = []
         var rows = 0
-        var invalidUTF8Rows = 0
         while rows < limit ?? .max {
             let more: Void? = try cursor.nextRow { row in
-                if row.problem?.code == .invalidUTF8 { invalidUTF8Rows += 1 }
+                // A row that cannot be read cleanly or is ragged is invalid: none of its values count.
+                guard row.problem == nil else { return }
                 try validator.nameKey(row) { sandbox, name in
                     if SandboxName.isValid(sandbox), sandboxes.count < 10_000 {
                         sandboxes.insert(String(decoding: sandbox, as: UTF8.self))
                     }
-                    if !name.isEmpty, row.problem == nil { try names.add(sandbox: sandbox, name: name, row: row.row) }
+                    if !name.isEmpty { try names.add(sandbox: sandbox, name: name, row: row.row) }
                 }
             }
             guard more != nil else { break }
@@ -35,8 +33,7 @@ public struct InputScan: Sendable {
         return InputScan(
             rows: rows,
             duplicates: try names.finish(),
-            sandboxes: sandboxes.sorted(),
-            invalidUTF8Rows: invalidUTF8Rows
+            sandboxes: sandboxes.sorted()
         )
     }
 }

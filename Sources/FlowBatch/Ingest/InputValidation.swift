@@ -47,20 +47,23 @@ public struct InputValidation {
         let names = DuplicateNameFinder()
         var summary = Summary()
         let validator = self.validator
-        var invalidUTF8Rows = 0
         while summary.rows < limit ?? .max {
             let more: Void? = try cursor.nextRow { row in
                 summary.rows += 1
                 let result = validator.validate(row, buildRequest: false)
                 for warning in result.warnings { report(.warning(row: row.row, warning)) }
                 for problem in result.problems { report(.problem(row: row.row, problem)) }
-                if row.problem?.code == .invalidUTF8 { invalidUTF8Rows += 1 }
                 summary.warnings += result.warnings.count
                 summary.problems += result.problems.count
                 if !result.problems.isEmpty { summary.invalid += 1 }
                 try validator.nameKey(row) { sandbox, name in
                     if !name.isEmpty, row.problem == nil {
-                        try names.add(sandbox: sandbox, name: name, row: row.row, flags: result.problems.isEmpty ? 0 : 1)
+                        try names.add(
+                            sandbox: sandbox,
+                            name: name,
+                            row: row.row,
+                            flags: result.problems.isEmpty ? 0 : 1
+                        )
                     }
                 }
             }
@@ -70,7 +73,11 @@ public struct InputValidation {
             report(
                 .problem(
                     row: duplicate.row,
-                    RowProblem(.name, .duplicateName, "the same name is already used by row \(duplicate.firstRow) in the same sandbox")
+                    RowProblem(
+                        .name,
+                        .duplicateName,
+                        "the same name is already used by row \(duplicate.firstRow) in the same sandbox"
+                    )
                 )
             )
             summary.problems += 1
@@ -78,7 +85,6 @@ public struct InputValidation {
         }
         summary.valid = summary.rows - summary.invalid
         summary.emptyRows = cursor.emptyRows
-        if let note = InputNotes.encoding(invalidRows: invalidUTF8Rows) { report(.note(note)) }
         if summary.rows == 0 { report(.note(InputNotes.noDataRows)) }
         if summary.emptyRows > 0 {
             report(.note("\(summary.emptyRows) empty row\(summary.emptyRows == 1 ? "" : "s") skipped"))

@@ -15,6 +15,7 @@ public struct RowProblem: Sendable, Equatable, CustomStringConvertible {
         case invalidCharacter = "invalid-character"
         case duplicateName = "duplicate-name"
         case tooManyValues = "too-many-values"
+        case tooFewValues = "too-few-values"
         case malformedCSV = "malformed-csv"
         case rowTooLarge = "row-too-large"
         case tooManyColumns = "too-many-columns"
@@ -61,6 +62,7 @@ extension RowProblem {
         case .tooManyColumns: code = .tooManyColumns
         case .nulByte: code = .nulByte
         case .invalidUTF8: code = .invalidUTF8
+        case .ragged(let values, let columns): code = values > columns ? .tooManyValues : .tooFewValues
         }
         self.init(field: field, code: code, message: problem.description)
     }

@@ -40,22 +40,8 @@ public struct RowValidator: Sendable {
     public func validate(_ row: RawRow, buildRequest: Bool = true) -> Result {
         var check = Check(row: row, buildStrings: buildRequest)
         if let problem = row.problem {
+            // A row that could not be read cleanly, or is ragged: its values are not used, not even its name.
             check.result.problems.append(RowProblem(problem, columns: row.columns))
-            check.result.name = row.trimmedString(.name)
-            check.result.sandbox = defaultSandbox
-            return check.result
-        }
-        if row.valueCount > row.columns.columns.count {
-            check.result.problems.append(
-                RowProblem(
-                    field: "csv",
-                    code: .tooManyValues,
-                    message: "the row has \(row.valueCount) values but the header has \(row.columns.columns.count) columns;"
-                        + " a value holding the delimiter must be in quotes"
-                )
-            )
-            // The values are shifted: anything else said about them would mislead.
-            check.result.name = row.trimmedString(.name)
             check.result.sandbox = defaultSandbox
             return check.result
         }
@@ -124,7 +110,9 @@ public struct RowValidator: Sendable {
             }
             if kind == .basic ? anyOAuth : anyBasic {
                 for field in kind == .basic ? Self.oauthFields : Self.basicFields where !row[field].isEmpty {
-                    check.result.warnings.append(RowProblem(field, .warning, "ignored: the row's auth is \(kind.rawValue)"))
+                    check.result.warnings.append(
+                        RowProblem(field, .warning, "ignored: the row's auth is \(kind.rawValue)")
+                    )
                 }
             }
             return kind
@@ -144,7 +132,11 @@ public struct RowValidator: Sendable {
             )
         case (false, false):
             check.result.problems.append(
-                RowProblem(.auth, .noCredentials, "no credentials: fill username and password (basic) or accessToken (oauth2)")
+                RowProblem(
+                    .auth,
+                    .noCredentials,
+                    "no credentials: fill username and password (basic) or accessToken (oauth2)"
+                )
             )
         }
         return nil
@@ -250,7 +242,9 @@ private struct Check {
             return nil
         }
         if let today, date.text < today {
-            result.warnings.append(RowProblem(field, .warning, "\(date.text) is in the past; the token may have expired"))
+            result.warnings.append(
+                RowProblem(field, .warning, "\(date.text) is in the past; the token may have expired")
+            )
         }
         return date.text
     }
@@ -276,7 +270,10 @@ private struct Check {
     mutating func secret(_ field: Field, required: Bool = false) -> Secret? {
         let value = row[field]
         if value.isEmpty {
-            if required { problem(field, .missingField, "empty; \(field.rawValue) is required") }
+            if required {
+                let hint = row.columns.hint(forMissing: field).map { " (\($0))" } ?? ""
+                problem(field, .missingField, "empty; \(field.rawValue) is required" + hint)
+            }
             return nil
         }
         if ByteText.trimmed(value).count != value.count {
