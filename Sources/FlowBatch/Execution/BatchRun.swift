@@ -39,6 +39,14 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         try OutputPaths.check(results: configuration.resultsPath, journal: configuration.journalPath, input: configuration.input.path)
         var header = try configuration.input.open()
         if let note = header.columns.unmappedNote { notify("note: \(note)") }
+        let carried = ResultsWriter.carriedHeaders(header.columns.extraHeaders)
+        let renamed = zip(header.columns.extraHeaders, carried).filter { $0 != $1 }
+        if !renamed.isEmpty {
+            notify(
+                "note: carried as " + renamed.map { "'\($1)'" }.joined(separator: ", ")
+                    + " in the results, beside flowbatch's own columns of the same name"
+            )
+        }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
         statistics.setTotal(scan.rows)
         if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }

@@ -33,6 +33,23 @@ public final class ResultsWriter {
     private var nextSequence = 0
     private var finished = false
 
+    /// The headers of the input's carried columns in the results: one named like a results column
+    /// (an export fed back carries `connection_id` and `etag`) becomes `input_<name>`, so that no
+    /// header appears twice.
+    public static func carriedHeaders(_ extra: [String]) -> [String] {
+        var taken = Set(columns.map { $0.lowercased() })
+        return extra.map { header in
+            var name = header
+            var suffix = 1
+            while taken.contains(name.lowercased()) {
+                name = "input_\(header)" + (suffix > 1 ? "_\(suffix)" : "")
+                suffix += 1
+            }
+            taken.insert(name.lowercased())
+            return name
+        }
+    }
+
     /// Creates the temporary file beside `path` and writes the header; `extraHeaders` are the input's
     /// own columns, carried after ours.
     public init(path: String, extraHeaders: [String], memoryLimit: Int = 8192) throws(RunError) {
@@ -42,7 +59,7 @@ public final class ResultsWriter {
         TemporaryFiles.removeLeftovers(besides: path)
         output = try BufferedFile(creating: temporaryPath)
         TemporaryFiles.register(temporaryPath)
-        try output.write(CSVLineEncoder.line(Self.columns + extraHeaders))
+        try output.write(CSVLineEncoder.line(Self.columns + Self.carriedHeaders(extraHeaders)))
     }
 
     deinit {
