@@ -1,4 +1,4 @@
-/// The demo's input: the same rows as `samples/mixed.csv` (a test keeps the two equal), embedded so
+/// The demo's input: the same rows as `samples/mixed.csv` (`DemoCommandTests` keeps the two equal), embedded so
 /// that `flowbatch demo` runs from anywhere.
 enum DemoInput {
     static let fileName = "mixed.csv"

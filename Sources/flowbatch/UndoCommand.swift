@@ -8,7 +8,7 @@ struct UndoCommand: AsyncParsableCommand {
         commandName: "undo",
         abstract: "Delete the connections that runs recorded as created in a results file.",
         discussion: """
-            Only rows with status 'created' are deleted, never 'exists' (those were not created by flowbatch). \
+            Only rows with status 'created' are deleted, never 'exists', 'updated' or 'unchanged' (flowbatch did not create those). \
             Asks first; --yes skips the question. A connection already gone (404) counts as deleted. Writes one \
             result per row to <results>.undo.csv, and running the same command again resumes.
             """

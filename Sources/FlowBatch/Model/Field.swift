@@ -23,14 +23,6 @@ public enum Field: String, CaseIterable, Sendable, Hashable, Comparable {
         }
     }
 
-    /// Values that are URLs and must be absolute `http(s)` URLs.
-    public var isURL: Bool {
-        switch self {
-        case .host, .authorizationTestUrl, .accessTokenUrl: true
-        default: false
-        }
-    }
-
     /// The most characters a value may hold.
     public var maxLength: Int {
         switch self {

@@ -1,5 +1,6 @@
 /// A credential value that prints as `***` wherever it is interpolated, logged or dumped, so that
-/// no code path can show it by accident. Only a request body reads ``revealed``.
+/// no code path can show it by accident. ``revealed`` is read only where the value must go out or be
+/// compared: request bodies, the `Authorization` header, the IMS form, the redactor and the fingerprints.
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {

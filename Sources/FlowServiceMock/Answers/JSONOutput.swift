@@ -26,11 +26,6 @@ indirect enum JSONOutput: Sendable, Equatable, ExpressibleByStringLiteral, Expre
         self = .bool(value)
     }
 
-    /// `.string(value)`, or `.null` when `value` is nil.
-    static func optional(_ value: String?) -> JSONOutput {
-        value.map(JSONOutput.string) ?? .null
-    }
-
     static func == (lhs: JSONOutput, rhs: JSONOutput) -> Bool {
         switch (lhs, rhs) {
         case (.object(let left), .object(let right)):

@@ -1,13 +1,11 @@
 import Hummingbird
 import NIOCore
 
-/// The per-request context: Hummingbird's core storage, the TCP channel (so that a fault can
-/// drop it) and the request ID that every answer carries.
+/// The per-request context: Hummingbird's core storage and the TCP channel (so that a fault can
+/// drop it).
 struct MockRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let channel: any Channel
-    /// Set by ``ObservingMiddleware`` before any handler runs.
-    var requestID = ""
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -19,7 +19,6 @@ enum MockRoute: Equatable, Sendable {
     case other
 
     static let flowServicePath = "/data/foundation/flowservice"
-    static let tokenPath = "/ims/token/v3"
     static let statsPath = "/__mock/stats"
 
     init(method: HTTPRequest.Method, path: String) {
