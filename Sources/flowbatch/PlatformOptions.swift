@@ -18,6 +18,12 @@ struct PlatformOptions: ParsableArguments {
     @Option(help: "An aepp-style JSON config file (org_id, client_id, secret, scopes, sandbox-name).")
     var config: String?
 
+    @Option(
+        name: .customLong("ca-file"),
+        help: "Also trust the CA certificates of this PEM file, e.g. a TLS-inspecting proxy's (default: $SSL_CERT_FILE, which replaces the system trust store, else the system's)."
+    )
+    var caFile: String?
+
     @Flag(help: "Allow plain http:// to a host other than this machine (credentials would cross the network unencrypted).")
     var allowInsecureHTTP = false
 
@@ -47,6 +53,25 @@ struct PlatformOptions: ParsableArguments {
         }
         for warning in resolved.warnings { Console.err("warning: \(warning)") }
         return resolved
+    }
+
+    /// Proxies (as curl reads them) and trusted certificates, with a note per host that `settings`
+    /// talk to saying how it is reached; a bad proxy variable or CA file exits with status 64 before
+    /// anything is sent.
+    func resolveNetwork(for settings: PlatformSettings?) throws -> NetworkSettings {
+        var urls: [String] = []
+        if let settings {
+            urls.append(settings.endpoint)
+            if case .clientCredentials = settings.authentication { urls.append(settings.imsURL) }
+        }
+        let network: NetworkSettings
+        do {
+            network = try NetworkSettings.resolve(caFile: caFile, environment: Environment.all())
+        } catch {
+            throw Failure.exit(64, "error: \(error)")
+        }
+        for note in network.notes(for: urls) { Console.err("note: \(note)") }
+        return network
     }
 
     func resolve() throws(ConfigurationError) -> PlatformSettingsResolver.Resolved {

@@ -13,6 +13,10 @@ struct RunCommand: AsyncParsableCommand {
             AEP_CLIENT_SECRET (+ AEP_SCOPES) for tokens fetched from IMS and renewed, or AEP_ACCESS_TOKEN; \
             AEP_ORG_ID; AEP_API_KEY (defaults to the client ID); AEP_SANDBOX.
 
+            Proxies are read as curl reads them: https_proxy (or HTTPS_PROXY), http_proxy, all_proxy and \
+            no_proxy (or NO_PROXY), as http://[user:password@]host:port. Certificates are always verified; \
+            --ca-file adds trusted CAs, SSL_CERT_FILE replaces the system trust store.
+
             Running the same command again resumes: rows already created are not sent again.
 
             Exit status: 0 every row is created or exists; 1 some rows are invalid, failed or not run; \
@@ -80,6 +84,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger()
         let resolved = try platform.resolveForCommand()
+        let network = try platform.resolveNetwork(for: resolved.settings)
         let resultsPath = out ?? ResultsPath.defaultPath(for: file)
         let placeholder = PlatformSettings(
             endpoint: resolved.endpoint,
@@ -97,6 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.rate = rate
         configuration.retry.maxAttempts = maxAttempts
         configuration.timeout = .milliseconds(Int64(timeout * 1000))
+        configuration.network = network
         configuration.defaultSandbox = resolved.defaultSandbox
         configuration.ifExists = ifExists.value
         configuration.restart = restart
@@ -138,7 +144,12 @@ struct RunCommand: AsyncParsableCommand {
         var transport: HTTPTransport?
         var client: FlowServiceClient?
         if let settings {
-            let http = HTTPTransport(connections: 2, timeout: configuration.timeout, logger: logger)
+            let http = HTTPTransport(
+                connections: 2,
+                timeout: configuration.timeout,
+                network: configuration.network,
+                logger: logger
+            )
             transport = http
             // The plan's look-ups keep to --rate as the run's would.
             let limiter = configuration.rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) }

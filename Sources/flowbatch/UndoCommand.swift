@@ -45,6 +45,7 @@ struct UndoCommand: AsyncParsableCommand {
         guard let settings = resolved.settings else {
             throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
         }
+        let network = try platform.resolveNetwork(for: settings)
         guard FileManager.default.fileExists(atPath: results) else {
             throw Failure.exit(66, "error: \(results): no such file")
         }
@@ -84,6 +85,7 @@ struct UndoCommand: AsyncParsableCommand {
             concurrency: concurrency,
             policy: RetryPolicy(maxAttempts: maxAttempts),
             timeout: .milliseconds(Int64(timeout * 1000)),
+            network: network,
             clock: ContinuousClock(),
             stop: stop,
             logger: logger

@@ -62,6 +62,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let transport = HTTPTransport(
             connections: configuration.concurrency + 2,
             timeout: configuration.timeout,
+            network: configuration.network,
             logger: logger
         )
         // One pace for every request of the run: the listing, creates and look-ups.

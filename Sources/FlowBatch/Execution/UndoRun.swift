@@ -37,6 +37,8 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
     public let concurrency: Int
     public let policy: RetryPolicy
     public let timeout: Duration
+    /// Proxies and trusted certificate authorities.
+    public let network: NetworkSettings
     let clock: C
     let stop: StopSignal
     let logger: Logger
@@ -48,6 +50,7 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
         concurrency: Int,
         policy: RetryPolicy,
         timeout: Duration,
+        network: NetworkSettings = NetworkSettings(),
         clock: C,
         stop: StopSignal,
         logger: Logger
@@ -58,6 +61,7 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
         self.concurrency = concurrency
         self.policy = policy
         self.timeout = timeout
+        self.network = network
         self.clock = clock
         self.stop = stop
         self.logger = logger
@@ -127,7 +131,12 @@ public final class UndoRun<C: Clock>: Sendable where C.Duration == Duration {
             let runJournal = access(runJournalPath, F_OK) == 0 ? try JournalWriter(path: runJournalPath) : nil
             return (done, journal, runJournal)
         }
-        let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, logger: logger)
+        let transport = HTTPTransport(
+            connections: concurrency + 1,
+            timeout: timeout,
+            network: network,
+            logger: logger
+        )
         let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger)
         var writer = try BufferedFile(creating: undoPath + ".\(getpid()).tmp")
         try writer.write(CSVLineEncoder.line(["row", "name", "sandbox", "connection_id", "status", "http_status", "attempts", "error_code", "error", "request_id"]))
