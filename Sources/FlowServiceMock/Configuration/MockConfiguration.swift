@@ -23,6 +23,8 @@ public struct MockConfiguration: Sendable {
     /// Lifetime of issued tokens, reported as `expires_in` (whole seconds); after it they answer
     /// 401 `401013`. Default 24 hours.
     public var tokenLifetime: Duration = .seconds(86_400)
+    /// Serve HTTPS with this certificate and key instead of plain HTTP. Default `nil` (plain HTTP).
+    public var tls: MockTLS?
     /// The injected faults; all off by default. They can be changed while the mock runs with
     /// ``RunningMock/updateFaults(_:)``.
     public var faults: MockFaults = MockFaults()
@@ -51,5 +53,6 @@ public struct MockConfiguration: Sendable {
             )
         }
         try self.faults.validate()
+        _ = try self.tls?.serverConfiguration()
     }
 }

@@ -10,6 +10,8 @@ public struct MockConfigurationError: Error, Sendable, Equatable, CustomStringCo
         case outOfRange
         /// The shares of `POST /connections` given to faults add up to more than 1.
         case sharesExceedOne
+        /// A file that cannot be read as PEM (a TLS certificate or key).
+        case unusableFile
     }
 
     /// What is wrong.
@@ -38,6 +40,8 @@ public struct MockConfigurationError: Error, Sendable, Equatable, CustomStringCo
             "--\(self.option): '\(self.value)' is out of range."
         case .sharesExceedOne:
             "The fault shares of POST /connections add up to \(self.value), more than 1."
+        case .unusableFile:
+            "--\(self.option): '\(self.value)' cannot be read as a PEM file."
         }
     }
 }
