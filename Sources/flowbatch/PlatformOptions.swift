@@ -20,7 +20,7 @@ struct PlatformOptions: ParsableArguments {
 
     @Option(
         name: .customLong("ca-file"),
-        help: "Also trust the CA certificates of this PEM file, e.g. a TLS-inspecting proxy's (default: $SSL_CERT_FILE, which replaces the system trust store, else the system's)."
+        help: "Also trust the CA certificates of this PEM file, e.g. a TLS-inspecting proxy's; certificates are always verified. (SSL_CERT_FILE, when set, replaces the system trust store.)"
     )
     var caFile: String?
 
