@@ -190,7 +190,8 @@ public final class HTTPTransport: Sendable {
                 return TransportFailure(
                     kind: .connectFailed,
                     mayHaveBeenSent: false,
-                    message: "the proxy did not open a tunnel to the host (CONNECT refused or timed out)"
+                    message: "the proxy did not open a tunnel to the host (CONNECT refused or timed out: check the"
+                        + " user:password in the proxy variable, and that the proxy allows CONNECT to this port)"
                 )
             case .tlsHandshakeTimeout:
                 return TransportFailure(kind: .tls, mayHaveBeenSent: false, message: "the TLS handshake timed out")
