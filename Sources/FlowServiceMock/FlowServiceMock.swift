@@ -14,7 +14,7 @@ public enum FlowServiceMock {
         try configuration.validate()
         let state = MockState(configuration: configuration, logger: logger)
         let (ports, portContinuation) = AsyncThrowingStream.makeStream(of: Int.self)
-        let application = MockApplication.make(state: state, logger: logger) { channel in
+        let application = try MockApplication.make(state: state, logger: logger) { channel in
             if let port = channel.localAddress?.port {
                 portContinuation.yield(port)
             }

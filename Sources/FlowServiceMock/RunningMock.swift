@@ -9,10 +9,10 @@ public struct RunningMock: Sendable {
     let state: MockState
     let lifecycle: MockLifecycle
 
-    /// `http://HOST:PORT`, without a path.
+    /// `http://HOST:PORT` (`https://` when serving TLS), without a path.
     public var baseURL: String {
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-        return "http://\(host):\(self.port)"
+        return "\(self.state.configuration.tls == nil ? "http" : "https")://\(host):\(self.port)"
     }
 
     /// ``baseURL`` + `/data/foundation/flowservice`.

@@ -56,6 +56,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let status = try await ServiceSession.with(
             settings: settings,
+            network: try platform.resolveNetwork(for: settings),
             timeout: .milliseconds(Int64(timeout * 1000)),
             logger: logger
         ) { client in

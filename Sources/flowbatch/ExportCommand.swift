@@ -59,6 +59,7 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             summary = try await ServiceSession.with(
                 settings: settings,
+                network: try platform.resolveNetwork(for: settings),
                 timeout: .milliseconds(Int64(timeout * 1000)),
                 logger: logger
             ) { client in

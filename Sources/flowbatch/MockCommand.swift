@@ -11,7 +11,8 @@ struct MockCommand: AsyncParsableCommand {
         commandName: "mock",
         abstract: "Serve the mock Flow Service and IMS token service on loopback.",
         discussion: """
-            Prints one line to stdout, 'listening on http://HOST:PORT', then serves until SIGINT or \
+            Prints one line to stdout, 'listening on http://HOST:PORT' (https:// with --tls-cert and \
+            --tls-key), then serves until SIGINT or \
             SIGTERM. Durations are written like 20ms, 1.5s, 2m, 24h. Every fault is off by default; \
             GET /__mock/stats shows what the mock has seen.
             """
@@ -114,6 +115,12 @@ struct MockCommand: AsyncParsableCommand {
     @Option(name: .customLong("outage-for"), help: "How long the outage from --outage-at lasts.")
     var outageFor: String?
 
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate (and chain); needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     @Option(help: "Seed that makes the fault choices repeatable. (default: random)")
     var seed: UInt64?
 
@@ -121,6 +128,9 @@ struct MockCommand: AsyncParsableCommand {
     var logLevel = "warning"
 
     func validate() throws {
+        guard (self.tlsCert == nil) == (self.tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither.")
+        }
         do {
             _ = try self.mockConfiguration()
         } catch {
@@ -156,6 +166,9 @@ struct MockCommand: AsyncParsableCommand {
         configuration.staticToken = self.staticToken
         configuration.sandboxes = self.sandboxes.split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
+        }
+        if let tlsCert, let tlsKey {
+            configuration.tls = MockTLS(certificatePath: tlsCert, privateKeyPath: tlsKey)
         }
         configuration.tokenLifetime = try MockDuration.parse(self.tokenLifetime, option: "token-lifetime")
         var faults = MockFaults()

@@ -44,6 +44,13 @@ struct PlatformOptions: ParsableArguments {
     )
     var config: String?
 
+    @Option(
+        name: .customLong("ca-file"),
+        help: "Also trust the CA certificates of this PEM file, e.g. a TLS-inspecting proxy's; certificates are always verified. (SSL_CERT_FILE, when set, replaces the system trust store.)",
+        completion: .file()
+    )
+    var caFile: String?
+
     @Flag(
         help: "Allow plain http:// to a host other than this machine (credentials would cross the network unencrypted)."
     )
@@ -83,6 +90,25 @@ struct PlatformOptions: ParsableArguments {
         for warning in resolved.warnings { Console.err("warning: \(warning)") }
         for note in resolved.notes { Console.err("note: \(note)") }
         return resolved
+    }
+
+    /// Proxies (as curl reads them) and trusted certificates, with a note per host that `settings`
+    /// talk to saying how it is reached; a bad proxy variable or CA file exits with status 64 before
+    /// anything is sent.
+    func resolveNetwork(for settings: PlatformSettings?) throws -> NetworkSettings {
+        var urls: [String] = []
+        if let settings {
+            urls.append(settings.endpoint)
+            if case .clientCredentials = settings.authentication { urls.append(settings.imsURL) }
+        }
+        let network: NetworkSettings
+        do {
+            network = try NetworkSettings.resolve(caFile: caFile, environment: Environment.all())
+        } catch {
+            throw Failure.exit(64, "error: \(error)")
+        }
+        for note in network.notes(for: urls) { Console.err("note: \(note)") }
+        return network
     }
 
     func resolve() throws(ConfigurationError) -> PlatformSettingsResolver.Resolved {

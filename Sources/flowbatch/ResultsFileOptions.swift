@@ -28,23 +28,30 @@ struct ResultsFileOptions: ParsableArguments {
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
     }
 
+    /// Where and as whom to talk to Platform, and through which network.
+    struct Settings {
+        var platform: PlatformSettings
+        var network: NetworkSettings
+    }
+
     /// `<results>` with `.csv` replaced by `.<suffix>.csv`.
     func outputPath(_ suffix: String) -> String {
         results.lowercased().hasSuffix(".csv") ? String(results.dropLast(4)) + ".\(suffix).csv" : results + ".\(suffix).csv"
     }
 
     /// The settings and what `operation` applies to; exits 64 or 66 with a message when it cannot start.
-    func plan(_ operation: ConnectionsRun<ContinuousClock>.Operation) throws -> (PlatformSettings, ConnectionsRun<ContinuousClock>.Plan) {
+    func plan(_ operation: ConnectionsRun<ContinuousClock>.Operation) throws -> (Settings, ConnectionsRun<ContinuousClock>.Plan) {
         let resolved = try platform.resolveForCommand()
-        guard let settings = resolved.settings else {
+        guard let platformSettings = resolved.settings else {
             throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
         }
+        let settings = Settings(platform: platformSettings, network: try platform.resolveNetwork(for: platformSettings))
         guard FileManager.default.fileExists(atPath: results) else {
             throw Failure.exit(66, "error: \(results): no such file")
         }
         do {
             let plan = try ConnectionsRun<ContinuousClock>.plan(operation, resultsPath: results)
-            try checkJournal(settings: settings)
+            try checkJournal(settings: platformSettings)
             return (settings, plan)
         } catch {
             throw Failure.from(error)
@@ -56,7 +63,7 @@ struct ResultsFileOptions: ParsableArguments {
     func execute(
         _ operation: ConnectionsRun<ContinuousClock>.Operation,
         _ plan: ConnectionsRun<ContinuousClock>.Plan,
-        settings: PlatformSettings,
+        settings: Settings,
         outputPath: String
     ) async throws -> ConnectionsRun<ContinuousClock>.Summary {
         let stop = StopSignal()
@@ -66,10 +73,11 @@ struct ResultsFileOptions: ParsableArguments {
             operation,
             resultsPath: results,
             outputPath: outputPath,
-            settings: settings,
+            settings: settings.platform,
             concurrency: concurrency,
             policy: RetryPolicy(maxAttempts: maxAttempts),
             timeout: .milliseconds(Int64(timeout * 1000)),
+            network: settings.network,
             clock: ContinuousClock(),
             stop: stop,
             logger: logging.makeLogger()

@@ -15,6 +15,10 @@ struct RunCommand: AsyncParsableCommand {
             or the Developer Console's project JSON; variables override its values, with a note. The first token \
             is fetched before anything is written.
 
+            Proxies are read as curl reads them: https_proxy (or HTTPS_PROXY), http_proxy, all_proxy and \
+            no_proxy (or NO_PROXY), as http://[user:password@]host:port. Certificates are always verified; \
+            --ca-file adds trusted CAs, SSL_CERT_FILE replaces the system trust store.
+
             Running the same command again resumes: rows already created are not sent again.
 
             Exit status: 0 every row is created or exists; 1 some rows are invalid, failed or not run; \
@@ -88,6 +92,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger()
         let resolved = try platform.resolveForCommand()
+        let network = try platform.resolveNetwork(for: resolved.settings)
         let resultsPath = out ?? OutputPaths.defaultResults(for: file)
         if let summaryJSON {
             do {
@@ -112,6 +117,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.rate = rate
         configuration.retry.maxAttempts = maxAttempts
         configuration.timeout = .milliseconds(Int64(timeout * 1000))
+        configuration.network = network
         configuration.defaultSandbox = resolved.defaultSandbox
         configuration.ifExists = ifExists.value
         configuration.restart = restart
@@ -162,6 +168,7 @@ struct RunCommand: AsyncParsableCommand {
                 // The plan's look-ups keep to --rate as the run's would.
                 summary = try await ServiceSession.with(
                     settings: settings,
+                    network: configuration.network,
                     timeout: configuration.timeout,
                     rate: configuration.rate,
                     logger: logger,

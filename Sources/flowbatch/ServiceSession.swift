@@ -7,12 +7,13 @@ enum ServiceSession {
     /// Runs `body` with a client for `settings`; `rate` paces every request it sends.
     static func with<T>(
         settings: PlatformSettings,
+        network: NetworkSettings,
         timeout: Duration,
         rate: Double? = nil,
         logger: Logger,
         _ body: (FlowServiceClient) async throws -> T
     ) async throws -> T {
-        let transport = HTTPTransport(connections: 2, timeout: timeout, logger: logger)
+        let transport = HTTPTransport(connections: 2, timeout: timeout, network: network, logger: logger)
         let limiter = rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) }
         let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger) {
             if let limiter { try? await limiter.acquire() }

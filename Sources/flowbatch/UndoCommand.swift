@@ -28,7 +28,7 @@ struct UndoCommand: AsyncParsableCommand {
         }
         let question =
             "Delete \(plan.targets.count) connection\(plan.targets.count == 1 ? "" : "s") created by flowbatch"
-            + " (sandbox \(plan.sandboxes.joined(separator: ", "))) at \(settings.endpoint)?"
+            + " (sandbox \(plan.sandboxes.joined(separator: ", "))) at \(settings.platform.endpoint)?"
             + (plan.existing > 0 ? " The \(plan.existing) rows marked 'exists' are left alone." : "")
         if !yes {
             guard isatty(0) != 0 else {

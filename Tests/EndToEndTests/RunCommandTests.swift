@@ -102,7 +102,7 @@ struct RunCommandTests {
     }
 
     @Test(
-        "credentials the gateway refuses stop the run with exit 2 before any connection is created",
+        "credentials the gateway refuses at the start exit 64 before any connection or file is written",
         arguments: [
             ("AEP_API_KEY", "not-the-client-id", "403003"),
             ("AEP_ORG_ID", "OTHER@AdobeOrg", "403027"),
@@ -112,10 +112,11 @@ struct RunCommandTests {
         try await MockHarness.with { harness in
             let input = try harness.writeInput(rows: 20)
             let result = try await harness.run(input, environment: [variable: value])
-            #expect(result.status == 2, "\(result.allOutput)")
+            #expect(result.status == 64, "\(result.allOutput)")
             #expect(result.stderr.contains(message), "\(result.stderr)")
             #expect(harness.mock.stats().connections == 0)
-            #expect(try harness.results(harness.directory.file("in.results.csv")).allSatisfy { $0["status"] == "not-run" })
+            #expect(!FileManager.default.fileExists(atPath: harness.directory.file("in.results.csv")))
+            #expect(!FileManager.default.fileExists(atPath: harness.directory.file("in.results.csv.journal")))
             #expect(!result.allOutput.contains("wrong-S3CRET"))
         }
     }

@@ -60,8 +60,7 @@ public enum AnswerClassifier {
             return .runError(
                 RunError(
                     .transport,
-                    "\(failure.message); flowbatch always verifies certificates: check --endpoint and --ims-url,"
-                        + " or install the proxy's certificate authority in the system trust store"
+                    "\(failure.message); flowbatch always verifies certificates: check --endpoint and --ims-url"
                 )
             )
         case .transport(let failure):

@@ -53,6 +53,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let transport = HTTPTransport(
             connections: configuration.concurrency + 2,
             timeout: configuration.timeout,
+            network: configuration.network,
             logger: logger
         )
         // One pace for every request of the run: the listing, creates and look-ups.
@@ -67,8 +68,21 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             logger: logger,
             pace: pace
         )
-        // The first token before any file: credentials IMS refuses leave no journal to bind the next run.
-        let (resume, key, journal, writer) = try await ConfigurationError.beforeSending(startingTokenOf: client, closing: transport) { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
+        // The first token and the connection spec before any file: credentials IMS refuses, or a
+        // certificate that is not trusted, leave no journal to bind the next run.
+        var authSpecs = ConnectionAuthSpecs.builtIn
+        let (resume, key, journal, writer) = try await ConfigurationError.beforeSending(
+            startingTokenOf: client,
+            closing: transport,
+            reading: { [configuration, notify] () throws(RunError) in
+                authSpecs = try await ConnectionSpecReading.read(
+                    client: client,
+                    sandbox: configuration.defaultSandbox,
+                    oauthOverride: configuration.oauthSpecName,
+                    notify: notify
+                )
+            }
+        ) { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
             let resume = try loadJournal()
             let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
             if let resume, let keyID = resume.keyID, keyID != key?.id {
@@ -99,12 +113,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         )
         do {
             do {
-                pass.authSpecs = try await ConnectionSpecReading.read(
-                    client: client,
-                    sandbox: configuration.defaultSandbox,
-                    oauthOverride: configuration.oauthSpecName,
-                    notify: notify
-                )
+                pass.authSpecs = authSpecs
                 logger.info("auth specs", metadata: ["basic": "\(pass.authSpecs.basicName)", "oauth": "\(pass.authSpecs.oauthName)"])
                 let listing = ExistingConnectionsListing(
                     client: client,
@@ -234,16 +243,26 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Gets `client`'s first token, then runs the set-up: credentials that IMS refuses are a
-    /// configuration error found before any file is written (see ``FlowServiceClient/startToken()``).
-    /// `transport` is shut down when either fails.
+    /// Gets `client`'s first token and runs `reading` (read-only requests, such as the connection
+    /// spec), then the set-up: credentials that IMS or the gateway refuse and a certificate that is
+    /// not trusted are configuration errors found before any file is written (see
+    /// ``FlowServiceClient/startToken()``).
+    /// `transport` is shut down when any fails.
     static func beforeSending<T>(
         startingTokenOf client: FlowServiceClient,
         closing transport: HTTPTransport,
+        reading: () async throws(RunError) -> Void = {},
         _ body: () throws -> T
     ) async throws -> T {
         do {
             try await client.startToken()
+            do {
+                try await reading()
+            } catch where [.transport, .forbidden, .authenticationRejected].contains(error.code) {
+                // The gateway refusing the key, the org or the token before anything was written: the
+                // settings are wrong, and no journal binds the corrected command.
+                throw ConfigurationError(error.description)
+            }
             return try beforeSending(body)
         } catch {
             await transport.shutdown()

@@ -27,6 +27,10 @@ enum ConnectionSpecReading {
                 throw error
             }
             notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
+        case .failure(.transport(let failure)):
+            // A certificate that is not trusted will not become trusted by the next request.
+            if case .runError(let error) = AnswerClassifier.classify(.transport(failure), sandbox: sandbox) { throw error }
+            notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
         case .failure(let failure):
             notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
         }

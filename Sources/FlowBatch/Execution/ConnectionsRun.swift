@@ -63,6 +63,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     public let concurrency: Int
     public let policy: RetryPolicy
     public let timeout: Duration
+    /// Proxies and trusted certificate authorities.
+    public let network: NetworkSettings
     let clock: C
     let stop: StopSignal
     let logger: Logger
@@ -75,6 +77,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         concurrency: Int,
         policy: RetryPolicy,
         timeout: Duration,
+        network: NetworkSettings = NetworkSettings(),
         clock: C,
         stop: StopSignal,
         logger: Logger
@@ -86,6 +89,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         self.concurrency = concurrency
         self.policy = policy
         self.timeout = timeout
+        self.network = network
         self.clock = clock
         self.stop = stop
         self.logger = logger
@@ -155,7 +159,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     /// Applies the operation to the plan's connections; returns when done or stopped.
     public func run(_ plan: Plan) async throws -> Summary {
         let journalPath = outputPath + ".journal"
-        let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, logger: logger)
+        let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, network: network, logger: logger)
         let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger)
         // The first token before any file: credentials IMS refuses leave no journal behind.
         let (earlier, journal, runJournal) = try await ConfigurationError.beforeSending(

@@ -29,6 +29,8 @@ public struct RunConfiguration: Sendable {
     public var timeout: Duration = .seconds(30)
     /// Where and as whom to talk to Platform.
     public var platform: PlatformSettings
+    /// Proxies and trusted certificate authorities (default: direct, the system trust store).
+    public var network = NetworkSettings()
     /// The sandbox of rows with an empty `sandbox` cell.
     public var defaultSandbox = "prod"
     public var ifExists = IfExists.skip

@@ -79,12 +79,13 @@ public struct FlowServiceClient: Sendable {
     /// Gets the first token, before a command writes anything: credentials that IMS refuses, and an
     /// IMS URL that does not answer like IMS, throw ``ConfigurationError`` (exit 64) naming where the
     /// settings came from. The same failures later, at a renewal, stay a ``RunError``.
+    /// A certificate that is not trusted (TLS) is a configuration error here too: `--ca-file` fixes it.
     public func startToken() async throws {
         do {
             _ = try await tokens.token()
         } catch {
             switch error.code {
-            case .credentialsRefused, .notTokenService: throw ConfigurationError(error.message)
+            case .credentialsRefused, .notTokenService, .transport: throw ConfigurationError(error.message)
             default: throw error
             }
         }

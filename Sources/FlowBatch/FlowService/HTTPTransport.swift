@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -21,15 +22,29 @@ public final class HTTPTransport: Sendable {
         case transport(TransportFailure)
     }
 
+    /// The client for hosts reached directly; requests through a proxy use one client per proxy,
+    /// since AsyncHTTPClient's proxy is the client's (each pool is sized alike, per host).
     let client: HTTPClient
     /// The longest one request and its answer may take.
     let timeout: Duration
     /// The most bytes of an answer that are read.
     let maxBodyBytes: Int
     private let logger: Logger
+    private let network: NetworkSettings
+    private let configuration: HTTPClient.Configuration
+    /// The client for each origin (`scheme://authority`) seen, chosen once per origin.
+    private let clients = Mutex<[String: HTTPClient]>([:])
+    private let proxied = Mutex<[ProxyEnvironment.Proxy: HTTPClient]>([:])
 
-    /// Creates the client; `connections` is the most requests in flight (the pool's size).
-    public init(connections: Int, timeout: Duration, maxBodyBytes: Int = 1 << 20, logger: Logger) {
+    /// Creates the client; `connections` is the most requests in flight (the pool's size), and
+    /// `network` says which hosts go through which proxy and which certificate authorities are trusted.
+    public init(
+        connections: Int,
+        timeout: Duration,
+        maxBodyBytes: Int = 1 << 20,
+        network: NetworkSettings = NetworkSettings(),
+        logger: Logger
+    ) {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.connectionPool = .init(
@@ -42,6 +57,7 @@ public final class HTTPTransport: Sendable {
         let seconds = Int64(timeout.components.seconds) + 1
         configuration.timeout = .init(connect: .seconds(min(seconds, 30)), read: .seconds(seconds))
         configuration.httpVersion = .http1Only
+        configuration.tlsConfiguration = network.tlsConfiguration
         // No tracer: with none configured, building span attributes is pure cost per request.
         configuration.tracing.tracer = nil
         client = HTTPClient(
@@ -49,6 +65,8 @@ public final class HTTPTransport: Sendable {
             configuration: configuration,
             backgroundActivityLogger: logger
         )
+        self.configuration = configuration
+        self.network = network
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
@@ -57,6 +75,40 @@ public final class HTTPTransport: Sendable {
     /// Closes every connection; call once at the end of the run.
     public func shutdown() async {
         try? await client.shutdown()
+        for client in proxied.withLock({ Array($0.values) }) {
+            try? await client.shutdown()
+        }
+    }
+
+    /// The client for `url`: the direct one, or the one of the proxy its host goes through.
+    private func client(for url: String) -> HTTPClient {
+        guard network.proxies.https != nil || network.proxies.http != nil else { return client }
+        let schemeEnd = url.firstRange(of: "://")?.upperBound ?? url.startIndex
+        let origin = String(url[..<(url[schemeEnd...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex)])
+        if let known = clients.withLock({ $0[origin] }) { return known }
+        let chosen: HTTPClient
+        if let proxy = network.proxies.proxy(for: url) {
+            chosen = proxied.withLock { proxied in
+                if let existing = proxied[proxy] { return existing }
+                var configuration = self.configuration
+                configuration.proxy = .server(
+                    host: proxy.host,
+                    port: proxy.port,
+                    authorization: proxy.username.map { .basic(username: $0, password: proxy.password?.revealed ?? "") }
+                )
+                let made = HTTPClient(
+                    eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                    configuration: configuration,
+                    backgroundActivityLogger: logger
+                )
+                proxied[proxy] = made
+                return made
+            }
+        } else {
+            chosen = client
+        }
+        clients.withLock { $0[origin] = chosen }
+        return chosen
     }
 
     /// Sends one request and reads the whole answer, within ``timeout``.
@@ -72,7 +124,7 @@ public final class HTTPTransport: Sendable {
         if let body {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let client = self.client
+        let client = self.client(for: url)
         let prepared = request
         let maxBodyBytes = self.maxBodyBytes
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
@@ -128,6 +180,19 @@ public final class HTTPTransport: Sendable {
                     mayHaveBeenSent: true,
                     message: "the server closed the connection before answering"
                 )
+            case .proxyAuthenticationRequired:
+                return TransportFailure(
+                    kind: .connectFailed,
+                    mayHaveBeenSent: false,
+                    message: "the proxy asks for credentials (407): put user:password in the proxy variable"
+                )
+            case .invalidProxyResponse, .httpProxyHandshakeTimeout:
+                return TransportFailure(
+                    kind: .connectFailed,
+                    mayHaveBeenSent: false,
+                    message: "the proxy did not open a tunnel to the host (CONNECT refused or timed out: check the"
+                        + " user:password in the proxy variable, and that the proxy allows CONNECT to this port)"
+                )
             case .tlsHandshakeTimeout:
                 return TransportFailure(kind: .tls, mayHaveBeenSent: false, message: "the TLS handshake timed out")
             default:
@@ -174,7 +239,9 @@ public final class HTTPTransport: Sendable {
         let reason = String(text[marker.upperBound...].prefix { $0.isUppercase || $0 == "_" || $0.isNumber })
         switch reason {
         case "CERTIFICATE_VERIFY_FAILED":
-            return "the server's certificate could not be verified (not trusted, expired, or for another host)"
+            return "the server's certificate could not be verified (not trusted, expired, or for another host);"
+                + " if a TLS-inspecting proxy or your company's authority signed it, trust that authority with"
+                + " --ca-file PEM (or SSL_CERT_FILE)"
         default:
             return "the handshake with the server failed (\(reason))"
         }

@@ -27,6 +27,8 @@ public struct MockConfiguration: Sendable {
     /// `nil` (the default) lists and accepts both of Adobe's spellings, `OAuth2 Refresh Code` and
     /// `oAuth2RefreshCode`.
     public var oauthSpecName: String?
+    /// Serve HTTPS with this certificate and key instead of plain HTTP. Default `nil` (plain HTTP).
+    public var tls: MockTLS?
     /// The injected faults; all off by default. They can be changed while the mock runs with
     /// ``RunningMock/updateFaults(_:)``.
     public var faults: MockFaults = MockFaults()
@@ -58,5 +60,6 @@ public struct MockConfiguration: Sendable {
             throw MockConfigurationError(.outOfRange, option: "oauth-spec-name", value: name)
         }
         try self.faults.validate()
+        _ = try self.tls?.serverConfiguration()
     }
 }

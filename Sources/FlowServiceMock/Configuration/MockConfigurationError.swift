@@ -12,6 +12,8 @@ public struct MockConfigurationError: Error, Sendable, Equatable, CustomStringCo
         case sharesExceedOne
         /// An option given without the one it needs; ``value`` names that one.
         case needsOption
+        /// A file that cannot be read as PEM (a TLS certificate or key).
+        case unusableFile
     }
 
     /// What is wrong.
@@ -42,6 +44,8 @@ public struct MockConfigurationError: Error, Sendable, Equatable, CustomStringCo
             "--\(self.option) needs --\(self.value) too."
         case .sharesExceedOne:
             "The fault shares of POST /connections add up to \(self.value), more than 1."
+        case .unusableFile:
+            "--\(self.option): '\(self.value)' cannot be read as a PEM file."
         }
     }
 }

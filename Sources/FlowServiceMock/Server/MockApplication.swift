@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 
@@ -8,12 +10,16 @@ enum MockApplication {
         state: MockState,
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let configuration = state.configuration
         var serverLogger = logger
         serverLogger.handler = DeferredMetadataLogHandler(wrapping: logger.handler)
+        // HTTPS when configured; the builder is the only difference, so tests meet the same server.
+        let server: HTTPServerBuilder =
+            try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration()) } ?? .http1()
         return Application(
             responder: MockResponder(state: state),
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil
