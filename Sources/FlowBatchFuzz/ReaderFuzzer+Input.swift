@@ -33,7 +33,11 @@ extension ReaderFuzzer {
             } else if header.fields.count == 1,
                 let found = delimiters.first(where: { header.fields[0].utf8.contains($0) })
             {
-                expectedError = .otherDelimiter(header: header.fields[0], found: found, expected: input.readerOptions.delimiter)
+                expectedError = .otherDelimiter(
+                    header: header.fields[0],
+                    found: found,
+                    expected: input.readerOptions.delimiter
+                )
             } else {
                 do {
                     _ = try ColumnMap(header: header.fields, overrides: overrides)

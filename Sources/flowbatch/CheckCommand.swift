@@ -6,7 +6,8 @@ import Foundation
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the credentials, the connection spec and the sandboxes before a run; send nothing that writes.",
+        abstract:
+            "Check the credentials, the connection spec and the sandboxes before a run; send nothing that writes.",
         discussion: """
             Gets a token (saying where each setting came from), reads the generic REST connection spec and prints \
             the auth spec names the service lists, and checks that each sandbox exists and can be listed: those \
@@ -19,7 +20,10 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var platform: PlatformOptions
 
-    @Option(help: "An input CSV whose sandboxes to check (its sandbox column, and the default sandbox).", completion: .file())
+    @Option(
+        help: "An input CSV whose sandboxes to check (its sandbox column, and the default sandbox).",
+        completion: .file()
+    )
     var input: String?
 
     @Option(help: "The OAuth auth spec name a run would send instead of the one the service lists.")

@@ -54,7 +54,9 @@ struct DemoCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         let inputPath = folder + "/" + DemoInput.fileName
         try Data(DemoInput.csv.utf8).write(to: URL(fileURLWithPath: inputPath))
-        Console.out("flowbatch demo: a mock Flow Service is listening on \(mock.baseURL) (nothing leaves this machine).")
+        Console.out(
+            "flowbatch demo: a mock Flow Service is listening on \(mock.baseURL) (nothing leaves this machine)."
+        )
         Console.out(
             "It throttles above \(mockConfiguration.faults.throttleRPS ?? 0) requests/s, fails 10% of creates with 500/503,"
                 + " and for 8% creates the connection but loses the answer (504 or a dropped connection)."
@@ -107,7 +109,9 @@ struct DemoCommand: AsyncParsableCommand {
         )
         Console.out("")
         // `column -s, -t` splits quoted cells that hold commas; Miller reads CSV properly.
-        Console.out("Look at the results:   mlr --icsv --opprint cat \(configuration.resultsPath) | less -S   (apt install miller)")
+        Console.out(
+            "Look at the results:   mlr --icsv --opprint cat \(configuration.resultsPath) | less -S   (apt install miller)"
+        )
         Console.out("Against Adobe's real service: export AEP_CLIENT_ID, AEP_CLIENT_SECRET and AEP_ORG_ID, then")
         Console.out("  flowbatch run your-sources.csv")
         Console.flush()

@@ -9,7 +9,8 @@ struct FlowBatchCommand: AsyncParsableCommand {
         abstract: "Bulk-create Adobe Experience Platform generic REST API base connections from a CSV file.",
         version: FlowBatchVersion.current,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, UndoCommand.self, TestCommand.self, ExportCommand.self, CheckCommand.self,
+            RunCommand.self, ValidateCommand.self, UndoCommand.self, TestCommand.self, ExportCommand.self,
+            CheckCommand.self,
             MockCommand.self, DemoCommand.self,
         ]
     )

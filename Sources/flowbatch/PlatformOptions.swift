@@ -46,7 +46,8 @@ struct PlatformOptions: ParsableArguments {
 
     @Option(
         name: .customLong("ca-file"),
-        help: "Also trust the CA certificates of this PEM file, e.g. a TLS-inspecting proxy's; certificates are always verified. (SSL_CERT_FILE, when set, replaces the system trust store.)",
+        help:
+            "Also trust the CA certificates of this PEM file, e.g. a TLS-inspecting proxy's; certificates are always verified. (SSL_CERT_FILE, when set, replaces the system trust store.)",
         completion: .file()
     )
     var caFile: String?
@@ -58,7 +59,9 @@ struct PlatformOptions: ParsableArguments {
 
     /// For commands that take one default sandbox (run, undo): `--sandbox` once at most.
     func requireOneSandbox() throws {
-        if sandbox.count > 1 { throw ValidationError("--sandbox can be given once (it is the default sandbox of the rows)") }
+        if sandbox.count > 1 {
+            throw ValidationError("--sandbox can be given once (it is the default sandbox of the rows)")
+        }
     }
 
     // Secrets given as flags show in `ps` and in shell history: these exist only to say so.

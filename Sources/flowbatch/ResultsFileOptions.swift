@@ -23,7 +23,9 @@ struct ResultsFileOptions: ParsableArguments {
 
     func validate() throws {
         try platform.requireOneSandbox()
-        guard concurrency >= 1, concurrency <= 4096 else { throw ValidationError("--concurrency must be between 1 and 4096") }
+        guard concurrency >= 1, concurrency <= 4096 else {
+            throw ValidationError("--concurrency must be between 1 and 4096")
+        }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
     }
@@ -36,11 +38,14 @@ struct ResultsFileOptions: ParsableArguments {
 
     /// `<results>` with `.csv` replaced by `.<suffix>.csv`.
     func outputPath(_ suffix: String) -> String {
-        results.lowercased().hasSuffix(".csv") ? String(results.dropLast(4)) + ".\(suffix).csv" : results + ".\(suffix).csv"
+        results.lowercased().hasSuffix(".csv")
+            ? String(results.dropLast(4)) + ".\(suffix).csv" : results + ".\(suffix).csv"
     }
 
     /// The settings and what `operation` applies to; exits 64 or 66 with a message when it cannot start.
-    func plan(_ operation: ConnectionsRun<ContinuousClock>.Operation) throws -> (Settings, ConnectionsRun<ContinuousClock>.Plan) {
+    func plan(
+        _ operation: ConnectionsRun<ContinuousClock>.Operation
+    ) throws -> (Settings, ConnectionsRun<ContinuousClock>.Plan) {
         let resolved = try platform.resolveForCommand()
         guard let platformSettings = resolved.settings else {
             throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")

@@ -49,7 +49,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var platform: PlatformOptions
 
     @Option(
-        help: "A row whose name already exists in the sandbox: 'skip' records it as exists, 'update' patches the connection to match the row (credential rotation), 'create' creates another."
+        help:
+            "A row whose name already exists in the sandbox: 'skip' records it as exists, 'update' patches the connection to match the row (credential rotation), 'create' creates another."
     )
     var ifExists: IfExistsOption = .skip
 
@@ -63,7 +64,8 @@ struct RunCommand: AsyncParsableCommand {
     var limit: Int?
 
     @Option(
-        help: "The OAuth auth spec name to send (default: the name the service's connection spec lists, else 'OAuth2 Refresh Code')."
+        help:
+            "The OAuth auth spec name to send (default: the name the service's connection spec lists, else 'OAuth2 Refresh Code')."
     )
     var oauthSpecName: String?
 
@@ -79,7 +81,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         try platform.requireOneSandbox()
-        guard concurrency >= 1, concurrency <= 4096 else { throw ValidationError("--concurrency must be between 1 and 4096") }
+        guard concurrency >= 1, concurrency <= 4096 else {
+            throw ValidationError("--concurrency must be between 1 and 4096")
+        }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
@@ -155,7 +159,8 @@ struct RunCommand: AsyncParsableCommand {
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
-    private func runDryRun(_ configuration: RunConfiguration, settings: PlatformSettings?, logger: Logger) async throws {
+    private func runDryRun(_ configuration: RunConfiguration, settings: PlatformSettings?, logger: Logger) async throws
+    {
         let plan = { (client: FlowServiceClient?) in
             try await DryRunPlan(configuration: configuration, client: client).run(
                 print: { Console.out($0) },

@@ -28,7 +28,8 @@ struct TestCommand: AsyncParsableCommand {
             return
         }
         let summary = try await options.execute(.test, plan, settings: settings, outputPath: options.outputPath("test"))
-        var text = "tested \(plan.targets.count - summary.notRun - summary.failed): passed \(summary.passed), failed \(summary.testFailed)"
+        var text =
+            "tested \(plan.targets.count - summary.notRun - summary.failed): passed \(summary.passed), failed \(summary.testFailed)"
         if summary.failed > 0 { text += "; could not be tested \(summary.failed)" }
         if summary.notRun > 0 { text += "; not run \(summary.notRun)" }
         Console.out(text)

@@ -23,7 +23,9 @@ struct UndoCommand: AsyncParsableCommand {
         let (settings, plan) = try options.plan(.delete)
         let results = options.results
         guard !plan.targets.isEmpty else {
-            Console.out("nothing to undo: \(results) lists no created connections (\(plan.existing) existing ones are never deleted)")
+            Console.out(
+                "nothing to undo: \(results) lists no created connections (\(plan.existing) existing ones are never deleted)"
+            )
             return
         }
         let question =
@@ -32,7 +34,10 @@ struct UndoCommand: AsyncParsableCommand {
             + (plan.existing > 0 ? " The \(plan.existing) rows marked 'exists' are left alone." : "")
         if !yes {
             guard isatty(0) != 0 else {
-                throw Failure.exit(64, "error: \(question) Confirm with --yes (standard input is not a terminal to ask on)")
+                throw Failure.exit(
+                    64,
+                    "error: \(question) Confirm with --yes (standard input is not a terminal to ask on)"
+                )
             }
             Console.errRaw(question + " Type 'yes' to delete: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
@@ -40,7 +45,12 @@ struct UndoCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let summary = try await options.execute(.delete, plan, settings: settings, outputPath: options.outputPath("undo"))
+        let summary = try await options.execute(
+            .delete,
+            plan,
+            settings: settings,
+            outputPath: options.outputPath("undo")
+        )
         var text = "deleted \(summary.deleted), already gone \(summary.alreadyGone), failed \(summary.failed)"
         if summary.notRun > 0 { text += ", not run \(summary.notRun)" }
         Console.out(text)

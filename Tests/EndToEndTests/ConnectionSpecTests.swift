@@ -31,11 +31,16 @@ struct ConnectionSpecTests {
         }
     }
 
-    @Test("--oauth-spec-name naming a spelling the service does not accept stops the run after one refusal, not row by row")
+    @Test(
+        "--oauth-spec-name naming a spelling the service does not accept stops the run after one refusal, not row by row"
+    )
     func wrongOverrideIsARunError() async throws {
         try await MockHarness.with({ $0.oauthSpecName = "oAuth2RefreshCode" }) { harness in
             let input = try harness.writeInput(rows: 40)
-            let result = try await harness.run(input, ["--oauth-spec-name", "OAuth2 Refresh Code", "--concurrency", "1"])
+            let result = try await harness.run(
+                input,
+                ["--oauth-spec-name", "OAuth2 Refresh Code", "--concurrency", "1"]
+            )
             #expect(result.status == 2, "\(result.allOutput)")
             #expect(result.stderr.contains("is not among the auth specs the service lists"), "\(result.stderr)")
             #expect(result.allOutput.contains("FLOW-1415-400"), "\(result.allOutput)")

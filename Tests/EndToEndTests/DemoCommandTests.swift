@@ -14,7 +14,9 @@ struct DemoCommandTests {
             timeout: 180
         )
         #expect(result.status == 0, "\(result.allOutput)")
-        let folders = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("flowbatch-demo-") }
+        let folders = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasPrefix("flowbatch-demo-")
+        }
         let folder = try #require(folders.first.map(directory.file))
         let written = try Data(contentsOf: URL(fileURLWithPath: folder + "/mixed.csv"))
         let sample = try Data(contentsOf: URL(fileURLWithPath: Repository.sample("mixed.csv")))

@@ -19,7 +19,9 @@ struct ExportAndCheckTests {
         ["--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL]
     }
 
-    @Test("export writes every generic REST connection of the sandboxes in the input format, page after page, with no secret")
+    @Test(
+        "export writes every generic REST connection of the sandboxes in the input format, page after page, with no secret"
+    )
     func exportsWithoutSecrets() async throws {
         try await MockHarness.with { harness in
             // 250 rows: three listing pages of 100.
@@ -36,16 +38,22 @@ struct ExportAndCheckTests {
             #expect(result.stderr.contains("sandbox prod: 250 connections"), "\(result.stderr)")
             #expect(result.stderr.contains("sandbox dev: 1 connection"), "\(result.stderr)")
             let text = try String(contentsOfFile: out, encoding: .utf8)
-            #expect(text.hasPrefix(
-                "name,description,sandbox,auth,host,username,password,authorizationTestUrl,clientId,clientSecret,accessToken,"
-                    + "refreshToken,expirationDate,accessTokenUrl,connection_id,etag,created\n"))
+            #expect(
+                text.hasPrefix(
+                    "name,description,sandbox,auth,host,username,password,authorizationTestUrl,clientId,clientSecret,accessToken,"
+                        + "refreshToken,expirationDate,accessTokenUrl,connection_id,etag,created\n"
+                )
+            )
             let rows = SimpleCSV.records(text)
             #expect(rows.count == 251)
             let results = try harness.results(harness.directory.file("in.results.csv"))
             let idsByName = Dictionary(uniqueKeysWithValues: results.map { ($0["name"]!, $0["connection_id"]!) })
             for row in rows where row["sandbox"] == "prod" {
                 #expect(row["connection_id"] == idsByName[row["name"]!], "\(row)")
-                #expect(row["password"] == "" && row["accessToken"] == "" && row["refreshToken"] == "" && row["clientSecret"] == "")
+                #expect(
+                    row["password"] == "" && row["accessToken"] == "" && row["refreshToken"] == ""
+                        && row["clientSecret"] == ""
+                )
                 #expect(row["created"]?.hasSuffix("Z") == true, "\(row)")
             }
             let basic = try #require(rows.first { $0["name"] == "Row 0" })
@@ -97,13 +105,19 @@ struct ExportAndCheckTests {
     @Test("check prints where each setting came from, the auth spec names and each sandbox, and exits 0")
     func checkPasses() async throws {
         try await MockHarness.with { harness in
-            let input = try harness.directory.write("in.csv", "name,sandbox,host,username,password\nA,dev,https://a.example.com,u,p\nB,,https://b.example.com,u,p\n")
+            let input = try harness.directory.write(
+                "in.csv",
+                "name,sandbox,host,username,password\nA,dev,https://a.example.com,u,p\nB,,https://b.example.com,u,p\n"
+            )
             let result = try await CommandLineTool.run(
                 ["check", "--input", input] + platformArguments(harness),
                 environment: harness.environment
             )
             #expect(result.status == 0, "\(result.allOutput)")
-            #expect(result.stdout.contains("client: \(harness.mock.configuration.clientID) (from AEP_CLIENT_ID)"), "\(result.stdout)")
+            #expect(
+                result.stdout.contains("client: \(harness.mock.configuration.clientID) (from AEP_CLIENT_ID)"),
+                "\(result.stdout)"
+            )
             #expect(result.stdout.contains("secret from AEP_CLIENT_SECRET"))
             #expect(result.stdout.contains("IMS: \(harness.mock.baseURL) (from --ims-url)"))
             #expect(result.stdout.contains("token: OK"))

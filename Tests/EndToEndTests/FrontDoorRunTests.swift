@@ -47,7 +47,10 @@ struct FrontDoorRunTests {
             #expect(typo.status == 2, "\(typo.allOutput)")
             let rows = try harness.results(harness.directory.file("in.results.csv"))
             #expect(rows.count == 4)
-            #expect(rows.allSatisfy { $0["status"] == "not-run" && $0["error"]?.contains("sandbox 'staging'") == true }, "\(rows)")
+            #expect(
+                rows.allSatisfy { $0["status"] == "not-run" && $0["error"]?.contains("sandbox 'staging'") == true },
+                "\(rows)"
+            )
             #expect(harness.mock.stats().connections == 0)
 
             let fixed = try await harness.run(input, ["--sandbox", "prod"])
@@ -65,15 +68,24 @@ struct FrontDoorRunTests {
         try await MockHarness.with { harness in
             let input = try harness.writeInput(rows: 3)
             let original = try String(contentsOfFile: input, encoding: .utf8)
-            try FileManager.default.createDirectory(atPath: harness.directory.file("sub"), withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(atPath: harness.directory.file("link.csv"), withDestinationPath: input)
+            try FileManager.default.createDirectory(
+                atPath: harness.directory.file("sub"),
+                withIntermediateDirectories: true
+            )
+            try FileManager.default.createSymbolicLink(
+                atPath: harness.directory.file("link.csv"),
+                withDestinationPath: input
+            )
             var path = harness.directory.file(out)
             if out == "in.csv.journal-is-here" {
                 // The journal beside --out would be the input: `<out>.journal` == in.csv.
                 let shadow = harness.directory.file("x.csv")
                 try original.write(toFile: shadow, atomically: true, encoding: .utf8)
                 try FileManager.default.moveItem(atPath: shadow, toPath: harness.directory.file("r.csv.journal"))
-                let result = try await harness.run(harness.directory.file("r.csv.journal"), ["--out", harness.directory.file("r.csv")])
+                let result = try await harness.run(
+                    harness.directory.file("r.csv.journal"),
+                    ["--out", harness.directory.file("r.csv")]
+                )
                 #expect(result.status == 64, "\(result.allOutput)")
                 #expect(result.stderr.contains("is the input file itself"), "\(result.stderr)")
                 #expect(harness.mock.stats().total("POST /connections") == 0)
@@ -82,12 +94,20 @@ struct FrontDoorRunTests {
             if out.hasSuffix("/") { path += "/" }
             let result = try await harness.run(input, ["--out", path])
             #expect(result.status == 64, "\(result.allOutput)")
-            #expect(result.stderr.contains(out.hasPrefix("sub") && !out.contains("..") ? "is a directory" : "is the input file itself"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    out.hasPrefix("sub") && !out.contains("..") ? "is a directory" : "is the input file itself"
+                ),
+                "\(result.stderr)"
+            )
             #expect(try String(contentsOfFile: input, encoding: .utf8) == original)
             #expect(harness.mock.stats().total("POST /connections") == 0)
             #expect(harness.mock.stats().total("GET /connections") == 0)
             let left = try FileManager.default.contentsOfDirectory(atPath: harness.directory.path)
-            #expect(!left.contains { $0.contains("journal") || $0.hasSuffix(".tmp") || $0.contains("results") }, "\(left)")
+            #expect(
+                !left.contains { $0.contains("journal") || $0.hasSuffix(".tmp") || $0.contains("results") },
+                "\(left)"
+            )
         }
     }
 
@@ -113,7 +133,10 @@ struct FrontDoorRunTests {
             let again = try await harness.run(input, ["--summary-json", harness.directory.file("s.json")])
             #expect(again.status == 0, "\(again.allOutput)")
             #expect(again.stdout.contains("created  0 now, 4 earlier"), "\(again.stdout)")
-            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: harness.directory.file("s.json")))) as? [String: Any]
+            let summary =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: URL(fileURLWithPath: harness.directory.file("s.json")))
+                ) as? [String: Any]
             #expect((summary?["earlier"] as? [String: Int])?["created"] == 4)
             #expect(harness.mock.stats().total("POST /connections") == 4)
         }
@@ -153,7 +176,9 @@ struct FrontDoorRunTests {
             )
             #expect(!result.stdout.contains("note:"), "\(result.stdout)")
             #expect(result.stderr.contains("note: no Platform credentials given"), "\(result.stderr)")
-            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any]
+            let summary =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath)))
+                as? [String: Any]
             #expect(summary?["rows"] as? Int == 3)
             #expect(!(summary?["resultsPath"] is String), "\(summary ?? [:])")
             #expect(!(summary?["journalPath"] is String), "\(summary ?? [:])")
@@ -161,12 +186,16 @@ struct FrontDoorRunTests {
         }
     }
 
-    @Test("a second Ctrl-C quits at once and leaves no temporary results file; one a killed run left is removed by the next run")
+    @Test(
+        "a second Ctrl-C quits at once and leaves no temporary results file; one a killed run left is removed by the next run"
+    )
     func noTemporaryFileLeftBehind() async throws {
         try await MockHarness.with({ $0.faults.latency = .milliseconds(200) }) { harness in
             let input = try harness.writeInput(rows: 200)
             func leftovers() throws -> [String] {
-                try FileManager.default.contentsOfDirectory(atPath: harness.directory.path).filter { $0.hasSuffix(".tmp") }
+                try FileManager.default.contentsOfDirectory(atPath: harness.directory.path).filter {
+                    $0.hasSuffix(".tmp")
+                }
             }
             let running = try harness.start(input, ["--concurrency", "2"])
             try await waitUntil { harness.mock.stats().connections >= 2 }
@@ -196,13 +225,18 @@ struct FrontDoorRunTests {
     func version() async throws {
         let result = try await CommandLineTool.run(["--version"], environment: [:])
         #expect(result.status == 0)
-        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3, "\(result.stdout)")
+        #expect(
+            result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3,
+            "\(result.stdout)"
+        )
     }
 }
 
 @Suite("the progress line of flowbatch run, as a built binary", .serialized, .timeLimit(.minutes(5)))
 struct ProgressBarTests {
-    @Test("with --progress bar every redraw fits 80 columns, and the listing of existing connections shows as its own phase")
+    @Test(
+        "with --progress bar every redraw fits 80 columns, and the listing of existing connections shows as its own phase"
+    )
     func barFitsAndShowsTheListing() async throws {
         try await MockHarness.with({ $0.faults.latency = .milliseconds(60) }) { harness in
             // 9 pages of 100 at 60 ms each: the listing lasts longer than two redraws (250 ms apart).

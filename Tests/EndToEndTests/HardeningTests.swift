@@ -11,7 +11,10 @@ import Glibc
 struct HardeningTests {
     // MARK: Secrets
 
-    @Test("secrets given as flags are refused, before anything is read or sent", arguments: ["--client-secret", "--access-token", "--secret", "--token", "--password"])
+    @Test(
+        "secrets given as flags are refused, before anything is read or sent",
+        arguments: ["--client-secret", "--access-token", "--secret", "--token", "--password"]
+    )
     func secretFlagsRefused(_ flag: String) async throws {
         let result = try await CommandLineTool.run(["run", Repository.sample("basic.csv"), flag, "flag-S3CRET"])
         #expect(result.status == 64)
@@ -62,7 +65,10 @@ struct HardeningTests {
 
     // MARK: Transport
 
-    @Test("plain http to another machine is refused unless --allow-insecure-http", arguments: ["--endpoint", "--ims-url"])
+    @Test(
+        "plain http to another machine is refused unless --allow-insecure-http",
+        arguments: ["--endpoint", "--ims-url"]
+    )
     func insecureHTTPRefused(_ option: String) async throws {
         let environment = ["AEP_ACCESS_TOKEN": "t-S3CRET", "AEP_ORG_ID": "O@AdobeOrg", "AEP_API_KEY": "k"]
         let refused = try await CommandLineTool.run(
@@ -73,20 +79,31 @@ struct HardeningTests {
         #expect(refused.stderr.contains("plain http to another machine"))
         #expect(refused.stderr.contains("--allow-insecure-http"))
         let allowed = try await CommandLineTool.run(
-            ["run", Repository.sample("basic.csv"), option, "http://platform.example.com", "--allow-insecure-http", "--dry-run"],
+            [
+                "run", Repository.sample("basic.csv"), option, "http://platform.example.com", "--allow-insecure-http",
+                "--dry-run",
+            ],
             environment: ["AEP_ORG_ID": "O@AdobeOrg"]
         )
         #expect(allowed.status == 0, "\(allowed.allOutput)")
     }
 
-    @Test("a server whose certificate is not trusted stops the run at its first request, before any file: nothing is sent in clear or retried")
+    @Test(
+        "a server whose certificate is not trusted stops the run at its first request, before any file: nothing is sent in clear or retried"
+    )
     func untrustedCertificate() async throws {
         let directory = try TemporaryDirectory()
         let server = try HostileServer(mode: "tls", directory: directory)
         let result = try await CommandLineTool.run(
-            ["run", Repository.sample("basic.csv"), "--endpoint", "https://127.0.0.1:\(server.port)/data/foundation/flowservice",
-             "--out", directory.file("out.csv"), "--progress", "none"],
-            environment: ["AEP_ACCESS_TOKEN": "t-S3CRET", "AEP_ORG_ID": "O@AdobeOrg", "AEP_API_KEY": "k", "XDG_CONFIG_HOME": directory.path]
+            [
+                "run", Repository.sample("basic.csv"), "--endpoint",
+                "https://127.0.0.1:\(server.port)/data/foundation/flowservice",
+                "--out", directory.file("out.csv"), "--progress", "none",
+            ],
+            environment: [
+                "AEP_ACCESS_TOKEN": "t-S3CRET", "AEP_ORG_ID": "O@AdobeOrg", "AEP_API_KEY": "k",
+                "XDG_CONFIG_HOME": directory.path,
+            ]
         )
         #expect(result.status == 64, "\(result.allOutput)")
         #expect(result.stderr.contains("TLS"))
@@ -100,9 +117,15 @@ struct HardeningTests {
         let directory = try TemporaryDirectory()
         let server = try HostileServer(mode: "redirect", directory: directory)
         let result = try await CommandLineTool.run(
-            ["run", Repository.sample("basic.csv"), "--endpoint", "http://127.0.0.1:\(server.port)/data/foundation/flowservice",
-             "--out", directory.file("out.csv"), "--progress", "none"],
-            environment: ["AEP_ACCESS_TOKEN": "t-S3CRET", "AEP_ORG_ID": "O@AdobeOrg", "AEP_API_KEY": "k", "XDG_CONFIG_HOME": directory.path]
+            [
+                "run", Repository.sample("basic.csv"), "--endpoint",
+                "http://127.0.0.1:\(server.port)/data/foundation/flowservice",
+                "--out", directory.file("out.csv"), "--progress", "none",
+            ],
+            environment: [
+                "AEP_ACCESS_TOKEN": "t-S3CRET", "AEP_ORG_ID": "O@AdobeOrg", "AEP_API_KEY": "k",
+                "XDG_CONFIG_HOME": directory.path,
+            ]
         )
         // Found by the first request, before any file is written: the settings are wrong (64).
         #expect(result.status == 64, "\(result.allOutput)")
@@ -119,7 +142,10 @@ struct HardeningTests {
         let result = try await CommandLineTool.run(["validate", path], timeout: 60)
         #expect(result.status == file.status, "\(file.name): \(result.allOutput.prefix(2000))")
         for expected in file.expected {
-            #expect(result.allOutput.contains(expected), "\(file.name): missing '\(expected)' in \(result.allOutput.prefix(2000))")
+            #expect(
+                result.allOutput.contains(expected),
+                "\(file.name): missing '\(expected)' in \(result.allOutput.prefix(2000))"
+            )
         }
         #expect(!result.allOutput.contains("Fatal error"))
     }
@@ -130,7 +156,8 @@ struct HardeningTests {
             let names = ["Acme, Inc.", "The \"Best\" CRM", "Two\nLines", "東京 データ", "Ελληνικά ✓", "=SUM(A1)", "@handle"]
             var text = "name,host,username,password\n"
             for (index, name) in names.enumerated() {
-                text += "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\",https://h.example.com,u,p\(index)-S3CRET\n"
+                text +=
+                    "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\",https://h.example.com,u,p\(index)-S3CRET\n"
             }
             let input = try harness.directory.write("in.csv", text)
             #expect(try await harness.run(input).status == 0)
@@ -143,7 +170,10 @@ struct HardeningTests {
 
     // MARK: Hostile answers
 
-    @Test("each hostile answer becomes a precise outcome: created once, never duplicated, never a crash or hang", arguments: AnswerFault.allCases.filter { $0 != .echo400 })
+    @Test(
+        "each hostile answer becomes a precise outcome: created once, never duplicated, never a crash or hang",
+        arguments: AnswerFault.allCases.filter { $0 != .echo400 }
+    )
     func hostileAnswers(_ fault: AnswerFault) async throws {
         try await MockHarness.with({
             $0.faults.answerFaults = [fault: 0.3]
@@ -214,13 +244,20 @@ struct HostileFile: Sendable, CustomTestStringConvertible {
     static let all: [HostileFile] = [
         HostileFile(
             name: "a 5 MiB field",
-            bytes: { Array((header + "A,https://a.example.com,u,\"" + String(repeating: "x", count: 5 << 20) + "\"\nB,https://b.example.com,u,p\n").utf8) },
+            bytes: {
+                Array(
+                    (header + "A,https://a.example.com,u,\"" + String(repeating: "x", count: 5 << 20)
+                        + "\"\nB,https://b.example.com,u,p\n").utf8
+                )
+            },
             status: 1,
             expected: ["row 2: password: the row is longer than 1 MiB", "2 rows checked: 1 valid, 1 invalid"]
         ),
         HostileFile(
             name: "a 3 MiB line without quotes",
-            bytes: { Array((header + String(repeating: "y", count: 3 << 20) + "\nB,https://b.example.com,u,p\n").utf8) },
+            bytes: {
+                Array((header + String(repeating: "y", count: 3 << 20) + "\nB,https://b.example.com,u,p\n").utf8)
+            },
             status: 1,
             expected: ["row 2: name: the row is longer than 1 MiB", "1 valid"]
         ),
@@ -230,20 +267,27 @@ struct HostileFile: Sendable, CustomTestStringConvertible {
                 let extra = (0..<5000).map { "c\($0)" }.joined(separator: ",")
                 // One value per column: a row with fewer is ragged.
                 let empties = String(repeating: ",", count: 5000)
-                return Array(("name,host,username,password," + extra + "\nA,https://a.example.com,u,p" + empties + "\n").utf8)
+                return Array(
+                    ("name,host,username,password," + extra + "\nA,https://a.example.com,u,p" + empties + "\n").utf8
+                )
             },
             status: 0,
             expected: ["1 row checked: 1 valid"]
         ),
         HostileFile(
             name: "20,000 values in a row",
-            bytes: { Array((header + String(repeating: "v,", count: 20_000) + "\nB,https://b.example.com,u,p\n").utf8) },
+            bytes: {
+                Array((header + String(repeating: "v,", count: 20_000) + "\nB,https://b.example.com,u,p\n").utf8)
+            },
             status: 1,
             expected: ["row 2: csv: the row has more than 10000 values", "1 valid, 1 invalid"]
         ),
         HostileFile(
             name: "a NUL byte in a value",
-            bytes: { Array(header.utf8) + Array("A,https://a.example.com,u".utf8) + [0] + Array(",p\nB,https://b.example.com,u,p\n".utf8) },
+            bytes: {
+                Array(header.utf8) + Array("A,https://a.example.com,u".utf8) + [0]
+                    + Array(",p\nB,https://b.example.com,u,p\n".utf8)
+            },
             status: 1,
             expected: ["row 2: username: a value contains a NUL byte", "1 valid, 1 invalid"]
         ),
@@ -255,7 +299,12 @@ struct HostileFile: Sendable, CustomTestStringConvertible {
         ),
         HostileFile(
             name: "mixed line endings",
-            bytes: { Array(("name,host,username,password\r\nA,https://a.example.com,u,p\rB,https://b.example.com,u,p\n\r\nC,nohost,u,p\r\n").utf8) },
+            bytes: {
+                Array(
+                    ("name,host,username,password\r\nA,https://a.example.com,u,p\rB,https://b.example.com,u,p\n\r\nC,nohost,u,p\r\n")
+                        .utf8
+                )
+            },
             status: 1,
             expected: ["row 5: host: 'nohost' is not an absolute http(s) URL", "3 rows checked: 2 valid, 1 invalid"]
         ),
@@ -279,7 +328,12 @@ struct HostileFile: Sendable, CustomTestStringConvertible {
         ),
         HostileFile(
             name: "a gzip file given as CSV",
-            bytes: { [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4B, 0x4C, 0x4A, 0x06, 0x00, 0xC2, 0x41, 0x24, 0x35, 0x03, 0x00, 0x00, 0x00] },
+            bytes: {
+                [
+                    0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4B, 0x4C, 0x4A, 0x06, 0x00, 0xC2,
+                    0x41, 0x24, 0x35, 0x03, 0x00, 0x00, 0x00,
+                ]
+            },
             status: 65,
             expected: ["row 1 is not valid UTF-8"]
         ),

@@ -10,7 +10,12 @@ enum MockClient {
         var request = HTTPClientRequest(url: mock.baseURL + "/ims/token/v3")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(ByteBuffer(string: "grant_type=client_credentials&client_id=\(mock.configuration.clientID)&client_secret=\(secret)&scope=openid"))
+        request.body = .bytes(
+            ByteBuffer(
+                string:
+                    "grant_type=client_credentials&client_id=\(mock.configuration.clientID)&client_secret=\(secret)&scope=openid"
+            )
+        )
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 20)
         let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]

@@ -46,8 +46,17 @@ struct MockHarness {
     }
 
     /// Runs `flowbatch run` on `input` to the end.
-    func run(_ input: String, _ extra: [String] = [], environment more: [String: String] = [:], timeout: Double = 180) async throws -> ToolResult {
-        try await CommandLineTool.run(runArguments(input, extra), environment: environment.merging(more) { $1 }, timeout: timeout)
+    func run(
+        _ input: String,
+        _ extra: [String] = [],
+        environment more: [String: String] = [:],
+        timeout: Double = 180
+    ) async throws -> ToolResult {
+        try await CommandLineTool.run(
+            runArguments(input, extra),
+            environment: environment.merging(more) { $1 },
+            timeout: timeout
+        )
     }
 
     /// Starts `flowbatch run` on `input` without waiting.
@@ -56,14 +65,21 @@ struct MockHarness {
     }
 
     /// Writes an input file with a header and `rows` generated rows (mixed auth) and returns its path.
-    func writeInput(_ name: String = "in.csv", rows: Int, sandbox: String? = nil, extra: (Int) -> String = { _ in "" }) throws -> String {
+    func writeInput(
+        _ name: String = "in.csv",
+        rows: Int,
+        sandbox: String? = nil,
+        extra: (Int) -> String = { _ in "" }
+    ) throws -> String {
         var text = "name,sandbox,auth,host,username,password,accessToken,refreshToken,clientSecret,ticket\n"
         for index in 0..<rows {
             let sandboxCell = sandbox ?? ""
             if index % 2 == 0 {
-                text += "Row \(index),\(sandboxCell),basic,https://h\(index).example.com,u\(index),\(Self.password(index)),,,,T-\(index)\(extra(index))\n"
+                text +=
+                    "Row \(index),\(sandboxCell),basic,https://h\(index).example.com,u\(index),\(Self.password(index)),,,,T-\(index)\(extra(index))\n"
             } else {
-                text += "Row \(index),\(sandboxCell),oauth2,https://h\(index).example.com,,,\(Self.token(index)),\(Self.refresh(index)),\(Self.rowClientSecret(index)),T-\(index)\(extra(index))\n"
+                text +=
+                    "Row \(index),\(sandboxCell),oauth2,https://h\(index).example.com,,,\(Self.token(index)),\(Self.refresh(index)),\(Self.rowClientSecret(index)),T-\(index)\(extra(index))\n"
             }
         }
         return try directory.write(name, text)
@@ -88,15 +104,28 @@ struct MockHarness {
 
     /// Checks the invariants of a finished run: one result per input row, every created or existing
     /// result ID held by the mock, one connection per name, and no duplicate names at all.
-    func expectExactlyOnce(_ results: [[String: String]], rows: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectExactlyOnce(_ results: [[String: String]], rows: Int, sourceLocation: SourceLocation = #_sourceLocation)
+    {
         #expect(results.count == rows, sourceLocation: sourceLocation)
         let connections = mock.connections(sandbox: nil)
         let byName = Dictionary(grouping: connections, by: { "\($0.sandbox)/\($0.name)" })
-        #expect(mock.stats().duplicateNames.isEmpty, "duplicates: \(mock.stats().duplicateNames)", sourceLocation: sourceLocation)
+        #expect(
+            mock.stats().duplicateNames.isEmpty,
+            "duplicates: \(mock.stats().duplicateNames)",
+            sourceLocation: sourceLocation
+        )
         for result in results where result["status"] == "created" || result["status"] == "exists" {
             let key = "\(result["sandbox"] ?? "")/\(result["name"] ?? "")"
-            #expect(byName[key]?.count == 1, "\(key) is held \(byName[key]?.count ?? 0) times", sourceLocation: sourceLocation)
-            #expect(byName[key]?.first?.id == result["connection_id"], "\(key): result id differs from the mock's", sourceLocation: sourceLocation)
+            #expect(
+                byName[key]?.count == 1,
+                "\(key) is held \(byName[key]?.count ?? 0) times",
+                sourceLocation: sourceLocation
+            )
+            #expect(
+                byName[key]?.first?.id == result["connection_id"],
+                "\(key): result id differs from the mock's",
+                sourceLocation: sourceLocation
+            )
         }
     }
 }

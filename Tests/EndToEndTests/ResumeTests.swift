@@ -9,7 +9,10 @@ import Glibc
 
 @Suite("Resume, graceful stop and undo, with the built binary", .serialized, .timeLimit(.minutes(10)))
 struct ResumeTests {
-    @Test("killed with SIGKILL at random moments, then run to the end: every row once, no duplicates", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "killed with SIGKILL at random moments, then run to the end: every row once, no duplicates",
+        arguments: [1, 2, 3] as [UInt64]
+    )
     func killNineAndResume(seed: UInt64) async throws {
         try await MockHarness.with({
             $0.faults.latency = .milliseconds(10)
@@ -54,7 +57,10 @@ struct ResumeTests {
             #expect(!arrived.isEmpty)
             let attempts = journal.split(separator: "\n").filter { $0.contains(#""event":"attempt""#) }
             for connection in arrived {
-                #expect(attempts.contains { $0.contains(#""name":"\#(connection.name)""#) }, "\(connection.name) was sent before it was journaled")
+                #expect(
+                    attempts.contains { $0.contains(#""name":"\#(connection.name)""#) },
+                    "\(connection.name) was sent before it was journaled"
+                )
             }
         }
     }
@@ -96,7 +102,10 @@ struct ResumeTests {
             #expect(results[2]["error"]?.contains("values changed") == true)
             #expect(results[3]["error"]?.contains("credentials changed") == true)
             #expect(results[0]["error_code"] == "changed-since-created")
-            #expect(results[0]["error"]?.contains("is now invalid (host: 'not-a-url' is not an absolute http(s) URL") == true)
+            #expect(
+                results[0]["error"]?.contains("is now invalid (host: 'not-a-url' is not an absolute http(s) URL")
+                    == true
+            )
             #expect(results[0]["connection_id"]?.isEmpty == false)
             #expect(results[1]["error_code"] == "")
             #expect(harness.mock.stats().total("POST /connections") == 4)
@@ -157,7 +166,9 @@ struct ResumeTests {
         }
     }
 
-    @Test("Ctrl-C finishes the requests in flight, writes the results with the rest not-run, exits 130; running again completes")
+    @Test(
+        "Ctrl-C finishes the requests in flight, writes the results with the rest not-run, exits 130; running again completes"
+    )
     func interruptAndResume() async throws {
         try await MockHarness.with({ $0.faults.latency = .milliseconds(150) }) { harness in
             let input = try harness.writeInput(rows: 200)
@@ -203,7 +214,9 @@ struct ResumeTests {
         }
     }
 
-    @Test("undo counts only the Flow Service's own 404 as already gone, and makes up no journal for a results file without one")
+    @Test(
+        "undo counts only the Flow Service's own 404 as already gone, and makes up no journal for a results file without one"
+    )
     func undoTrustsOnlyTheServicesNotFound() async throws {
         try await MockHarness.with { harness in
             let input = try harness.writeInput(rows: 4)
@@ -212,7 +225,10 @@ struct ResumeTests {
             try FileManager.default.removeItem(atPath: results + ".journal")
             // A wrong endpoint path: every DELETE meets the server's plain 404, which proves nothing.
             let wrong = try await CommandLineTool.run(
-                ["undo", results, "--yes", "--endpoint", harness.mock.baseURL + "/wrong", "--ims-url", harness.mock.baseURL],
+                [
+                    "undo", results, "--yes", "--endpoint", harness.mock.baseURL + "/wrong", "--ims-url",
+                    harness.mock.baseURL,
+                ],
                 environment: harness.environment
             )
             #expect(wrong.status == 2, "\(wrong.allOutput)")
@@ -225,7 +241,10 @@ struct ResumeTests {
             #expect(!FileManager.default.fileExists(atPath: results + ".journal"))
             // The right endpoint then deletes them all: the failed attempt recorded nothing as deleted.
             let right = try await CommandLineTool.run(
-                ["undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
+                [
+                    "undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
+                    harness.mock.baseURL,
+                ],
                 environment: harness.environment
             )
             #expect(right.status == 0, "\(right.allOutput)")
@@ -244,7 +263,10 @@ struct ResumeTests {
             #expect(try await harness.run(input).status == 0)
             let results = harness.directory.file("in.results.csv")
             #expect(try harness.results(results).filter { $0["status"] == "created" }.count == 11)
-            let refused = try await CommandLineTool.run(["undo", results, "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL], environment: harness.environment)
+            let refused = try await CommandLineTool.run(
+                ["undo", results, "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
+                environment: harness.environment
+            )
             #expect(refused.status == 64)
             #expect(refused.stderr.contains("--yes"))
             #expect(harness.mock.stats().connections == 13)
@@ -252,7 +274,10 @@ struct ResumeTests {
             let gone = try #require(try harness.results(results).first { $0["status"] == "created" })
             _ = try await deleteDirectly(harness, id: gone["connection_id"]!)
             let undone = try await CommandLineTool.run(
-                ["undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
+                [
+                    "undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
+                    harness.mock.baseURL,
+                ],
                 environment: harness.environment
             )
             #expect(undone.status == 0, "\(undone.allOutput)")
@@ -263,7 +288,10 @@ struct ResumeTests {
             #expect(undoResults.allSatisfy { $0["status"] == "deleted" })
             #expect(undoResults.filter { $0["error"] == "it was already gone (404)" }.count == 1)
             let again = try await CommandLineTool.run(
-                ["undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
+                [
+                    "undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
+                    harness.mock.baseURL,
+                ],
                 environment: harness.environment
             )
             #expect(again.status == 0)

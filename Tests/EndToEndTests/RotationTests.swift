@@ -8,7 +8,8 @@ import Testing
 struct RotationTests {
     /// A generated input with rows `changed` rotated: a new password (basic) or token (OAuth), and
     /// for every third changed row a new host too.
-    static func rotated(_ harness: MockHarness, rows: Int, changed: Set<Int>, name: String = "in.csv") throws -> String {
+    static func rotated(_ harness: MockHarness, rows: Int, changed: Set<Int>, name: String = "in.csv") throws -> String
+    {
         var text = "name,sandbox,auth,host,username,password,accessToken,refreshToken,clientSecret,ticket\n"
         for index in 0..<rows {
             let rotate = changed.contains(index)
@@ -18,7 +19,8 @@ struct RotationTests {
                 text += "Row \(index),,basic,\(host),u\(index),\(password),,,,T-\(index)\n"
             } else {
                 let token = rotate ? newSecret(index) : MockHarness.token(index)
-                text += "Row \(index),,oauth2,\(host),,,\(token),\(MockHarness.refresh(index)),\(MockHarness.rowClientSecret(index)),T-\(index)\n"
+                text +=
+                    "Row \(index),,oauth2,\(host),,,\(token),\(MockHarness.refresh(index)),\(MockHarness.rowClientSecret(index)),T-\(index)\n"
             }
         }
         return try harness.directory.write(name, text)
@@ -27,20 +29,33 @@ struct RotationTests {
     static func newSecret(_ index: Int) -> String { "rotated-\(index)-S3CRET" }
 
     /// Every file of the folder but the inputs, and the outputs of the runs, for a secret sweep.
-    static func expectNoSecret(_ harness: MockHarness, rows: Int, outputs: [ToolResult], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectNoSecret(
+        _ harness: MockHarness,
+        rows: Int,
+        outputs: [ToolResult],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let secrets = MockHarness.secrets(rows: rows) + (0..<rows).map(newSecret)
         let files = try FileManager.default.contentsOfDirectory(atPath: harness.directory.path)
             .filter { !$0.hasPrefix("in") && !$0.hasPrefix("filled") || $0.contains("results") }
         for file in files {
-            guard let text = try? String(contentsOfFile: harness.directory.file(file), encoding: .utf8) else { continue }
-            for secret in secrets { #expect(!text.contains(secret), "\(file) holds \(secret)", sourceLocation: sourceLocation) }
+            guard let text = try? String(contentsOfFile: harness.directory.file(file), encoding: .utf8) else {
+                continue
+            }
+            for secret in secrets {
+                #expect(!text.contains(secret), "\(file) holds \(secret)", sourceLocation: sourceLocation)
+            }
         }
         for output in outputs {
-            for secret in secrets { #expect(!output.allOutput.contains(secret), "output holds \(secret)", sourceLocation: sourceLocation) }
+            for secret in secrets {
+                #expect(!output.allOutput.contains(secret), "output holds \(secret)", sourceLocation: sourceLocation)
+            }
         }
     }
 
-    @Test("rotated passwords, tokens and hosts: exactly those rows are updated, the rest unchanged, and a second run sends no PATCH")
+    @Test(
+        "rotated passwords, tokens and hosts: exactly those rows are updated, the rest unchanged, and a second run sends no PATCH"
+    )
     func rotation() async throws {
         try await MockHarness.with { harness in
             let input = try harness.writeInput(rows: 12)
@@ -55,17 +70,25 @@ struct RotationTests {
                 #expect(row["status"] == (changed.contains(index) ? "updated" : "unchanged"), "\(row)")
             }
             #expect(harness.mock.stats().count("PATCH /connections/{id}", status: "200") == changed.count)
-            let hosts = Dictionary(uniqueKeysWithValues: harness.mock.connections(sandbox: "prod").map { ($0.name, $0.params["host"] ?? "") })
+            let hosts = Dictionary(
+                uniqueKeysWithValues: harness.mock.connections(sandbox: "prod").map {
+                    ($0.name, $0.params["host"] ?? "")
+                }
+            )
             #expect(hosts["Row 0"] == "https://moved0.example.com")
             #expect(hosts["Row 3"] == "https://moved3.example.com")
             #expect(hosts["Row 1"] == "https://h1.example.com")
             // The new etag lands in the results.
-            let etags = Dictionary(uniqueKeysWithValues: harness.mock.connections(sandbox: "prod").map { ($0.name, $0.etag) })
+            let etags = Dictionary(
+                uniqueKeysWithValues: harness.mock.connections(sandbox: "prod").map { ($0.name, $0.etag) }
+            )
             #expect(rows.allSatisfy { etags[$0["name"]!] == $0["etag"] }, "\(rows.map { $0["etag"]! })")
 
             let again = try await harness.run(input, ["--if-exists", "update"])
             #expect(again.status == 0, "\(again.allOutput)")
-            #expect(try harness.results(harness.directory.file("in.results.csv")).allSatisfy { $0["status"] == "unchanged" })
+            #expect(
+                try harness.results(harness.directory.file("in.results.csv")).allSatisfy { $0["status"] == "unchanged" }
+            )
             #expect(harness.mock.stats().total("PATCH /connections/{id}") == changed.count)
             #expect(again.stdout.contains("every connection matches its row"), "\(again.stdout)")
             #expect(harness.mock.connections(sandbox: nil).count == 12)
@@ -110,18 +133,25 @@ struct RotationTests {
             #expect(resumed.status == 0, "\(resumed.allOutput)")
             let rows = try harness.results(harness.directory.file("in.results.csv"))
             #expect(rows.count == 40)
-            #expect(rows.allSatisfy { $0["status"] == "updated" || $0["status"] == "unchanged" }, "\(rows.map { $0["status"]! })")
+            #expect(
+                rows.allSatisfy { $0["status"] == "updated" || $0["status"] == "unchanged" },
+                "\(rows.map { $0["status"]! })"
+            )
             // A patch the killed run sent may be sent again (a replace is idempotent); none is lost.
             #expect(harness.mock.stats().count("PATCH /connections/{id}", status: "200") >= 40)
             #expect(harness.mock.connections(sandbox: nil).count == 40)
             #expect(harness.mock.stats().duplicateNames.isEmpty)
             let again = try await harness.run(input, ["--if-exists", "update"])
-            #expect(try harness.results(harness.directory.file("in.results.csv")).allSatisfy { $0["status"] == "unchanged" })
+            #expect(
+                try harness.results(harness.directory.file("in.results.csv")).allSatisfy { $0["status"] == "unchanged" }
+            )
             #expect(again.status == 0)
         }
     }
 
-    @Test("an export, filled in with secrets and fed back under a fresh --out, updates every connection; undo deletes none of them")
+    @Test(
+        "an export, filled in with secrets and fed back under a fresh --out, updates every connection; undo deletes none of them"
+    )
     func exportFedBack() async throws {
         try await MockHarness.with { harness in
             let input = try harness.writeInput(rows: 8)
@@ -131,7 +161,10 @@ struct RotationTests {
                 environment: harness.environment
             )
             #expect(exported.status == 0, "\(exported.allOutput)")
-            let filled = try harness.directory.write("filled.csv", ExportAndCheckTests.filled(SimpleCSV.records(exported.stdout)))
+            let filled = try harness.directory.write(
+                "filled.csv",
+                ExportAndCheckTests.filled(SimpleCSV.records(exported.stdout))
+            )
             let fresh = harness.directory.file("fresh.results.csv")
             let update = try await harness.run(filled, ["--if-exists", "update", "--out", fresh])
             #expect(update.status == 0, "\(update.allOutput)")
@@ -151,7 +184,9 @@ struct RotationTests {
         }
     }
 
-    @Test("test marks the connections whose host cannot be reached false and exits 1; running it again tests nothing anew")
+    @Test(
+        "test marks the connections whose host cannot be reached false and exits 1; running it again tests nothing anew"
+    )
     func testConnections() async throws {
         try await MockHarness.with { harness in
             var text = "name,host,username,password,owner\n"
@@ -167,10 +202,15 @@ struct RotationTests {
             let tested = try await CommandLineTool.run(["test", results] + platform, environment: harness.environment)
             #expect(tested.status == 1, "\(tested.allOutput)")
             #expect(tested.stdout.contains("passed 4, failed 2"), "\(tested.stdout)")
-            let rows = SimpleCSV.records(try String(contentsOfFile: harness.directory.file("in.results.test.csv"), encoding: .utf8))
+            let rows = SimpleCSV.records(
+                try String(contentsOfFile: harness.directory.file("in.results.test.csv"), encoding: .utf8)
+            )
             #expect(rows.count == 7)
             for row in rows.prefix(6) {
-                #expect(row["result"] == (row["name"] == "Row 0" || row["name"] == "Row 3" ? "false" : "true"), "\(row)")
+                #expect(
+                    row["result"] == (row["name"] == "Row 0" || row["name"] == "Row 3" ? "false" : "true"),
+                    "\(row)"
+                )
                 #expect(row["owner"] == "team")
             }
             #expect(rows.last?["status"] == "invalid" && rows.last?["result"] == "")
@@ -180,7 +220,10 @@ struct RotationTests {
             #expect(harness.mock.stats().total("GET /connections/{id}/test") == 6)
             for secret in (0..<6).map({ "pw-\($0)-S3CRET" }) {
                 #expect(!tested.allOutput.contains(secret))
-                #expect(!(try String(contentsOfFile: harness.directory.file("in.results.test.csv"), encoding: .utf8)).contains(secret))
+                #expect(
+                    !(try String(contentsOfFile: harness.directory.file("in.results.test.csv"), encoding: .utf8))
+                        .contains(secret)
+                )
             }
         }
     }

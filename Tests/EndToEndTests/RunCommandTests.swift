@@ -8,17 +8,25 @@ struct RunCommandTests {
     @Test("every row of the mixed sample is created, with the input's own columns carried")
     func createsEverything() async throws {
         try await MockHarness.with { harness in
-            let input = try harness.directory.write("mixed.csv", String(contentsOfFile: Repository.sample("mixed.csv"), encoding: .utf8))
+            let input = try harness.directory.write(
+                "mixed.csv",
+                String(contentsOfFile: Repository.sample("mixed.csv"), encoding: .utf8)
+            )
             let result = try await harness.run(input, ["--summary-json", harness.directory.file("summary.json")])
             #expect(result.status == 0, "\(result.allOutput)")
             let results = try harness.results(harness.directory.file("mixed.results.csv"))
             harness.expectExactlyOnce(results, rows: 40)
-            #expect(results.allSatisfy { $0["status"] == "created" && $0["attempts"] == "1" && $0["http_status"] == "201" })
+            #expect(
+                results.allSatisfy { $0["status"] == "created" && $0["attempts"] == "1" && $0["http_status"] == "201" }
+            )
             #expect(results.first?["owner"] == "finance-ops")
             #expect(results.first?["ticket"] == "ONB-1001")
             #expect(results.map { $0["row"]! } == (2...41).map(String.init))
             #expect(harness.mock.stats().connections == 40)
-            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: harness.directory.file("summary.json")))) as? [String: Any]
+            let summary =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: URL(fileURLWithPath: harness.directory.file("summary.json")))
+                ) as? [String: Any]
             #expect((summary?["counts"] as? [String: Int])?["created"] == 40)
             #expect(summary?["exitCode"] as? Int == 0)
             #expect(result.stdout.contains("Running the same command again sends nothing"))
@@ -47,7 +55,9 @@ struct RunCommandTests {
             #expect(result.status == 0, "\(result.allOutput)")
             harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 300)
             let stats = harness.mock.stats()
-            #expect(stats.count("POST /connections", status: "500") + stats.count("POST /connections", status: "503") > 0)
+            #expect(
+                stats.count("POST /connections", status: "500") + stats.count("POST /connections", status: "503") > 0
+            )
         }
     }
 
@@ -58,12 +68,17 @@ struct RunCommandTests {
             $0.faults.seed = 5
         }) { harness in
             let input = try harness.writeInput(rows: 400)
-            let result = try await harness.run(input, ["--concurrency", "16", "--summary-json", harness.directory.file("s.json")])
+            let result = try await harness.run(
+                input,
+                ["--concurrency", "16", "--summary-json", harness.directory.file("s.json")]
+            )
             #expect(result.status == 0, "\(result.allOutput)")
             harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 400)
             let stats = harness.mock.stats()
             #expect(stats.connections == 400)
-            #expect(stats.count("POST /connections", status: "504") + stats.count("POST /connections", status: "drop") > 0)
+            #expect(
+                stats.count("POST /connections", status: "504") + stats.count("POST /connections", status: "drop") > 0
+            )
             let summary = try String(contentsOfFile: harness.directory.file("s.json"), encoding: .utf8)
             #expect(!summary.contains("\"recovered\":0"))
         }
@@ -201,7 +216,10 @@ struct RunCommandTests {
             let results = try harness.results(harness.directory.file("in.results.csv"))
             #expect(results.map { $0["status"]! } == ["created", "exists", "created"])
             #expect(results[1]["connection_id"] == existing.id)
-            let created = try await harness.run(input, ["--if-exists", "create", "--out", harness.directory.file("again.csv")])
+            let created = try await harness.run(
+                input,
+                ["--if-exists", "create", "--out", harness.directory.file("again.csv")]
+            )
             #expect(created.status == 0)
             let again = try harness.results(harness.directory.file("again.csv"))
             #expect(again.map { $0["status"]! } == ["created", "created", "created"])
@@ -219,7 +237,11 @@ struct RunCommandTests {
             #expect(result.stdout.contains("row 2: exists \"Row 0\" in prod"))
             #expect(result.stdout.contains("row 3: create \"Row 1\" in prod (oauth2)"))
             #expect(result.stdout.contains("\"accessToken\":\"***\""))
-            #expect(result.stdout.contains("plan for 4 rows: 3 to create, 0 done earlier, 1 exist, 0 invalid; nothing was sent"))
+            #expect(
+                result.stdout.contains(
+                    "plan for 4 rows: 3 to create, 0 done earlier, 1 exist, 0 invalid; nothing was sent"
+                )
+            )
             #expect(harness.mock.stats().total("POST /connections") == 0)
             #expect(!harness.directory.exists("in.results.csv"))
             #expect(!harness.directory.exists("in.results.csv.journal"))
@@ -228,9 +250,17 @@ struct RunCommandTests {
             #expect(try await harness.run(input, ["--limit", "2"]).status == 0)
             let resumed = try await harness.run(input, ["--dry-run"])
             #expect(resumed.stdout.contains("row 3: done earlier: created \"Row 1\" in prod"), "\(resumed.allOutput)")
-            #expect(resumed.stdout.contains("plan for 4 rows: 2 to create, 2 done earlier, 0 exist, 0 invalid; nothing was sent"))
+            #expect(
+                resumed.stdout.contains(
+                    "plan for 4 rows: 2 to create, 2 done earlier, 0 exist, 0 invalid; nothing was sent"
+                )
+            )
             let restarted = try await harness.run(input, ["--dry-run", "--restart"])
-            #expect(restarted.stdout.contains("plan for 4 rows: 2 to create, 0 done earlier, 2 exist, 0 invalid; nothing was sent"))
+            #expect(
+                restarted.stdout.contains(
+                    "plan for 4 rows: 2 to create, 0 done earlier, 2 exist, 0 invalid; nothing was sent"
+                )
+            )
             let elsewhere = try await harness.run(input, ["--dry-run", "--sandbox", "dev"])
             #expect(elsewhere.status == 64)
             #expect(elsewhere.stderr.contains("belongs to another run"))

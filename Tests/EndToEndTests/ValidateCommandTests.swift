@@ -58,7 +58,10 @@ struct ValidateCommandTests {
             ("", "the file is empty"),
             ("\n\n", "the file is empty"),
             ("host,username\nhttps://a.example.com,u\n", "no 'name' column"),
-            ("name;host\nA;https://a.example.com\n", "the header 'name;host' reads as one column: it holds ';' but no ','; pass --delimiter ';'"),
+            (
+                "name;host\nA;https://a.example.com\n",
+                "the header 'name;host' reads as one column: it holds ';' but no ','; pass --delimiter ';'"
+            ),
             ("name,Name\n", "columns 'name' and 'Name' both give name"),
             ("na\"me,host\n", "the header row cannot be read"),
         ]
@@ -85,9 +88,12 @@ struct ValidateCommandTests {
         )
     }
 
-    @Test("bad options exit 64 before the file is read", arguments: [
-        ["--delimiter", "|"], ["--column", "Header"], ["--column", "Header=colour"], ["--limit", "0"],
-    ])
+    @Test(
+        "bad options exit 64 before the file is read",
+        arguments: [
+            ["--delimiter", "|"], ["--column", "Header"], ["--column", "Header=colour"], ["--limit", "0"],
+        ]
+    )
     func badOptions(_ options: [String]) async throws {
         let result = try await CommandLineTool.run(["validate", "/nonexistent.csv"] + options)
         #expect(result.status == 64, "\(result.allOutput)")

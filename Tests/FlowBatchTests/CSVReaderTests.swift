@@ -1,7 +1,6 @@
+import FlowBatchTestSupport
 import Foundation
 import Testing
-
-import FlowBatchTestSupport
 
 @testable import FlowBatch
 
@@ -84,11 +83,18 @@ let csvCases: [CSVCase] = [
     ),
     CSVCase("tab and space only values", " \t,\t\n", [.init(1, [" \t", "\t"])]),
     CSVCase("empty values", ",,\n\"\",x,\n", [.init(1, ["", "", ""]), .init(2, ["", "x", ""])]),
-    CSVCase("ragged rows", "a,b,c\n1\n1,2,3,4\n", [.init(1, ["a", "b", "c"]), .init(2, ["1"]), .init(3, ["1", "2", "3", "4"])]),
+    CSVCase(
+        "ragged rows",
+        "a,b,c\n1\n1,2,3,4\n",
+        [.init(1, ["a", "b", "c"]), .init(2, ["1"]), .init(3, ["1", "2", "3", "4"])]
+    ),
     CSVCase(
         "unterminated quote at the end reads on from the next line",
         "a,b\n1,\"2\n3,4\n5,6\n",
-        [.init(1, ["a", "b"]), .init(2, [], problem: .unterminatedQuote), .init(3, ["3", "4"]), .init(4, ["5", "6"])]
+        [
+            .init(1, ["a", "b"]), .init(2, [], problem: .unterminatedQuote), .init(3, ["3", "4"]),
+            .init(4, ["5", "6"]),
+        ]
     ),
     CSVCase(
         "unterminated quote on the last line",
@@ -98,7 +104,10 @@ let csvCases: [CSVCase] = [
     CSVCase(
         "unterminated quote after a multi-line value",
         "a\n\"x\ny\",1\n\"open\nb\r\nc",
-        [.init(1, ["a"]), .init(2, ["x\ny", "1"]), .init(3, [], problem: .unterminatedQuote), .init(4, ["b"]), .init(5, ["c"])]
+        [
+            .init(1, ["a"]), .init(2, ["x\ny", "1"]), .init(3, [], problem: .unterminatedQuote), .init(4, ["b"]),
+            .init(5, ["c"]),
+        ]
     ),
     CSVCase(
         "quote inside an unquoted value",
@@ -130,7 +139,11 @@ let csvCases: [CSVCase] = [
         bytes: Array("a\nx,".utf8) + [0x79, 0x00, 0x7A] + Array("\nb\n".utf8),
         [.init(1, ["a"]), .init(2, [], problem: .nulByte), .init(3, ["b"])]
     ),
-    CSVCase("non-Latin scripts", "名前,имя\n\"Ünïcödé, 東京\",🙂\n", [.init(1, ["名前", "имя"]), .init(2, ["Ünïcödé, 東京", "🙂"])]),
+    CSVCase(
+        "non-Latin scripts",
+        "名前,имя\n\"Ünïcödé, 東京\",🙂\n",
+        [.init(1, ["名前", "имя"]), .init(2, ["Ünïcödé, 東京", "🙂"])]
+    ),
     CSVCase("empty file", "", []),
     CSVCase("only blank lines", "\n\r\n\n", []),
 ]
@@ -143,7 +156,10 @@ struct CSVReaderTests {
         #expect(simplified(records) == testCase.expected)
     }
 
-    @Test("gives the same records whatever the read size, so every byte boundary is a chunk boundary", arguments: csvCases)
+    @Test(
+        "gives the same records whatever the read size, so every byte boundary is a chunk boundary",
+        arguments: csvCases
+    )
     func sameRecordsAtEveryBoundary(_ testCase: CSVCase) throws {
         let whole = try readAll(testCase.input, options: .init(delimiter: testCase.delimiter))
         for readSize in 1...max(1, testCase.input.count) {
@@ -176,7 +192,10 @@ struct CSVReaderTests {
                 }
                 return .success(records)
             }
-            #expect(try read(splitting: true) == read(splitting: false), "\(text.debugDescription) read size \(readSize)")
+            #expect(
+                try read(splitting: true) == read(splitting: false),
+                "\(text.debugDescription) read size \(readSize)"
+            )
         }
     }
 
@@ -192,12 +211,14 @@ struct CSVReaderTests {
         let big = String(repeating: "x", count: 5000)
         let input = "a,b\n\(big),1\n\"\(big)\",2\nc,3\n"
         let records = try readAll(Array(input.utf8), options: .init(readSize: 512, maxRecordBytes: 1000))
-        #expect(simplified(records) == [
-            .init(1, ["a", "b"]),
-            .init(2, [], problem: .tooLarge(limit: 1000)),
-            .init(3, [], problem: .tooLarge(limit: 1000)),
-            .init(4, ["c", "3"]),
-        ])
+        #expect(
+            simplified(records) == [
+                .init(1, ["a", "b"]),
+                .init(2, [], problem: .tooLarge(limit: 1000)),
+                .init(3, [], problem: .tooLarge(limit: 1000)),
+                .init(4, ["c", "3"]),
+            ]
+        )
     }
 
     @Test("a quote that never closes stops at the size limit and reading goes on from its next line")
@@ -216,15 +237,28 @@ struct CSVReaderTests {
     func tooManyColumns() throws {
         let input = "a\n" + String(repeating: ",", count: 50) + "\nb\n"
         let records = try readAll(Array(input.utf8), options: .init(maxFields: 10))
-        #expect(simplified(records) == [.init(1, ["a"]), .init(2, [], problem: .tooManyColumns(limit: 10)), .init(3, ["b"])])
+        #expect(
+            simplified(records) == [
+                .init(1, ["a"]), .init(2, [], problem: .tooManyColumns(limit: 10)), .init(3, ["b"]),
+            ]
+        )
     }
 
-    @Test("UTF-16 and UTF-32 files are refused with the encoding named", arguments: [
-        ([0xFF, 0xFE, 0x61, 0x00], .otherEncoding(found: "UTF-16 (it begins with a byte-order mark)", option: .utf16)),
-        ([0xFE, 0xFF, 0x00, 0x61], .otherEncoding(found: "UTF-16 (it begins with a byte-order mark)", option: .utf16)),
-        ([0x61, 0x00, 0x62, 0x00], .otherEncoding(found: "UTF-16 (without a byte-order mark)", option: .utf16)),
-        ([0xFF, 0xFE, 0x00, 0x00], .unsupportedEncoding("UTF-32")),
-    ] as [([UInt8], CSVFileError.Code)])
+    @Test(
+        "UTF-16 and UTF-32 files are refused with the encoding named",
+        arguments: [
+            (
+                [0xFF, 0xFE, 0x61, 0x00],
+                .otherEncoding(found: "UTF-16 (it begins with a byte-order mark)", option: .utf16)
+            ),
+            (
+                [0xFE, 0xFF, 0x00, 0x61],
+                .otherEncoding(found: "UTF-16 (it begins with a byte-order mark)", option: .utf16)
+            ),
+            ([0x61, 0x00, 0x62, 0x00], .otherEncoding(found: "UTF-16 (without a byte-order mark)", option: .utf16)),
+            ([0xFF, 0xFE, 0x00, 0x00], .unsupportedEncoding("UTF-32")),
+        ] as [([UInt8], CSVFileError.Code)]
+    )
     func refusesOtherEncodings(_ bytes: [UInt8], _ code: CSVFileError.Code) throws {
         #expect(throws: CSVFileError(code, path: "<memory>")) {
             _ = try readAll(bytes)

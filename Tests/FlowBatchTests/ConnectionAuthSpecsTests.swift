@@ -37,7 +37,10 @@ struct ConnectionAuthSpecsTests {
         #expect(specs.basicRequired == ConnectionAuthSpecs.builtIn.basicRequired)
     }
 
-    @Test("an answer without both auth specs is not a spec", arguments: ["{}", "{\"items\": []}", "[1]", "{\"authSpec\": [{\"name\": \"Basic Authentication\"}]}"])
+    @Test(
+        "an answer without both auth specs is not a spec",
+        arguments: ["{}", "{\"items\": []}", "[1]", "{\"authSpec\": [{\"name\": \"Basic Authentication\"}]}"]
+    )
     func notASpec(body: String) {
         #expect(ConnectionAuthSpecs.read(from: Array(body.utf8)) == nil)
     }
@@ -54,17 +57,25 @@ struct ConnectionAuthSpecsTests {
         )
         let problems = specs.problems(with: request)
         #expect(problems.map(\.field) == ["refreshToken"])
-        #expect(problems.first?.description == "refreshToken: is required by the service's 'oAuth2RefreshCode' auth spec")
+        #expect(
+            problems.first?.description == "refreshToken: is required by the service's 'oAuth2RefreshCode' auth spec"
+        )
     }
 
-    @Test("a listing's next href is followed as given, token untouched, and only on the endpoint", arguments: [
-        ("/connections?continuationToken=a+b%2Bc==", "/connections?continuationToken=a+b%2Bc=="),
-        ("connections?continuationToken=x", "/connections?continuationToken=x"),
-        ("/data/foundation/flowservice/connections?continuationToken=x", "/connections?continuationToken=x"),
-        ("https://platform.adobe.io/data/foundation/flowservice/connections?continuationToken=x", "/connections?continuationToken=x"),
-        ("https://evil.example.com/connections?continuationToken=x", nil),
-        ("http://platform.adobe.io/data/foundation/flowservice/connections?continuationToken=x", nil),
-    ] as [(String, String?)])
+    @Test(
+        "a listing's next href is followed as given, token untouched, and only on the endpoint",
+        arguments: [
+            ("/connections?continuationToken=a+b%2Bc==", "/connections?continuationToken=a+b%2Bc=="),
+            ("connections?continuationToken=x", "/connections?continuationToken=x"),
+            ("/data/foundation/flowservice/connections?continuationToken=x", "/connections?continuationToken=x"),
+            (
+                "https://platform.adobe.io/data/foundation/flowservice/connections?continuationToken=x",
+                "/connections?continuationToken=x"
+            ),
+            ("https://evil.example.com/connections?continuationToken=x", nil),
+            ("http://platform.adobe.io/data/foundation/flowservice/connections?continuationToken=x", nil),
+        ] as [(String, String?)]
+    )
     func nextHref(href: String, expected: String?) {
         #expect(FlowServiceClient.target(following: href, endpoint: GenericRESTSpec.productionEndpoint) == expected)
     }

@@ -1,5 +1,5 @@
-import Foundation
 import FlowBatchTestSupport
+import Foundation
 import Testing
 
 @testable import FlowBatch
@@ -124,19 +124,34 @@ struct AnswerTests {
 
     @Test("gateway, Flow Service and proxy bodies are read into codes and messages")
     func errorBodies() {
-        let gateway = ErrorBody.failure(status: 403, body: Array(#"{"error_code":"403003","message":"Api Key is invalid"}"#.utf8), requestID: "r1", retryAfter: nil, redactor: none)
+        let gateway = ErrorBody.failure(
+            status: 403,
+            body: Array(#"{"error_code":"403003","message":"Api Key is invalid"}"#.utf8),
+            requestID: "r1",
+            retryAfter: nil,
+            redactor: none
+        )
         #expect(gateway.source == .gateway)
         #expect(gateway.code == "403003")
         let flow = ErrorBody.failure(
             status: 400,
-            body: Array(#"{"type":"https://ns.adobe.com/aep/errors/FLOW-1413-400","title":"Bad Request","status":400,"report":{"detailed-message":"The spec ID provided is invalid.","request-id":"x"},"errorMessage":"The spec ID provided is invalid."}"#.utf8),
+            body: Array(
+                #"{"type":"https://ns.adobe.com/aep/errors/FLOW-1413-400","title":"Bad Request","status":400,"report":{"detailed-message":"The spec ID provided is invalid.","request-id":"x"},"errorMessage":"The spec ID provided is invalid."}"#
+                    .utf8
+            ),
             requestID: "r2",
             retryAfter: nil,
             redactor: none
         )
         #expect(flow.code == "FLOW-1413-400")
         #expect(flow.message == "The spec ID provided is invalid.")
-        let html = ErrorBody.failure(status: 502, body: Array("<html><head><title>502 Bad Gateway</title></head></html>".utf8), requestID: nil, retryAfter: nil, redactor: none)
+        let html = ErrorBody.failure(
+            status: 502,
+            body: Array("<html><head><title>502 Bad Gateway</title></head></html>".utf8),
+            requestID: nil,
+            retryAfter: nil,
+            redactor: none
+        )
         #expect(html.source == .other)
         #expect(html.resultCode == "http-502")
         #expect(html.message == "HTTP 502 with a body that is not an API error: \"502 Bad Gateway\"")
@@ -185,7 +200,8 @@ struct AnswerTests {
         case .runError: kind = "run"
         case .rowError: kind = "row"
         case .sandboxError: kind = "sandbox"
-        case .transient(_, let ambiguous, let throttled, _): kind = throttled ? "throttled" : ambiguous ? "ambiguous" : "transient"
+        case .transient(_, let ambiguous, let throttled, _):
+            kind = throttled ? "throttled" : ambiguous ? "ambiguous" : "transient"
         case .created: kind = "created"
         }
         #expect(kind == expected)
@@ -194,19 +210,23 @@ struct AnswerTests {
     @Test("no answer after sending is ambiguous; no connection at all is not")
     func transportAmbiguity() {
         func ambiguous(_ kind: TransportFailure.Kind, sent: Bool) -> Bool {
-            guard case .transient(_, let ambiguous, _, _) = AnswerClassifier.classify(
-                .transport(TransportFailure(kind: kind, mayHaveBeenSent: sent, message: "")),
-                sandbox: "prod"
-            ) else { return false }
+            guard
+                case .transient(_, let ambiguous, _, _) = AnswerClassifier.classify(
+                    .transport(TransportFailure(kind: kind, mayHaveBeenSent: sent, message: "")),
+                    sandbox: "prod"
+                )
+            else { return false }
             return ambiguous
         }
         #expect(ambiguous(.timeout, sent: true))
         #expect(ambiguous(.connectionReset, sent: true))
         #expect(!ambiguous(.connectFailed, sent: false))
-        guard case .transient(let failure, true, false, nil) = AnswerClassifier.classify(
-            .unreadableSuccess(status: 201, requestID: "r", reason: "the answer has no connection id"),
-            sandbox: "prod"
-        ) else {
+        guard
+            case .transient(let failure, true, false, nil) = AnswerClassifier.classify(
+                .unreadableSuccess(status: 201, requestID: "r", reason: "the answer has no connection id"),
+                sandbox: "prod"
+            )
+        else {
             Issue.record("an unreadable 201 must be ambiguous")
             return
         }

@@ -12,7 +12,10 @@ struct PlatformTests {
         try resolve(PlatformSettingsResolver.Flags(), environment)
     }
 
-    private func resolve(_ flags: PlatformSettingsResolver.Flags, _ environment: [String: String]) throws -> PlatformSettingsResolver.Resolved {
+    private func resolve(
+        _ flags: PlatformSettingsResolver.Flags,
+        _ environment: [String: String]
+    ) throws -> PlatformSettingsResolver.Resolved {
         try PlatformSettingsResolver(flags: flags, environment: environment).resolve()
     }
 
@@ -51,7 +54,10 @@ struct PlatformTests {
         if case .clientCredentials(_, _, let scopes) = fromFile.settings?.authentication {
             #expect(scopes == "a,b")
         }
-        let fromEnvironment = try resolve(flags, ["AEP_ORG_ID": "ENV@AdobeOrg", "AEP_SANDBOX": "qa", "AEP_ACCESS_TOKEN": "tok"])
+        let fromEnvironment = try resolve(
+            flags,
+            ["AEP_ORG_ID": "ENV@AdobeOrg", "AEP_SANDBOX": "qa", "AEP_ACCESS_TOKEN": "tok"]
+        )
         #expect(fromEnvironment.settings?.orgID == "ENV@AdobeOrg")
         #expect(fromEnvironment.defaultSandbox == "qa")
         #expect(fromEnvironment.settings?.authentication == .accessToken(Secret("tok")))
@@ -90,13 +96,42 @@ struct PlatformTests {
 
     @Test("plain http is allowed only to this machine, unless asked for")
     func transportRule() {
-        #expect(TransportSecurity.problem(with: "https://platform.adobe.io", option: "--endpoint", allowInsecureHTTP: false) == nil)
-        #expect(TransportSecurity.problem(with: "http://127.0.0.1:8080/x", option: "--endpoint", allowInsecureHTTP: false) == nil)
-        #expect(TransportSecurity.problem(with: "http://localhost:8080", option: "--endpoint", allowInsecureHTTP: false) == nil)
-        #expect(TransportSecurity.problem(with: "http://[::1]:8080", option: "--endpoint", allowInsecureHTTP: false) == nil)
-        #expect(TransportSecurity.problem(with: "http://platform.example.com", option: "--endpoint", allowInsecureHTTP: false) != nil)
-        #expect(TransportSecurity.problem(with: "http://127.0.0.1.evil.example", option: "--endpoint", allowInsecureHTTP: false) != nil)
-        #expect(TransportSecurity.problem(with: "http://platform.example.com", option: "--endpoint", allowInsecureHTTP: true) == nil)
+        #expect(
+            TransportSecurity.problem(with: "https://platform.adobe.io", option: "--endpoint", allowInsecureHTTP: false)
+                == nil
+        )
+        #expect(
+            TransportSecurity.problem(with: "http://127.0.0.1:8080/x", option: "--endpoint", allowInsecureHTTP: false)
+                == nil
+        )
+        #expect(
+            TransportSecurity.problem(with: "http://localhost:8080", option: "--endpoint", allowInsecureHTTP: false)
+                == nil
+        )
+        #expect(
+            TransportSecurity.problem(with: "http://[::1]:8080", option: "--endpoint", allowInsecureHTTP: false) == nil
+        )
+        #expect(
+            TransportSecurity.problem(
+                with: "http://platform.example.com",
+                option: "--endpoint",
+                allowInsecureHTTP: false
+            ) != nil
+        )
+        #expect(
+            TransportSecurity.problem(
+                with: "http://127.0.0.1.evil.example",
+                option: "--endpoint",
+                allowInsecureHTTP: false
+            ) != nil
+        )
+        #expect(
+            TransportSecurity.problem(
+                with: "http://platform.example.com",
+                option: "--endpoint",
+                allowInsecureHTTP: true
+            ) == nil
+        )
         #expect(TransportSecurity.problem(with: "ftp://x", option: "--endpoint", allowInsecureHTTP: true) != nil)
     }
 
@@ -176,7 +211,9 @@ struct PlatformTests {
         #expect(fetches.withLock { $0 } == 2)
     }
 
-    @Test("IMS refusing the credentials at the start is a configuration error; the same refusal at a renewal stays a run error")
+    @Test(
+        "IMS refusing the credentials at the start is a configuration error; the same refusal at a renewal stays a run error"
+    )
     func refusalAtStartAndLater() async throws {
         let refusing = Mutex(true)
         let provider = TokenProvider { () async throws(RunError) in
@@ -194,7 +231,9 @@ struct PlatformTests {
             authentication: .clientCredentials(clientID: "c", clientSecret: Secret("s"), scopes: "openid")
         )
         let client = FlowServiceClient(settings: settings, transport: transport, tokens: provider, logger: logger)
-        await #expect(throws: ConfigurationError("IMS refused the client credentials")) { try await client.startToken() }
+        await #expect(throws: ConfigurationError("IMS refused the client credentials")) {
+            try await client.startToken()
+        }
         refusing.withLock { $0 = false }
         try await client.startToken()
         let first = try await provider.token()

@@ -4,7 +4,10 @@ import Testing
 
 @Suite("the progress line", .timeLimit(.minutes(1)))
 struct ProgressLineTests {
-    @Test("a line wider than the terminal is cut to one column less than its width, so it never wraps", arguments: [40, 80, 200])
+    @Test(
+        "a line wider than the terminal is cut to one column less than its width, so it never wraps",
+        arguments: [40, 80, 200]
+    )
     func fitsTheTerminal(columns: Int) {
         var snapshot = RunStatistics.Snapshot()
         snapshot.total = 1_000_000

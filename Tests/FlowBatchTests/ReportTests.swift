@@ -6,7 +6,12 @@ import Testing
 
 @Suite("Results file", .timeLimit(.minutes(2)))
 struct ResultsWriterTests {
-    func outcome(_ sequence: Int, status: RowStatus = .created, name: String? = nil, extras: [String] = []) -> RowOutcome {
+    func outcome(
+        _ sequence: Int,
+        status: RowStatus = .created,
+        name: String? = nil,
+        extras: [String] = []
+    ) -> RowOutcome {
         RowOutcome(
             sequence: sequence,
             row: sequence + 2,
@@ -76,7 +81,9 @@ struct ResultsWriterTests {
     @Test("values read back with our reader exactly as written, except neutralised formulas")
     func roundTrip() throws {
         let directory = try TemporaryDirectory()
-        let names = ["plain", "comma, inside", "quote \" inside", "line\nbreak", "crlf\r\nbreak", " spaces ", "東京 ✓", "\"\"", ""]
+        let names = [
+            "plain", "comma, inside", "quote \" inside", "line\nbreak", "crlf\r\nbreak", " spaces ", "東京 ✓", "\"\"", "",
+        ]
         let writer = try ResultsWriter(path: directory.file("out.csv"), extraHeaders: ["x"])
         for (index, name) in names.enumerated() { try writer.add(outcome(index, name: name, extras: [name])) }
         try writer.finish()
@@ -109,13 +116,26 @@ struct JournalTests {
     }
 
     func write(_ records: [JournalRecord], to directory: TemporaryDirectory, tail: String = "") throws -> String {
-        var bytes = JournalManifest(input: "/in.csv", endpoint: "https://e", org: "O@AdobeOrg", defaultSandbox: "prod", ifExists: "skip", oauthSpecName: "OAuth2 Refresh Code").record.encoded()
+        var bytes = JournalManifest(
+            input: "/in.csv",
+            endpoint: "https://e",
+            org: "O@AdobeOrg",
+            defaultSandbox: "prod",
+            ifExists: "skip",
+            oauthSpecName: "OAuth2 Refresh Code"
+        ).record.encoded()
         for record in records { bytes += record.encoded() }
         bytes += Array(tail.utf8)
         return try directory.write("j", bytes: bytes)
     }
 
-    func event(_ kind: JournalRecord.Event, _ name: String, id: String? = nil, ambiguous: Bool? = nil, pre: [String]? = nil) -> JournalRecord {
+    func event(
+        _ kind: JournalRecord.Event,
+        _ name: String,
+        id: String? = nil,
+        ambiguous: Bool? = nil,
+        pre: [String]? = nil
+    ) -> JournalRecord {
         var record = JournalRecord(event: kind, at: 0)
         record.sandbox = "prod"
         record.name = name
@@ -141,7 +161,10 @@ struct JournalTests {
         )
         let state = try #require(try ResumeState.load(path: path))
         #expect(state.entry(sandbox: "prod", name: "A")?.done?.connectionID == "id-a")
-        #expect(state.entry(sandbox: "prod", name: "B") == ResumeState.Entry(done: nil, lookUpFirst: true, preexisting: ["old"]))
+        #expect(
+            state.entry(sandbox: "prod", name: "B")
+                == ResumeState.Entry(done: nil, lookUpFirst: true, preexisting: ["old"])
+        )
         #expect(state.entry(sandbox: "prod", name: "C")?.lookUpFirst == false)
         #expect(state.entry(sandbox: "prod", name: "D")?.lookUpFirst == true)
         #expect(state.entry(sandbox: "prod", name: "E")?.lookUpFirst == true)
@@ -152,22 +175,39 @@ struct JournalTests {
     @Test("a torn last line is ignored and reported, never fatal")
     func tornLine() throws {
         let directory = try TemporaryDirectory()
-        let path = try write([event(.created, "A", id: "id-a")], to: directory, tail: #"{"event":"created","at":1,"sandbox":"prod","na"#)
+        let path = try write(
+            [event(.created, "A", id: "id-a")],
+            to: directory,
+            tail: #"{"event":"created","at":1,"sandbox":"prod","na"#
+        )
         let state = try #require(try ResumeState.load(path: path))
         #expect(state.entry(sandbox: "prod", name: "A")?.done != nil)
-        #expect(state.notes == ["the journal's last line was cut off (the previous run stopped while writing it); it was ignored"])
+        #expect(
+            state.notes == [
+                "the journal's last line was cut off (the previous run stopped while writing it); it was ignored"
+            ]
+        )
     }
 
     @Test("a journal for another endpoint, org or sandbox names the difference")
     func manifestConflict() {
-        let base = JournalManifest(input: "/a.csv", endpoint: "https://e1/", org: "O1", defaultSandbox: "prod", ifExists: "skip", oauthSpecName: "x")
+        let base = JournalManifest(
+            input: "/a.csv",
+            endpoint: "https://e1/",
+            org: "O1",
+            defaultSandbox: "prod",
+            ifExists: "skip",
+            oauthSpecName: "x"
+        )
         var other = base
         #expect(base.conflict(with: other) == nil)
         other.endpoint = "https://e1"
         #expect(base.conflict(with: other) == nil)
         other.endpoint = "https://e2"
         other.org = "O2"
-        #expect(base.conflict(with: other) == "it was written for endpoint https://e1/ (now https://e2), org O1 (now O2)")
+        #expect(
+            base.conflict(with: other) == "it was written for endpoint https://e1/ (now https://e2), org O1 (now O2)"
+        )
     }
 
     @Test("group commit: many concurrent durable appends share few syncs")
@@ -222,7 +262,9 @@ struct JournalTests {
 struct HashTests {
     @Test("SHA-256 matches the FIPS 180-2 vectors")
     func sha256() {
-        #expect(SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )
         #expect(SHA256.hash([UInt8]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(
             SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hex
@@ -257,8 +299,10 @@ struct HashTests {
 struct JSONWriterTests {
     @Test(
         "strings come back exactly as given: quotes, backslashes, every control byte, DEL, non-Latin scripts",
-        arguments: ["", "plain", "\"quoted\"", "back\\slash", "line\nbreak\r\ttab", "\u{7F}", "Зеркало «Ω» 接続 🚀",
-            String(decoding: (0..<0x20).map { UInt8($0) }, as: UTF8.self), "end\\"]
+        arguments: [
+            "", "plain", "\"quoted\"", "back\\slash", "line\nbreak\r\ttab", "\u{7F}", "Зеркало «Ω» 接続 🚀",
+            String(decoding: (0..<0x20).map { UInt8($0) }, as: UTF8.self), "end\\",
+        ]
     )
     func stringRoundTrip(value: String) throws {
         var writer = JSONWriter()
@@ -275,9 +319,20 @@ struct JSONWriterTests {
 struct RunSummaryTests {
     func summary(_ counts: [RowStatus: Int], seconds: Double) -> RunSummary {
         RunSummary(
-            rows: counts.values.reduce(0, +), counts: counts, topErrors: [], requests: 0, p50: nil, p95: nil, p99: nil,
-            elapsedSeconds: seconds, resultsPath: "r.csv", journalPath: nil, recovered: 0, changedSinceCreated: 0,
-            stoppedBecause: nil, exitCode: 0
+            rows: counts.values.reduce(0, +),
+            counts: counts,
+            topErrors: [],
+            requests: 0,
+            p50: nil,
+            p95: nil,
+            p99: nil,
+            elapsedSeconds: seconds,
+            resultsPath: "r.csv",
+            journalPath: nil,
+            recovered: 0,
+            changedSinceCreated: 0,
+            stoppedBecause: nil,
+            exitCode: 0
         )
     }
 

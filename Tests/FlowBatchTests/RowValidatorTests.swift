@@ -13,7 +13,9 @@ func validate(
     var header = values.keys.sorted()
     if !header.contains("name") { header.append("name") }
     func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-    let line = (header.map { quoted(values[$0] ?? "") } + Array(repeating: "x", count: extraValues)).joined(separator: ",")
+    let line = (header.map { quoted(values[$0] ?? "") } + Array(repeating: "x", count: extraValues)).joined(
+        separator: ","
+    )
     let text = header.joined(separator: ",") + "\n" + line + "\n"
     var cursor = try InputCursor(records: CSVReader(bytes: Array(text.utf8)), path: "test.csv")
     return try #require(try cursor.nextRow { validator.validate($0) })
@@ -63,11 +65,14 @@ struct RowValidatorTests {
         #expect(oauth.clientSecret == nil)
     }
 
-    @Test("auth is inferred from the filled-in credential cells", arguments: [
-        (["username": "u", "password": "p"], AuthKind.basic),
-        (["accessToken": "t"], AuthKind.oauth2),
-        (["accessToken": "t", "clientSecret": "s"], AuthKind.oauth2),
-    ])
+    @Test(
+        "auth is inferred from the filled-in credential cells",
+        arguments: [
+            (["username": "u", "password": "p"], AuthKind.basic),
+            (["accessToken": "t"], AuthKind.oauth2),
+            (["accessToken": "t", "clientSecret": "s"], AuthKind.oauth2),
+        ]
+    )
     func inferredAuth(_ credentials: [String: String], _ kind: AuthKind) throws {
         let result = try validate(credentials.merging(["name": "A", "host": "https://h.example.com"]) { $1 })
         #expect(result.request?.credentials.kind == kind)
@@ -95,10 +100,14 @@ struct RowValidatorTests {
 
     @Test("required fields per auth type")
     func requiredFields() throws {
-        #expect(codes(try validate(["name": "A", "auth": "basic", "host": "https://h.example.com", "username": "u"]))
-            == ["password:missing-field"])
-        #expect(codes(try validate(["name": "A", "auth": "oauth2", "host": "https://h.example.com"]))
-            == ["accessToken:missing-field"])
+        #expect(
+            codes(try validate(["name": "A", "auth": "basic", "host": "https://h.example.com", "username": "u"]))
+                == ["password:missing-field"]
+        )
+        #expect(
+            codes(try validate(["name": "A", "auth": "oauth2", "host": "https://h.example.com"]))
+                == ["accessToken:missing-field"]
+        )
         #expect(codes(try validate(["name": "A", "auth": "oauth2", "accessToken": "t"])) == ["host:missing-field"])
     }
 
@@ -121,7 +130,8 @@ struct RowValidatorTests {
         arguments: [
             ("api.example.com", false), ("https://api.example.com", true), ("HTTP://api.example.com:8080/x?y=1", true),
             ("https://", false), ("https:///path", false), ("ftp://api.example.com", false),
-            ("https://user:pw@api.example.com", false), ("ftp://user:pw@api.example.com", false), ("https://api.example.com:99999", false),
+            ("https://user:pw@api.example.com", false), ("ftp://user:pw@api.example.com", false),
+            ("https://api.example.com:99999", false),
             ("https://api example.com", false), ("https://[::1]:8443/x", true), ("https://bücher.example/", true),
         ]
     )
@@ -224,7 +234,8 @@ struct RowValidatorTests {
             "name": "A", "host": "https://h.example.com", "auth": "basic", "password": " \(secrets[0])",
             "accessToken": secrets[1], "clientSecret": secrets[2], "refreshToken": secrets[3],
         ])
-        let text = (result.problems + result.warnings).map(\.description).joined(separator: "\n")
+        let text =
+            (result.problems + result.warnings).map(\.description).joined(separator: "\n")
             + String(describing: result.request as Any)
         for secret in secrets { #expect(!text.contains(secret)) }
     }

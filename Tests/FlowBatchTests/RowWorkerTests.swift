@@ -10,7 +10,9 @@ import Testing
 /// backoff is checked without a real sleep.
 @Suite("Row worker", .timeLimit(.minutes(2)))
 struct RowWorkerTests {
-    @Test("a row answered 500/503 every time is looked up before each resend and before giving up, backs off within the capped ceilings, then fails")
+    @Test(
+        "a row answered 500/503 every time is looked up before each resend and before giving up, backs off within the capped ceilings, then fails"
+    )
     func retriesWithBackoffThenFails() async throws {
         var configuration = MockConfiguration()
         configuration.port = 0
@@ -38,7 +40,9 @@ struct RowWorkerTests {
             var delays: [Duration] = []
             // Each backoff is a sleep on the manual clock: note it, then let it pass at once.
             while true {
-                let sleeping = await Self.poll { clock.sleeperCount == 1 || mock.stats().total("POST /connections") == 4 }
+                let sleeping = await Self.poll {
+                    clock.sleeperCount == 1 || mock.stats().total("POST /connections") == 4
+                }
                 guard sleeping, clock.sleeperCount == 1 else { break }
                 let delay = clock.now.duration(to: clock.deadlines[0])
                 delays.append(delay)
@@ -54,7 +58,10 @@ struct RowWorkerTests {
             #expect(!result.ambiguous)
             #expect(delays.count == 3)
             for (index, delay) in delays.enumerated() {
-                #expect(delay >= .zero && delay <= policy.ceiling(beforeRetry: index + 1), "retry \(index + 1): \(delay)")
+                #expect(
+                    delay >= .zero && delay <= policy.ceiling(beforeRetry: index + 1),
+                    "retry \(index + 1): \(delay)"
+                )
             }
             #expect(policy.ceiling(beforeRetry: 3) == .seconds(3))
             #expect(mock.stats().total("POST /connections") == 4)

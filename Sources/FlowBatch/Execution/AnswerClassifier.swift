@@ -28,7 +28,8 @@ public enum AnswerClassifier {
         "403027": .forbidden, "400003": .forbidden, "FLOW-2105-400": .forbidden,
         // The same for every row: the token empty or invalid, the org not entitled, the spec or its
         // auth spec name unknown (flow-service-api.md, "Which errors are whose").
-        "FLOW-2000-401": .forbidden, "FLOW-2114-400": .forbidden, "FLOW-2115-400": .forbidden, "FLOW-1100-400": .forbidden,
+        "FLOW-2000-401": .forbidden, "FLOW-2114-400": .forbidden, "FLOW-2115-400": .forbidden,
+        "FLOW-1100-400": .forbidden,
         "FLOW-1413-400": .connectionSpec, "FLOW-1415-400": .connectionSpec,
     ]
 
@@ -37,7 +38,6 @@ public enum AnswerClassifier {
         "FLOW-2100-404": .sandboxNotFound, "FLOW-2101-404": .sandboxNotFound, "FLOW-2103-404": .sandboxNotFound,
         "FLOW-2118-403": .permissionDenied, "FLOW-2120-403": .permissionDenied, "FLOW-2121-403": .permissionDenied,
     ]
-
 
     public static func classify(_ answer: ServiceAnswer, sandbox: String) -> Disposition {
         switch answer {
@@ -135,9 +135,11 @@ public enum AnswerClassifier {
     private static func runError(_ code: RunError.Code, _ failure: ServiceFailure, sandbox: String) -> RunError {
         let advice: String
         switch code {
-        case .sandboxNotFound: advice = "sandbox '\(sandbox)' does not exist for this org: check --sandbox or the sandbox column"
+        case .sandboxNotFound:
+            advice = "sandbox '\(sandbox)' does not exist for this org: check --sandbox or the sandbox column"
         case .permissionDenied:
-            advice = "the credentials may not create connections in sandbox '\(sandbox)': add the 'Manage Sources' permission"
+            advice =
+                "the credentials may not create connections in sandbox '\(sandbox)': add the 'Manage Sources' permission"
         case .connectionSpec:
             advice =
                 "the Flow Service refused the generic REST connection spec or its auth spec name for every row:"

@@ -36,7 +36,11 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     /// (``InputError`` for the file, ``ConfigurationError`` for the journal).
     public func run() async throws -> RunSummary {
         let started = ContinuousClock.now
-        try OutputPaths.check(results: configuration.resultsPath, journal: configuration.journalPath, input: configuration.input.path)
+        try OutputPaths.check(
+            results: configuration.resultsPath,
+            journal: configuration.journalPath,
+            input: configuration.input.path
+        )
         var header = try configuration.input.open()
         if let note = header.columns.unmappedNote { notify("note: \(note)") }
         let carried = ResultsWriter.carriedHeaders(header.columns.extraHeaders)
@@ -86,9 +90,14 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             let resume = try loadJournal()
             let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
             if let resume, let keyID = resume.keyID, keyID != key?.id {
-                notify("note: the journal's secret fingerprints were made with another key; changed secrets cannot be detected for earlier rows")
+                notify(
+                    "note: the journal's secret fingerprints were made with another key; changed secrets cannot be detected for earlier rows"
+                )
             }
-            let journal = try JournalWriter(path: configuration.journalPath, synchronous: configuration.journalSynchronous)
+            let journal = try JournalWriter(
+                path: configuration.journalPath,
+                synchronous: configuration.journalSynchronous
+            )
             if resume == nil {
                 var manifest = configuration.manifest.record
                 manifest.keyId = key?.id
@@ -114,7 +123,10 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         do {
             do {
                 pass.authSpecs = authSpecs
-                logger.info("auth specs", metadata: ["basic": "\(pass.authSpecs.basicName)", "oauth": "\(pass.authSpecs.oauthName)"])
+                logger.info(
+                    "auth specs",
+                    metadata: ["basic": "\(pass.authSpecs.basicName)", "oauth": "\(pass.authSpecs.oauthName)"]
+                )
                 let listing = ExistingConnectionsListing(
                     client: client,
                     clock: clock,
@@ -181,7 +193,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let pending = resume.entries.values.filter { $0.lookUpFirst }.count
         notify(
             "note: resuming from \(path): \(RunSummary.plural(done, "row")) done earlier"
-                + (pending > 0 ? ", \(pending) sent without a known answer (looked up by name before anything is sent)" : "")
+                + (pending > 0
+                    ? ", \(pending) sent without a known answer (looked up by name before anything is sent)" : "")
         )
         return resume
     }
@@ -206,7 +219,12 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             rows: rows,
             counts: snapshot.counts,
             topErrors: snapshot.errors.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.prefix(5).map {
-                RunSummary.ErrorCount(code: $0.key.code, field: $0.key.field, count: $0.value.count, message: $0.value.message)
+                RunSummary.ErrorCount(
+                    code: $0.key.code,
+                    field: $0.key.field,
+                    count: $0.value.count,
+                    message: $0.value.message
+                )
             },
             earlier: snapshot.earlier,
             requests: snapshot.requests,
@@ -258,7 +276,7 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
             try await client.startToken()
             do {
                 try await reading()
-            } catch where [.transport, .forbidden, .authenticationRejected].contains(error.code) {
+            } catch  where [.transport, .forbidden, .authenticationRejected].contains(error.code) {
                 // The gateway refusing the key, the org or the token before anything was written: the
                 // settings are wrong, and no journal binds the corrected command.
                 throw ConfigurationError(error.description)

@@ -93,7 +93,9 @@ public struct ConnectionExport: Sendable {
             return summary
         }
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(getpid()).tmp"
+        ).path
         TemporaryFiles.removeLeftovers(besides: path)
         var file = try BufferedFile(creating: temporary)
         TemporaryFiles.register(temporary)
@@ -106,7 +108,10 @@ public struct ConnectionExport: Sendable {
                 return summary
             }
             guard rename(temporary, path) == 0 else {
-                throw RunError(.localFile, "cannot move the export into place at \(path): \(SystemError.describe(errno))")
+                throw RunError(
+                    .localFile,
+                    "cannot move the export into place at \(path): \(SystemError.describe(errno))"
+                )
             }
             return summary
         } catch {
@@ -123,8 +128,10 @@ public struct ConnectionExport: Sendable {
         }
         let params = connection.params
         return [
-            connection.name, connection.description ?? "", sandbox, auth, params["host"] ?? "", params["username"] ?? "",
-            "", params["authorizationTestUrl"] ?? "", params["clientId"] ?? "", "", "", "", params["expirationDate"] ?? "",
+            connection.name, connection.description ?? "", sandbox, auth, params["host"] ?? "",
+            params["username"] ?? "",
+            "", params["authorizationTestUrl"] ?? "", params["clientId"] ?? "", "", "", "",
+            params["expirationDate"] ?? "",
             params["accessTokenUrl"] ?? "", connection.id, connection.etag ?? "", created ?? "",
         ]
     }

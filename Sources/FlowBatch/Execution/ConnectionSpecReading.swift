@@ -19,7 +19,9 @@ enum ConnectionSpecReading {
             specs = read
             fromService = true
         case .success(nil):
-            notify("warning: the service's connection spec lists no basic and OAuth 2 refresh-code auth specs" + fallback)
+            notify(
+                "warning: the service's connection spec lists no basic and OAuth 2 refresh-code auth specs" + fallback
+            )
         case .failure(.refused(let failure)):
             // A path the gateway does not know (404) only costs the spec: the listing that follows
             // tells a wrong --endpoint apart.
@@ -29,7 +31,9 @@ enum ConnectionSpecReading {
             notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
         case .failure(.transport(let failure)):
             // A certificate that is not trusted will not become trusted by the next request.
-            if case .runError(let error) = AnswerClassifier.classify(.transport(failure), sandbox: sandbox) { throw error }
+            if case .runError(let error) = AnswerClassifier.classify(.transport(failure), sandbox: sandbox) {
+                throw error
+            }
             notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
         case .failure(let failure):
             notify("warning: the connection spec could not be read (\(failure.message))" + fallback)

@@ -172,7 +172,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             // a results file without its journal is undone all the same, and no journal is made up.
             let runJournalPath = resultsPath + ".journal"
             let runJournal =
-                operation == .delete && access(runJournalPath, F_OK) == 0 ? try JournalWriter(path: runJournalPath) : nil
+                operation == .delete && access(runJournalPath, F_OK) == 0
+                ? try JournalWriter(path: runJournalPath) : nil
             return (earlier, journal, runJournal)
         }
         var outcomes = [Outcome?](repeating: nil, count: plan.targets.count)
@@ -193,7 +194,16 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                     outcomes[finished] = outcome
                 }
                 group.addTask { [self] in
-                    (index, await self.apply(to: target, client: client, gate: gate, journal: journal, runJournal: runJournal))
+                    (
+                        index,
+                        await self.apply(
+                            to: target,
+                            client: client,
+                            gate: gate,
+                            journal: journal,
+                            runJournal: runJournal
+                        )
+                    )
                 }
                 inFlight += 1
             }
@@ -259,7 +269,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                         return .tested(passed, earlier: false)
                     case .failure(.refused(let failure)): answer = .refused(failure)
                     case .failure(.transport(let failure)): answer = .transport(failure)
-                    case .failure(.unreadable(let reason)): answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
+                    case .failure(.unreadable(let reason)):
+                        answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
                     }
                 }
             } catch {
@@ -290,7 +301,13 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         return .notRun
     }
 
-    private func record(_ event: JournalRecord.Event, _ target: Target, passed: Bool?, journal: JournalWriter, runJournal: JournalWriter?) {
+    private func record(
+        _ event: JournalRecord.Event,
+        _ target: Target,
+        passed: Bool?,
+        journal: JournalWriter,
+        runJournal: JournalWriter?
+    ) {
         var record = JournalRecord(event: event, at: JournalClock.now())
         record.sandbox = target.sandbox
         record.name = target.name
@@ -309,7 +326,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         case .delete:
             try writer.write(
                 CSVLineEncoder.line([
-                    "row", "name", "sandbox", "connection_id", "status", "http_status", "attempts", "error_code", "error",
+                    "row", "name", "sandbox", "connection_id", "status", "http_status", "attempts", "error_code",
+                    "error",
                     "request_id",
                 ])
             )
@@ -364,7 +382,9 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             let length = getline(&line, &capacity, file)
             guard length >= 0 else { break }
             let bytes = Data(UnsafeRawBufferPointer(start: line, count: length))
-            guard let record = try? decoder.decode(JournalRecord.self, from: bytes), let id = record.id else { continue }
+            guard let record = try? decoder.decode(JournalRecord.self, from: bytes), let id = record.id else {
+                continue
+            }
             switch record.event {
             case .deleted: done[id] = .deleted(alreadyGone: false, earlier: true)
             case .tested: if let result = record.result { done[id] = .tested(result, earlier: true) }

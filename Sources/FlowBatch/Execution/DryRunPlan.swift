@@ -100,7 +100,10 @@ public struct DryRunPlan: Sendable {
                         target = (done.connectionID, done.etag)
                     } else if named.count > 1 {
                         counts[.failed, default: 0] += 1
-                        return ["row \(row.row): would fail: \(named.count) connections are named \(quotedName) (" + named.map(\.id).joined(separator: ", ") + ")"]
+                        return [
+                            "row \(row.row): would fail: \(named.count) connections are named \(quotedName) ("
+                                + named.map(\.id).joined(separator: ", ") + ")"
+                        ]
                     } else {
                         target = named.first.map { ($0.id, $0.etag) }
                     }
@@ -122,17 +125,23 @@ public struct DryRunPlan: Sendable {
                 if let done = entry?.done {
                     counts[done.status, default: 0] += 1
                     doneEarlier += 1
-                    return ["row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))"]
+                    return [
+                        "row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))"
+                    ]
                 }
                 if let refused = refusals.failure(for: request.sandbox) {
                     counts[.failed, default: 0] += 1
                     return ["row \(row.row): would fail: \(refused.message) [\(refused.code)]"]
                 }
                 let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
-                if let entry, entry.lookUpFirst, let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
+                if let entry, entry.lookUpFirst,
+                    let ours = existingIDs.first(where: { !entry.preexisting.contains($0) })
+                {
                     counts[.created, default: 0] += 1
                     doneEarlier += 1
-                    return ["row \(row.row): created by an earlier run whose answer was lost: \(quotedName) (id \(ours))"]
+                    return [
+                        "row \(row.row): created by an earlier run whose answer was lost: \(quotedName) (id \(ours))"
+                    ]
                 }
                 if let id = existingIDs.first, configuration.ifExists == .skip {
                     counts[.exists, default: 0] += 1
@@ -142,7 +151,9 @@ public struct DryRunPlan: Sendable {
                 counts[.created, default: 0] += 1
                 toSend += 1
                 let body = ConnectionBody.encode(request, authSpecs: authSpecs, maskSecrets: true)
-                let unsure = entry?.lookUpFirst == true && client == nil ? " (sent by an earlier run without an answer: looked up first)" : ""
+                let unsure =
+                    entry?.lookUpFirst == true && client == nil
+                    ? " (sent by an earlier run without an answer: looked up first)" : ""
                 return [
                     "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",
                     "  POST /connections " + String(decoding: body, as: UTF8.self),
@@ -155,7 +166,8 @@ public struct DryRunPlan: Sendable {
         let failing = counts[.failed] ?? 0
         print(
             "plan for \(rows) rows: \(toSend) to create, "
-                + (configuration.ifExists == .update ? "\(toUpdate) to update, \(counts[.unchanged] ?? 0) unchanged, " : "")
+                + (configuration.ifExists == .update
+                    ? "\(toUpdate) to update, \(counts[.unchanged] ?? 0) unchanged, " : "")
                 + "\(doneEarlier) done earlier, \(existingNow) exist,"
                 + " \(invalid) invalid\(failing > 0 ? ", \(failing) in a sandbox the service refuses" : ""); nothing was sent"
         )

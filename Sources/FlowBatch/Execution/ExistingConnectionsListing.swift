@@ -84,7 +84,13 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
             case .failure(.unreadable(let reason)):
                 failure = .init(code: "malformed-response", message: reason)
             }
-            try await backOff(attempt: attempt, failure: failure, retryAfter: retryAfter, sandbox: sandbox, generator: &generator)
+            try await backOff(
+                attempt: attempt,
+                failure: failure,
+                retryAfter: retryAfter,
+                sandbox: sandbox,
+                generator: &generator
+            )
         }
         return true
     }

@@ -30,7 +30,9 @@ public struct Preflight: Sendable {
         case .accessToken:
             print("token: a ready access token (from AEP_ACCESS_TOKEN); it cannot be renewed")
         case .clientCredentials(let clientID, _, let scopes):
-            print("client: \(clientID) (from \(sources.clientID)), secret from \(sources.clientSecret), scopes \(scopes) (from \(sources.scopes))")
+            print(
+                "client: \(clientID) (from \(sources.clientID)), secret from \(sources.clientSecret), scopes \(scopes) (from \(sources.scopes))"
+            )
             print("IMS: \(settings.imsURL) (from \(sources.imsURL))")
         }
         do {
@@ -69,7 +71,9 @@ public struct Preflight: Sendable {
             do {
                 switch try await client.countGenericRESTConnections(sandbox: sandbox) {
                 case .success(let count):
-                    print("sandbox \(sandbox): exists and can be listed; \(count) generic REST connection\(count == 1 ? "" : "s")")
+                    print(
+                        "sandbox \(sandbox): exists and can be listed; \(count) generic REST connection\(count == 1 ? "" : "s")"
+                    )
                 case .failure(.refused(let failure)):
                     switch AnswerClassifier.classify(failure, sandbox: sandbox) {
                     case .runError(let error):

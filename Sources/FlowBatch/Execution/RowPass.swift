@@ -103,7 +103,13 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                             }
                             switch next {
                             case .outcome(let outcome, let event, let recovered, let changed, let earlier):
-                                try record(outcome, event: event, recovered: recovered, changed: changed, earlier: earlier)
+                                try record(
+                                    outcome,
+                                    event: event,
+                                    recovered: recovered,
+                                    changed: changed,
+                                    earlier: earlier
+                                )
                             case .job(let job):
                                 staged.append(job)
                                 attempts += job.attemptRecord(attempt: 1)
@@ -186,7 +192,11 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         if let request = result.request { problems += authSpecs.problems(with: request) }
         if let first = duplicates.firstRow(repeatedBy: row.row) {
             problems.append(
-                RowProblem(.name, .duplicateName, "the same name is already used by row \(first) in sandbox \(result.sandbox)")
+                RowProblem(
+                    .name,
+                    .duplicateName,
+                    "the same name is already used by row \(first) in sandbox \(result.sandbox)"
+                )
             )
         } else if !problems.isEmpty, let done = resume?.entry(sandbox: result.sandbox, name: result.name)?.done {
             // An earlier run created the connection; the row has become invalid since. The ID is kept.
@@ -194,7 +204,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             outcome.connectionID = done.connectionID
             outcome.etag = done.etag
             outcome.errorCode = "changed-since-created"
-            outcome.error = "the row changed since an earlier run created the connection and is now invalid ("
+            outcome.error =
+                "the row changed since an earlier run created the connection and is now invalid ("
                 + problems.map(\.description).joined(separator: "; ") + "); it was not updated or created again"
             run.notify("warning: row \(outcome.row): \(outcome.error!)")
             return .outcome(outcome, event: nil, recovered: false, changed: true, earlier: true)
@@ -216,7 +227,13 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
         let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
         if run.configuration.ifExists == .update, refusals.failure(for: request.sandbox) == nil,
-            let decided = update(request, entry: entry, outcome: outcome, fingerprint: fingerprint, secretFingerprint: secretFingerprint)
+            let decided = update(
+                request,
+                entry: entry,
+                outcome: outcome,
+                fingerprint: fingerprint,
+                secretFingerprint: secretFingerprint
+            )
         {
             return decided
         }
@@ -229,7 +246,19 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             if let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
                 outcome.status = .created
                 outcome.connectionID = ours
-                return .outcome(outcome, event: event(.created, for: request, id: ours, fingerprint: fingerprint, secretFingerprint: secretFingerprint), recovered: true, changed: false, earlier: true)
+                return .outcome(
+                    outcome,
+                    event: event(
+                        .created,
+                        for: request,
+                        id: ours,
+                        fingerprint: fingerprint,
+                        secretFingerprint: secretFingerprint
+                    ),
+                    recovered: true,
+                    changed: false,
+                    earlier: true
+                )
             }
         }
         if let refused = refusals.failure(for: request.sandbox) {
@@ -245,7 +274,12 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         if let first = existingIDs.first, run.configuration.ifExists == .skip {
             outcome.status = .exists
             outcome.connectionID = first
-            return .outcome(outcome, event: event(.exists, for: request, id: first, fingerprint: fingerprint, secretFingerprint: nil), recovered: false, changed: false)
+            return .outcome(
+                outcome,
+                event: event(.exists, for: request, id: first, fingerprint: fingerprint, secretFingerprint: nil),
+                recovered: false,
+                changed: false
+            )
         }
         return .job(
             RowJob(
@@ -325,17 +359,25 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     }
 
     /// A row an earlier run finished: its ID is carried; a row edited since is reported, not re-created.
-    private func carried(_ done: ResumeState.Done, outcome: RowOutcome, fingerprint: String, secretFingerprint: String?) -> Next {
+    private func carried(
+        _ done: ResumeState.Done,
+        outcome: RowOutcome,
+        fingerprint: String,
+        secretFingerprint: String?
+    ) -> Next {
         var outcome = outcome
         outcome.status = done.status
         outcome.connectionID = done.connectionID
         outcome.etag = done.etag
         var changes: [String] = []
         if let earlier = done.contentFingerprint, earlier != fingerprint { changes.append("values") }
-        if let earlier = done.secretFingerprint, let now = secretFingerprint, earlier != now { changes.append("credentials") }
+        if let earlier = done.secretFingerprint, let now = secretFingerprint, earlier != now {
+            changes.append("credentials")
+        }
         if !changes.isEmpty, done.status == .created {
             outcome.errorCode = "changed-since-created"
-            outcome.error = "the row's \(changes.joined(separator: " and ")) changed since an earlier run created the connection; it was not updated or created again"
+            outcome.error =
+                "the row's \(changes.joined(separator: " and ")) changed since an earlier run created the connection; it was not updated or created again"
             run.notify("warning: row \(outcome.row): \(outcome.error!)")
         }
         return .outcome(
@@ -363,7 +405,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         )
         outcome = notRun(outcome)
         // A later row repeating a name is not the row the journal's entry is about.
-        if duplicates.firstRow(repeatedBy: row.row) == nil, let done = resume?.entry(sandbox: sandbox, name: name)?.done {
+        if duplicates.firstRow(repeatedBy: row.row) == nil, let done = resume?.entry(sandbox: sandbox, name: name)?.done
+        {
             outcome.status = done.status
             outcome.connectionID = done.connectionID
             outcome.etag = done.etag
@@ -390,7 +433,13 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         return outcome
     }
 
-    private func event(_ kind: JournalRecord.Event, for request: ConnectionRequest, id: String, fingerprint: String, secretFingerprint: String?) -> JournalRecord {
+    private func event(
+        _ kind: JournalRecord.Event,
+        for request: ConnectionRequest,
+        id: String,
+        fingerprint: String,
+        secretFingerprint: String?
+    ) -> JournalRecord {
         var record = JournalRecord(event: kind, at: JournalClock.now())
         record.sandbox = request.sandbox
         record.name = request.name

@@ -60,14 +60,21 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             if state.ambiguous, job.operation == .create {
                 switch try await lookUp(job) {
                 case .found(let listed):
-                    return state.created(id: listed.id, etag: nil, status: state.lastFailure?.httpStatus, requestID: nil, recovered: true)
+                    return state.created(
+                        id: listed.id,
+                        etag: nil,
+                        status: state.lastFailure?.httpStatus,
+                        requestID: nil,
+                        recovered: true
+                    )
                 case .absent:
                     state.ambiguous = false
                 case .unknown(let failure):
                     var result = state.failed(
                         Failure(
                             code: "outcome-unknown",
-                            message: "could not tell whether an earlier request created the connection (\(failure.message));"
+                            message:
+                                "could not tell whether an earlier request created the connection (\(failure.message));"
                                 + " it was not sent again, to avoid a duplicate",
                             httpStatus: failure.httpStatus,
                             requestID: failure.requestID
@@ -147,9 +154,19 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                 concurrency.succeeded()
                 budget.recordSuccess()
                 if case .update(let id, _) = job.operation {
-                    return state.updated(id: id, etag: created.etag, status: created.status, requestID: created.requestID)
+                    return state.updated(
+                        id: id,
+                        etag: created.etag,
+                        status: created.status,
+                        requestID: created.requestID
+                    )
                 }
-                return state.created(id: created.id, etag: created.etag, status: created.status, requestID: created.requestID)
+                return state.created(
+                    id: created.id,
+                    etag: created.etag,
+                    status: created.status,
+                    requestID: created.requestID
+                )
             case .rowError(let failure) where failure.httpStatus == 412 && state.rereads == 0:
                 // Changed behind flowbatch's back since its etag was read: read it again and patch once
                 // more. The spreadsheet wins.
@@ -213,7 +230,13 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         guard state.ambiguous else { return state.failed(failure) }
         switch try await lookUp(job) {
         case .found(let listed):
-            return state.created(id: listed.id, etag: nil, status: failure.httpStatus, requestID: failure.requestID, recovered: true)
+            return state.created(
+                id: listed.id,
+                etag: nil,
+                status: failure.httpStatus,
+                requestID: failure.requestID,
+                recovered: true
+            )
         case .absent:
             state.ambiguous = false
             return state.failed(failure)
@@ -267,7 +290,12 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                     return .unknown(lastFailure)
                 }
             case .failure(.transport(let failure)):
-                lastFailure = Failure(code: failure.kind.rawValue, message: failure.message, httpStatus: nil, requestID: nil)
+                lastFailure = Failure(
+                    code: failure.kind.rawValue,
+                    message: failure.message,
+                    httpStatus: nil,
+                    requestID: nil
+                )
             case .failure(.unreadable(let reason)):
                 lastFailure = Failure(code: "malformed-response", message: reason, httpStatus: nil, requestID: nil)
             }

@@ -39,7 +39,9 @@ public final class RunStatistics: Sendable {
         public var code: String
         public var field: String?
 
-        public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.code, lhs.field ?? "") < (rhs.code, rhs.field ?? "") }
+        public static func < (lhs: Self, rhs: Self) -> Bool {
+            (lhs.code, lhs.field ?? "") < (rhs.code, rhs.field ?? "")
+        }
     }
 
     private let state = Mutex(Snapshot())
@@ -74,7 +76,12 @@ public final class RunStatistics: Sendable {
         state.withLock { $0.listing = sandbox.map { ($0, listed) } }
     }
 
-    func requestStarted() { state.withLock { $0.inFlight += 1; $0.requests += 1 } }
+    func requestStarted() {
+        state.withLock {
+            $0.inFlight += 1
+            $0.requests += 1
+        }
+    }
 
     func requestFinished(after duration: Duration) {
         state.withLock {

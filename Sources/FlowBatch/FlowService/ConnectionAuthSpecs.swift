@@ -16,7 +16,13 @@ public struct ConnectionAuthSpecs: Sendable, Equatable {
     /// Every auth spec name the service listed, for `check` and the start note.
     public var listed: [String]
 
-    public init(basicName: String, oauthName: String, basicRequired: [String], oauthRequired: [String], listed: [String]) {
+    public init(
+        basicName: String,
+        oauthName: String,
+        basicRequired: [String],
+        oauthRequired: [String],
+        listed: [String]
+    ) {
         self.basicName = basicName
         self.oauthName = oauthName
         self.basicRequired = basicRequired

@@ -74,7 +74,8 @@ enum ErrorBody {
     static func flowCode(inType type: String) -> String? {
         guard let last = type.split(separator: "/").last else { return nil }
         let parts = last.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }),
+        guard parts.count == 3, !parts[0].isEmpty,
+            parts[0].allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }),
             !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber),
             parts[2].count == 3, parts[2].allSatisfy({ $0.isASCII && $0.isNumber })
         else { return nil }

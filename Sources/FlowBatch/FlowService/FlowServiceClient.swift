@@ -61,7 +61,8 @@ public struct FlowServiceClient: Sendable {
                     _ = await pace?()
                     return try await ims.fetch()
                 },
-                entitlementAdvice: "check the org ID (from \(sources.orgID)), the API key (from \(sources.apiKey)) and the"
+                entitlementAdvice:
+                    "check the org ID (from \(sources.orgID)), the API key (from \(sources.apiKey)) and the"
                     + " project's product profiles"
             )
         }
@@ -188,7 +189,11 @@ public struct FlowServiceClient: Sendable {
                 return .unreadableSuccess(status: status, requestID: requestID, reason: "the answer is not valid JSON")
             }
             guard let id = created.id, !id.isEmpty else {
-                return .unreadableSuccess(status: status, requestID: requestID, reason: "the answer has no connection id")
+                return .unreadableSuccess(
+                    status: status,
+                    requestID: requestID,
+                    reason: "the answer has no connection id"
+                )
             }
             return .created(CreatedConnection(id: id, etag: created.etag, status: status, requestID: requestID))
         }
@@ -263,7 +268,10 @@ public struct FlowServiceClient: Sendable {
     ///
     /// A name holding a comma cannot be asked for directly (a comma in a filter means OR), so then
     /// the sandbox's generic REST connections are listed and compared by name.
-    public func connections(named name: String, sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+    public func connections(
+        named name: String,
+        sandbox: String
+    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
         let filter: [String] =
             name.contains(",") || name.isEmpty
             ? ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
@@ -343,7 +351,9 @@ public struct FlowServiceClient: Sendable {
             /// A param value; only strings are kept.
             struct Param: Decodable {
                 var text: String?
-                init(from decoder: any Decoder) throws { text = try? decoder.singleValueContainer().decode(String.self) }
+                init(from decoder: any Decoder) throws {
+                    text = try? decoder.singleValueContainer().decode(String.self)
+                }
             }
             var id: String?
             var name: String?
@@ -469,12 +479,18 @@ public struct FlowServiceClient: Sendable {
     /// (`/connections?...`), a path from the host that starts with the endpoint's own path, or an
     /// absolute URL on the endpoint. `nil` when it points anywhere else: the token is not sent there.
     static func target(following href: String, endpoint: String) -> String? {
-        guard let base = URLComponents(string: endpoint), let scheme = base.scheme, let host = base.host else { return nil }
+        guard let base = URLComponents(string: endpoint), let scheme = base.scheme, let host = base.host else {
+            return nil
+        }
         var path = href
         if href.contains("://") {
             guard let next = URLComponents(string: href), next.scheme?.lowercased() == scheme.lowercased(),
                 next.host?.lowercased() == host.lowercased(), next.port == base.port,
-                let start = href.range(of: next.percentEncodedPath, options: [], range: href.range(of: "://")!.upperBound..<href.endIndex)
+                let start = href.range(
+                    of: next.percentEncodedPath,
+                    options: [],
+                    range: href.range(of: "://")!.upperBound..<href.endIndex
+                )
             else { return nil }
             path = String(href[start.lowerBound...])
         }
@@ -536,7 +552,13 @@ public struct FlowServiceClient: Sendable {
         }
     }
 
-    private func log(_ method: HTTPMethod, _ path: String, sandbox: String, answer: HTTPTransport.Answer, since: ContinuousClock.Instant) {
+    private func log(
+        _ method: HTTPMethod,
+        _ path: String,
+        sandbox: String,
+        answer: HTTPTransport.Answer,
+        since: ContinuousClock.Instant
+    ) {
         guard logger.logLevel <= .debug else { return }
         let elapsed = (ContinuousClock.now - since).milliseconds
         switch answer {

@@ -17,5 +17,6 @@ public enum GenericRESTSpec {
     /// Adobe IMS for the staging gateway.
     public static let stageIMS = "https://ims-na1-stg1.adobelogin.com"
     /// The scopes a server-to-server credential for Experience Platform usually has.
-    public static let defaultScopes = "openid,AdobeID,read_organizations,additional_info.projectedProductContext,session"
+    public static let defaultScopes =
+        "openid,AdobeID,read_organizations,additional_info.projectedProductContext,session"
 }

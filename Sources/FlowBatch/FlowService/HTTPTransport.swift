@@ -84,7 +84,9 @@ public final class HTTPTransport: Sendable {
     private func client(for url: String) -> HTTPClient {
         guard network.proxies.https != nil || network.proxies.http != nil else { return client }
         let schemeEnd = url.firstRange(of: "://")?.upperBound ?? url.startIndex
-        let origin = String(url[..<(url[schemeEnd...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex)])
+        let origin = String(
+            url[..<(url[schemeEnd...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex)]
+        )
         if let known = clients.withLock({ $0[origin] }) { return known }
         let chosen: HTTPClient
         if let proxy = network.proxies.proxy(for: url) {
@@ -127,7 +129,11 @@ public final class HTTPTransport: Sendable {
         let client = self.client(for: url)
         let prepared = request
         let maxBodyBytes = self.maxBodyBytes
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        let deadline =
+            NIODeadline.now()
+            + .nanoseconds(
+                Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            )
         let exchange = Task { () async throws -> Answer in
             let response = try await client.execute(prepared, deadline: deadline)
             let status = Int(response.status.code)
@@ -171,9 +177,17 @@ public final class HTTPTransport: Sendable {
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout, .getConnectionFromPoolTimeout:
-                return TransportFailure(kind: .connectFailed, mayHaveBeenSent: false, message: "could not connect in time")
+                return TransportFailure(
+                    kind: .connectFailed,
+                    mayHaveBeenSent: false,
+                    message: "could not connect in time"
+                )
             case .readTimeout, .deadlineExceeded, .writeTimeout:
-                return TransportFailure(kind: .timeout, mayHaveBeenSent: true, message: "the answer did not come in time")
+                return TransportFailure(
+                    kind: .timeout,
+                    mayHaveBeenSent: true,
+                    message: "the answer did not come in time"
+                )
             case .remoteConnectionClosed:
                 return TransportFailure(
                     kind: .connectionReset,
@@ -206,18 +220,30 @@ public final class HTTPTransport: Sendable {
         if let error = error as? IOError {
             switch error.errnoCode {
             case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL:
-                return TransportFailure(kind: .connectFailed, mayHaveBeenSent: false, message: "could not connect: \(error)")
+                return TransportFailure(
+                    kind: .connectFailed,
+                    mayHaveBeenSent: false,
+                    message: "could not connect: \(error)"
+                )
             default:
                 return TransportFailure(kind: .connectionReset, mayHaveBeenSent: true, message: "\(error)")
             }
         }
         if error is NIOConnectionError {
-            return TransportFailure(kind: .connectFailed, mayHaveBeenSent: false, message: "could not connect: \(error)")
+            return TransportFailure(
+                kind: .connectFailed,
+                mayHaveBeenSent: false,
+                message: "could not connect: \(error)"
+            )
         }
         if let error = error as? ChannelError {
             switch error {
             case .connectTimeout:
-                return TransportFailure(kind: .connectFailed, mayHaveBeenSent: false, message: "could not connect in time")
+                return TransportFailure(
+                    kind: .connectFailed,
+                    mayHaveBeenSent: false,
+                    message: "could not connect in time"
+                )
             case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed:
                 return TransportFailure(
                     kind: .connectionReset,

@@ -44,8 +44,9 @@ struct CalendarDate: Sendable, Equatable {
     /// `THH:MM[:SS[.fraction]][Z|±HH:MM]` (a space may stand for `T`).
     private static func isTimeOfDay(_ rest: ArraySlice<UInt8>) -> Bool {
         var bytes = rest
-        guard let separator = bytes.popFirst(), separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
-            || separator == UInt8(ascii: " ")
+        guard let separator = bytes.popFirst(),
+            separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
+                || separator == UInt8(ascii: " ")
         else { return false }
         func take(_ count: Int, below limit: Int) -> Bool {
             guard bytes.count >= count, let value = number(bytes.prefix(count)), value < limit else { return false }

@@ -68,7 +68,10 @@ public final class DuplicateNameFinder {
     }
 
     /// Two independent 64-bit hashes of (sandbox, name): a 128-bit key whose collisions are negligible.
-    private static func hashes(sandbox: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+    private static func hashes(
+        sandbox: UnsafeBufferPointer<UInt8>,
+        name: UnsafeBufferPointer<UInt8>
+    ) -> (UInt64, UInt64) {
         var first = Hasher()
         first.combine(0xA5 as UInt8)
         first.combine(sandbox.count)
@@ -161,7 +164,12 @@ public final class DuplicateNameFinder {
         let failure = entries.withUnsafeBytes { buffer -> Int32 in
             var written = 0
             while written < bytes {
-                let count = pwrite(spillFile, buffer.baseAddress! + written, bytes - written, off_t(spillOffset + written))
+                let count = pwrite(
+                    spillFile,
+                    buffer.baseAddress! + written,
+                    bytes - written,
+                    off_t(spillOffset + written)
+                )
                 if count < 0 {
                     if errno == EINTR { continue }
                     return errno

@@ -5,7 +5,11 @@ import CLibCSV
 public enum CSVLineEncoder {
     /// One line, with its line break (LF). `neutralize: false` writes values exactly, for a file that
     /// is input to flowbatch again (`export`): a name given a leading `'` would no longer match.
-    public static func line(_ values: [String], delimiter: UInt8 = UInt8(ascii: ","), neutralize: Bool = true) -> [UInt8] {
+    public static func line(
+        _ values: [String],
+        delimiter: UInt8 = UInt8(ascii: ","),
+        neutralize: Bool = true
+    ) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(values.reduce(16) { $0 + $1.utf8.count + 1 })
         for (index, value) in values.enumerated() {
@@ -31,7 +35,8 @@ public enum CSVLineEncoder {
     private static func append(_ value: String, delimiter: UInt8, to bytes: inout [UInt8]) {
         let utf8 = value.utf8
         // A value starting with U+FEFF is quoted too: first in a file, readers take it for a byte-order mark.
-        let needsQuotes = utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        let needsQuotes =
+            utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || utf8.first == 0x20 || utf8.last == 0x20 || utf8.starts(with: [0xEF, 0xBB, 0xBF])
         guard needsQuotes else {
             bytes += utf8

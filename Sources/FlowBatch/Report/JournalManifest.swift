@@ -17,7 +17,14 @@ public struct JournalManifest: Sendable, Equatable {
     public var ifExists: String
     public var oauthSpecName: String
 
-    public init(input: String, endpoint: String, org: String, defaultSandbox: String, ifExists: String, oauthSpecName: String) {
+    public init(
+        input: String,
+        endpoint: String,
+        org: String,
+        defaultSandbox: String,
+        ifExists: String,
+        oauthSpecName: String
+    ) {
         self.input = input
         self.endpoint = endpoint
         self.org = org

@@ -71,7 +71,9 @@ public final class ProgressReporter: Sendable {
                 parts.append(("\(snapshot.done) rows", 0))
             }
             let earlier = snapshot.earlier[.created] ?? 0
-            parts.append(("created \(snapshot.count(.created) - earlier)" + (earlier > 0 ? " (+\(earlier) earlier)" : ""), 1))
+            parts.append(
+                ("created \(snapshot.count(.created) - earlier)" + (earlier > 0 ? " (+\(earlier) earlier)" : ""), 1)
+            )
             if snapshot.count(.exists) > 0 { parts.append(("exists \(snapshot.count(.exists))", 4)) }
             if snapshot.count(.updated) > 0 { parts.append(("updated \(snapshot.count(.updated))", 1)) }
             if snapshot.count(.unchanged) > 0 { parts.append(("unchanged \(snapshot.count(.unchanged))", 4)) }
@@ -87,7 +89,9 @@ public final class ProgressReporter: Sendable {
             parts.append(("in flight \(snapshot.inFlight)/\(snapshot.concurrency)", 7))
         }
         var line = parts.map(\.text).joined(separator: " · ")
-        while line.count > width, let drop = parts.indices.filter({ parts[$0].drop > 0 }).max(by: { parts[$0].drop < parts[$1].drop }) {
+        while line.count > width,
+            let drop = parts.indices.filter({ parts[$0].drop > 0 }).max(by: { parts[$0].drop < parts[$1].drop })
+        {
             parts.remove(at: drop)
             line = parts.map(\.text).joined(separator: " · ")
         }

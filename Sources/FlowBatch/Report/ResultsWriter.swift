@@ -222,7 +222,9 @@ private final class SpillFile {
         }
         var written = 0
         while written < bytes.count {
-            let count = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + written, bytes.count - written, off_t(size + written)) }
+            let count = bytes.withUnsafeBytes {
+                pwrite(descriptor, $0.baseAddress! + written, bytes.count - written, off_t(size + written))
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw RunError(.localFile, "cannot write a temporary file: \(SystemError.describe(errno))")
@@ -244,7 +246,9 @@ private final class SpillFile {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            let got = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done))
+            }
             if got < 0, errno == EINTR { continue }
             guard got > 0 else { throw RunError(.localFile, "cannot read a temporary file") }
             done += got
@@ -278,7 +282,9 @@ struct BufferedFile {
     mutating func flush() throws(RunError) {
         var offset = 0
         while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { posixWrite(descriptor, $0.baseAddress! + offset, buffer.count - offset) }
+            let written = buffer.withUnsafeBytes {
+                posixWrite(descriptor, $0.baseAddress! + offset, buffer.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 throw RunError(.localFile, "cannot write \(path): \(SystemError.describe(errno))")

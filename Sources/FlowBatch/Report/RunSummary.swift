@@ -144,7 +144,9 @@ public struct RunSummary: Sendable, Equatable {
         json.field("changedSinceCreated", changedSinceCreated)
         json.key("earlier")
         json.beginObject()
-        for status in RowStatus.allCases where (earlier[status] ?? 0) > 0 { json.field(status.rawValue, earlier[status] ?? 0) }
+        for status in RowStatus.allCases where (earlier[status] ?? 0) > 0 {
+            json.field(status.rawValue, earlier[status] ?? 0)
+        }
         json.endObject()
         // A dry run writes neither file: it names none.
         json.field("resultsPath", dryRun ? nil : resultsPath)
