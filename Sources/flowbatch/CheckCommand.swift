@@ -40,10 +40,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger()
-        let resolved = try platform.resolveForCommand()
-        guard let settings = resolved.settings else {
-            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
-        }
+        let (resolved, settings) = try platform.resolveCredentials()
         let sandboxes: [String]
         if !platform.sandbox.isEmpty {
             sandboxes = platform.sandbox

@@ -39,10 +39,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger()
-        let resolved = try platform.resolveForCommand()
-        guard let settings = resolved.settings else {
-            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
-        }
+        let (resolved, settings) = try platform.resolveCredentials()
         let path = out == "-" ? nil : out
         if let path {
             do {

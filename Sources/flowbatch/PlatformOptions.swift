@@ -82,6 +82,15 @@ struct PlatformOptions: ParsableArguments {
         }
     }
 
+    /// The settings of a command that needs credentials: without them it exits with status 64.
+    func resolveCredentials() throws -> (PlatformSettingsResolver.Resolved, PlatformSettings) {
+        let resolved = try resolveForCommand()
+        guard let settings = resolved.settings else {
+            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
+        }
+        return (resolved, settings)
+    }
+
     /// The settings, with their warnings printed; a configuration error exits with status 64.
     func resolveForCommand() throws -> PlatformSettingsResolver.Resolved {
         let resolved: PlatformSettingsResolver.Resolved

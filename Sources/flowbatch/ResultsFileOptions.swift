@@ -46,10 +46,7 @@ struct ResultsFileOptions: ParsableArguments {
     func plan(
         _ operation: ConnectionsRun<ContinuousClock>.Operation
     ) throws -> (Settings, ConnectionsRun<ContinuousClock>.Plan) {
-        let resolved = try platform.resolveForCommand()
-        guard let platformSettings = resolved.settings else {
-            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
-        }
+        let (_, platformSettings) = try platform.resolveCredentials()
         let settings = Settings(platform: platformSettings, network: try platform.resolveNetwork(for: platformSettings))
         guard FileManager.default.fileExists(atPath: results) else {
             throw Failure.exit(66, "error: \(results): no such file")

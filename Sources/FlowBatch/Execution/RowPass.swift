@@ -459,22 +459,14 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         if outcome.status == .notRun { outcome = notRun(outcome) }
         var record: JournalRecord?
         switch outcome.status {
-        case .created:
-            var created = JournalRecord(event: .created, at: JournalClock.now())
-            created.id = outcome.connectionID
-            created.etag = outcome.etag
-            created.requestId = outcome.requestID
-            created.fp = result.contentFingerprint
-            created.sfp = result.secretFingerprint
-            record = created
-        case .updated:
-            var updated = JournalRecord(event: .updated, at: JournalClock.now())
-            updated.id = outcome.connectionID
-            updated.etag = outcome.etag
-            updated.requestId = outcome.requestID
-            updated.fp = result.contentFingerprint
-            updated.sfp = result.secretFingerprint
-            record = updated
+        case .created, .updated:
+            var written = JournalRecord(event: outcome.status == .created ? .created : .updated, at: JournalClock.now())
+            written.id = outcome.connectionID
+            written.etag = outcome.etag
+            written.requestId = outcome.requestID
+            written.fp = result.contentFingerprint
+            written.sfp = result.secretFingerprint
+            record = written
         case .failed:
             var failed = JournalRecord(event: .failed, at: JournalClock.now())
             failed.code = outcome.errorCode

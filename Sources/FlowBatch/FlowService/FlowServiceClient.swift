@@ -130,24 +130,35 @@ public struct FlowServiceClient: Sendable {
 
     /// `GET /connections/{id}/test`: whether the service can connect with the connection's credentials.
     public func test(id: String, sandbox: String) async throws(RunError) -> Result<Bool, LookupFailure> {
-        let (answer, token) = try await perform(
-            .GET,
-            target: "/connections/\(QueryEncoding.encode(id))/test",
+        struct Test: Decodable { var result: Bool }
+        return try await get(
+            "/connections/\(QueryEncoding.encode(id))/test",
             sandbox: sandbox,
-            body: nil
+            as: Test.self,
+            what: "test"
         )
+        .map(\.result)
+    }
+
+    /// `GET target`, its 200 answer decoded as `T`; `what` names it in the message when it cannot be read.
+    private func get<T: Decodable>(
+        _ target: String,
+        sandbox: String,
+        as type: T.Type,
+        what: String
+    ) async throws(RunError) -> Result<T, LookupFailure> {
+        let (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
         switch answer {
         case .transport(let failure):
             return .failure(.transport(failure))
-        case .answer(let status, let headers, let body, _):
+        case .answer(let status, let headers, let body, let truncated):
             guard status == 200 else {
                 return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
             }
-            struct Test: Decodable { var result: Bool }
-            guard let test = try? Self.decoder.decode(Test.self, from: Data(body)) else {
-                return .failure(.unreadable("the test answer could not be read"))
+            guard !truncated, let decoded = try? Self.decoder.decode(T.self, from: Data(body)) else {
+                return .failure(.unreadable("the \(what) answer could not be read"))
             }
-            return .success(test.result)
+            return .success(decoded)
         }
     }
 
@@ -321,25 +332,18 @@ public struct FlowServiceClient: Sendable {
     /// `GET` one listing page at `target` (``firstPage(filters:)`` or a page's ``Page/next``); the
     /// caller paces and retries.
     public func listingPage(_ target: String, sandbox: String) async throws(RunError) -> Result<Page, LookupFailure> {
-        let (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
-        switch answer {
-        case .transport(let failure):
-            return .failure(.transport(failure))
-        case .answer(let status, let headers, let body, let truncated):
-            guard status == 200 else {
-                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
-            }
-            guard !truncated, let page = try? Self.decoder.decode(ListBody.self, from: Data(body)) else {
-                return .failure(.unreadable("a listing answer could not be read"))
-            }
-            // An empty page may come without `items`.
-            let items = (page.items ?? []).compactMap(Listed.init)
-            guard let href = page._links?.next?.href else { return .success(Page(items: items, next: nil)) }
-            guard let next = Self.target(following: href, endpoint: settings.endpoint) else {
-                return .failure(.unreadable("the listing's next page points away from --endpoint"))
-            }
-            return .success(Page(items: items, next: next))
+        let page: ListBody
+        switch try await get(target, sandbox: sandbox, as: ListBody.self, what: "listing") {
+        case .success(let read): page = read
+        case .failure(let failure): return .failure(failure)
         }
+        // An empty page may come without `items`.
+        let items = (page.items ?? []).compactMap(Listed.init)
+        guard let href = page._links?.next?.href else { return .success(Page(items: items, next: nil)) }
+        guard let next = Self.target(following: href, endpoint: settings.endpoint) else {
+            return .failure(.unreadable("the listing's next page points away from --endpoint"))
+        }
+        return .success(Page(items: items, next: next))
     }
 
     fileprivate struct ListBody: Decodable {
@@ -373,24 +377,12 @@ public struct FlowServiceClient: Sendable {
     /// `GET /connections?count=true` for the generic REST spec in `sandbox`: how many there are, in
     /// one request (the sandbox exists and may be listed).
     public func countGenericRESTConnections(sandbox: String) async throws(RunError) -> Result<Int, LookupFailure> {
+        struct Count: Decodable { var count: Int }
         let target = Self.target(
             path: "/connections",
             query: [("property", "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"), ("count", "true")]
         )
-        let (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
-        switch answer {
-        case .transport(let failure):
-            return .failure(.transport(failure))
-        case .answer(let status, let headers, let body, _):
-            guard status == 200 else {
-                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
-            }
-            struct Count: Decodable { var count: Int }
-            guard let count = try? Self.decoder.decode(Count.self, from: Data(body)) else {
-                return .failure(.unreadable("the count answer could not be read"))
-            }
-            return .success(count.count)
-        }
+        return try await get(target, sandbox: sandbox, as: Count.self, what: "count").map(\.count)
     }
 
     // MARK: - Connection spec
