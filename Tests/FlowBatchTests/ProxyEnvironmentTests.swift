@@ -80,6 +80,8 @@ struct ProxyEnvironmentTests {
         "a malformed value throws an error naming the variable, without the password",
         arguments: [
             ("https_proxy", "http://u:pw-S3CRET@proxy:99999"),
+            ("https_proxy", "http://u:pw-S3CRET@proxy:zz"),
+            ("https_proxy", "http://u:S3CRET#9@pro xy:3128"),
             ("https_proxy", "https://proxy:443"),
             ("https_proxy", "http://:3128"),
             ("https_proxy", "http://pro xy:3128"),
@@ -95,6 +97,14 @@ struct ProxyEnvironmentTests {
         }
         #expect(error?.description.hasPrefix("\(variable) ") == true, "\(String(describing: error))")
         #expect(error?.description.contains("S3CRET") == false)
+    }
+
+    @Test("a password holding '/', '?' or '#' is read whole and never shown", arguments: ["S3CRET/x", "S3CRET?y", "S3CRET#9"])
+    func reservedCharactersInThePassword(password: String) throws {
+        let proxies = try ProxyEnvironment.from(["https_proxy": "http://bob:\(password)@proxy.corp:3128"])
+        let notes = proxies.notes(for: ["https://platform.adobe.io"]).joined()
+        #expect(notes.contains("proxy.corp:3128"), "\(notes)")
+        #expect(!notes.contains("S3CRET"), "\(notes)")
     }
 
     @Test("no variable set: every host direct and no note")

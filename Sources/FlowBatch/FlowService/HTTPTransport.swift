@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -159,40 +160,44 @@ public final class HTTPTransport: Sendable {
         case .success(let answer):
             return answer
         case .failure(let error):
+            let host = URLComponents(string: url)?.host ?? url
+            // The library's own text (errno and all) only in the debug log; people get a sentence.
+            logger.debug("no answer from \(host)", metadata: ["error": "\(String(reflecting: error))"])
             if NIODeadline.now() >= deadline {
                 return .transport(
                     TransportFailure(
                         kind: .timeout,
                         mayHaveBeenSent: true,
-                        message: "no complete answer within \(Self.describe(timeout))"
+                        message: "no answer from \(host) within \(Self.describe(timeout))"
                     )
                 )
             }
-            return .transport(Self.classify(error))
+            return .transport(Self.classify(error, host: host))
         }
     }
 
-    /// Sorts a client error into a transport failure, deciding whether the request may have been sent.
-    static func classify(_ error: any Error) -> TransportFailure {
+    /// Sorts a client error into a transport failure, deciding whether the request may have been sent;
+    /// its message is one sentence for a person, naming `host`, without the library's wording.
+    static func classify(_ error: any Error, host: String) -> TransportFailure {
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout, .getConnectionFromPoolTimeout:
                 return TransportFailure(
                     kind: .connectFailed,
                     mayHaveBeenSent: false,
-                    message: "could not connect in time"
+                    message: "could not connect to \(host) in time"
                 )
             case .readTimeout, .deadlineExceeded, .writeTimeout:
                 return TransportFailure(
                     kind: .timeout,
                     mayHaveBeenSent: true,
-                    message: "the answer did not come in time"
+                    message: "no answer from \(host) in time"
                 )
             case .remoteConnectionClosed:
                 return TransportFailure(
                     kind: .connectionReset,
                     mayHaveBeenSent: true,
-                    message: "the server closed the connection before answering"
+                    message: "the connection was closed by \(host) before it answered"
                 )
             case .proxyAuthenticationRequired:
                 return TransportFailure(
@@ -210,7 +215,11 @@ public final class HTTPTransport: Sendable {
             case .tlsHandshakeTimeout:
                 return TransportFailure(kind: .tls, mayHaveBeenSent: false, message: "the TLS handshake timed out")
             default:
-                return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
+                return TransportFailure(
+                    kind: .other,
+                    mayHaveBeenSent: true,
+                    message: "the request to \(host) failed (\(error))"
+                )
             }
         }
         let text = String(reflecting: error)
@@ -218,22 +227,23 @@ public final class HTTPTransport: Sendable {
             return TransportFailure(kind: .tls, mayHaveBeenSent: false, message: "TLS failed: \(tlsReason(text))")
         }
         if let error = error as? IOError {
-            switch error.errnoCode {
-            case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL:
+            return classify(errno: error.errnoCode, host: host)
+        }
+        if let error = error as? NIOConnectionError {
+            if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
                 return TransportFailure(
                     kind: .connectFailed,
                     mayHaveBeenSent: false,
-                    message: "could not connect: \(error)"
+                    message: "could not connect to \(host): the name could not be resolved"
                 )
-            default:
-                return TransportFailure(kind: .connectionReset, mayHaveBeenSent: true, message: "\(error)")
             }
-        }
-        if error is NIOConnectionError {
+            if let first = error.connectionErrors.first?.error as? IOError {
+                return classify(errno: first.errnoCode, host: host)
+            }
             return TransportFailure(
                 kind: .connectFailed,
                 mayHaveBeenSent: false,
-                message: "could not connect: \(error)"
+                message: "could not connect to \(host)"
             )
         }
         if let error = error as? ChannelError {
@@ -242,19 +252,56 @@ public final class HTTPTransport: Sendable {
                 return TransportFailure(
                     kind: .connectFailed,
                     mayHaveBeenSent: false,
-                    message: "could not connect in time"
+                    message: "could not connect to \(host) in time"
                 )
             case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed:
                 return TransportFailure(
                     kind: .connectionReset,
                     mayHaveBeenSent: true,
-                    message: "the connection was closed before an answer"
+                    message: "the connection was closed by \(host) before it answered"
                 )
             default:
                 return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
             }
         }
-        return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
+        return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "the request to \(host) failed")
+    }
+
+    /// A socket error as a sentence: whether it came before the request left (cannot connect) or
+    /// after (the connection was reset, so the request may have been received).
+    static func classify(errno code: Int32, host: String) -> TransportFailure {
+        func connect(_ reason: String) -> TransportFailure {
+            TransportFailure(
+                kind: .connectFailed,
+                mayHaveBeenSent: false,
+                message: "could not connect to \(host): \(reason)"
+            )
+        }
+        switch code {
+        case ECONNREFUSED: return connect("connection refused")
+        case EHOSTUNREACH: return connect("no route to the host")
+        case ENETUNREACH: return connect("the network is unreachable")
+        case EADDRNOTAVAIL: return connect("no local address to connect from")
+        case ETIMEDOUT:
+            return TransportFailure(
+                kind: .timeout,
+                mayHaveBeenSent: true,
+                message: "no answer from \(host) (timed out)"
+            )
+        case ECONNRESET, EPIPE:
+            return TransportFailure(
+                kind: .connectionReset,
+                mayHaveBeenSent: true,
+                message: "the connection was reset by \(host)"
+            )
+        default:
+            let reason = String(cString: strerror(code)).lowercased()
+            return TransportFailure(
+                kind: .connectionReset,
+                mayHaveBeenSent: true,
+                message: "the connection to \(host) failed: \(reason)"
+            )
+        }
     }
 
     /// A readable reason from a BoringSSL error: `CERTIFICATE_VERIFY_FAILED` becomes a sentence.

@@ -64,10 +64,17 @@ public struct NetworkSettings: Sendable {
         return settings
     }
 
+    /// Where Linux distributions keep the system's trust store as one file.
+    static let systemBundles: Set<String> = [
+        "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem",
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    ]
+
     /// What a run prints at its start: how each of `urls` is reached and whom it trusts.
     public func notes(for urls: [String]) -> [String] {
         var notes = proxies.notes(for: urls)
-        if let trustRoots {
+        // SSL_CERT_FILE naming the system's own bundle (as some images set it) changes nothing worth a note.
+        if let trustRoots, !Self.systemBundles.contains(trustRoots.path) {
             notes.append(
                 "trusting only the \(trustRoots.count) certificate(s) of SSL_CERT_FILE \(trustRoots.path), not the system's"
             )

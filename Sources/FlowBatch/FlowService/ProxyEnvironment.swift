@@ -160,7 +160,9 @@ extension ProxyEnvironment.Proxy {
             }
             rest = rest[separator.upperBound...]
         }
-        rest = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        // The user information ends at the last '@' before the host: a password may hold '/', '?' or
+        // '#' (not percent-encoded), so the path is cut off only after it.
+        let hasUserinfo = rest.contains("@")
         var username: String?
         var password: Secret?
         if let at = rest.lastIndex(of: "@") {
@@ -180,6 +182,7 @@ extension ProxyEnvironment.Proxy {
                 password = Secret(decoded)
             }
         }
+        rest = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         var host: Substring
         var portText: Substring?
         if rest.hasPrefix("[") {
@@ -194,13 +197,14 @@ extension ProxyEnvironment.Proxy {
             host = rest.prefix { $0 != ":" }
             if host.endIndex < rest.endIndex { portText = rest[rest.index(after: host.endIndex)...] }
         }
+        // With credentials in the value, no part of it is quoted back: a mistyped one may be the password.
         guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || "-._:".contains($0) }) else {
-            throw problem(host.isEmpty ? "it names no host" : "'\(host)' is not a host name")
+            throw problem(host.isEmpty ? "it names no host" : hasUserinfo ? "the host is not a host name" : "'\(host)' is not a host name")
         }
         var port = 1080
         if let portText {
             guard let number = Int(portText), (1...65_535).contains(number) else {
-                throw problem("'\(portText)' is not a port (1-65535)")
+                throw problem(hasUserinfo ? "the port is not a number from 1 to 65535" : "'\(portText)' is not a port (1-65535)")
             }
             port = number
         }
