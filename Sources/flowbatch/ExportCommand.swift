@@ -71,7 +71,8 @@ struct ExportCommand: AsyncParsableCommand {
         } catch {
             throw Failure.from(error)
         }
-        for (sandbox, count) in summary.written {
+        let refused = Set(summary.refused.map(\.sandbox))
+        for (sandbox, count) in summary.written where !refused.contains(sandbox) {
             Console.err("sandbox \(sandbox): \(count) connection\(count == 1 ? "" : "s")")
         }
         for (sandbox, message) in summary.refused {

@@ -194,6 +194,8 @@ struct RunCommand: AsyncParsableCommand {
         guard let summaryJSON else { return }
         do {
             try Data(summary.json).write(to: URL(fileURLWithPath: summaryJSON), options: .atomic)
+            // Like every other file flowbatch writes: readable by its owner only.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: summaryJSON)
         } catch {
             throw Failure.exit(1, "error: cannot write --summary-json \(summaryJSON): \(error.localizedDescription)")
         }

@@ -23,7 +23,7 @@ enum SignalHandling {
                     Console.err("\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)")
                     stop.stop(.interrupted)
                 } else {
-                    Console.err("quitting at once; run the same command again to resume")
+                    Console.err("\r\u{1B}[2Kquitting at once; run the same command again to resume")
                     TemporaryFiles.removeAll()
                     _exit(130)
                 }

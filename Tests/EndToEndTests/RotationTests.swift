@@ -93,6 +93,17 @@ struct RotationTests {
             #expect(again.stdout.contains("every connection matches its row"), "\(again.stdout)")
             #expect(harness.mock.connections(sandbox: nil).count == 12)
             try Self.expectNoSecret(harness, rows: 12, outputs: [created, update, again])
+            // The results now say updated or unchanged, but a run created every one: undo deletes them all.
+            let undo = try await CommandLineTool.run(
+                [
+                    "undo", harness.directory.file("in.results.csv"), "--yes", "--endpoint",
+                    harness.mock.flowServiceURL,
+                    "--ims-url", harness.mock.baseURL,
+                ],
+                environment: harness.environment
+            )
+            #expect(undo.status == 0, "\(undo.allOutput)")
+            #expect(harness.mock.connections(sandbox: nil).isEmpty)
         }
     }
 

@@ -99,7 +99,10 @@ struct ProxyEnvironmentTests {
         #expect(error?.description.contains("S3CRET") == false)
     }
 
-    @Test("a password holding '/', '?' or '#' is read whole and never shown", arguments: ["S3CRET/x", "S3CRET?y", "S3CRET#9"])
+    @Test(
+        "a password holding '/', '?' or '#' is read whole and never shown",
+        arguments: ["S3CRET/x", "S3CRET?y", "S3CRET#9"]
+    )
     func reservedCharactersInThePassword(password: String) throws {
         let proxies = try ProxyEnvironment.from(["https_proxy": "http://bob:\(password)@proxy.corp:3128"])
         let notes = proxies.notes(for: ["https://platform.adobe.io"]).joined()

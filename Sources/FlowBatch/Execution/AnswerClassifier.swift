@@ -139,7 +139,8 @@ public enum AnswerClassifier {
             advice = "sandbox '\(sandbox)' does not exist for this org: check --sandbox or the sandbox column"
         case .permissionDenied:
             advice =
-                "the credentials may not create connections in sandbox '\(sandbox)': add the 'Manage Sources' permission"
+                "the credentials lack a permission in sandbox '\(sandbox)' (sources must be viewable to list them,"
+                + " manageable to create or change them)"
         case .connectionSpec:
             advice =
                 "the Flow Service refused the generic REST connection spec or its auth spec name for every row:"

@@ -92,13 +92,8 @@ public struct ConnectionExport: Sendable {
             FileHandle.standardOutput.write(Data(pending))
             return summary
         }
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).\(getpid()).tmp"
-        ).path
-        TemporaryFiles.removeLeftovers(besides: path)
-        var file = try BufferedFile(creating: temporary)
-        TemporaryFiles.register(temporary)
+        var file = try TemporaryFiles.create(besides: path)
+        let temporary = file.path
         defer { TemporaryFiles.unregister(temporary) }
         do throws(RunError) {
             let summary = try await run { (line) throws(RunError) in try file.write(line) }

@@ -12,12 +12,10 @@ enum ConnectionSpecReading {
         notify: (String) -> Void
     ) async throws(RunError) -> ConnectionAuthSpecs {
         var specs = ConnectionAuthSpecs.builtIn
-        var fromService = false
         let fallback = "; using the built-in auth spec names ('\(specs.basicName)', '\(specs.oauthName)')"
         switch try await client.connectionSpec(sandbox: sandbox) {
         case .success(let read?):
             specs = read
-            fromService = true
         case .success(nil):
             notify(
                 "warning: the service's connection spec lists no basic and OAuth 2 refresh-code auth specs" + fallback
@@ -39,7 +37,7 @@ enum ConnectionSpecReading {
             notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
         }
         if let oauthOverride, oauthOverride != specs.oauthName {
-            if fromService, !specs.listed.contains(oauthOverride) {
+            if specs.fromService, !specs.listed.contains(oauthOverride) {
                 notify(
                     "warning: --oauth-spec-name '\(oauthOverride)' is not among the auth specs the service lists"
                         + " (\(specs.listed.map { "'\($0)'" }.joined(separator: ", ")))"

@@ -39,6 +39,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         public var name: String
         public var sandbox: String
         public var connectionID: String
+        /// The etag the results file gives: a test is reused only for the connection as it was tested.
+        public var etag: String
         /// The index of its line among the results file's rows.
         public var line: Int
     }
@@ -112,19 +114,29 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         let sandboxColumn = try column("sandbox")
         let statusColumn = try column("status")
         let idColumn = try column("connection_id")
+        let etagColumn = header.fields.firstIndex(of: "etag")
         var plan = Plan(targets: [], existing: 0, header: header.fields, lines: [])
+        // A row an update run rewrote (`updated`, `unchanged`, or failed with its ID) may be one a run
+        // created: the run's journal says so, and undo deletes it too.
+        let journal = operation == .delete ? (try? ResumeState.load(path: resultsPath + ".journal")) ?? nil : nil
         while let record = try cursor.next() {
             guard record.problem == nil, record.fields.count > idColumn else { continue }
             let fields = record.fields
             plan.lines.append(fields)
             if fields[statusColumn] == RowStatus.exists.rawValue { plan.existing += 1 }
-            guard operation.statuses.contains(fields[statusColumn]), !fields[idColumn].isEmpty else { continue }
+            let id = fields[idColumn]
+            let createdByARun =
+                journal?.entry(sandbox: fields[sandboxColumn], name: fields[nameColumn])?.done.map {
+                    $0.status == .created && $0.connectionID == id
+                } ?? false
+            guard operation.statuses.contains(fields[statusColumn]) || createdByARun, !id.isEmpty else { continue }
             plan.targets.append(
                 Target(
                     row: Int(fields[rowColumn]) ?? record.row,
                     name: fields[nameColumn],
                     sandbox: fields[sandboxColumn],
                     connectionID: fields[idColumn],
+                    etag: etagColumn.map { fields.count > $0 ? fields[$0] : "" } ?? "",
                     line: plan.lines.count - 1
                 )
             )
@@ -181,8 +193,10 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var inFlight = 0
             for (index, target) in plan.targets.enumerated() {
-                if let done = earlier[target.connectionID] {
-                    outcomes[index] = done
+                // A deletion holds; a test holds for the connection as it was (a patch since gives it
+                // another etag, and it is tested again).
+                if let done = earlier[target.connectionID], operation == .delete || done.etag == target.etag {
+                    outcomes[index] = done.outcome
                     continue
                 }
                 if stop.isStopping {
@@ -313,6 +327,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         record.name = target.name
         record.row = target.row
         record.id = target.connectionID
+        record.etag = target.etag
         record.result = passed
         journal.append(record.encoded())
         runJournal?.append(record.encoded())
@@ -321,7 +336,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     /// Writes the operation's results file: for `undo`, one line per connection it was to delete; for
     /// `test`, every line of the results file again with `result` and `test_error` after it.
     private func write(_ plan: Plan, _ outcomes: [Outcome]) throws {
-        var writer = try BufferedFile(creating: outputPath + ".\(getpid()).tmp")
+        var writer = try TemporaryFiles.create(besides: outputPath)
+        defer { TemporaryFiles.unregister(writer.path) }
         switch operation {
         case .delete:
             try writer.write(
@@ -370,10 +386,10 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     }
 
     /// What an earlier undo deleted or an earlier test tested, by connection ID.
-    private static func doneEarlier(journalPath: String) throws -> [String: Outcome] {
+    private static func doneEarlier(journalPath: String) throws -> [String: (outcome: Outcome, etag: String?)] {
         guard let file = fopen(journalPath, "r") else { return [:] }
         defer { fclose(file) }
-        var done: [String: Outcome] = [:]
+        var done: [String: (outcome: Outcome, etag: String?)] = [:]
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(line) }
@@ -386,8 +402,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 continue
             }
             switch record.event {
-            case .deleted: done[id] = .deleted(alreadyGone: false, earlier: true)
-            case .tested: if let result = record.result { done[id] = .tested(result, earlier: true) }
+            case .deleted: done[id] = (.deleted(alreadyGone: false, earlier: true), record.etag)
+            case .tested: if let result = record.result { done[id] = (.tested(result, earlier: true), record.etag) }
             default: break
             }
         }

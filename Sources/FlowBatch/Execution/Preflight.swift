@@ -59,7 +59,7 @@ public struct Preflight: Sendable {
             )
             for warning in warnings { print("connection spec: \(warning)") }
             print(
-                "connection spec \(GenericRESTSpec.connectionSpecID): \(warnings.isEmpty ? "the service lists" : "built-in") auth specs "
+                "connection spec \(GenericRESTSpec.connectionSpecID): \(specs.fromService ? "the service lists" : "built-in") auth specs "
                     + specs.listed.map { "'\($0)'" }.joined(separator: ", ")
                     + "; rows are sent as '\(specs.basicName)' (basic) and '\(specs.oauthName)' (oauth2)"
             )

@@ -44,7 +44,7 @@ extension RowJob {
 
     /// The outcome of a row that was never sent because the run stopped first.
     var notRun: RowOutcome {
-        RowOutcome(
+        var outcome = RowOutcome(
             sequence: sequence,
             row: request.row,
             name: request.name,
@@ -53,5 +53,11 @@ extension RowJob {
             status: .notRun,
             extras: extras
         )
+        // An update's row keeps its connection's ID: none may go missing from the results.
+        if case .update(let id, let etag) = operation {
+            outcome.connectionID = id
+            outcome.etag = etag
+        }
+        return outcome
     }
 }

@@ -309,16 +309,33 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         let named = existing.connections(sandbox: request.sandbox, name: request.name)
         let target: (id: String, etag: String?)
         if let done = entry?.done {
-            let current = named.first { $0.id == done.connectionID }
+            guard let current = named.first(where: { $0.id == done.connectionID }) else {
+                // Deleted since (the listing at the start does not hold it): neither unchanged nor
+                // patchable. Its ID stays in the results; creating it anew is left to the user.
+                outcome.status = .failed
+                outcome.connectionID = done.connectionID
+                outcome.errorCode = "connection-gone"
+                outcome.error =
+                    "the connection \(done.connectionID) that the journal records no longer exists in sandbox"
+                    + " \(request.sandbox); it was not created again (run with --restart and another --out to create it)"
+                return .outcome(outcome, event: nil, recovered: false, changed: false)
+            }
+            if let problem = authChanged(current, request) {
+                outcome.status = .failed
+                outcome.connectionID = current.id
+                outcome.errorCode = "auth-changed"
+                outcome.error = problem
+                return .outcome(outcome, event: nil, recovered: false, changed: false)
+            }
             if done.secretFingerprint != nil, done.secretFingerprint == secretFingerprint,
                 done.contentFingerprint == fingerprint
             {
                 outcome.status = .unchanged
                 outcome.connectionID = done.connectionID
-                outcome.etag = current?.etag ?? done.etag
+                outcome.etag = current.etag ?? done.etag
                 return .outcome(outcome, event: nil, recovered: false, changed: false)
             }
-            target = (done.connectionID, current?.etag ?? done.etag)
+            target = (done.connectionID, current.etag ?? done.etag)
         } else if entry?.lookUpFirst == true {
             // An unanswered create: the usual recovery decides whether it created the connection.
             return nil
@@ -330,12 +347,11 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                 + named.map(\.id).joined(separator: ", ") + "); none was updated: rename or delete all but one"
             return .outcome(outcome, event: nil, recovered: false, changed: false)
         } else if let only = named.first {
-            if let spec = only.authSpecName, let kind = AuthName.kind(of: spec), kind != request.credentials.kind {
+            if let problem = authChanged(only, request) {
                 outcome.status = .failed
+                outcome.connectionID = only.id
                 outcome.errorCode = "auth-changed"
-                outcome.error =
-                    "the connection \(only.id) uses '\(spec)' and the row is \(request.credentials.kind.rawValue); a patch"
-                    + " cannot change the authentication type: delete the connection, then run again to create it"
+                outcome.error = problem
                 return .outcome(outcome, event: nil, recovered: false, changed: false)
             }
             target = (only.id, only.etag)
@@ -356,6 +372,15 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                 preexisting: []
             )
         )
+    }
+
+    /// Why `connection` cannot be patched to match `request`: another authentication type.
+    private func authChanged(_ connection: FlowServiceClient.Listed, _ request: ConnectionRequest) -> String? {
+        guard let spec = connection.authSpecName, let kind = AuthName.kind(of: spec), kind != request.credentials.kind
+        else { return nil }
+        return
+            "the connection \(connection.id) uses '\(spec)' and the row is \(request.credentials.kind.rawValue); a patch"
+            + " cannot change the authentication type: delete the connection, then run again to create it"
     }
 
     /// A row an earlier run finished: its ID is carried; a row edited since is reported, not re-created.

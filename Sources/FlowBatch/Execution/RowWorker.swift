@@ -85,7 +85,10 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                 }
             }
             if stop.isStopping {
-                return state.attempts == 0 ? state.notRun() : state.failed(state.lastFailure!, stoppedEarly: true)
+                // Stopped between tries of a request that created nothing (a 429, no connection): the
+                // row was not run. One whose last answer was ambiguous stays failed, to be looked up.
+                return state.attempts == 0 || !state.ambiguous
+                    ? state.notRun() : state.failed(state.lastFailure!, stoppedEarly: true)
             }
             if let refused = refusals.failure(for: job.request.sandbox) { return state.failed(refused) }
             if gate.isPaused {
@@ -327,8 +330,9 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             self.started = started
         }
 
+        /// An update's row keeps its connection's ID whatever happens: no ID may go missing from the results.
         private func base(_ status: RowStatus) -> RowOutcome {
-            RowOutcome(
+            var outcome = RowOutcome(
                 sequence: job.sequence,
                 row: job.request.row,
                 name: job.request.name,
@@ -339,6 +343,11 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                 durationMS: (ContinuousClock.now - started).milliseconds,
                 extras: job.extras
             )
+            if case .update(let id, let known) = job.operation {
+                outcome.connectionID = id
+                outcome.etag = etag ?? known
+            }
+            return outcome
         }
 
         func created(id: String, etag: String?, status: Int?, requestID: String?, recovered: Bool = false) -> Result {

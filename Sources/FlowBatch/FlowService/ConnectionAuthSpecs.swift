@@ -15,14 +15,18 @@ public struct ConnectionAuthSpecs: Sendable, Equatable {
     public var oauthRequired: [String]
     /// Every auth spec name the service listed, for `check` and the start note.
     public var listed: [String]
+    /// Whether these are the service's (read from its connection spec) or flowbatch's built-in ones.
+    public var fromService = false
 
     public init(
         basicName: String,
         oauthName: String,
         basicRequired: [String],
         oauthRequired: [String],
-        listed: [String]
+        listed: [String],
+        fromService: Bool = false
     ) {
+        self.fromService = fromService
         self.basicName = basicName
         self.oauthName = oauthName
         self.basicRequired = basicRequired
@@ -73,7 +77,8 @@ public struct ConnectionAuthSpecs: Sendable, Equatable {
             oauthName: oauthName,
             basicRequired: basic.spec?.required ?? Self.builtIn.basicRequired,
             oauthRequired: oauth.spec?.required ?? Self.builtIn.oauthRequired,
-            listed: auths.compactMap(\.name)
+            listed: auths.compactMap(\.name),
+            fromService: true
         )
     }
 

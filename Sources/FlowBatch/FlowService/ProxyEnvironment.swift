@@ -199,12 +199,17 @@ extension ProxyEnvironment.Proxy {
         }
         // With credentials in the value, no part of it is quoted back: a mistyped one may be the password.
         guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || "-._:".contains($0) }) else {
-            throw problem(host.isEmpty ? "it names no host" : hasUserinfo ? "the host is not a host name" : "'\(host)' is not a host name")
+            throw problem(
+                host.isEmpty
+                    ? "it names no host" : hasUserinfo ? "the host is not a host name" : "'\(host)' is not a host name"
+            )
         }
         var port = 1080
         if let portText {
             guard let number = Int(portText), (1...65_535).contains(number) else {
-                throw problem(hasUserinfo ? "the port is not a number from 1 to 65535" : "'\(portText)' is not a port (1-65535)")
+                throw problem(
+                    hasUserinfo ? "the port is not a number from 1 to 65535" : "'\(portText)' is not a port (1-65535)"
+                )
             }
             port = number
         }

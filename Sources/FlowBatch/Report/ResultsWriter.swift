@@ -55,10 +55,8 @@ public final class ResultsWriter {
     public init(path: String, extraHeaders: [String], memoryLimit: Int = 8192) throws(RunError) {
         self.path = path
         self.memoryLimit = max(2, memoryLimit)
-        temporaryPath = Self.temporaryPath(for: path)
-        TemporaryFiles.removeLeftovers(besides: path)
-        output = try BufferedFile(creating: temporaryPath)
-        TemporaryFiles.register(temporaryPath)
+        output = try TemporaryFiles.create(besides: path)
+        temporaryPath = output.path
         try output.write(CSVLineEncoder.line(Self.columns + Self.carriedHeaders(extraHeaders)))
     }
 
@@ -124,13 +122,6 @@ public final class ResultsWriter {
             outcome.durationMS.map(String.init) ?? "",
         ]
         return CSVLineEncoder.line(values + outcome.extras)
-    }
-
-    private static func temporaryPath(for path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return "\(directory).\(name).\(getpid()).tmp"
     }
 }
 

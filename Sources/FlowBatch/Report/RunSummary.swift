@@ -40,7 +40,7 @@ public struct RunSummary: Sendable, Equatable {
 
     /// Rows settled per second: rows a stopped run did not reach do not count.
     public var rowsPerSecond: Double {
-        elapsedSeconds > 0 ? Double(rows - count(.notRun)) / elapsedSeconds : 0
+        elapsedSeconds > 0 ? Double(rows - count(.notRun) - earlier.values.reduce(0, +)) / elapsedSeconds : 0
     }
 
     /// What running the same command again will do.
@@ -97,7 +97,7 @@ public struct RunSummary: Sendable, Equatable {
         }
         if changedSinceCreated > 0 {
             lines.append(
-                "\(Self.plural(changedSinceCreated, "row")) changed in the spreadsheet since an earlier run created \(changedSinceCreated == 1 ? "its connection" : "their connections"); they were not sent again."
+                "\(Self.plural(changedSinceCreated, "row")) changed in the spreadsheet since an earlier run created \(changedSinceCreated == 1 ? "its connection" : "their connections"); they were not sent again (run with --if-exists update to patch them)."
             )
         }
         if let stoppedBecause { lines.append("Stopped early: \(stoppedBecause)") }

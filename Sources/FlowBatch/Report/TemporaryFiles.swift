@@ -14,6 +14,24 @@ import Darwin
 public enum TemporaryFiles {
     private static let paths = Mutex<Set<String>>([])
 
+    /// The temporary file a file at `path` is written to before it is renamed into place:
+    /// `.<name>.<pid>.tmp` beside it.
+    static func path(besides path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return "\(directory).\(name).\(getpid()).tmp"
+    }
+
+    /// Creates the temporary file for `path` (removing those that dead processes left beside it) and
+    /// registers it, so that quitting at once removes it.
+    static func create(besides path: String) throws(RunError) -> BufferedFile {
+        removeLeftovers(besides: path)
+        let file = try BufferedFile(creating: Self.path(besides: path))
+        register(file.path)
+        return file
+    }
+
     static func register(_ path: String) { _ = paths.withLock { $0.insert(path) } }
 
     static func unregister(_ path: String) { _ = paths.withLock { $0.remove(path) } }
