@@ -84,41 +84,29 @@ public struct DryRunPlan: Sendable {
                 }
                 let quotedName = "\"\(request.name)\" in \(request.sandbox)"
                 let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
-                if configuration.ifExists == .update, refusals.failure(for: request.sandbox) == nil,
-                    entry?.lookUpFirst != true
-                {
-                    let named = existing.connections(sandbox: request.sandbox, name: request.name)
-                    let target: (id: String, etag: String?)?
-                    if let done = entry?.done {
-                        let secrets = RowFingerprint.secrets(of: request, key: key?.bytes)
-                        if done.secretFingerprint != nil, done.secretFingerprint == secrets,
-                            done.contentFingerprint == RowFingerprint.content(of: request)
-                        {
-                            counts[.unchanged, default: 0] += 1
-                            return ["row \(row.row): unchanged \(quotedName) (id \(done.connectionID))"]
-                        }
-                        target = (done.connectionID, done.etag)
-                    } else if named.count > 1 {
+                if configuration.ifExists == .update, refusals.failure(for: request.sandbox) == nil {
+                    switch UpdateDecision.decide(
+                        request,
+                        entry: entry,
+                        named: existing.connections(sandbox: request.sandbox, name: request.name),
+                        fingerprint: RowFingerprint.content(of: request),
+                        secretFingerprint: RowFingerprint.secrets(of: request, key: key?.bytes)
+                    ) {
+                    case .asUsual:
+                        break
+                    case .unchanged(let id, _):
+                        counts[.unchanged, default: 0] += 1
+                        return ["row \(row.row): unchanged \(quotedName) (id \(id))"]
+                    case .failed(let code, let message, _):
                         counts[.failed, default: 0] += 1
-                        return [
-                            "row \(row.row): would fail: \(named.count) connections are named \(quotedName) ("
-                                + named.map(\.id).joined(separator: ", ") + ")"
-                        ]
-                    } else {
-                        target = named.first.map { ($0.id, $0.etag) }
-                    }
-                    if let target {
+                        return ["row \(row.row): would fail: \(message) [\(code)]"]
+                    case .patch(let id, _, let description):
                         counts[.updated, default: 0] += 1
                         toUpdate += 1
-                        let current = named.first { $0.id == target.id }
-                        let body = ConnectionBody.patch(
-                            request,
-                            description: request.description != nil && request.description != current?.description,
-                            maskSecrets: true
-                        )
+                        let body = ConnectionBody.patch(request, description: description, maskSecrets: true)
                         return [
-                            "row \(row.row): update \(quotedName) (id \(target.id))",
-                            "  PATCH /connections/\(target.id) " + String(decoding: body, as: UTF8.self),
+                            "row \(row.row): update \(quotedName) (id \(id))",
+                            "  PATCH /connections/\(id) " + String(decoding: body, as: UTF8.self),
                         ]
                     }
                 }

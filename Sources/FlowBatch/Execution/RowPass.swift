@@ -146,9 +146,14 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             }
         }
         if let sync = stagedSync { try await sync.value }
-        // Jobs journaled but never sent: the next run finds them absent from the listing and sends them.
+        // Jobs journaled but never sent: the journal says so, so that the next run sends them without
+        // looking them up first.
         for job in ready[readyIndex...] + staged {
-            try record(notRun(job.notRun), event: nil)
+            var unsent = JournalRecord(event: .unsent, at: JournalClock.now())
+            unsent.sandbox = job.request.sandbox
+            unsent.name = job.request.name
+            unsent.row = job.request.row
+            try record(notRun(job.notRun), event: unsent)
         }
         if inputError == nil {
             do {
@@ -252,8 +257,9 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                         .created,
                         for: request,
                         id: ours,
-                        fingerprint: fingerprint,
-                        secretFingerprint: secretFingerprint
+                        // What was sent, not what the row says now: an edit since is then seen.
+                        fingerprint: entry.sentContent ?? fingerprint,
+                        secretFingerprint: entry.sentSecrets ?? secretFingerprint
                     ),
                     recovered: true,
                     changed: false,
@@ -294,10 +300,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         )
     }
 
-    /// `--if-exists update`: a row whose connection exists is made to match it. Known to this journal
-    /// (created or updated through it, so its fingerprints are known): `unchanged` when they match,
-    /// else patched. Found by name only: patched, since what it holds cannot be read. Several with
-    /// the name: failed. `nil` when no connection has the row's name (it is created as usual).
+    /// `--if-exists update`: the row as ``UpdateDecision`` decides it; `nil` to go on as usual.
     private func update(
         _ request: ConnectionRequest,
         entry: ResumeState.Entry?,
@@ -307,80 +310,40 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     ) -> Next? {
         var outcome = outcome
         let named = existing.connections(sandbox: request.sandbox, name: request.name)
-        let target: (id: String, etag: String?)
-        if let done = entry?.done {
-            guard let current = named.first(where: { $0.id == done.connectionID }) else {
-                // Deleted since (the listing at the start does not hold it): neither unchanged nor
-                // patchable. Its ID stays in the results; creating it anew is left to the user.
-                outcome.status = .failed
-                outcome.connectionID = done.connectionID
-                outcome.errorCode = "connection-gone"
-                outcome.error =
-                    "the connection \(done.connectionID) that the journal records no longer exists in sandbox"
-                    + " \(request.sandbox); it was not created again (run with --restart and another --out to create it)"
-                return .outcome(outcome, event: nil, recovered: false, changed: false)
-            }
-            if let problem = authChanged(current, request) {
-                outcome.status = .failed
-                outcome.connectionID = current.id
-                outcome.errorCode = "auth-changed"
-                outcome.error = problem
-                return .outcome(outcome, event: nil, recovered: false, changed: false)
-            }
-            if done.secretFingerprint != nil, done.secretFingerprint == secretFingerprint,
-                done.contentFingerprint == fingerprint
-            {
-                outcome.status = .unchanged
-                outcome.connectionID = done.connectionID
-                outcome.etag = current.etag ?? done.etag
-                return .outcome(outcome, event: nil, recovered: false, changed: false)
-            }
-            target = (done.connectionID, current.etag ?? done.etag)
-        } else if entry?.lookUpFirst == true {
-            // An unanswered create: the usual recovery decides whether it created the connection.
+        switch UpdateDecision.decide(
+            request,
+            entry: entry,
+            named: named,
+            fingerprint: fingerprint,
+            secretFingerprint: secretFingerprint
+        ) {
+        case .asUsual:
             return nil
-        } else if named.count > 1 {
-            outcome.status = .failed
-            outcome.errorCode = "ambiguous-name"
-            outcome.error =
-                "\(named.count) connections are named \"\(request.name)\" in sandbox \(request.sandbox) ("
-                + named.map(\.id).joined(separator: ", ") + "); none was updated: rename or delete all but one"
+        case .unchanged(let id, let etag):
+            outcome.status = .unchanged
+            outcome.connectionID = id
+            outcome.etag = etag
             return .outcome(outcome, event: nil, recovered: false, changed: false)
-        } else if let only = named.first {
-            if let problem = authChanged(only, request) {
-                outcome.status = .failed
-                outcome.connectionID = only.id
-                outcome.errorCode = "auth-changed"
-                outcome.error = problem
-                return .outcome(outcome, event: nil, recovered: false, changed: false)
-            }
-            target = (only.id, only.etag)
-        } else {
-            return nil
-        }
-        let listed = named.first { $0.id == target.id }
-        let description = request.description != nil && request.description != listed?.description
-        return .job(
-            RowJob(
-                sequence: sequence,
-                request: request,
-                operation: .update(id: target.id, etag: target.etag),
-                body: ConnectionBody.patch(request, description: description),
-                extras: outcome.extras,
-                contentFingerprint: fingerprint,
-                secretFingerprint: secretFingerprint,
-                preexisting: []
+        case .failed(let code, let message, let id):
+            outcome.status = .failed
+            outcome.connectionID = id
+            outcome.errorCode = code
+            outcome.error = message
+            return .outcome(outcome, event: nil, recovered: false, changed: false)
+        case .patch(let id, let etag, let description):
+            return .job(
+                RowJob(
+                    sequence: sequence,
+                    request: request,
+                    operation: .update(id: id, etag: etag),
+                    body: ConnectionBody.patch(request, description: description),
+                    extras: outcome.extras,
+                    contentFingerprint: fingerprint,
+                    secretFingerprint: secretFingerprint,
+                    preexisting: []
+                )
             )
-        )
-    }
-
-    /// Why `connection` cannot be patched to match `request`: another authentication type.
-    private func authChanged(_ connection: FlowServiceClient.Listed, _ request: ConnectionRequest) -> String? {
-        guard let spec = connection.authSpecName, let kind = AuthName.kind(of: spec), kind != request.credentials.kind
-        else { return nil }
-        return
-            "the connection \(connection.id) uses '\(spec)' and the row is \(request.credentials.kind.rawValue); a patch"
-            + " cannot change the authentication type: delete the connection, then run again to create it"
+        }
     }
 
     /// A row an earlier run finished: its ID is carried; a row edited since is reported, not re-created.
@@ -432,9 +395,16 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         // A later row repeating a name is not the row the journal's entry is about.
         if duplicates.firstRow(repeatedBy: row.row) == nil, let done = resume?.entry(sandbox: sandbox, name: name)?.done
         {
-            outcome.status = done.status
             outcome.connectionID = done.connectionID
             outcome.etag = done.etag
+            // `--if-exists update`: a row that differs from what its connection holds was not applied.
+            if run.configuration.ifExists == .update, let request = run.validator.validate(row).request,
+                done.secretFingerprint == nil || done.secretFingerprint != RowFingerprint.secrets(of: request, key: key)
+                    || done.contentFingerprint != RowFingerprint.content(of: request)
+            {
+                return outcome
+            }
+            outcome.status = run.configuration.ifExists == .update ? .unchanged : done.status
             outcome.errorCode = nil
             outcome.error = nil
         }

@@ -23,6 +23,8 @@ struct JournalRecord: Codable, Sendable, Equatable {
         case updated
         /// `flowbatch test` tested the connection: `result` is the service's answer.
         case tested
+        /// The row's `attempt` was written ahead but the run stopped before sending it: nothing to look up.
+        case unsent
     }
 
     var event: Event

@@ -21,6 +21,10 @@ public struct ResumeState: Sendable {
         public var lookUpFirst = false
         /// Connections with this name that existed before flowbatch sent anything for it.
         public var preexisting: [String] = []
+        /// The fingerprints of what the last unanswered request sent: what a connection it created
+        /// holds, whatever the row says now.
+        public var sentContent: String?
+        public var sentSecrets: String?
     }
 
     /// The manifest (first line).
@@ -147,6 +151,8 @@ public struct ResumeState: Sendable {
         case .attempt:
             if entry.done == nil {
                 entry.lookUpFirst = true
+                entry.sentContent = record.fp
+                entry.sentSecrets = record.sfp
                 if let pre = record.pre { entry.preexisting = pre }
             }
         case .created, .exists:
@@ -175,6 +181,8 @@ public struct ResumeState: Sendable {
                 contentFingerprint: record.fp,
                 secretFingerprint: record.sfp
             )
+        case .unsent:
+            if entry.done == nil { entry.lookUpFirst = false }
         case .invalid, .manifest, .resume, .patch, .tested:
             return
         }
