@@ -17,6 +17,9 @@ struct ResultsFileOptions: ParsableArguments {
     @Option(help: "Seconds per request.")
     var timeout: Double = 30
 
+    @Option(help: "Progress on stderr: auto (a live line on a terminal, log lines otherwise), bar, log or none.")
+    var progress: ProgressOption = .auto
+
     @OptionGroup var platform: PlatformOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -84,10 +87,9 @@ struct ResultsFileOptions: ParsableArguments {
             stop: stop,
             logger: logging.makeLogger()
         )
-        do {
-            return try await run.run(plan)
-        } catch {
-            throw Failure.from(error)
+        return try await progress.showing(run.statistics, line: ConnectionsRun<ContinuousClock>.progressLine(operation))
+        {
+            try await run.run(plan)
         }
     }
 

@@ -221,8 +221,12 @@ enum ProgressOption: String, ExpressibleByArgument, CaseIterable {
 
     /// Runs `body` with the progress line (or log lines) going on stderr until it ends; an error
     /// becomes the command's message and exit status.
-    func showing(_ statistics: RunStatistics, while body: () async throws -> RunSummary) async throws -> RunSummary {
-        let reporter = ProgressReporter(statistics: statistics, mode: resolved) { Console.errRaw($0) }
+    func showing<T>(
+        _ statistics: RunStatistics,
+        line: @escaping ProgressReporter.Line = { ProgressReporter.line($0, rate: $1, width: $2) },
+        while body: () async throws -> T
+    ) async throws -> T {
+        let reporter = ProgressReporter(statistics: statistics, mode: resolved, line: line) { Console.errRaw($0) }
         let progressTask = Task { await reporter.run() }
         do {
             let summary = try await body()

@@ -70,6 +70,9 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     let clock: C
     let stop: StopSignal
     let logger: Logger
+    /// What the progress line reads: each connection's outcome counted as it lands (see
+    /// ``progressLine``).
+    public let statistics: RunStatistics
 
     public init(
         _ operation: Operation,
@@ -82,8 +85,10 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         network: NetworkSettings = NetworkSettings(),
         clock: C,
         stop: StopSignal,
+        statistics: RunStatistics = RunStatistics(),
         logger: Logger
     ) {
+        self.statistics = statistics
         self.operation = operation
         self.resultsPath = resultsPath
         self.outputPath = outputPath
@@ -166,6 +171,40 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         case tested(Bool, earlier: Bool)
         case failed(AnswerClassifier.Failure)
         case notRun
+
+        /// How the progress counts it: done well (`created`), a test that said false (`invalid`),
+        /// a request that failed, or not run.
+        var progressStatus: RowStatus {
+            switch self {
+            case .deleted, .tested(true, _): .created
+            case .tested(false, _): .invalid
+            case .failed: .failed
+            case .notRun: .notRun
+            }
+        }
+    }
+
+    /// The progress line of `operation`: how many connections are done, and how they went.
+    public static func progressLine(_ operation: Operation) -> ProgressReporter.Line {
+        { snapshot, rate, width in
+            let total = snapshot.total ?? 0
+            var parts = ["\(operation == .delete ? "deleted" : "tested") \(snapshot.done)/\(total)"]
+            if operation == .test {
+                parts.append("passed \(snapshot.count(.created))")
+                parts.append("failed \(snapshot.count(.invalid))")
+            }
+            if snapshot.count(.failed) > 0 {
+                parts.append("could not \(operation == .delete ? "delete" : "test") \(snapshot.count(.failed))")
+            }
+            if let rate, rate > 0 {
+                parts.append("\(Int(rate.rounded())) connections/s")
+                if total > snapshot.done {
+                    parts.append("ETA \(ProgressReporter.clock(Double(total - snapshot.done) / rate))")
+                }
+            }
+            let line = parts.joined(separator: " · ")
+            return width == .max ? line : ProgressReporter.fitted(line, to: width + 1)
+        }
     }
 
     /// Applies the operation to the plan's connections; returns when done or stopped.
@@ -189,6 +228,21 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             return (earlier, journal, runJournal)
         }
         var outcomes = [Outcome?](repeating: nil, count: plan.targets.count)
+        statistics.setTotal(plan.targets.count)
+        func landed(_ index: Int, _ outcome: Outcome) {
+            outcomes[index] = outcome
+            let target = plan.targets[index]
+            statistics.record(
+                RowOutcome(
+                    sequence: index,
+                    row: target.row,
+                    name: target.name,
+                    sandbox: target.sandbox,
+                    auth: nil,
+                    status: outcome.progressStatus
+                )
+            )
+        }
         let gate = PauseGate(clock: clock)
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var inFlight = 0
@@ -196,16 +250,16 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 // A deletion holds; a test holds for the connection as it was (a patch since gives it
                 // another etag, and it is tested again).
                 if let done = earlier[target.connectionID], operation == .delete || done.etag == target.etag {
-                    outcomes[index] = done.outcome
+                    landed(index, done.outcome)
                     continue
                 }
                 if stop.isStopping {
-                    outcomes[index] = .notRun
+                    landed(index, .notRun)
                     continue
                 }
                 if inFlight >= concurrency, let (finished, outcome) = await group.next() {
                     inFlight -= 1
-                    outcomes[finished] = outcome
+                    landed(finished, outcome)
                 }
                 group.addTask { [self] in
                     (
@@ -222,7 +276,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 inFlight += 1
             }
             for await (finished, outcome) in group {
-                outcomes[finished] = outcome
+                landed(finished, outcome)
             }
         }
         await transport.shutdown()

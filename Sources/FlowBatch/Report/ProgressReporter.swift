@@ -26,9 +26,20 @@ public final class ProgressReporter: Sendable {
     private let write: @Sendable (String) -> Void
 
     /// `mode` must be resolved (`bar`, `log` or `none`); `write` prints without a line break.
-    public init(statistics: RunStatistics, mode: Mode, write: @escaping @Sendable (String) -> Void) {
+    /// The line for a snapshot and a rate, within a width (the run's by default).
+    public typealias Line = @Sendable (RunStatistics.Snapshot, Double?, Int) -> String
+
+    private let line: Line
+
+    public init(
+        statistics: RunStatistics,
+        mode: Mode,
+        line: @escaping Line = { ProgressReporter.line($0, rate: $1, width: $2) },
+        write: @escaping @Sendable (String) -> Void
+    ) {
         self.statistics = statistics
         self.mode = mode
+        self.line = line
         self.write = write
     }
 
@@ -46,9 +57,9 @@ public final class ProgressReporter: Sendable {
                 // A line longer than the terminal wraps, and `\r` then redraws only its last part: it
                 // is fitted to the width, read again each time (the window may be resized).
                 let columns = Self.terminalColumns()
-                write("\r\u{1B}[2K" + Self.fitted(Self.line(snapshot, rate: rate, width: columns - 1), to: columns))
+                write("\r\u{1B}[2K" + Self.fitted(line(snapshot, rate, columns - 1), to: columns))
             } else {
-                write("progress: " + Self.line(snapshot, rate: rate) + "\n")
+                write("progress: " + line(snapshot, rate, .max) + "\n")
             }
         }
         if mode == .bar { write("\r\u{1B}[2K") }
@@ -56,7 +67,7 @@ public final class ProgressReporter: Sendable {
 
     /// The progress line; within `width` characters, the least telling parts are left out first
     /// (in flight, retrying, ...) so that a narrow terminal still shows counts, rate and ETA.
-    static func line(_ snapshot: RunStatistics.Snapshot, rate: Double?, width: Int = .max) -> String {
+    public static func line(_ snapshot: RunStatistics.Snapshot, rate: Double?, width: Int = .max) -> String {
         // (part, how soon it is left out when the line is too wide: higher goes first)
         var parts: [(text: String, drop: Int)] = []
         if let listing = snapshot.listing {
