@@ -147,6 +147,23 @@ public struct FlowServiceClient: Sendable {
         as type: T.Type,
         what: String
     ) async throws(RunError) -> Result<T, LookupFailure> {
+        switch try await get(target, sandbox: sandbox, what: what) {
+        case .success(let body):
+            guard let decoded = try? Self.decoder.decode(T.self, from: Data(body)) else {
+                return .failure(.unreadable("the \(what) answer could not be read"))
+            }
+            return .success(decoded)
+        case .failure(let failure):
+            return .failure(failure)
+        }
+    }
+
+    /// `GET target`: the body of its 200 answer, whole.
+    private func get(
+        _ target: String,
+        sandbox: String,
+        what: String
+    ) async throws(RunError) -> Result<[UInt8], LookupFailure> {
         let (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
         switch answer {
         case .transport(let failure):
@@ -155,10 +172,8 @@ public struct FlowServiceClient: Sendable {
             guard status == 200 else {
                 return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
             }
-            guard !truncated, let decoded = try? Self.decoder.decode(T.self, from: Data(body)) else {
-                return .failure(.unreadable("the \(what) answer could not be read"))
-            }
-            return .success(decoded)
+            guard !truncated else { return .failure(.unreadable("the \(what) answer was larger than expected")) }
+            return .success(body)
         }
     }
 
@@ -390,22 +405,8 @@ public struct FlowServiceClient: Sendable {
     /// `GET /connectionSpecs/{generic REST}`: the auth spec names and required params the service
     /// accepts; `.success(nil)` when the answer lists no basic or OAuth 2 refresh-code auth spec.
     public func connectionSpec(sandbox: String) async throws(RunError) -> Result<ConnectionAuthSpecs?, LookupFailure> {
-        let (answer, token) = try await perform(
-            .GET,
-            target: "/connectionSpecs/\(GenericRESTSpec.connectionSpecID)",
-            sandbox: sandbox,
-            body: nil
-        )
-        switch answer {
-        case .transport(let failure):
-            return .failure(.transport(failure))
-        case .answer(let status, let headers, let body, let truncated):
-            guard status == 200 else {
-                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
-            }
-            guard !truncated else { return .failure(.unreadable("the connection spec was larger than expected")) }
-            return .success(ConnectionAuthSpecs.read(from: body))
-        }
+        try await get("/connectionSpecs/\(GenericRESTSpec.connectionSpecID)", sandbox: sandbox, what: "connection spec")
+            .map(ConnectionAuthSpecs.read(from:))
     }
 
     // MARK: - Delete
