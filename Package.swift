@@ -96,6 +96,7 @@ let package = Package(
             name: "FlowServiceMockTests",
             dependencies: [
                 "FlowServiceMock",
+                "FlowBatchTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
