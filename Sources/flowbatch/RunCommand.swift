@@ -19,11 +19,16 @@ struct RunCommand: AsyncParsableCommand {
             no_proxy (or NO_PROXY), as http://[user:password@]host:port. Certificates are always verified; \
             --ca-file adds trusted CAs, SSL_CERT_FILE replaces the system trust store.
 
+            The OAuth and basic auth spec names are read from the service's connection spec at the start \
+            (--oauth-spec-name overrides). With --if-exists update, rows whose connection exists are patched to \
+            match the spreadsheet (credential rotation) or left unchanged.
+
             Running the same command again resumes: rows already created are not sent again.
 
-            Exit status: 0 every row is created or exists; 1 some rows are invalid, failed or not run; \
-            2 the run stopped on a run error; 64 bad options or settings, or credentials IMS refuses at the start \
-            (no journal is left); 65 the input is not a usable CSV; \
+            Exit status: 0 every row is created, exists, updated or unchanged; 1 some rows are invalid, failed or \
+            not run; 2 the run stopped on a run error; 64 bad options or settings, --out naming the input or a \
+            directory, or credentials, a key or a certificate refused at the start (no journal is left); 65 the \
+            input is not a usable CSV; \
             66 the input cannot be read; 130 interrupted.
             """
     )
