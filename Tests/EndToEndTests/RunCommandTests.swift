@@ -275,8 +275,10 @@ struct RunCommandTests {
             #expect(result.status == 0)
             #expect(try harness.results(harness.directory.file("in.results.csv")).count == 3)
             #expect(harness.mock.stats().connections == 3)
+            #expect(result.stderr.contains("--limit 3: only the first 3 data rows are read"), "\(result.stderr)")
             let rest = try await harness.run(input)
             #expect(rest.status == 0)
+            #expect(!rest.stderr.contains("--limit"))
             harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 20)
         }
     }

@@ -54,6 +54,9 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
         statistics.setTotal(scan.rows)
         if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
+        if let limit = configuration.limit, scan.rows == limit {
+            notify("note: --limit \(limit): only the first \(limit) data rows are read; the rest are left as they are")
+        }
         let transport = HTTPTransport(
             connections: configuration.concurrency + 2,
             timeout: configuration.timeout,
