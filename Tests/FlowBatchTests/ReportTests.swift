@@ -260,18 +260,18 @@ struct JournalTests {
 
 @Suite("Hashes", .timeLimit(.minutes(2)))
 struct HashTests {
-    @Test("SHA-256 matches the FIPS 180-2 vectors")
+    @Test("SHA-256 matches the FIPS 180-2 vectors (what the journal's fingerprints were made with)")
     func sha256() {
         #expect(
-            SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            Digest.sha256(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         )
-        #expect(SHA256.hash([UInt8]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Digest.sha256([UInt8]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(
-            SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hex
+            Digest.sha256(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hex
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
         )
         #expect(
-            SHA256.hash([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)).hex
+            Digest.sha256([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)).hex
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
         )
     }
@@ -279,15 +279,15 @@ struct HashTests {
     @Test("HMAC-SHA-256 matches RFC 4231")
     func hmac() {
         #expect(
-            SHA256.hmac(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8)).hex
+            Digest.hmacSHA256(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8)).hex
                 == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
         )
         #expect(
-            SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)).hex
+            Digest.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)).hex
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         )
         #expect(
-            SHA256.hmac(
+            Digest.hmacSHA256(
                 key: [UInt8](repeating: 0xaa, count: 131),
                 message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
             ).hex == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"

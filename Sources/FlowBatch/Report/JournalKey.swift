@@ -12,7 +12,7 @@ public struct JournalKey: Sendable {
     /// The key.
     public let bytes: [UInt8]
     /// A short identifier, written in the manifest, to tell whether a journal used this key.
-    public var id: String { Array(SHA256.hash(bytes).prefix(8)).hex }
+    public var id: String { Array(Digest.sha256(bytes).prefix(8)).hex }
 
     /// The key file's path for the current user, if a home or config directory is known.
     public static var defaultPath: String? {

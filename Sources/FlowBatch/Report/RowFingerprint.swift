@@ -15,7 +15,7 @@ public enum RowFingerprint {
                 oauth.accessTokenUrl ?? "",
             ]
         }
-        return Array(SHA256.hash(joined(parts)).prefix(16)).hex
+        return Array(Digest.sha256(joined(parts)).prefix(16)).hex
     }
 
     /// The keyed fingerprint of the secret values, or `nil` without a key.
@@ -30,7 +30,7 @@ public enum RowFingerprint {
                 oauth.accessToken.revealed, oauth.clientSecret?.revealed ?? "", oauth.refreshToken?.revealed ?? "",
             ]
         }
-        return Array(SHA256.hmac(key: key, message: joined(values)).prefix(16)).hex
+        return Array(Digest.hmacSHA256(key: key, message: joined(values)).prefix(16)).hex
     }
 
     /// Values separated by a byte that UTF-8 text never holds, so that ("ab", "c") ≠ ("a", "bc").
