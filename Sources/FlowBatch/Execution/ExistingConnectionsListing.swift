@@ -23,7 +23,12 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
             var listed: [FlowServiceClient.Listed] = []
             onProgress(sandbox, 0)
             let complete = try await forEachPage(sandbox: sandbox) { page in
-                listed += page
+                // Held for the whole run, one per existing connection: without the params only export needs.
+                listed += page.map { connection in
+                    var kept = connection
+                    kept.params = [:]
+                    return kept
+                }
                 onProgress(sandbox, listed.count)
             }
             guard complete else { continue }
