@@ -14,7 +14,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "flowbatch", targets: ["flowbatch"]),
-        .library(name: "FlowBatch", targets: ["FlowBatch"]),
+        // For the nested Benchmarks package: the parts whose hot paths it measures.
+        .library(name: "FlowBatchIngest", targets: ["FlowBatchIngest"]),
+        .library(name: "FlowServiceAPI", targets: ["FlowServiceAPI"]),
         .library(name: "FlowServiceMock", targets: ["FlowServiceMock"]),
     ],
     dependencies: [
@@ -32,17 +34,53 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // The parts of the design, one target each; an arrow not drawn here does not compile (DESIGN.md "Layout").
         .target(
-            name: "FlowBatch",
+            name: "FlowBatchModel",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlowBatchIngest",
+            dependencies: ["FlowBatchModel", "CLibCSV"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlowServiceAPI",
             dependencies: [
-                "CLibCSV",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "FlowBatchModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlowBatchEngine",
+            dependencies: ["FlowBatchModel", "FlowServiceAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlowBatchReport",
+            dependencies: [
+                "FlowBatchModel",
+                "CLibCSV",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlowBatch",
+            dependencies: [
+                "FlowBatchModel",
+                "FlowBatchIngest",
+                "FlowServiceAPI",
+                "FlowBatchEngine",
+                "FlowBatchReport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -63,6 +101,11 @@ let package = Package(
             name: "flowbatch",
             dependencies: [
                 "FlowBatch",
+                "FlowBatchModel",
+                "FlowBatchIngest",
+                "FlowServiceAPI",
+                "FlowBatchEngine",
+                "FlowBatchReport",
                 "FlowServiceMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,7 +117,7 @@ let package = Package(
         // Fuzz target for the CSV reader and row checks; see scripts/fuzz. Built plainly, it replays inputs.
         .executableTarget(
             name: "FlowBatchFuzz",
-            dependencies: ["FlowBatch"],
+            dependencies: ["FlowBatchModel", "FlowBatchIngest", "FlowBatchReport"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -86,10 +129,16 @@ let package = Package(
             name: "FlowBatchTests",
             dependencies: [
                 "FlowBatch",
+                "FlowBatchModel",
+                "FlowBatchIngest",
+                "FlowServiceAPI",
+                "FlowBatchEngine",
+                "FlowBatchReport",
                 "FlowBatchFuzz",
                 "FlowBatchTestSupport",
                 "FlowServiceMock",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Fuzz"],
             swiftSettings: swiftSettings

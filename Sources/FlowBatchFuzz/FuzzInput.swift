@@ -1,4 +1,4 @@
-import FlowBatch
+import FlowBatchIngest
 
 /// One fuzz input, taken apart: its first ``headerSize`` bytes choose the reader's format and limits,
 /// the rest is the CSV file.

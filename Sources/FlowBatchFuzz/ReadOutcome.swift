@@ -1,7 +1,7 @@
+@testable import FlowBatchIngest
+
 #if DEBUG || FLOWBATCH_FUZZING
-@testable import FlowBatch
 #else
-import FlowBatch
 #endif
 
 /// Everything one read of a CSV input gave: its records, in order, and the error that ended it, if any.

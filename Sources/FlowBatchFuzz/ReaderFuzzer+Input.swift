@@ -1,4 +1,5 @@
-import FlowBatch
+import FlowBatchIngest
+import FlowBatchModel
 
 extension ReaderFuzzer {
     /// Today, fixed, so that the warning about past expiration dates is exercised the same on every run.

@@ -1,4 +1,5 @@
-import FlowBatch
+import FlowBatchIngest
+import FlowBatchReport
 
 extension ReaderFuzzer {
     /// Splits the input into the values of one extra line to write (ASCII unit separator).

@@ -1,4 +1,4 @@
-import FlowBatch
+import FlowBatchIngest
 
 /// The fuzz target: reads one input every way the reader can be driven and checks that the answers
 /// agree and make sense. Returns the broken invariants, one sentence each; an empty answer is a pass.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchIngest
+import FlowServiceAPI
 import Foundation
 
 /// `flowbatch check`: a preflight without a CSV.

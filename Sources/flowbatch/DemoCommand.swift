@@ -1,5 +1,10 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchEngine
+import FlowBatchIngest
+import FlowBatchModel
+import FlowBatchReport
+import FlowServiceAPI
 import FlowServiceMock
 import Foundation
 import Logging

@@ -1,5 +1,8 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchEngine
+import FlowBatchReport
+import FlowServiceAPI
 import Foundation
 
 /// `flowbatch export`: the sandbox's generic REST connections as CSV in the input format.

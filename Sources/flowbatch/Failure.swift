@@ -1,5 +1,7 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchIngest
+import FlowBatchModel
 
 /// Turns errors into a message on stderr and the exit status the command-line contract gives them.
 enum Failure {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchModel
 
 /// The `flowbatch` command: bulk-creates generic REST API base connections through the Flow Service API.
 @main

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchIngest
 
 /// Options that say how to read the input file; shared by `run` (and its `--dry-run`) and `validate`.
 struct InputOptions: ParsableArguments {

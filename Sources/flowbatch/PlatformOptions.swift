@@ -1,5 +1,7 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchModel
+import FlowServiceAPI
 
 /// Where and as whom to talk to Platform; secrets are refused as flags.
 struct PlatformOptions: ParsableArguments {

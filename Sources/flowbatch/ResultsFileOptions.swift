@@ -1,5 +1,9 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchEngine
+import FlowBatchModel
+import FlowBatchReport
+import FlowServiceAPI
 import Foundation
 
 /// What `undo` and `test` share: a results file of `flowbatch run`, the window and retry options,

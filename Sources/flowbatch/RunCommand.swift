@@ -1,5 +1,9 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchEngine
+import FlowBatchModel
+import FlowBatchReport
+import FlowServiceAPI
 import Foundation
 import Logging
 

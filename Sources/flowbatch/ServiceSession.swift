@@ -1,4 +1,7 @@
 import FlowBatch
+import FlowBatchEngine
+import FlowBatchModel
+import FlowServiceAPI
 import Logging
 
 /// One HTTP client and Flow Service client for a command that is not a bulk run (`check`, `export`,

@@ -1,4 +1,6 @@
 import FlowBatch
+import FlowBatchEngine
+import FlowBatchReport
 import UnixSignals
 
 #if canImport(Glibc)

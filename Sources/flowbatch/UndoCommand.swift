@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchModel
 import Foundation
 
 /// `flowbatch undo`: deletes the connections a run created.

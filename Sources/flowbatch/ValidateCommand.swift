@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchIngest
 
 /// `flowbatch validate`: checks the file and every row, sends nothing.
 struct ValidateCommand: ParsableCommand {

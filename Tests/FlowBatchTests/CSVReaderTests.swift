@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchIngest
 
 /// A record as the tests expect it: row, values, and the problem code if any.
 struct ExpectedRecord: Equatable, CustomStringConvertible {

@@ -1,6 +1,8 @@
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchIngest
+@testable import FlowBatchModel
 
 @Suite("Header mapping", .timeLimit(.minutes(2)))
 struct ColumnMapTests {

@@ -1,6 +1,8 @@
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchModel
+@testable import FlowServiceAPI
 
 @Suite("reading the auth spec names from the service's connection spec", .timeLimit(.minutes(1)))
 struct ConnectionAuthSpecsTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchIngest
 
 @Suite("Duplicate names", .timeLimit(.minutes(2)))
 struct DuplicateNameFinderTests {

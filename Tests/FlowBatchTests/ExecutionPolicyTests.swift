@@ -3,6 +3,9 @@ import Foundation
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchEngine
+@testable import FlowBatchModel
+@testable import FlowServiceAPI
 
 @Suite("Retry policy, budget and concurrency", .timeLimit(.minutes(2)))
 struct ExecutionPolicyTests {

@@ -4,6 +4,8 @@ import Testing
 
 @testable import FlowBatch
 @testable import FlowBatchFuzz
+@testable import FlowBatchIngest
+@testable import FlowBatchReport
 
 /// Saved fuzz inputs, replayed through the fuzz target's own checks (``ReaderFuzzer/check(_:)``).
 @Suite("Fuzz regressions", .timeLimit(.minutes(2)))

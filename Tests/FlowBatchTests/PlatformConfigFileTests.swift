@@ -3,6 +3,8 @@ import Foundation
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchModel
+@testable import FlowServiceAPI
 
 #if canImport(Glibc)
 import Glibc

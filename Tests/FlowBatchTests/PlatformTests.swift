@@ -5,6 +5,8 @@ import Synchronization
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchModel
+@testable import FlowServiceAPI
 
 @Suite("Platform settings and tokens", .timeLimit(.minutes(2)))
 struct PlatformTests {

@@ -1,6 +1,8 @@
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchModel
+@testable import FlowBatchReport
 
 @Suite("the progress line", .timeLimit(.minutes(1)))
 struct ProgressLineTests {

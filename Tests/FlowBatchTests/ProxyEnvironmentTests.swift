@@ -1,4 +1,6 @@
 import FlowBatch
+import FlowBatchModel
+import FlowServiceAPI
 import Testing
 
 @Suite("Proxy variables, read as curl reads them", .timeLimit(.minutes(1)))

@@ -3,6 +3,9 @@ import Foundation
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchIngest
+@testable import FlowBatchModel
+@testable import FlowBatchReport
 
 @Suite("Results file", .timeLimit(.minutes(2)))
 struct ResultsWriterTests {

@@ -2,6 +2,9 @@ import FlowBatchTestSupport
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchIngest
+@testable import FlowBatchModel
+@testable import FlowBatchReport
 
 /// Property tests on seeded random data: what our writer writes, our reader reads back; and no byte
 /// input makes the reader fail in an undocumented way.

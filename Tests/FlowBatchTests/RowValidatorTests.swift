@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchIngest
+@testable import FlowBatchModel
 
 /// Checks one row given as header → value, written as CSV (every value quoted) and read back
 /// through the real reader and mapping; `extraValues` appends unnamed values to the row.

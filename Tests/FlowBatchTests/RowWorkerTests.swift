@@ -5,6 +5,10 @@ import Logging
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchEngine
+@testable import FlowBatchModel
+@testable import FlowBatchReport
+@testable import FlowServiceAPI
 
 /// The worker against the real mock over loopback, with time on a manual clock: the retry loop's
 /// backoff is checked without a real sleep.

@@ -1,6 +1,8 @@
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchIngest
+@testable import FlowBatchModel
 
 @Suite("Secret-looking headers and --carry", .timeLimit(.minutes(1)))
 struct SecretHeaderTests {

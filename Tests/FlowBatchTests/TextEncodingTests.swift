@@ -1,6 +1,8 @@
+import FlowBatchModel
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchIngest
 
 @Suite("Encodings: sniffing, transcoding, ragged rows", .timeLimit(.minutes(2)))
 struct TextEncodingTests {

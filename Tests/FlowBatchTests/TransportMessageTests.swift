@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 
 @testable import FlowBatch
+@testable import FlowServiceAPI
 
 #if canImport(Glibc)
 import Glibc

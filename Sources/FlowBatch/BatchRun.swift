@@ -1,0 +1,251 @@
+import FlowBatchEngine
+import FlowBatchIngest
+import FlowBatchModel
+import FlowBatchReport
+import FlowServiceAPI
+import Logging
+
+/// One `flowbatch run`: reads the input, resumes from the journal, creates a connection per valid
+/// row with at most `concurrency` requests in flight, and writes one result per row.
+///
+/// Memory is bounded by the window of rows in flight, not by the file: rows are pulled from the
+/// input only when a slot frees up, and outcomes go straight to the journal and the results file.
+public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
+    /// What the run tells its caller as it goes (notes and per-row warnings, for stderr).
+    public typealias Notify = @Sendable (String) -> Void
+
+    public let configuration: RunConfiguration
+    public let statistics: RunStatistics
+    public let stop: StopSignal
+    let clock: C
+    let logger: Logger
+    let notify: Notify
+
+    public init(
+        configuration: RunConfiguration,
+        clock: C,
+        stop: StopSignal,
+        statistics: RunStatistics = RunStatistics(),
+        logger: Logger,
+        notify: @escaping Notify
+    ) {
+        self.configuration = configuration
+        self.clock = clock
+        self.stop = stop
+        self.statistics = statistics
+        self.logger = logger
+        self.notify = notify
+    }
+
+    /// Runs to the end, or until stopped; throws only when nothing could be started
+    /// (``InputError`` for the file, ``ConfigurationError`` for the journal).
+    public func run() async throws -> RunSummary {
+        let started = ContinuousClock.now
+        try OutputPaths.check(
+            results: configuration.resultsPath,
+            journal: configuration.journalPath,
+            input: configuration.input.path
+        )
+        var header = try configuration.input.open()
+        if let note = header.columns.unmappedNote { notify("note: \(note)") }
+        let carried = ResultsWriter.carriedHeaders(header.columns.extraHeaders)
+        let renamed = zip(header.columns.extraHeaders, carried).filter { $0 != $1 }
+        if !renamed.isEmpty {
+            notify(
+                "note: carried as " + renamed.map { "'\($1)'" }.joined(separator: ", ")
+                    + " in the results, beside flowbatch's own columns of the same name"
+            )
+        }
+        let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
+        statistics.setTotal(scan.rows)
+        if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
+        if let limit = configuration.limit, scan.rows == limit {
+            notify("note: --limit \(limit): only the first \(limit) data rows are read; the rest are left as they are")
+        }
+        let transport = HTTPTransport(
+            connections: configuration.concurrency + 2,
+            timeout: configuration.timeout,
+            network: configuration.network,
+            logger: logger
+        )
+        // One pace for every request of the run: the listing, creates and look-ups.
+        let rateLimiter = configuration.rate.map { RateLimiter(rate: $0, clock: clock) }
+        var pace: (@Sendable () async -> Bool)?
+        if let rateLimiter {
+            pace = { [stop] in await stop.unlessStopped { try await rateLimiter.acquire() } }
+        }
+        let client = FlowServiceClient.make(
+            settings: configuration.platform,
+            transport: transport,
+            logger: logger,
+            pace: pace
+        )
+        // The first token and the connection spec before any file: credentials IMS refuses, or a
+        // certificate that is not trusted, leave no journal to bind the next run.
+        var authSpecs = ConnectionAuthSpecs.builtIn
+        let (resume, key, journal, writer) = try await ConfigurationError.beforeSending(
+            startingTokenOf: client,
+            closing: transport,
+            reading: { [configuration, notify] () throws(RunError) in
+                authSpecs = try await ConnectionSpecReading.read(
+                    client: client,
+                    sandbox: configuration.defaultSandbox,
+                    oauthOverride: configuration.oauthSpecName,
+                    notify: notify
+                )
+            }
+        ) { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
+            let resume = try loadJournal()
+            let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
+            if let resume, let keyID = resume.keyID, keyID != key?.id {
+                notify(
+                    "note: the journal's secret fingerprints were made with another key; changed secrets cannot be detected for earlier rows"
+                )
+            }
+            let journal = try JournalWriter(
+                path: configuration.journalPath,
+                synchronous: configuration.journalSynchronous
+            )
+            if resume == nil {
+                var manifest = configuration.manifest.record
+                manifest.keyId = key?.id
+                journal.append(manifest.encoded())
+            } else {
+                journal.append(JournalRecord(event: .resume, at: JournalClock.now()).encoded())
+            }
+            let writer = try ResultsWriter(path: configuration.resultsPath, extraHeaders: header.columns.extraHeaders)
+            return (resume, key, journal, writer)
+        }
+        let refusals = SandboxRefusals()
+        var pass = RowPass(
+            run: self,
+            rateLimiter: rateLimiter,
+            columns: header.columns,
+            duplicates: scan.duplicates,
+            resume: resume,
+            key: key?.bytes,
+            journal: journal,
+            writer: writer,
+            refusals: refusals
+        )
+        do {
+            do {
+                pass.authSpecs = authSpecs
+                logger.info(
+                    "auth specs",
+                    metadata: ["basic": "\(pass.authSpecs.basicName)", "oauth": "\(pass.authSpecs.oauthName)"]
+                )
+                let listing = ExistingConnectionsListing(
+                    client: client,
+                    clock: clock,
+                    policy: configuration.retry,
+                    stop: stop,
+                    logger: logger,
+                    refusals: refusals,
+                    onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) }
+                )
+                pass.existing = try await listing.list(sandboxes: scan.sandboxes)
+                statistics.listing(sandbox: nil, listed: pass.existing.count)
+                // Every sandbox refused: no row can be sent at all, and that is the run's error.
+                if let error = refusals.stopsEveryRow(of: scan.sandboxes) { stop.stop(.runError(error)) }
+            } catch {
+                stop.stop(.runError(error))
+            }
+            try await pass.process(client: client)
+        } catch {
+            await transport.shutdown()
+            // Outcomes queued so far still go to disk: fewer look-ups for the next run.
+            try? await journal.flush()
+            throw error
+        }
+        await transport.shutdown()
+        try await journal.flush()
+        try writer.finish()
+        return summary(started: started, rows: pass.sequence)
+    }
+
+    var validator: RowValidator {
+        RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+    }
+
+    /// Reads the journal for this output, or moves it aside with `--restart`.
+    private func loadJournal() throws -> ResumeState? {
+        let path = configuration.journalPath
+        if configuration.restart {
+            if let moved = try JournalFiles.moveAside(path) {
+                notify("note: --restart: the earlier journal was moved to \(moved)")
+            }
+            return nil
+        }
+        guard let resume = try ResumeState.load(path: path) else { return nil }
+        if let conflict = resume.manifest.conflict(with: configuration.manifest) {
+            guard resume.bindsConnections else {
+                // Nothing was created or may have been: the journal holds nothing this run could
+                // duplicate or lose, so a corrected command just runs.
+                let moved = try JournalFiles.moveAside(path)
+                notify(
+                    "note: \(path) was written by a run that created no connection (\(conflict)); it was moved to"
+                        + " \(moved ?? path) and this run starts afresh"
+                )
+                return nil
+            }
+            throw ResumeState.conflictError(path: path, conflict)
+        }
+        if resume.manifest.input != configuration.manifest.input {
+            notify(
+                "note: the journal was written for \(resume.manifest.input); rows of \(configuration.manifest.input) are matched to it by sandbox and name"
+            )
+        }
+        for note in resume.notes { notify("note: \(note)") }
+        let done = resume.entries.values.filter { $0.done != nil }.count
+        let pending = resume.entries.values.filter { $0.lookUpFirst }.count
+        notify(
+            "note: resuming from \(path): \(RunSummary.plural(done, "row")) done earlier"
+                + (pending > 0
+                    ? ", \(pending) sent without a known answer (looked up by name before anything is sent)" : "")
+        )
+        return resume
+    }
+
+    private func summary(started: ContinuousClock.Instant, rows: Int) -> RunSummary {
+        let snapshot = statistics.snapshot
+        let reason = stop.reason
+        let exitCode: Int32
+        switch reason {
+        case .interrupted: exitCode = 130
+        case .runError: exitCode = 2
+        case nil:
+            exitCode = RowStatus.allCases.filter(\.isDone).map(snapshot.count).reduce(0, +) == snapshot.done ? 0 : 1
+        }
+        let stoppedBecause: String? =
+            switch reason {
+            case .interrupted: "interrupted; requests in flight were finished and the journal flushed"
+            case .runError(let error): error.description
+            case nil: nil
+            }
+        return RunSummary(
+            rows: rows,
+            counts: snapshot.counts,
+            topErrors: snapshot.errors.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.prefix(5).map {
+                RunSummary.ErrorCount(
+                    code: $0.key.code,
+                    field: $0.key.field,
+                    count: $0.value.count,
+                    message: $0.value.message
+                )
+            },
+            earlier: snapshot.earlier,
+            requests: snapshot.requests,
+            p50: snapshot.latency.percentile(0.5),
+            p95: snapshot.latency.percentile(0.95),
+            p99: snapshot.latency.percentile(0.99),
+            elapsedSeconds: (ContinuousClock.now - started).seconds,
+            resultsPath: AbsolutePath.of(configuration.resultsPath),
+            journalPath: AbsolutePath.of(configuration.journalPath),
+            recovered: snapshot.recovered,
+            changedSinceCreated: snapshot.changedSinceCreated,
+            stoppedBecause: stoppedBecause,
+            exitCode: exitCode
+        )
+    }
+}

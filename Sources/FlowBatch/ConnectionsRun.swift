@@ -1,0 +1,471 @@
+import FlowBatchEngine
+import FlowBatchIngest
+import FlowBatchModel
+import FlowBatchReport
+import FlowServiceAPI
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One operation on each connection a results file lists: `flowbatch undo` deletes the connections
+/// runs recorded as `created` (never `exists` or `updated`: those were not flowbatch's to delete);
+/// `flowbatch test` tests every connection the file lists (`GET /connections/{id}/test`).
+///
+/// Both go through one window (at most `concurrency` requests in flight), one retry loop (backoff,
+/// `Retry-After` pausing every worker, a stop), write one result per row and resume from their own
+/// journal: a connection an earlier undo deleted, or an earlier test tested, is not asked again.
+public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Duration {
+    /// What is done to each connection.
+    public enum Operation: String, Sendable {
+        /// `DELETE /connections/{id}`, for rows a run created.
+        case delete
+        /// `GET /connections/{id}/test`, for every row with a connection.
+        case test
+
+        /// The statuses whose rows the operation applies to.
+        var statuses: Set<String> {
+            switch self {
+            case .delete: [RowStatus.created.rawValue]
+            case .test: Set([RowStatus.created, .exists, .updated, .unchanged].map(\.rawValue))
+            }
+        }
+    }
+
+    /// One connection the operation applies to.
+    public struct Target: Sendable, Equatable {
+        public var row: Int
+        public var name: String
+        public var sandbox: String
+        public var connectionID: String
+        /// The etag the results file gives: a test is reused only for the connection as it was tested.
+        public var etag: String
+        /// The index of its line among the results file's rows.
+        public var line: Int
+    }
+
+    /// What the operation would touch, read from a results file.
+    public struct Plan: Sendable {
+        public var targets: [Target]
+        /// Rows the results file lists as `exists`: never deleted.
+        public var existing: Int
+        /// The results file's header and rows, as they are (`test` writes them again with its answer).
+        public var header: [String]
+        public var lines: [[String]]
+        public var rows: Int { lines.count }
+        public var sandboxes: [String] { Array(Set(targets.map(\.sandbox))).sorted() }
+    }
+
+    public let operation: Operation
+    public let resultsPath: String
+    /// Where the operation's own results go (`<results>.undo.csv`, `<results>.test.csv`).
+    public let outputPath: String
+    public let settings: PlatformSettings
+    public let concurrency: Int
+    public let policy: RetryPolicy
+    public let timeout: Duration
+    /// Proxies and trusted certificate authorities.
+    public let network: NetworkSettings
+    let clock: C
+    let stop: StopSignal
+    let logger: Logger
+    /// What the progress line reads: each connection's outcome counted as it lands (see
+    /// ``progressLine``).
+    public let statistics: RunStatistics
+
+    public init(
+        _ operation: Operation,
+        resultsPath: String,
+        outputPath: String,
+        settings: PlatformSettings,
+        concurrency: Int,
+        policy: RetryPolicy,
+        timeout: Duration,
+        network: NetworkSettings = NetworkSettings(),
+        clock: C,
+        stop: StopSignal,
+        statistics: RunStatistics = RunStatistics(),
+        logger: Logger
+    ) {
+        self.statistics = statistics
+        self.operation = operation
+        self.resultsPath = resultsPath
+        self.outputPath = outputPath
+        self.settings = settings
+        self.concurrency = concurrency
+        self.policy = policy
+        self.timeout = timeout
+        self.network = network
+        self.clock = clock
+        self.stop = stop
+        self.logger = logger
+    }
+
+    /// Reads the results file: the rows `operation` applies to.
+    public static func plan(_ operation: Operation, resultsPath: String) throws -> Plan {
+        var cursor = try CSVReader(path: resultsPath).makeCursor()
+        guard let header = try cursor.next(), header.problem == nil else {
+            throw InputError(.empty, path: resultsPath)
+        }
+        func column(_ name: String) throws -> Int {
+            guard let index = header.fields.firstIndex(of: name) else {
+                throw ConfigurationError("\(resultsPath) is not a flowbatch results file: it has no '\(name)' column")
+            }
+            return index
+        }
+        let rowColumn = try column("row")
+        let nameColumn = try column("name")
+        let sandboxColumn = try column("sandbox")
+        let statusColumn = try column("status")
+        let idColumn = try column("connection_id")
+        let etagColumn = header.fields.firstIndex(of: "etag")
+        var plan = Plan(targets: [], existing: 0, header: header.fields, lines: [])
+        // A row an update run rewrote (`updated`, `unchanged`, or failed with its ID) may be one a run
+        // created: the run's journal says so, and undo deletes it too.
+        let journal = operation == .delete ? (try? ResumeState.load(path: resultsPath + ".journal")) ?? nil : nil
+        while let record = try cursor.next() {
+            guard record.problem == nil, record.fields.count > idColumn else { continue }
+            let fields = record.fields
+            plan.lines.append(fields)
+            if fields[statusColumn] == RowStatus.exists.rawValue { plan.existing += 1 }
+            let id = fields[idColumn]
+            let createdByARun =
+                journal?.entry(sandbox: fields[sandboxColumn], name: fields[nameColumn])?.done.map {
+                    $0.status == .created && $0.connectionID == id
+                } ?? false
+            guard operation.statuses.contains(fields[statusColumn]) || createdByARun, !id.isEmpty else { continue }
+            plan.targets.append(
+                Target(
+                    row: Int(fields[rowColumn]) ?? record.row,
+                    name: fields[nameColumn],
+                    sandbox: fields[sandboxColumn],
+                    connectionID: fields[idColumn],
+                    etag: etagColumn.map { fields.count > $0 ? fields[$0] : "" } ?? "",
+                    line: plan.lines.count - 1
+                )
+            )
+        }
+        return plan
+    }
+
+    /// The counts at the end.
+    public struct Summary: Sendable, Equatable {
+        /// Deleted now, or by an earlier undo; tests that passed.
+        public var deleted = 0
+        public var alreadyGone = 0
+        public var passed = 0
+        /// Tests the service answered `false`.
+        public var testFailed = 0
+        /// Connections the request failed for (deleted or tested, nothing is known).
+        public var failed = 0
+        public var notRun = 0
+        public var outputPath: String
+        public var stoppedBecause: String?
+        public var exitCode: Int32 = 0
+    }
+
+    /// What happened to one target.
+    enum Outcome: Sendable {
+        case deleted(alreadyGone: Bool, earlier: Bool)
+        case tested(Bool, earlier: Bool)
+        case failed(AnswerClassifier.Failure)
+        case notRun
+
+        /// How the progress counts it: done well (`created`), a test that said false (`invalid`),
+        /// a request that failed, or not run.
+        var progressStatus: RowStatus {
+            switch self {
+            case .deleted, .tested(true, _): .created
+            case .tested(false, _): .invalid
+            case .failed: .failed
+            case .notRun: .notRun
+            }
+        }
+    }
+
+    /// The progress line of `operation`: how many connections are done, and how they went.
+    public static func progressLine(_ operation: Operation) -> ProgressReporter.Line {
+        { snapshot, rate, width in
+            let total = snapshot.total ?? 0
+            var parts = ["\(operation == .delete ? "deleted" : "tested") \(snapshot.done)/\(total)"]
+            if operation == .test {
+                parts.append("passed \(snapshot.count(.created))")
+                parts.append("failed \(snapshot.count(.invalid))")
+            }
+            if snapshot.count(.failed) > 0 {
+                parts.append("could not \(operation == .delete ? "delete" : "test") \(snapshot.count(.failed))")
+            }
+            if let rate, rate > 0 {
+                parts.append("\(Int(rate.rounded())) connections/s")
+                if total > snapshot.done {
+                    parts.append("ETA \(ProgressReporter.clock(Double(total - snapshot.done) / rate))")
+                }
+            }
+            let line = parts.joined(separator: " · ")
+            return width == .max ? line : ProgressReporter.fitted(line, to: width + 1)
+        }
+    }
+
+    /// Applies the operation to the plan's connections; returns when done or stopped.
+    public func run(_ plan: Plan) async throws -> Summary {
+        let journalPath = outputPath + ".journal"
+        let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, network: network, logger: logger)
+        let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger)
+        // The first token before any file: credentials IMS refuses leave no journal behind.
+        let (earlier, journal, runJournal) = try await ConfigurationError.beforeSending(
+            startingTokenOf: client,
+            closing: transport
+        ) {
+            let earlier = try Self.doneEarlier(journalPath: journalPath)
+            let journal = try JournalWriter(path: journalPath)
+            // Undo tells the run's journal what was deleted, so that running again creates it anew;
+            // a results file without its journal is undone all the same, and no journal is made up.
+            let runJournalPath = resultsPath + ".journal"
+            let runJournal =
+                operation == .delete && access(runJournalPath, F_OK) == 0
+                ? try JournalWriter(path: runJournalPath) : nil
+            return (earlier, journal, runJournal)
+        }
+        var outcomes = [Outcome?](repeating: nil, count: plan.targets.count)
+        statistics.setTotal(plan.targets.count)
+        func landed(_ index: Int, _ outcome: Outcome) {
+            outcomes[index] = outcome
+            let target = plan.targets[index]
+            statistics.record(
+                RowOutcome(
+                    sequence: index,
+                    row: target.row,
+                    name: target.name,
+                    sandbox: target.sandbox,
+                    auth: nil,
+                    status: outcome.progressStatus
+                )
+            )
+        }
+        let gate = PauseGate(clock: clock)
+        await withTaskGroup(of: (Int, Outcome).self) { group in
+            var inFlight = 0
+            for (index, target) in plan.targets.enumerated() {
+                // A deletion holds; a test holds for the connection as it was (a patch since gives it
+                // another etag, and it is tested again).
+                if let done = earlier[target.connectionID], operation == .delete || done.etag == target.etag {
+                    landed(index, done.outcome)
+                    continue
+                }
+                if stop.isStopping {
+                    landed(index, .notRun)
+                    continue
+                }
+                if inFlight >= concurrency, let (finished, outcome) = await group.next() {
+                    inFlight -= 1
+                    landed(finished, outcome)
+                }
+                group.addTask { [self] in
+                    (
+                        index,
+                        await self.apply(
+                            to: target,
+                            client: client,
+                            gate: gate,
+                            journal: journal,
+                            runJournal: runJournal
+                        )
+                    )
+                }
+                inFlight += 1
+            }
+            for await (finished, outcome) in group {
+                landed(finished, outcome)
+            }
+        }
+        await transport.shutdown()
+        try await journal.flush()
+        if let runJournal { try await runJournal.flush() }
+        var summary = Summary(outputPath: outputPath)
+        for outcome in outcomes {
+            switch outcome ?? .notRun {
+            case .deleted(let alreadyGone, _): if alreadyGone { summary.alreadyGone += 1 } else { summary.deleted += 1 }
+            case .tested(let passed, _): if passed { summary.passed += 1 } else { summary.testFailed += 1 }
+            case .failed: summary.failed += 1
+            case .notRun: summary.notRun += 1
+            }
+        }
+        try write(plan, outcomes.map { $0 ?? .notRun })
+        switch stop.reason {
+        case .interrupted:
+            summary.stoppedBecause = "interrupted"
+            summary.exitCode = 130
+        case .runError(let error):
+            summary.stoppedBecause = error.description
+            summary.exitCode = 2
+        case nil:
+            summary.exitCode = summary.failed + summary.notRun + summary.testFailed == 0 ? 0 : 1
+        }
+        return summary
+    }
+
+    /// Sends the operation's request for one target, retrying what is transient.
+    private func apply(
+        to target: Target,
+        client: FlowServiceClient,
+        gate: PauseGate<C>,
+        journal: JournalWriter,
+        runJournal: JournalWriter?
+    ) async -> Outcome {
+        var generator = SystemRandomNumberGenerator()
+        var attempts = 0
+        var last: AnswerClassifier.Failure?
+        while attempts < policy.maxAttempts {
+            guard !stop.isStopping, await stop.unlessStopped({ try await gate.wait() }) else { break }
+            attempts += 1
+            let answer: ServiceAnswer
+            do {
+                switch operation {
+                case .delete:
+                    let deletion = try await client.delete(id: target.connectionID, sandbox: target.sandbox)
+                    if case .refused(let refused) = deletion {
+                        answer = refused
+                    } else {
+                        record(.deleted, target, passed: nil, journal: journal, runJournal: runJournal)
+                        return .deleted(alreadyGone: deletion == .alreadyGone, earlier: false)
+                    }
+                case .test:
+                    switch try await client.test(id: target.connectionID, sandbox: target.sandbox) {
+                    case .success(let passed):
+                        record(.tested, target, passed: passed, journal: journal, runJournal: nil)
+                        return .tested(passed, earlier: false)
+                    case .failure(.refused(let failure)): answer = .refused(failure)
+                    case .failure(.transport(let failure)): answer = .transport(failure)
+                    case .failure(.unreadable(let reason)):
+                        answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
+                    }
+                }
+            } catch {
+                stop.stop(.runError(error))
+                return .failed(.init(code: error.serviceCode ?? error.code.rawValue, message: error.message))
+            }
+            switch AnswerClassifier.classify(answer, sandbox: target.sandbox) {
+            case .runError(let error):
+                stop.stop(.runError(error))
+                return .failed(.init(code: error.serviceCode ?? error.code.rawValue, message: error.message))
+            case .rowError(let failure), .sandboxError(let failure):
+                return .failed(failure)
+            case .transient(let failure, _, _, _) where attempts >= policy.maxAttempts:
+                return .failed(failure)
+            case .transient(let failure, _, let throttled, let retryAfter):
+                last = failure
+                if throttled, let retryAfter { gate.pause(until: clock.now.advanced(by: .seconds(retryAfter))) }
+                let delay = policy.delay(beforeRetry: attempts, retryAfter: retryAfter, using: &generator)
+                _ = await stop.unlessStopped { [clock] in try await clock.sleep(for: delay) }
+            case .created:
+                return .failed(.init(code: "malformed-response", message: "an answer that fits no request"))
+            }
+        }
+        if var last {
+            last.message += " (the run stopped before retrying)"
+            return .failed(last)
+        }
+        return .notRun
+    }
+
+    private func record(
+        _ event: JournalRecord.Event,
+        _ target: Target,
+        passed: Bool?,
+        journal: JournalWriter,
+        runJournal: JournalWriter?
+    ) {
+        var record = JournalRecord(event: event, at: JournalClock.now())
+        record.sandbox = target.sandbox
+        record.name = target.name
+        record.row = target.row
+        record.id = target.connectionID
+        record.etag = target.etag
+        record.result = passed
+        journal.append(record.encoded())
+        runJournal?.append(record.encoded())
+    }
+
+    /// Writes the operation's results file: for `undo`, one line per connection it was to delete; for
+    /// `test`, every line of the results file again with `result` and `test_error` after it.
+    private func write(_ plan: Plan, _ outcomes: [Outcome]) throws {
+        var writer = try TemporaryFiles.create(besides: outputPath)
+        defer { TemporaryFiles.unregister(writer.path) }
+        switch operation {
+        case .delete:
+            try writer.write(
+                CSVLineEncoder.line([
+                    "row", "name", "sandbox", "connection_id", "status", "http_status", "attempts", "error_code",
+                    "error",
+                    "request_id",
+                ])
+            )
+            for (target, outcome) in zip(plan.targets, outcomes) {
+                let (status, failure, detail): (String, AnswerClassifier.Failure?, String) =
+                    switch outcome {
+                    case .deleted(_, true): ("deleted", nil, "deleted by an earlier undo")
+                    case .deleted(true, _): ("deleted", nil, "it was already gone (404)")
+                    case .deleted: ("deleted", nil, "")
+                    case .failed(let failure): ("failed", failure, "")
+                    case .notRun, .tested: ("not-run", nil, "")
+                    }
+                try writer.write(
+                    CSVLineEncoder.line([
+                        String(target.row), target.name, target.sandbox, target.connectionID, status,
+                        failure?.httpStatus.map(String.init) ?? "", "", failure?.code ?? "",
+                        (failure?.message ?? "") + detail, failure?.requestID ?? "",
+                    ])
+                )
+            }
+        case .test:
+            try writer.write(CSVLineEncoder.line(plan.header + ["result", "test_error"]))
+            var byLine: [Int: Outcome] = [:]
+            for (target, outcome) in zip(plan.targets, outcomes) { byLine[target.line] = outcome }
+            for (index, fields) in plan.lines.enumerated() {
+                let answer: [String] =
+                    switch byLine[index] {
+                    case .tested(let passed, _)?: [passed ? "true" : "false", ""]
+                    case .failed(let failure)?: ["", "\(failure.message) [\(failure.code)]"]
+                    case .notRun?: ["", "not tested: the run stopped first"]
+                    case .deleted?, nil: ["", ""]
+                    }
+                try writer.write(CSVLineEncoder.line(fields + answer))
+            }
+        }
+        try writer.close(sync: true)
+        guard rename(writer.path, outputPath) == 0 else {
+            throw RunError(.localFile, "cannot move the results into place at \(outputPath)")
+        }
+    }
+
+    /// What an earlier undo deleted or an earlier test tested, by connection ID.
+    private static func doneEarlier(journalPath: String) throws -> [String: (outcome: Outcome, etag: String?)] {
+        guard let file = fopen(journalPath, "r") else { return [:] }
+        defer { fclose(file) }
+        var done: [String: (outcome: Outcome, etag: String?)] = [:]
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        let decoder = JSONDecoder()
+        while true {
+            let length = getline(&line, &capacity, file)
+            guard length >= 0 else { break }
+            let bytes = Data(UnsafeRawBufferPointer(start: line, count: length))
+            guard let record = try? decoder.decode(JournalRecord.self, from: bytes), let id = record.id else {
+                continue
+            }
+            switch record.event {
+            case .deleted: done[id] = (.deleted(alreadyGone: false, earlier: true), record.etag)
+            case .tested: if let result = record.result { done[id] = (.tested(result, earlier: true), record.etag) }
+            default: break
+            }
+        }
+        return done
+    }
+}

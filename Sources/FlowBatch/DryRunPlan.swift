@@ -1,0 +1,183 @@
+import FlowBatchEngine
+import FlowBatchIngest
+import FlowBatchModel
+import FlowBatchReport
+import FlowServiceAPI
+
+/// `--dry-run`: what a run would do, row by row, sending nothing that writes. Validates every row,
+/// and where credentials are given lists the existing connections (read-only) so that rows whose
+/// name is taken show as *exists*; prints each request body with secrets masked as `***`.
+public struct DryRunPlan: Sendable {
+    public let configuration: RunConfiguration
+    /// The client for read-only look-ups, when credentials were given.
+    public let client: FlowServiceClient?
+    let validator: RowValidator
+
+    public init(configuration: RunConfiguration, client: FlowServiceClient?) {
+        self.configuration = configuration
+        self.client = client
+        validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+    }
+
+    /// Prints the plan with `print` (one or more lines per row, then a line of counts; stdout) and
+    /// notes with `notify` (stderr, as the run does), and returns its counts, by the status each row
+    /// would end with.
+    public func run(print: (String) -> Void, notify: (String) -> Void) async throws -> RunSummary {
+        let started = ContinuousClock.now
+        try OutputPaths.check(
+            results: configuration.resultsPath,
+            journal: configuration.journalPath,
+            input: configuration.input.path
+        )
+        var header = try configuration.input.open()
+        if let note = header.columns.unmappedNote { notify("note: \(note)") }
+        let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
+        var existing = ExistingConnections()
+        let refusals = SandboxRefusals()
+        var authSpecs = ConnectionAuthSpecs.builtIn
+        if let oauth = configuration.oauthSpecName { authSpecs.oauthName = oauth }
+        if let client {
+            // After the file is checked: a file refused whole sends nothing at all. Credentials IMS
+            // refuses are a configuration error here too (exit 64), as in the run.
+            try await client.startToken()
+            authSpecs = try await ConnectionSpecReading.read(
+                client: client,
+                sandbox: configuration.defaultSandbox,
+                oauthOverride: configuration.oauthSpecName,
+                notify: notify
+            )
+            // Read-only, and listed as the run would list: retried, and paced by --rate (the client's).
+            let listing = ExistingConnectionsListing(
+                client: client,
+                clock: ContinuousClock(),
+                policy: configuration.retry,
+                stop: StopSignal(),
+                logger: client.logger,
+                refusals: refusals
+            )
+            existing = try await listing.list(sandboxes: scan.sandboxes)
+            if let error = refusals.stopsEveryRow(of: scan.sandboxes) {
+                notify("note: a run would stop before sending anything: \(error.message)")
+            }
+        } else {
+            notify("note: no Platform credentials given: existing names are not looked up")
+        }
+        // As the run would: --restart sets the journal aside, and another run's journal is refused.
+        let resume =
+            configuration.restart
+            ? nil : try ResumeState.load(path: configuration.journalPath, matching: configuration.manifest)
+        var cursor = try configuration.input.open()
+        var counts: [RowStatus: Int] = [:]
+        var toSend = 0
+        var toUpdate = 0
+        // Read, never created: a dry run writes nothing.
+        let key = JournalKey.load(path: configuration.journalKeyPath)
+        var doneEarlier = 0
+        var existingNow = 0
+        var rows = 0
+        while rows < configuration.limit ?? .max {
+            let line: [String]? = try cursor.nextRow { row in
+                rows += 1
+                let result = validator.validate(row)
+                var problems = result.problems
+                if let request = result.request { problems += authSpecs.problems(with: request) }
+                if let first = scan.duplicates.firstRow(repeatedBy: row.row) {
+                    problems.append(RowProblem(.name, .duplicateName, "the same name is already used by row \(first)"))
+                }
+                guard problems.isEmpty, let request = result.request else {
+                    counts[.invalid, default: 0] += 1
+                    return ["row \(row.row): invalid: " + problems.map(\.description).joined(separator: "; ")]
+                }
+                let quotedName = "\"\(request.name)\" in \(request.sandbox)"
+                let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
+                if configuration.ifExists == .update, refusals.failure(for: request.sandbox) == nil {
+                    switch UpdateDecision.decide(
+                        request,
+                        entry: entry,
+                        named: existing.connections(sandbox: request.sandbox, name: request.name),
+                        fingerprint: RowFingerprint.content(of: request),
+                        secretFingerprint: RowFingerprint.secrets(of: request, key: key?.bytes)
+                    ) {
+                    case .asUsual:
+                        break
+                    case .unchanged(let id, _):
+                        counts[.unchanged, default: 0] += 1
+                        return ["row \(row.row): unchanged \(quotedName) (id \(id))"]
+                    case .failed(let code, let message, _):
+                        counts[.failed, default: 0] += 1
+                        return ["row \(row.row): would fail: \(message) [\(code)]"]
+                    case .patch(let id, _, let description):
+                        counts[.updated, default: 0] += 1
+                        toUpdate += 1
+                        let body = ConnectionBody.patch(request, description: description, maskSecrets: true)
+                        return [
+                            "row \(row.row): update \(quotedName) (id \(id))",
+                            "  PATCH /connections/\(id) " + String(decoding: body, as: UTF8.self),
+                        ]
+                    }
+                }
+                if let done = entry?.done {
+                    counts[done.status, default: 0] += 1
+                    doneEarlier += 1
+                    return [
+                        "row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))"
+                    ]
+                }
+                if let refused = refusals.failure(for: request.sandbox) {
+                    counts[.failed, default: 0] += 1
+                    return ["row \(row.row): would fail: \(refused.message) [\(refused.code)]"]
+                }
+                let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
+                if let entry, entry.lookUpFirst,
+                    let ours = existingIDs.first(where: { !entry.preexisting.contains($0) })
+                {
+                    counts[.created, default: 0] += 1
+                    doneEarlier += 1
+                    return [
+                        "row \(row.row): created by an earlier run whose answer was lost: \(quotedName) (id \(ours))"
+                    ]
+                }
+                if let id = existingIDs.first, configuration.ifExists == .skip {
+                    counts[.exists, default: 0] += 1
+                    existingNow += 1
+                    return ["row \(row.row): exists \(quotedName) (id \(id))"]
+                }
+                counts[.created, default: 0] += 1
+                toSend += 1
+                let body = ConnectionBody.encode(request, authSpecs: authSpecs, maskSecrets: true)
+                let unsure =
+                    entry?.lookUpFirst == true && client == nil
+                    ? " (sent by an earlier run without an answer: looked up first)" : ""
+                return [
+                    "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",
+                    "  POST /connections " + String(decoding: body, as: UTF8.self),
+                ]
+            }
+            guard let line else { break }
+            line.forEach(print)
+        }
+        let invalid = counts[.invalid] ?? 0
+        let failing = counts[.failed] ?? 0
+        print(
+            "plan for \(rows) rows: \(toSend) to create, "
+                + (configuration.ifExists == .update
+                    ? "\(toUpdate) to update, \(counts[.unchanged] ?? 0) unchanged, " : "")
+                + "\(doneEarlier) done earlier, \(existingNow) exist,"
+                + " \(invalid) invalid\(failing > 0 ? ", \(failing) in a sandbox the service refuses" : ""); nothing was sent"
+        )
+        return RunSummary(
+            rows: rows,
+            counts: counts,
+            topErrors: [],
+            requests: 0,
+            elapsedSeconds: (ContinuousClock.now - started).seconds,
+            resultsPath: AbsolutePath.of(configuration.resultsPath),
+            journalPath: nil,
+            recovered: 0,
+            changedSinceCreated: 0,
+            stoppedBecause: nil,
+            exitCode: invalid + failing > 0 ? 1 : 0,
+            dryRun: true
+        )
+    }
+}

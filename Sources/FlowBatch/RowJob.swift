@@ -1,0 +1,66 @@
+import FlowBatchModel
+import FlowBatchReport
+
+/// One valid row on its way to the service: a `POST /connections`, or a `PATCH` of the row's
+/// existing connection (`--if-exists update`).
+struct RowJob: Sendable {
+    /// What the row needs.
+    enum Operation: Sendable, Equatable {
+        /// Create the connection.
+        case create
+        /// Patch connection `id` to match the row; `etag` as last known (the journal's or the
+        /// listing's), `nil` when it must be read first.
+        case update(id: String, etag: String?)
+    }
+
+    /// The row's place among the data rows.
+    var sequence: Int
+    var request: ConnectionRequest
+    var operation: Operation = .create
+    /// The request body (the create's, or the patch's), encoded once.
+    var body: [UInt8]
+    /// The input's own columns, carried to the results.
+    var extras: [String]
+    var contentFingerprint: String
+    var secretFingerprint: String?
+    /// IDs of connections with this name that existed before flowbatch sent anything for the row.
+    var preexisting: [String]
+}
+
+extension RowJob {
+    /// The journal line written before attempt number `attempt` is sent.
+    func attemptRecord(attempt: Int) -> [UInt8] {
+        var record = JournalRecord(event: .attempt, at: JournalClock.now())
+        if case .update(let id, _) = operation {
+            record.event = .patch
+            record.id = id
+        }
+        record.sandbox = request.sandbox
+        record.name = request.name
+        record.row = request.row
+        record.attempt = attempt
+        record.fp = contentFingerprint
+        record.sfp = secretFingerprint
+        record.pre = preexisting
+        return record.encoded()
+    }
+
+    /// The outcome of a row that was never sent because the run stopped first.
+    var notRun: RowOutcome {
+        var outcome = RowOutcome(
+            sequence: sequence,
+            row: request.row,
+            name: request.name,
+            sandbox: request.sandbox,
+            auth: request.credentials.kind,
+            status: .notRun,
+            extras: extras
+        )
+        // An update's row keeps its connection's ID: none may go missing from the results.
+        if case .update(let id, let etag) = operation {
+            outcome.connectionID = id
+            outcome.etag = etag
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,74 @@
+import FlowBatchEngine
+import FlowBatchIngest
+import FlowBatchModel
+import FlowBatchReport
+import FlowServiceAPI
+
+/// Everything a run needs to know, resolved from flags, environment and config file.
+public struct RunConfiguration: Sendable {
+    /// What to do with a row whose name a connection in the sandbox already has.
+    public enum IfExists: String, Sendable, CaseIterable {
+        /// Record it as `exists` with the found ID, and create nothing.
+        case skip
+        /// Create another connection with the same name.
+        case create
+        /// Make the existing connection match the row (`PATCH`): `updated`, or `unchanged` when the
+        /// journal shows it already does.
+        case update
+    }
+
+    /// The input file.
+    public var input: InputFile
+    /// The results file (`<input>.results.csv` by default).
+    public var resultsPath: String
+    /// The journal beside it.
+    public var journalPath: String { resultsPath + ".journal" }
+    /// Requests in flight at most (default 8).
+    public var concurrency = 8
+    /// Requests per second at most, all kinds together; `nil` for no limit.
+    public var rate: Double?
+    /// Tries and backoff.
+    public var retry = RetryPolicy()
+    /// The run-wide retry allowance.
+    public var retryBudgetCapacity: Double = 100
+    /// Per request (default 30 s).
+    public var timeout: Duration = .seconds(30)
+    /// Where and as whom to talk to Platform.
+    public var platform: PlatformSettings
+    /// Proxies and trusted certificate authorities (default: direct, the system trust store).
+    public var network = NetworkSettings()
+    /// The sandbox of rows with an empty `sandbox` cell.
+    public var defaultSandbox = "prod"
+    public var ifExists = IfExists.skip
+    /// Move an earlier journal aside and start over.
+    public var restart = false
+    /// Process only the first N data rows.
+    public var limit: Int?
+    /// `--oauth-spec-name`: the OAuth auth spec name to send instead of the one the service's
+    /// connection spec lists; `nil` to use the service's.
+    public var oauthSpecName: String?
+    /// Today (`YYYY-MM-DD`) for expiry warnings.
+    public var today: String?
+    /// Whether journal appends are synced to disk; off only to measure what durability costs.
+    public var journalSynchronous = true
+    /// The key file for secret fingerprints; `nil` for the user's default.
+    public var journalKeyPath: String? = JournalKey.defaultPath
+
+    public init(input: InputFile, resultsPath: String, platform: PlatformSettings) {
+        self.input = input
+        self.resultsPath = resultsPath
+        self.platform = platform
+    }
+
+    /// The manifest this configuration writes at the top of its journal.
+    public var manifest: JournalManifest {
+        JournalManifest(
+            input: AbsolutePath.of(input.path),
+            endpoint: platform.endpoint,
+            org: platform.orgID,
+            defaultSandbox: defaultSandbox,
+            ifExists: ifExists.rawValue,
+            oauthSpecName: oauthSpecName ?? GenericRESTSpec.defaultOAuthSpecName
+        )
+    }
+}

@@ -1,0 +1,86 @@
+import FlowBatchModel
+import Synchronization
+
+/// Tells a run to stop: after Ctrl-C or SIGTERM, or when a run error makes going on pointless.
+///
+/// Once stopped, no new row is started and no retry is sent; requests already in flight finish.
+/// Waits (backoff, `Retry-After` pauses) end at once when the signal fires.
+public final class StopSignal: Sendable {
+    /// Why the run is stopping.
+    public enum Reason: Sendable, Equatable {
+        /// Ctrl-C or SIGTERM.
+        case interrupted
+        /// A run error.
+        case runError(RunError)
+    }
+
+    private struct State {
+        var reason: Reason?
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Why the run is stopping, or `nil` while it is not.
+    public var reason: Reason? { state.withLock { $0.reason } }
+
+    /// Whether the run is stopping.
+    public var isStopping: Bool { reason != nil }
+
+    /// Asks the run to stop; the first reason given is kept.
+    public func stop(_ reason: Reason) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            if state.reason == nil { state.reason = reason }
+            let waiters = Array(state.waiters.values)
+            state.waiters.removeAll()
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns when the signal fires (or the task is cancelled).
+    public func wait() async {
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.reason != nil || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume()
+        }
+    }
+
+    /// Runs `wait` (a sleep) unless the signal fires first; returns `false` when it did.
+    public func unlessStopped(_ wait: @escaping @Sendable () async throws -> Void) async -> Bool {
+        if isStopping { return false }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    try await wait()
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            group.addTask {
+                await self.wait()
+                return false
+            }
+            let first = await group.next()!
+            group.cancelAll()
+            return first && !self.isStopping
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import FlowBatchModel
+
+/// Reads the `auth` column: `basic` or `oauth2`, also written as the Flow Service's spec names.
+package enum AuthName {
+    package static func kind(of written: UnsafeBufferPointer<UInt8>) -> AuthKind? {
+        // The common spellings first, without building a normalized copy.
+        if ByteText.equals(written, "basic") { return .basic }
+        if ByteText.equals(written, "oauth2") { return .oauth2 }
+        return kind(of: String(decoding: written, as: UTF8.self))
+    }
+
+    package static func kind(of written: String) -> AuthKind? {
+        switch Field.normalize(written) {
+        case "basic", "basicauth", "basicauthentication": .basic
+        case "oauth2", "oauth", "oauth2refreshcode", "oauth2refresh": .oauth2
+        default: nil
+        }
+    }
+}

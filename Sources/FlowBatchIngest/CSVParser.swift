@@ -1,0 +1,428 @@
+import CLibCSV
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The synchronous CSV engine on libcsv: reads a source in fixed chunks and hands out records
+/// with their spreadsheet row numbers.
+///
+/// libcsv is fed one physical line at a time (a line ends at CR or LF), which costs one call per
+/// line and buys two things libcsv does not give: where each record starts in the file, so that a
+/// quote that never closes can be recovered from by reading again from the next line; and a place
+/// between calls to keep the value buffer under the size limit. libcsv skips blank lines; it is
+/// told to report them (`CSV_REPALL_NL`) so that they count as rows, as a spreadsheet shows them.
+package final class CSVParser {
+    /// Limits and format.
+    struct Options: Sendable {
+        /// The byte between values: `,`, `;` or tab.
+        var delimiter: UInt8 = UInt8(ascii: ",")
+        /// Bytes read from the source at a time.
+        var readSize = 64 * 1024
+        /// The most bytes one record may hold; longer records become a problem and are not kept.
+        var maxRecordBytes = 1 << 20
+        /// The most values one record may hold.
+        var maxFields = 10_000
+        /// The most bytes read again after quotes that never close; `nil`: twice the file, at least 64 MiB.
+        var maxRereadBytes: Int?
+        /// Split lines without quotes directly instead of through libcsv (off only to test that both
+        /// ways read the same).
+        var splitsPlainLines = true
+    }
+
+    private static let rowNotBegun: Int32 = 0
+    private static let fieldBegun: Int32 = 2
+    private static let fieldMightHaveEnded: Int32 = 3
+    private static let lineFeed = UInt8(ascii: "\n")
+    private static let carriageReturn = UInt8(ascii: "\r")
+
+    private let source: CSVByteSource
+    private let options: Options
+    private let parser: UnsafeMutablePointer<csv_parser>
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    /// Bytes of the buffer that hold data, and the next one to feed.
+    @exclusivity(unchecked) private var bufferCount = 0
+    @exclusivity(unchecked) private var bufferPosition = 0
+    /// Where in the source `buffer[0]` came from.
+    @exclusivity(unchecked) private var bufferOffset = 0
+    /// Cached positions of the next LF and CR in the buffer (`bufferCount` when there is none).
+    @exclusivity(unchecked) private var nextLineFeed = -1
+    @exclusivity(unchecked) private var nextCarriageReturn = -1
+    private var started = false
+    private var finished = false
+
+    /// The record being assembled: its values back to back, and where each ends.
+    @exclusivity(unchecked) private var recordBytes: [UInt8] = []
+    @exclusivity(unchecked) private var fieldEnds: [Int] = []
+    @exclusivity(unchecked) private var fieldCount = 0
+    @exclusivity(unchecked) private var recordProblem: CSVRecordProblem?
+
+    @exclusivity(unchecked) private var nextRow = 1
+    @exclusivity(unchecked) private var lastTerminatorWasCarriageReturn = false
+    /// Where reading goes on when the open record turns out to have a quote that never closes:
+    /// just after the first line of that record. `nil` while the record spans a single line.
+    private var openRecordFirstLineEnd: Int?
+    private var openRecordFirstLineEndsInCarriageReturn = false
+    /// Skipping the rest of a physical line after a malformed record.
+    private var skippingToLineEnd = false
+    /// Bytes read again after unterminated quotes; bounded so that a hostile file cannot make
+    /// reading quadratic.
+    private var rereadBudget: Int
+
+    /// The record that is complete and waiting to be read; its values are in `recordBytes`.
+    @exclusivity(unchecked) private var pending: (row: Int, problem: CSVRecordProblem?)?
+
+    init(source: CSVByteSource, options: Options) {
+        self.source = source
+        self.options = options
+        parser = .allocate(capacity: 1)
+        csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
+        csv_set_delim(parser, options.delimiter)
+        // Values are taken exactly as written: no space is ever trimmed (a password may end in one).
+        csv_set_space_func(parser) { _ in 0 }
+        csv_set_blk_size(parser, 4096)
+        buffer = .allocate(byteCount: max(1, options.readSize), alignment: 16)
+        rereadBudget = options.maxRereadBytes ?? max(64 << 20, 2 * source.size)
+    }
+
+    deinit {
+        csv_free(parser)
+        parser.deallocate()
+        buffer.deallocate()
+    }
+
+    /// The next record, or `nil` at the end of the source.
+    func next() throws(CSVFileError) -> CSVRecord? {
+        do {
+            return try nextView { $0.record() }
+        } catch let error as CSVFileError {
+            throw error
+        } catch {
+            preconditionFailure("record() does not throw")
+        }
+    }
+
+    /// Calls `body` with a view of the next record, without copying its values into strings; the view
+    /// is valid only during the call. Returns `nil` at the end of the source.
+    func nextView<Result>(_ body: (CSVRecordView) throws -> Result) throws -> Result? {
+        while pending == nil {
+            if finished { return nil }
+            try step()
+        }
+        defer {
+            pending = nil
+            clearRecord()
+        }
+        let (row, problem) = pending!
+        return try recordBytes.withUnsafeBufferPointer { bytes in
+            try fieldEnds.withUnsafeBufferPointer { ends in
+                try body(CSVRecordView(row: row, bytes: bytes, ends: ends, problem: problem))
+            }
+        }
+    }
+
+    // MARK: - Reading
+
+    private func step() throws(CSVFileError) {
+        if rereadBudget < 0 {
+            throw CSVFileError(.tooManyUnterminatedQuotes, path: source.path)
+        }
+        if !started {
+            try start()
+            return
+        }
+        if bufferPosition == bufferCount {
+            try refill()
+            if bufferCount == 0 {
+                try finishSource()
+                return
+            }
+        }
+        let lineEnd = nextTerminator(from: bufferPosition)
+        let pieceEnd = lineEnd < bufferCount ? lineEnd + 1 : bufferCount
+        if skippingToLineEnd {
+            bufferPosition = pieceEnd
+            if lineEnd < bufferCount {
+                skippingToLineEnd = false
+                lastTerminatorWasCarriageReturn = buffer[lineEnd] == Self.carriageReturn
+            }
+            return
+        }
+        if options.splitsPlainLines, lineEnd < bufferCount, splitPlainLine(upTo: lineEnd) { return }
+        // The byte where a record passes the size limit decides its problem and where reading goes on, so
+        // libcsv never gets more than one byte past the room left: that byte is then the same whatever
+        // the read size.
+        let end = min(pieceEnd, bufferPosition + max(0, options.maxRecordBytes - openRecordSize) + 1)
+        feed(to: end, endsLine: end == pieceEnd && lineEnd < bufferCount)
+    }
+
+    /// A whole line with no quote, starting a record: its values are what lies between delimiters,
+    /// exactly what libcsv would make of it with no trimming, for a fraction of the cost (libcsv calls
+    /// a function for every byte). Returns `false` to leave the line to libcsv.
+    private func splitPlainLine(upTo lineEnd: Int) -> Bool {
+        let start = bufferPosition
+        let length = lineEnd - start
+        guard length > 0, length <= options.maxRecordBytes, parser.pointee.pstate == Self.rowNotBegun else {
+            return false
+        }
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + start
+        guard memchr(base, Int32(parser.pointee.quote_char), length) == nil else { return false }
+        let delimiter = options.delimiter
+        var fieldStart = 0
+        var values = 0
+        recordBytes.reserveCapacity(length)
+        while true {
+            let remaining = length - fieldStart
+            let found = memchr(base + fieldStart, Int32(delimiter), remaining)
+            let fieldEnd = found.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? length
+            values += 1
+            if values > options.maxFields {
+                recordProblem = CSVRecordProblem(.tooManyColumns(limit: options.maxFields))
+                break
+            }
+            recordBytes.append(contentsOf: UnsafeBufferPointer(start: base + fieldStart, count: fieldEnd - fieldStart))
+            fieldEnds.append(recordBytes.count)
+            if found == nil { break }
+            fieldStart = fieldEnd + 1
+        }
+        fieldCount = values
+        bufferPosition = lineEnd + 1
+        lastTerminatorWasCarriageReturn = buffer[lineEnd] == Self.carriageReturn
+        completeRecord()
+        return true
+    }
+
+    /// Looks at the first bytes as stored for a workbook or another encoding, then at the UTF-8 for a
+    /// byte-order mark, and starts reading after it.
+    private func start() throws(CSVFileError) {
+        started = true
+        let prefix = try source.storedPrefix(8)
+        if let problem = FileSniff.problem(prefix: prefix, encoding: source.encoding) {
+            throw CSVFileError(problem, path: source.path)
+        }
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 3, alignment: 1)
+        defer { head.deallocate() }
+        var count = 0
+        while count < head.count {
+            let read = try source.read(at: count, into: UnsafeMutableRawBufferPointer(rebasing: head[count...]))
+            if read == 0 { break }
+            count += read
+        }
+        bufferOffset = Array(head[..<count]) == [0xEF, 0xBB, 0xBF] ? 3 : 0
+        bufferCount = 0
+        bufferPosition = 0
+    }
+
+    private func refill() throws(CSVFileError) {
+        bufferOffset += bufferCount
+        bufferCount = try source.read(at: bufferOffset, into: buffer)
+        bufferPosition = 0
+        nextLineFeed = -1
+        nextCarriageReturn = -1
+    }
+
+    /// The index of the next CR or LF at or after `start`, or `bufferCount`.
+    private func nextTerminator(from start: Int) -> Int {
+        if nextLineFeed < start { nextLineFeed = find(Self.lineFeed, from: start) }
+        if nextCarriageReturn < start { nextCarriageReturn = find(Self.carriageReturn, from: start) }
+        return min(nextLineFeed, nextCarriageReturn)
+    }
+
+    private func find(_ byte: UInt8, from start: Int) -> Int {
+        guard start < bufferCount else { return bufferCount }
+        let base = buffer.baseAddress!
+        guard let found = memchr(base + start, Int32(byte), bufferCount - start) else { return bufferCount }
+        return base.distance(to: UnsafeMutableRawPointer(mutating: found))
+    }
+
+    // MARK: - Feeding libcsv
+
+    private func feed(to end: Int, endsLine: Bool) {
+        let start = bufferPosition
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let consumed = csv_parse(
+            parser,
+            buffer.baseAddress! + start,
+            end - start,
+            CSVParser.fieldCallback,
+            CSVParser.rowCallback,
+            context
+        )
+        bufferPosition = end
+        if consumed < end - start {
+            malformedRecord(endsLine: endsLine)
+            return
+        }
+        let inQuotedValue = parser.pointee.pstate != Self.rowNotBegun
+        if endsLine, inQuotedValue, openRecordFirstLineEnd == nil {
+            openRecordFirstLineEnd = bufferOffset + end
+            openRecordFirstLineEndsInCarriageReturn = buffer[end - 1] == Self.carriageReturn
+        }
+        if pending == nil, openRecordSize > options.maxRecordBytes {
+            valueOverflowed()
+        }
+    }
+
+    /// Bytes of the open record: its values kept, and the value being read without the quote that libcsv
+    /// keeps in FIELD_MIGHT_HAVE_ENDED and takes back if the value ends there.
+    private var openRecordSize: Int {
+        let closingQuote = parser.pointee.pstate == Self.fieldMightHaveEnded ? 1 : 0
+        return recordBytes.count + parser.pointee.entry_pos - closingQuote
+    }
+
+    /// libcsv stopped at a byte strict mode rejects: report the record, skip the rest of its line.
+    private func malformedRecord(endsLine: Bool) {
+        let pointee = parser.pointee
+        let code: CSVRecordProblem.Code
+        if pointee.status == CSV_EPARSE {
+            code = pointee.pstate == Self.fieldMightHaveEnded ? .textAfterClosingQuote : .quoteInUnquotedValue
+        } else {
+            code = .tooLarge(limit: options.maxRecordBytes)
+        }
+        recordProblem = recordProblem ?? CSVRecordProblem(code, column: fieldCount)
+        completeRecord()
+        resetParser()
+        skippingToLineEnd = !endsLine
+        if endsLine {
+            lastTerminatorWasCarriageReturn = buffer[bufferPosition - 1] == Self.carriageReturn
+        }
+    }
+
+    /// The value being read is past the size limit: drop what it holds so far and keep reading it,
+    /// so that memory stays bounded while libcsv still finds where the value ends. A quoted value that
+    /// already spans lines is most likely a quote that never closes: read again from its next line.
+    private func valueOverflowed() {
+        if recordProblem == nil {
+            recordProblem = CSVRecordProblem(.tooLarge(limit: options.maxRecordBytes), column: fieldCount)
+        }
+        let quoteStillOpen = parser.pointee.quoted != 0 && parser.pointee.pstate == Self.fieldBegun
+        if quoteStillOpen, openRecordFirstLineEnd != nil {
+            recordProblem = CSVRecordProblem(.unterminatedQuote, column: fieldCount)
+            recoverFromUnterminatedQuote()
+            return
+        }
+        // In FIELD_MIGHT_HAVE_ENDED the last byte kept is the quote libcsv may still take back.
+        if parser.pointee.pstate == Self.fieldMightHaveEnded {
+            parser.pointee.entry_buf[0] = parser.pointee.quote_char
+            parser.pointee.entry_pos = 1
+        } else {
+            parser.pointee.entry_pos = 0
+        }
+    }
+
+    /// Reports the open record as an unterminated quote and reads again from the line after its first.
+    private func recoverFromUnterminatedQuote() {
+        let resumeOffset = openRecordFirstLineEnd
+        completeRecord()
+        resetParser()
+        guard let resumeOffset else { return }
+        rereadBudget -= max(0, bufferOffset + bufferPosition - resumeOffset)
+        lastTerminatorWasCarriageReturn = openRecordFirstLineEndsInCarriageReturn
+        bufferOffset = resumeOffset
+        bufferCount = 0
+        bufferPosition = 0
+        finished = false
+    }
+
+    private func finishSource() throws(CSVFileError) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        if csv_fini(parser, CSVParser.fieldCallback, CSVParser.rowCallback, context) != 0 {
+            recordProblem = CSVRecordProblem(.unterminatedQuote, column: fieldCount)
+            recoverFromUnterminatedQuote()
+            if bufferOffset < source.size { return }
+        }
+        finished = true
+        try source.checkUnchanged()
+    }
+
+    private func resetParser() {
+        parser.pointee.pstate = Self.rowNotBegun
+        parser.pointee.quoted = 0
+        parser.pointee.spaces = 0
+        parser.pointee.entry_pos = 0
+        parser.pointee.status = 0
+    }
+
+    private func clearRecord() {
+        recordBytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        fieldCount = 0
+        recordProblem = nil
+        openRecordFirstLineEnd = nil
+    }
+
+    // MARK: - Callbacks from libcsv
+
+    private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void =
+        {
+            bytes,
+            count,
+            context in
+            Unmanaged<CSVParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.appendField(bytes, count) }
+        }
+
+    private static let rowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
+        Unmanaged<CSVParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRow(terminator) }
+    }
+
+    private func appendField(_ bytes: UnsafeMutableRawPointer?, _ count: Int) {
+        fieldCount += 1
+        guard recordProblem == nil else { return }
+        if fieldCount > options.maxFields {
+            recordProblem = CSVRecordProblem(.tooManyColumns(limit: options.maxFields))
+            return
+        }
+        if recordBytes.count + count > options.maxRecordBytes {
+            recordProblem = CSVRecordProblem(.tooLarge(limit: options.maxRecordBytes), column: fieldCount - 1)
+            return
+        }
+        if let bytes, count > 0 {
+            recordBytes.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
+        }
+        fieldEnds.append(recordBytes.count)
+    }
+
+    private func endRow(_ terminator: Int32) {
+        let isCarriageReturn = terminator == Int32(Self.carriageReturn)
+        defer { lastTerminatorWasCarriageReturn = isCarriageReturn }
+        if fieldCount == 0 {
+            // A line with nothing on it; the LF of a CRLF pair is not a line of its own.
+            let secondHalfOfPair = terminator == Int32(Self.lineFeed) && lastTerminatorWasCarriageReturn
+            if !secondHalfOfPair { nextRow += 1 }
+            return
+        }
+        completeRecord()
+    }
+
+    /// The open record is complete (or given up on): it waits, bytes and all, until it is read.
+    private func completeRecord() {
+        pending = (nextRow, recordProblem)
+        nextRow += 1
+    }
+
+    /// Whether every byte is ASCII and none is NUL.
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        // Eight bytes at a time: a high bit, or a zero byte, rules the record out.
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let zeroByte = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if word & 0x8080_8080_8080_8080 != 0 || zeroByte != 0 { return false }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte == 0 || byte >= 0x80 { return false }
+            index += 1
+        }
+        return true
+    }
+}

@@ -1,0 +1,94 @@
+import Synchronization
+
+/// Counters a run keeps while it goes, read by the progress line and the summary.
+public final class RunStatistics: Sendable {
+    /// A consistent copy of the counters.
+    public struct Snapshot: Sendable {
+        /// Data rows in the input (after `--limit`), once the pre-scan has counted them.
+        public var total: Int?
+        /// Rows with an outcome.
+        public var done = 0
+        public var counts: [RowStatus: Int] = [:]
+        /// Rows waiting to retry.
+        public var retrying = 0
+        /// Requests in flight.
+        public var inFlight = 0
+        /// Requests allowed in flight now (lower than `--concurrency` while throttled).
+        public var concurrency = 0
+        /// POST requests sent.
+        public var requests = 0
+        /// Rows created only after a name look-up showed an unanswered request had created them.
+        public var recovered = 0
+        /// Latencies of POST requests.
+        public var latency = LatencyHistogram()
+        /// Errors by code and field: how many, and one message.
+        public var errors: [ErrorKey: (count: Int, message: String)] = [:]
+        /// Rows an earlier run finished, by status (counted in ``counts`` too).
+        public var earlier: [RowStatus: Int] = [:]
+        /// While the start-of-run listing goes on: the sandbox being listed and how many
+        /// connections the listing has shown so far; `nil` before and after.
+        public var listing: (sandbox: String, listed: Int)?
+        /// Rows whose spreadsheet values changed since an earlier run created them.
+        public var changedSinceCreated = 0
+
+        public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
+    }
+
+    /// What errors are grouped by in the summary: the code, and for invalid rows the field.
+    public struct ErrorKey: Hashable, Sendable, Comparable {
+        public var code: String
+        public var field: String?
+
+        public static func < (lhs: Self, rhs: Self) -> Bool {
+            (lhs.code, lhs.field ?? "") < (rhs.code, rhs.field ?? "")
+        }
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    package func setTotal(_ total: Int) { state.withLock { $0.total = total } }
+
+    package func setConcurrency(_ limit: Int) { state.withLock { $0.concurrency = limit } }
+
+    /// Counts one row's outcome; `earlier` when an earlier run finished the row.
+    package func record(_ outcome: RowOutcome, recovered: Bool = false, changed: Bool = false, earlier: Bool = false) {
+        state.withLock { state in
+            state.done += 1
+            state.counts[outcome.status, default: 0] += 1
+            if earlier { state.earlier[outcome.status, default: 0] += 1 }
+            if recovered { state.recovered += 1 }
+            if changed { state.changedSinceCreated += 1 }
+            if outcome.status == .failed || outcome.status == .invalid, let code = outcome.errorCode {
+                let key = ErrorKey(code: code, field: outcome.errorField)
+                let existing = state.errors[key]
+                state.errors[key] = ((existing?.count ?? 0) + 1, existing?.message ?? outcome.error ?? "")
+            }
+        }
+    }
+
+    /// The listing's progress: `sandbox` is being listed and `listed` connections are known so far;
+    /// `nil` when the listing is over.
+    package func listing(sandbox: String?, listed: Int) {
+        state.withLock { $0.listing = sandbox.map { ($0, listed) } }
+    }
+
+    package func requestStarted() {
+        state.withLock {
+            $0.inFlight += 1
+            $0.requests += 1
+        }
+    }
+
+    package func requestFinished(after duration: Duration) {
+        state.withLock {
+            $0.inFlight -= 1
+            $0.latency.record(duration)
+        }
+    }
+
+    package func retrying(_ delta: Int) { state.withLock { $0.retrying += delta } }
+}

@@ -1,0 +1,586 @@
+import FlowBatchModel
+import Foundation
+import Logging
+import NIOHTTP1
+
+/// Talks to the Flow Service: creates, finds, lists and deletes connections, with the headers every
+/// Platform call needs, renewing the token when the gateway refuses it.
+///
+/// Answers are decoded into typed outcomes; nothing here retries except the one renewal of a
+/// refused token (the executor owns the retry policy).
+public struct FlowServiceClient: Sendable {
+    public let settings: PlatformSettings
+    let transport: HTTPTransport
+    let tokens: TokenProvider
+    package let logger: Logger
+    let redactor: Redactor
+    /// Waits for the run's rate limit before each request but a create (the worker paces those, so
+    /// that a row stopped while waiting counts as not sent); says `false` once the run is stopped,
+    /// and then no further listing page is asked for.
+    package let pace: (@Sendable () async -> Bool)?
+
+    public init(
+        settings: PlatformSettings,
+        transport: HTTPTransport,
+        tokens: TokenProvider,
+        logger: Logger,
+        pace: (@Sendable () async -> Bool)? = nil
+    ) {
+        self.settings = settings
+        self.transport = transport
+        self.tokens = tokens
+        self.logger = logger
+        self.pace = pace
+        redactor = Redactor(settings.secrets)
+    }
+
+    /// A client for `settings`, with a token provider that fetches tokens from IMS (and renews
+    /// them) or uses the fixed token; `pace` waits for the run's rate limit (see ``pace``).
+    public static func make(
+        settings: PlatformSettings,
+        transport: HTTPTransport,
+        logger: Logger,
+        pace: (@Sendable () async -> Bool)? = nil
+    ) -> FlowServiceClient {
+        let tokens: TokenProvider
+        switch settings.authentication {
+        case .accessToken(let token):
+            tokens = TokenProvider(fixed: token)
+        case .clientCredentials(let clientID, let clientSecret, let scopes):
+            let ims = IMSClient(
+                imsURL: settings.imsURL,
+                clientID: clientID,
+                clientSecret: clientSecret,
+                scopes: scopes,
+                sources: settings.sources,
+                transport: transport,
+                logger: logger
+            )
+            let sources = settings.sources
+            tokens = TokenProvider(
+                fetch: { () async throws(RunError) in
+                    _ = await pace?()
+                    return try await ims.fetch()
+                },
+                entitlementAdvice:
+                    "check the org ID (from \(sources.orgID)), the API key (from \(sources.apiKey)) and the"
+                    + " project's product profiles"
+            )
+        }
+        return FlowServiceClient(settings: settings, transport: transport, tokens: tokens, logger: logger, pace: pace)
+    }
+
+    // MARK: - Create
+
+    /// Makes sure a token is at hand (fetching one from IMS if needed), so that a token service that
+    /// fails stops the run before a row counts as sent.
+    public func ensureToken() async throws(RunError) {
+        _ = try await tokens.token()
+    }
+
+    /// Gets the first token, before a command writes anything: credentials that IMS refuses, and an
+    /// IMS URL that does not answer like IMS, throw ``ConfigurationError`` (exit 64) naming where the
+    /// settings came from. The same failures later, at a renewal, stay a ``RunError``.
+    /// A certificate that is not trusted (TLS) is a configuration error here too: `--ca-file` fixes it.
+    public func startToken() async throws {
+        do {
+            _ = try await tokens.token()
+        } catch {
+            switch error.code {
+            case .credentialsRefused, .notTokenService, .transport: throw ConfigurationError(error.message)
+            default: throw error
+            }
+        }
+    }
+
+    /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.
+    public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> ServiceAnswer {
+        let (answer, token) = try await perform(.POST, target: "/connections", sandbox: sandbox, body: body)
+        return written(answer, token: token, rowSecrets: rowSecrets)
+    }
+
+    /// `PATCH /connections/{id}` with `If-Match: etag` and a JSON Patch body; answered like a create
+    /// (``ServiceAnswer/created(_:)`` holds the new etag). A stale etag is refused with 412.
+    public func patch(
+        id: String,
+        etag: String,
+        body: [UInt8],
+        sandbox: String,
+        rowSecrets: [Secret]
+    ) async throws(RunError) -> ServiceAnswer {
+        let (answer, token) = try await perform(
+            .PATCH,
+            target: "/connections/\(QueryEncoding.encode(id))",
+            sandbox: sandbox,
+            body: body,
+            headers: [("If-Match", etag)]
+        )
+        return written(answer, token: token, rowSecrets: rowSecrets)
+    }
+
+    /// `GET /connections/{id}`: the connection as the service holds it now (its current etag), or
+    /// `nil` when the Flow Service says it does not exist.
+    public func connection(id: String, sandbox: String) async throws(RunError) -> Result<Listed?, LookupFailure> {
+        switch try await listingPage("/connections/\(QueryEncoding.encode(id))", sandbox: sandbox) {
+        case .success(let page): return .success(page.items.first { $0.id == id })
+        case .failure(.refused(let failure)) where failure.status == 404 && failure.code == Self.connectionNotFound:
+            return .success(nil)
+        case .failure(let failure): return .failure(failure)
+        }
+    }
+
+    /// `GET /connections/{id}/test`: whether the service can connect with the connection's credentials.
+    public func test(id: String, sandbox: String) async throws(RunError) -> Result<Bool, LookupFailure> {
+        struct Test: Decodable { var result: Bool }
+        return try await get(
+            "/connections/\(QueryEncoding.encode(id))/test",
+            sandbox: sandbox,
+            as: Test.self,
+            what: "test"
+        )
+        .map(\.result)
+    }
+
+    /// `GET target`, its 200 answer decoded as `T`; `what` names it in the message when it cannot be read.
+    private func get<T: Decodable>(
+        _ target: String,
+        sandbox: String,
+        as type: T.Type,
+        what: String
+    ) async throws(RunError) -> Result<T, LookupFailure> {
+        switch try await get(target, sandbox: sandbox, what: what) {
+        case .success(let body):
+            guard let decoded = try? Self.decoder.decode(T.self, from: Data(body)) else {
+                return .failure(.unreadable("the \(what) answer could not be read"))
+            }
+            return .success(decoded)
+        case .failure(let failure):
+            return .failure(failure)
+        }
+    }
+
+    /// `GET target`: the body of its 200 answer, whole.
+    private func get(
+        _ target: String,
+        sandbox: String,
+        what: String
+    ) async throws(RunError) -> Result<[UInt8], LookupFailure> {
+        let (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
+        switch answer {
+        case .transport(let failure):
+            return .failure(.transport(failure))
+        case .answer(let status, let headers, let body, let truncated):
+            guard status == 200 else {
+                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
+            }
+            guard !truncated else { return .failure(.unreadable("the \(what) answer was larger than expected")) }
+            return .success(body)
+        }
+    }
+
+    /// The answer to a request that writes a connection (create, patch): its ID and etag, or why not.
+    private func written(_ answer: HTTPTransport.Answer, token: Secret, rowSecrets: [Secret]) -> ServiceAnswer {
+        // Built only for an answer that is read as text: most answers are a plain 201.
+        var redactor: Redactor { self.redactor.adding(rowSecrets + [token]) }
+        switch answer {
+        case .transport(let failure):
+            return .transport(failure)
+        case .answer(let status, let headers, let body, let truncated):
+            let requestID = headers.first(name: "x-request-id")
+            guard (200..<300).contains(status) else {
+                return .refused(
+                    ErrorBody.failure(
+                        status: status,
+                        body: body,
+                        requestID: requestID,
+                        retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+                        redactor: redactor
+                    )
+                )
+            }
+            if truncated {
+                return .unreadableSuccess(
+                    status: status,
+                    requestID: requestID,
+                    reason: "the answer was larger than \(transport.maxBodyBytes) bytes"
+                )
+            }
+            if let type = headers.first(name: "content-type"), !Self.isJSON(type) {
+                return .unreadableSuccess(
+                    status: status,
+                    requestID: requestID,
+                    reason: "the answer is \(redactor.clean(type)), not JSON"
+                )
+            }
+            guard let created = try? Self.decoder.decode(CreatedBody.self, from: Data(body)) else {
+                return .unreadableSuccess(status: status, requestID: requestID, reason: "the answer is not valid JSON")
+            }
+            guard let id = created.id, !id.isEmpty else {
+                return .unreadableSuccess(
+                    status: status,
+                    requestID: requestID,
+                    reason: "the answer has no connection id"
+                )
+            }
+            return .created(CreatedConnection(id: id, etag: created.etag, status: status, requestID: requestID))
+        }
+    }
+
+    /// One decoder for every answer: making one per request showed in profiles.
+    private static let decoder = JSONDecoder()
+
+    private struct CreatedBody: Decodable {
+        var id: String?
+        var etag: String?
+    }
+
+    // MARK: - Look-ups
+
+    /// A connection as a listing shows it.
+    public struct Listed: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        /// Creation time, epoch milliseconds, when given.
+        public var createdAt: Int? = nil
+        public var description: String? = nil
+        public var etag: String? = nil
+        /// The auth spec name the connection was created with.
+        public var authSpecName: String? = nil
+        /// The auth params the listing shows that are never secret (host, username, clientId, the
+        /// URLs and the expiration date); secret params are not kept, whatever the answer holds.
+        public var params: [String: String] = [:]
+
+        /// The auth params a listing may show that are not secrets.
+        public static let publicParams: Set<String> = [
+            "host", "username", "authorizationTestUrl", "clientId", "expirationDate", "accessTokenUrl",
+        ]
+
+        fileprivate init?(_ item: ListBody.Item) {
+            guard let id = item.id, let name = item.name else { return nil }
+            self.id = id
+            self.name = name
+            createdAt = item.createdAt
+            description = item.description
+            etag = item.etag
+            authSpecName = item.auth?.specName
+            for (key, value) in item.auth?.params ?? [:] where Self.publicParams.contains(key) {
+                if let text = value.text { params[key] = text }
+            }
+        }
+
+        public init(id: String, name: String, createdAt: Int? = nil) {
+            self.id = id
+            self.name = name
+            self.createdAt = createdAt
+        }
+    }
+
+    /// Why a look-up did not give an answer.
+    public enum LookupFailure: Error, Sendable, Equatable {
+        case refused(ServiceFailure)
+        case transport(TransportFailure)
+        case unreadable(String)
+
+        /// What went wrong, for a person.
+        public var message: String {
+            switch self {
+            case .refused(let failure): failure.message
+            case .transport(let failure): failure.message
+            case .unreadable(let reason): reason
+            }
+        }
+    }
+
+    /// The connections of the generic REST spec in `sandbox` named exactly `name`.
+    ///
+    /// A name holding a comma cannot be asked for directly (a comma in a filter means OR), so then
+    /// the sandbox's generic REST connections are listed and compared by name.
+    public func connections(
+        named name: String,
+        sandbox: String
+    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
+        let filter: [String] =
+            name.contains(",") || name.isEmpty
+            ? ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
+            : ["name==\(name)", "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
+        switch try await list(filters: filter, sandbox: sandbox) {
+        case .success(let items): return .success(items.filter { $0.name == name })
+        case .failure(let failure): return .failure(failure)
+        }
+    }
+
+    /// Every connection matching `filters`, following the pages; for name look-ups, which their
+    /// caller retries as a whole.
+    private func list(filters: [String], sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+        var items: [Listed] = []
+        var target: String? = Self.firstPage(filters: filters)
+        var pages = 0
+        while let next = target, pages < 100_000 {
+            if let pace, !(await pace()) { return .failure(.unreadable("the run was stopped")) }
+            switch try await listingPage(next, sandbox: sandbox) {
+            case .success(let page):
+                items += page.items
+                target = page.next
+            case .failure(let failure):
+                return .failure(failure)
+            }
+            pages += 1
+        }
+        return .success(items)
+    }
+
+    /// One page of a listing and the target of the next, if any.
+    public struct Page: Sendable {
+        public var items: [Listed]
+        public var next: String?
+    }
+
+    /// The target of the first page of a listing with `filters`, 100 connections a page.
+    public static func firstPage(filters: [String]) -> String {
+        target(path: "/connections", query: filters.map { ("property", $0) } + [("limit", "100")])
+    }
+
+    /// The target of the first page of the generic REST connections of a sandbox.
+    public static var firstGenericRESTPage: String {
+        firstPage(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"])
+    }
+
+    /// `GET` one listing page at `target` (``firstPage(filters:)`` or a page's ``Page/next``); the
+    /// caller paces and retries.
+    public func listingPage(_ target: String, sandbox: String) async throws(RunError) -> Result<Page, LookupFailure> {
+        let page: ListBody
+        switch try await get(target, sandbox: sandbox, as: ListBody.self, what: "listing") {
+        case .success(let read): page = read
+        case .failure(let failure): return .failure(failure)
+        }
+        // An empty page may come without `items`.
+        let items = (page.items ?? []).compactMap(Listed.init)
+        guard let href = page._links?.next?.href else { return .success(Page(items: items, next: nil)) }
+        guard let next = Self.target(following: href, endpoint: settings.endpoint) else {
+            return .failure(.unreadable("the listing's next page points away from --endpoint"))
+        }
+        return .success(Page(items: items, next: next))
+    }
+
+    fileprivate struct ListBody: Decodable {
+        struct Item: Decodable {
+            struct Auth: Decodable {
+                var specName: String?
+                var params: [String: Param]?
+            }
+            /// A param value; only strings are kept.
+            struct Param: Decodable {
+                var text: String?
+                init(from decoder: any Decoder) throws {
+                    text = try? decoder.singleValueContainer().decode(String.self)
+                }
+            }
+            var id: String?
+            var name: String?
+            var description: String?
+            var createdAt: Int?
+            var etag: String?
+            var auth: Auth?
+        }
+        struct Links: Decodable {
+            struct Link: Decodable { var href: String? }
+            var next: Link?
+        }
+        var items: [Item]?
+        var _links: Links?
+    }
+
+    /// `GET /connections?count=true` for the generic REST spec in `sandbox`: how many there are, in
+    /// one request (the sandbox exists and may be listed).
+    public func countGenericRESTConnections(sandbox: String) async throws(RunError) -> Result<Int, LookupFailure> {
+        struct Count: Decodable { var count: Int }
+        let target = Self.target(
+            path: "/connections",
+            query: [("property", "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"), ("count", "true")]
+        )
+        return try await get(target, sandbox: sandbox, as: Count.self, what: "count").map(\.count)
+    }
+
+    // MARK: - Connection spec
+
+    /// `GET /connectionSpecs/{generic REST}`: the auth spec names and required params the service
+    /// accepts; `.success(nil)` when the answer lists no basic or OAuth 2 refresh-code auth spec.
+    public func connectionSpec(sandbox: String) async throws(RunError) -> Result<ConnectionAuthSpecs?, LookupFailure> {
+        try await get("/connectionSpecs/\(GenericRESTSpec.connectionSpecID)", sandbox: sandbox, what: "connection spec")
+            .map(ConnectionAuthSpecs.read(from:))
+    }
+
+    // MARK: - Delete
+
+    /// What `DELETE /connections/{id}` did.
+    public enum Deletion: Sendable, Equatable {
+        /// Deleted now.
+        case deleted
+        /// Not there (the Flow Service's 404 for the connection): already deleted.
+        case alreadyGone
+        /// Not deleted: the answer says why.
+        case refused(ServiceAnswer)
+    }
+
+    /// Adobe's code for "the requested resource is not found: resource with given id does not exist".
+    static let connectionNotFound = "FLOW-1101-404"
+
+    /// `DELETE /connections/{id}`.
+    public func delete(id: String, sandbox: String) async throws(RunError) -> Deletion {
+        let (answer, token) = try await perform(
+            .DELETE,
+            target: "/connections/\(QueryEncoding.encode(id))",
+            sandbox: sandbox,
+            body: nil
+        )
+        switch answer {
+        case .transport(let failure):
+            return .refused(.transport(failure))
+        case .answer(let status, let headers, let body, _):
+            if (200..<300).contains(status) { return .deleted }
+            let failure = refusal(status: status, headers: headers, body: body, token: token)
+            // Only the Flow Service's "resource with given id does not exist" means the connection is
+            // gone: a missing sandbox, another resource, a proxy's page or a wrong endpoint answer 404 too.
+            if status == 404, failure.source == .flowService, failure.code == Self.connectionNotFound {
+                return .alreadyGone
+            }
+            return .refused(.refused(failure))
+        }
+    }
+
+    // MARK: - Sending
+
+    /// An error answer read as the service's failure, with the token sent and every settings secret
+    /// masked in what it echoes.
+    private func refusal(status: Int, headers: HTTPHeaders, body: [UInt8], token: Secret) -> ServiceFailure {
+        ErrorBody.failure(
+            status: status,
+            body: body,
+            requestID: headers.first(name: "x-request-id"),
+            retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
+            redactor: redactor.adding([token])
+        )
+    }
+
+    /// A path under the endpoint with its query encoded.
+    static func target(path: String, query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return path }
+        return path + "?" + query.map { "\($0.0)=\(QueryEncoding.encode($0.1))" }.joined(separator: "&")
+    }
+
+    /// The path under `endpoint` of a listing's `_links.next.href`, taken as given (its token is
+    /// never decoded and encoded again: a base64 token may hold `+`): relative to the endpoint
+    /// (`/connections?...`), a path from the host that starts with the endpoint's own path, or an
+    /// absolute URL on the endpoint. `nil` when it points anywhere else: the token is not sent there.
+    static func target(following href: String, endpoint: String) -> String? {
+        guard let base = URLComponents(string: endpoint), let scheme = base.scheme, let host = base.host else {
+            return nil
+        }
+        var path = href
+        if href.contains("://") {
+            guard let next = URLComponents(string: href), next.scheme?.lowercased() == scheme.lowercased(),
+                next.host?.lowercased() == host.lowercased(), next.port == base.port,
+                let start = href.range(
+                    of: next.percentEncodedPath,
+                    options: [],
+                    range: href.range(of: "://")!.upperBound..<href.endIndex
+                )
+            else { return nil }
+            path = String(href[start.lowerBound...])
+        }
+        var basePath = base.percentEncodedPath
+        while basePath.hasSuffix("/") { basePath.removeLast() }
+        if !basePath.isEmpty, path.hasPrefix(basePath + "/") { path.removeFirst(basePath.count) }
+        return path.hasPrefix("/") ? path : "/" + path
+    }
+
+    /// Sends one Platform call with a valid token; a refused token is renewed (shared with every other
+    /// task) and the call sent again. Also gives the token sent, for masking it in an echoed message
+    /// (a token IMS issued during the run is in no settings). `target` is the path under the endpoint,
+    /// with its query already encoded.
+    private func perform(
+        _ method: HTTPMethod,
+        target: String,
+        sandbox: String,
+        body: [UInt8]?,
+        headers extra: [(String, String)] = []
+    ) async throws(RunError) -> (HTTPTransport.Answer, Secret) {
+        let url = settings.endpoint + target
+        let path = String(target.prefix { $0 != "?" })
+        var token = try await tokens.token()
+        var refusals = 0
+        while true {
+            var headers = HTTPHeaders()
+            headers.add(name: "Authorization", value: "Bearer \(token.value.revealed)")
+            headers.add(name: "x-api-key", value: settings.apiKey)
+            headers.add(name: "x-gw-ims-org-id", value: settings.orgID)
+            headers.add(name: "x-sandbox-name", value: sandbox)
+            headers.add(name: "Accept", value: "application/json")
+            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            for (name, value) in extra { headers.add(name: name, value: value) }
+            let started = ContinuousClock.now
+            let answer = await transport.send(method: method, url: url, headers: headers, body: body)
+            log(method, path, sandbox: sandbox, answer: answer, since: started)
+            guard case .answer(401, let answerHeaders, let answerBody, _) = answer else {
+                if case .answer = answer { tokens.accepted(token) }
+                return (answer, token.value)
+            }
+            refusals += 1
+            if refusals > 3 {
+                let failure = ErrorBody.failure(
+                    status: 401,
+                    body: answerBody,
+                    requestID: answerHeaders.first(name: "x-request-id"),
+                    retryAfter: nil,
+                    redactor: redactor.adding([token.value])
+                )
+                throw RunError(
+                    .authenticationRejected,
+                    "the access token keeps being refused: \(failure.message)",
+                    serviceCode: failure.code,
+                    requestID: failure.requestID
+                )
+            }
+            token = try await tokens.refused(token)
+            _ = await pace?()
+        }
+    }
+
+    private func log(
+        _ method: HTTPMethod,
+        _ path: String,
+        sandbox: String,
+        answer: HTTPTransport.Answer,
+        since: ContinuousClock.Instant
+    ) {
+        guard logger.logLevel <= .debug else { return }
+        let elapsed = (ContinuousClock.now - since).milliseconds
+        switch answer {
+        case .answer(let status, let headers, _, _):
+            logger.debug(
+                "\(method.rawValue) \(path) → \(status)",
+                metadata: [
+                    "sandbox": "\(sandbox)", "ms": "\(elapsed)",
+                    "request-id": "\(headers.first(name: "x-request-id") ?? "-")",
+                ]
+            )
+        case .transport(let failure):
+            logger.debug(
+                "\(method.rawValue) \(path) → no answer: \(failure.message)",
+                metadata: ["sandbox": "\(sandbox)", "ms": "\(elapsed)"]
+            )
+        }
+    }
+
+    /// Whether a `Content-Type` is JSON (`application/json`, `application/problem+json`, with or
+    /// without parameters), ignoring case; runs for every answer, so it works on bytes.
+    static func isJSON(_ contentType: String) -> Bool {
+        var type = Array(contentType.utf8.prefix { $0 != UInt8(ascii: ";") })
+        while type.last == UInt8(ascii: " ") { type.removeLast() }
+        while type.first == UInt8(ascii: " ") { type.removeFirst() }
+        for index in type.indices where type[index] >= UInt8(ascii: "A") && type[index] <= UInt8(ascii: "Z") {
+            type[index] += 32
+        }
+        return type.elementsEqual("application/json".utf8) || type.reversed().starts(with: "+json".utf8.reversed())
+    }
+}
