@@ -248,7 +248,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 )
             )
         }
-        let gate = PauseGate(clock: clock)
+        let retrier = Retrier(clock: clock, policy: policy, gate: PauseGate(clock: clock), stop: stop, logger: logger)
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var inFlight = 0
             for (index, target) in plan.targets.enumerated() {
@@ -272,7 +272,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                         await self.apply(
                             to: target,
                             client: client,
-                            gate: gate,
+                            retrier: retrier,
                             journal: journal,
                             runJournal: runJournal
                         )
@@ -314,64 +314,54 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     private func apply(
         to target: Target,
         client: FlowServiceClient,
-        gate: PauseGate<C>,
+        retrier: Retrier<C>,
         journal: JournalWriter,
         runJournal: JournalWriter?
     ) async -> Outcome {
-        var generator = SystemRandomNumberGenerator()
-        var attempts = 0
-        var last: AnswerClassifier.Failure?
-        while attempts < policy.maxAttempts {
-            guard !stop.isStopping, await stop.unlessStopped({ try await gate.wait() }) else { break }
-            attempts += 1
-            let answer: ServiceAnswer
-            do {
+        let end: RetryEnd<Outcome>
+        do {
+            end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Outcome> in
+                let answer: ServiceAnswer
                 switch operation {
                 case .delete:
                     let deletion = try await client.delete(id: target.connectionID, sandbox: target.sandbox)
-                    if case .refused(let refused) = deletion {
-                        answer = refused
-                    } else {
+                    guard case .refused(let refused) = deletion else {
                         record(.deleted, target, passed: nil, journal: journal, runJournal: runJournal)
-                        return .deleted(alreadyGone: deletion == .alreadyGone, earlier: false)
+                        return .done(.deleted(alreadyGone: deletion == .alreadyGone, earlier: false))
                     }
+                    answer = refused
                 case .test:
                     switch try await client.test(id: target.connectionID, sandbox: target.sandbox) {
                     case .success(let passed):
                         record(.tested, target, passed: passed, journal: journal, runJournal: nil)
-                        return .tested(passed, earlier: false)
+                        return .done(.tested(passed, earlier: false))
                     case .failure(.refused(let failure)): answer = .refused(failure)
                     case .failure(.transport(let failure)): answer = .transport(failure)
                     case .failure(.unreadable(let reason)):
                         answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
                     }
                 }
-            } catch {
-                stop.stop(.runError(error))
-                return .failed(.init(code: error.serviceCode ?? error.code.rawValue, message: error.message))
+                switch AnswerClassifier.classify(answer, sandbox: target.sandbox) {
+                case .runError(let error): throw error
+                case .rowError(let failure), .sandboxError(let failure): return .done(.failed(failure))
+                case .transient(let reason, _): return .again(reason)
+                case .created:
+                    return .done(.failed(.init(code: "malformed-response", message: "an answer that fits no request")))
+                }
             }
-            switch AnswerClassifier.classify(answer, sandbox: target.sandbox) {
-            case .runError(let error):
-                stop.stop(.runError(error))
-                return .failed(.init(code: error.serviceCode ?? error.code.rawValue, message: error.message))
-            case .rowError(let failure), .sandboxError(let failure):
-                return .failed(failure)
-            case .transient(let failure, _, _, _) where attempts >= policy.maxAttempts:
-                return .failed(failure)
-            case .transient(let failure, _, let throttled, let retryAfter):
-                last = failure
-                if throttled, let retryAfter { gate.pause(until: clock.now.advanced(by: .seconds(retryAfter))) }
-                let delay = policy.delay(beforeRetry: attempts, retryAfter: retryAfter, using: &generator)
-                _ = await stop.unlessStopped { [clock] in try await clock.sleep(for: delay) }
-            case .created:
-                return .failed(.init(code: "malformed-response", message: "an answer that fits no request"))
-            }
+        } catch {
+            stop.stop(.runError(error))
+            return .failed(.init(code: error.serviceCode ?? error.code.rawValue, message: error.message))
         }
-        if var last {
-            last.message += " (the run stopped before retrying)"
-            return .failed(last)
+        switch end {
+        case .done(let outcome): return outcome
+        case .gaveUp(let reason): return .failed(reason.failure)
+        case .stopped(nil): return .notRun
+        case .stopped(let reason?):
+            var failure = reason.failure
+            failure.message += " (the run stopped before retrying)"
+            return .failed(failure)
         }
-        return .notRun
     }
 
     private func record(

@@ -48,34 +48,26 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         sandbox: String,
         _ body: ([FlowServiceClient.Listed]) throws(RunError) -> Void
     ) async throws(RunError) -> Bool {
-        var generator = SystemRandomNumberGenerator()
+        let retrier = Retrier(clock: clock, policy: policy, gate: PauseGate(clock: clock), stop: stop, logger: logger)
         var target: String? = FlowServiceClient.firstGenericRESTPage
-        var attempt = 0
         while let page = target {
             // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
             if stop.isStopping { return false }
-            if let pace = client.pace, !(await pace()) { return false }
-            attempt += 1
-            let failure: AnswerClassifier.Failure
-            var retryAfter: Double?
-            switch try await client.listingPage(page, sandbox: sandbox) {
-            case .success(let listed):
-                try body(listed.items)
-                target = listed.next
-                attempt = 0
-                continue
-            case .failure(.refused(let refused)):
-                switch AnswerClassifier.classify(refused, sandbox: sandbox) {
-                case .runError(let error):
-                    throw error
-                case .sandboxError(let scoped):
-                    refusals.refuse(sandbox, scoped)
-                    logger.warning("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
-                    return false
-                case .transient(let reported, _, _, let after):
-                    failure = reported
-                    retryAfter = after
-                case .rowError, .created:
+            let end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Page> in
+                if let pace = client.pace, !(await pace()) { return .done(.stopped) }
+                let answer: ServiceAnswer
+                switch try await client.listingPage(page, sandbox: sandbox) {
+                case .success(let listed): return .done(.listed(listed))
+                case .failure(.refused(let refused)): answer = .refused(refused)
+                case .failure(.transport(let transport)): answer = .transport(transport)
+                case .failure(.unreadable(let reason)):
+                    return .again(RetryReason(.init(code: "malformed-response", message: reason)))
+                }
+                switch AnswerClassifier.classify(answer, sandbox: sandbox) {
+                case .runError(let error): throw error
+                case .sandboxError(let scoped): return .done(.refused(scoped))
+                case .transient(let reason, _): return .again(reason)
+                case .rowError(let refused):
                     // Refused for what was asked: asking again will not help.
                     throw RunError(
                         .lookupFailed,
@@ -83,42 +75,38 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                         serviceCode: refused.code,
                         requestID: refused.requestID
                     )
+                case .created:
+                    throw RunError(
+                        .lookupFailed,
+                        "listing the connections of sandbox '\(sandbox)' got an answer that is no listing"
+                    )
                 }
-            case .failure(.transport(let transport)):
-                if case .runError(let error) = AnswerClassifier.classify(.transport(transport), sandbox: sandbox) {
-                    throw error
-                }
-                failure = .init(code: transport.kind.rawValue, message: transport.message)
-            case .failure(.unreadable(let reason)):
-                failure = .init(code: "malformed-response", message: reason)
             }
-            try await backOff(
-                attempt: attempt,
-                failure: failure,
-                retryAfter: retryAfter,
-                sandbox: sandbox,
-                generator: &generator
-            )
+            switch end {
+            case .done(.listed(let listed)):
+                try body(listed.items)
+                target = listed.next
+            case .done(.refused(let scoped)):
+                refusals.refuse(sandbox, scoped)
+                logger.warning("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
+                return false
+            case .done(.stopped), .stopped:
+                return false
+            case .gaveUp(let reason):
+                throw RunError(
+                    .lookupFailed,
+                    "listing the connections of sandbox '\(sandbox)' kept failing (\(reason.failure.message)); run again later",
+                    serviceCode: reason.failure.code,
+                    requestID: reason.failure.requestID
+                )
+            }
         }
         return true
     }
 
-    private func backOff(
-        attempt: Int,
-        failure: AnswerClassifier.Failure,
-        retryAfter: Double?,
-        sandbox: String,
-        generator: inout SystemRandomNumberGenerator
-    ) async throws(RunError) {
-        guard attempt < policy.maxAttempts else {
-            throw RunError(
-                .lookupFailed,
-                "listing the connections of sandbox '\(sandbox)' kept failing (\(failure.message)); run again later",
-                serviceCode: failure.code,
-                requestID: failure.requestID
-            )
-        }
-        let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter, using: &generator)
-        _ = await stop.unlessStopped { [clock] in try await clock.sleep(for: delay) }
+    private enum Page: Sendable {
+        case listed(FlowServiceClient.Page)
+        case refused(AnswerClassifier.Failure)
+        case stopped
     }
 }

@@ -60,12 +60,17 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         let worker = RowWorker(
             client: client,
             journal: journal,
-            clock: run.clock,
-            policy: configuration.retry,
-            budget: RetryBudget(capacity: configuration.retryBudgetCapacity),
-            concurrency: concurrency,
-            gate: PauseGate(clock: run.clock),
-            rateLimiter: rateLimiter,
+            retrier: Retrier(
+                clock: run.clock,
+                policy: configuration.retry,
+                gate: PauseGate(clock: run.clock),
+                stop: run.stop,
+                budget: RetryBudget(capacity: configuration.retryBudgetCapacity),
+                concurrency: concurrency,
+                rateLimiter: rateLimiter,
+                statistics: run.statistics,
+                logger: run.logger
+            ),
             statistics: run.statistics,
             stop: run.stop,
             refusals: refusals,

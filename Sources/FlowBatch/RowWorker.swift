@@ -10,13 +10,9 @@ import Logging
 struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     let client: FlowServiceClient
     let journal: JournalWriter
-    let clock: C
-    let policy: RetryPolicy
-    let budget: RetryBudget
-    let concurrency: ConcurrencyLimit
-    let gate: PauseGate<C>
-    /// Paces creates (the client paces every other request), before an attempt counts.
-    let rateLimiter: RateLimiter<C>?
+    /// Retries the row's creates and patches: with the run-wide budget, the adaptive window and the
+    /// rate limit (the client paces every other request).
+    let retrier: Retrier<C>
     let statistics: RunStatistics
     let stop: StopSignal
     /// Sandboxes the service refuses for every row: their rows fail without a request.
@@ -58,18 +54,19 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     private func run(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Result {
-        var generator = SystemRandomNumberGenerator()
-        while true {
+        let end = try await retrier.run { (number) async throws(RunError) -> TryVerdict<Result> in
             // Only a create can leave a connection behind unseen; a patch is sent again as it is.
             if state.ambiguous, job.operation == .create {
                 switch try await lookUp(job) {
                 case .found(let listed):
-                    return state.created(
-                        id: listed.id,
-                        etag: nil,
-                        status: state.lastFailure?.httpStatus,
-                        requestID: nil,
-                        recovered: true
+                    return .done(
+                        state.created(
+                            id: listed.id,
+                            etag: nil,
+                            status: state.lastFailure?.httpStatus,
+                            requestID: nil,
+                            recovered: true
+                        )
                     )
                 case .absent:
                     state.ambiguous = false
@@ -85,150 +82,127 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                         )
                     )
                     result.ambiguous = true
-                    return result
+                    return .done(result)
                 }
             }
-            if stop.isStopping {
-                // Stopped between tries of a request that created nothing (a 429, no connection): the
-                // row was not run. One whose last answer was ambiguous stays failed, to be looked up.
-                return state.attempts == 0 || !state.ambiguous
-                    ? state.notRun() : state.failed(state.lastFailure!, stoppedEarly: true)
-            }
-            if let refused = refusals.failure(for: job.request.sandbox) { return state.failed(refused) }
-            if gate.isPaused {
-                guard await stop.unlessStopped({ try await gate.wait() }) else { continue }
-            }
-            if let rateLimiter {
-                guard await stop.unlessStopped({ try await rateLimiter.acquire() }) else { continue }
-            }
+            if let refused = refusals.failure(for: job.request.sandbox) { return .done(state.failed(refused)) }
             try await client.ensureToken()
-            state.attempts += 1
-            if state.attempts > 1 {
+            state.attempts = number
+            if number > 1 {
                 // The first attempt was journaled, on disk, before the row was handed out; a retry
                 // adds nothing recovery needs, so its line is not waited for.
-                journal.append(job.attemptRecord(attempt: state.attempts))
+                journal.append(job.attemptRecord(attempt: number))
             }
+            return try await send(job, &state)
+        }
+        switch end {
+        case .done(let result):
+            return result
+        case .gaveUp(let reason):
+            return try await giveUp(job, &state, reason.failure)
+        case .stopped(let reason):
+            // Stopped between tries of a request that created nothing (a 429, no connection): the
+            // row was not run. One whose last answer was ambiguous stays failed, to be looked up.
+            guard let reason, state.ambiguous else { return state.notRun() }
+            return state.failed(reason.failure, stoppedEarly: true)
+        }
+    }
+
+    /// One try of the row's request: a create, or a patch (reading the connection's etag first when
+    /// none is known, and once more when the one sent was stale).
+    private func send(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> TryVerdict<Result> {
+        while true {
             statistics.requestStarted()
             let sent = ContinuousClock.now
             let answer: ServiceAnswer
-            do {
-                switch job.operation {
-                case .create:
-                    answer = try await client.create(
+            switch job.operation {
+            case .create:
+                answer = try await client.create(
+                    body: job.body,
+                    sandbox: job.request.sandbox,
+                    rowSecrets: job.request.credentials.secrets
+                )
+            case .update(let id, let known):
+                if state.etag == nil, let known, state.rereads == 0 { state.etag = known }
+                if let etag = state.etag {
+                    answer = try await client.patch(
+                        id: id,
+                        etag: etag,
                         body: job.body,
                         sandbox: job.request.sandbox,
                         rowSecrets: job.request.credentials.secrets
                     )
-                case .update(let id, let known):
-                    if state.etag == nil, let known, state.rereads == 0 { state.etag = known }
-                    if let etag = state.etag {
-                        answer = try await client.patch(
-                            id: id,
-                            etag: etag,
-                            body: job.body,
-                            sandbox: job.request.sandbox,
-                            rowSecrets: job.request.credentials.secrets
-                        )
-                    } else {
-                        // No etag known, or the one sent was stale: read the connection as it is now.
-                        switch try await client.connection(id: id, sandbox: job.request.sandbox) {
-                        case .success(let current?):
-                            state.etag = current.etag ?? ""
-                            statistics.requestFinished(after: ContinuousClock.now - sent)
-                            continue
-                        case .success(nil):
-                            statistics.requestFinished(after: ContinuousClock.now - sent)
-                            return state.failed(
+                } else {
+                    // No etag known, or the one sent was stale: read the connection as it is now.
+                    let read = try await client.connection(id: id, sandbox: job.request.sandbox)
+                    statistics.requestFinished(after: ContinuousClock.now - sent)
+                    switch read {
+                    case .success(let current?):
+                        state.etag = current.etag ?? ""
+                        continue
+                    case .success(nil):
+                        return .done(
+                            state.failed(
                                 Failure(
                                     code: "connection-gone",
                                     message: "the connection \(id) no longer exists; it was not created again"
                                 )
                             )
-                        case .failure(.refused(let failure)): answer = .refused(failure)
-                        case .failure(.transport(let failure)): answer = .transport(failure)
-                        case .failure(.unreadable(let reason)):
-                            answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
-                        }
+                        )
+                    case .failure(.refused(let failure)): answer = .refused(failure)
+                    case .failure(.transport(let failure)): answer = .transport(failure)
+                    case .failure(.unreadable(let reason)):
+                        answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
                     }
+                    return try verdict(on: answer, job, &state)
                 }
-            } catch {
-                statistics.requestFinished(after: ContinuousClock.now - sent)
-                throw error
             }
             statistics.requestFinished(after: ContinuousClock.now - sent)
-            switch AnswerClassifier.classify(answer, sandbox: job.request.sandbox) {
-            case .created(let created):
-                concurrency.succeeded()
-                budget.recordSuccess()
-                if case .update(let id, _) = job.operation {
-                    return state.updated(
-                        id: id,
-                        etag: created.etag,
-                        status: created.status,
-                        requestID: created.requestID
-                    )
-                }
-                return state.created(
-                    id: created.id,
-                    etag: created.etag,
-                    status: created.status,
-                    requestID: created.requestID
-                )
-            case .rowError(let failure) where failure.httpStatus == 412 && state.rereads == 0:
+            if case .rowError(let failure) = AnswerClassifier.classify(answer, sandbox: job.request.sandbox),
+                failure.httpStatus == 412, state.rereads == 0
+            {
                 // Changed behind flowbatch's back since its etag was read: read it again and patch once
                 // more. The spreadsheet wins.
-                budget.recordSuccess()
                 state.rereads += 1
                 state.etag = nil
                 continue
-            case .rowError(let failure):
-                budget.recordSuccess()
-                return state.failed(failure)
-            case .sandboxError(let failure):
-                refusals.refuse(job.request.sandbox, failure)
-                return state.failed(failure)
-            case .runError(let error):
-                state.lastFailure = Failure(
-                    code: error.serviceCode ?? error.code.rawValue,
-                    message: error.message,
-                    httpStatus: nil,
-                    requestID: error.requestID
-                )
-                throw error
-            case .transient(let failure, let ambiguous, let throttled, let retryAfter):
-                state.lastFailure = failure
-                state.ambiguous = ambiguous && job.operation == .create
-                let retry: Int
-                if throttled {
-                    state.throttles += 1
-                    concurrency.throttled()
-                    if let retryAfter { gate.pause(until: clock.now.advanced(by: .seconds(retryAfter))) }
-                    if state.throttles > policy.maxThrottledAttempts { return state.failed(failure) }
-                    retry = state.throttles
-                } else {
-                    state.failures += 1
-                    if state.failures >= policy.maxAttempts {
-                        return try await giveUp(job, &state, failure)
-                    }
-                    guard budget.tryRetry() else {
-                        let (retries, successes) = budget.counts
-                        throw RunError(
-                            .retryBudgetSpent,
-                            "too many requests are failing (\(retries) retries against \(successes) successes; the last: \(failure.message));"
-                                + " the service looks unhealthy, so the run stopped. Run the same command again later to resume"
-                        )
-                    }
-                    retry = state.failures
-                }
-                let delay = policy.delay(beforeRetry: retry, retryAfter: retryAfter, using: &generator)
-                logger.debug(
-                    "row \(job.request.row): \(failure.code), retrying",
-                    metadata: ["delay-ms": "\(delay.milliseconds)", "ambiguous": "\(ambiguous)"]
-                )
-                statistics.retrying(1)
-                _ = await stop.unlessStopped { [clock] in try await clock.sleep(for: delay) }
-                statistics.retrying(-1)
             }
+            return try verdict(on: answer, job, &state)
+        }
+    }
+
+    private func verdict(
+        on answer: ServiceAnswer,
+        _ job: RowJob,
+        _ state: inout Progress
+    ) throws(RunError) -> TryVerdict<Result> {
+        switch AnswerClassifier.classify(answer, sandbox: job.request.sandbox) {
+        case .created(let created):
+            if case .update(let id, _) = job.operation {
+                return .done(
+                    state.updated(id: id, etag: created.etag, status: created.status, requestID: created.requestID)
+                )
+            }
+            return .done(
+                state.created(id: created.id, etag: created.etag, status: created.status, requestID: created.requestID)
+            )
+        case .rowError(let failure):
+            return .done(state.failed(failure))
+        case .sandboxError(let failure):
+            refusals.refuse(job.request.sandbox, failure)
+            return .done(state.failed(failure))
+        case .runError(let error):
+            state.lastFailure = Failure(
+                code: error.serviceCode ?? error.code.rawValue,
+                message: error.message,
+                httpStatus: nil,
+                requestID: error.requestID
+            )
+            throw error
+        case .transient(let reason, let ambiguous):
+            state.lastFailure = reason.failure
+            state.ambiguous = ambiguous && job.operation == .create
+            return .again(reason)
         }
     }
 
@@ -254,23 +228,26 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         }
     }
 
-    private enum LookUp {
+    private enum LookUp: Sendable {
         case found(FlowServiceClient.Listed)
         case absent
         case unknown(Failure)
     }
 
-    /// Finds a connection with the row's name that did not exist before flowbatch sent the row.
+    /// Finds a connection with the row's name that did not exist before flowbatch sent the row,
+    /// retried like any request; `unknown` only when the look-up itself runs out of attempts or is
+    /// refused.
     private func lookUp(_ job: RowJob) async throws(RunError) -> LookUp {
-        var generator = SystemRandomNumberGenerator()
-        var lastFailure = Failure(code: "lookup-failed", message: "no answer", httpStatus: nil, requestID: nil)
-        for attempt in 1...max(1, policy.maxAttempts) {
-            if gate.isPaused {
-                guard await stop.unlessStopped({ try await gate.wait() }) else { return .unknown(lastFailure) }
-            }
-            let answer = try await client.connections(named: job.request.name, sandbox: job.request.sandbox)
-            var retryAfter: Double?
-            switch answer {
+        let lookUps = Retrier(
+            clock: retrier.clock,
+            policy: retrier.policy,
+            gate: retrier.gate,
+            stop: stop,
+            logger: logger
+        )
+        let end = try await lookUps.run { (_) async throws(RunError) -> TryVerdict<LookUp> in
+            let answer: ServiceAnswer
+            switch try await client.connections(named: job.request.name, sandbox: job.request.sandbox) {
             case .success(let items):
                 let ours = items.filter { !job.preexisting.contains($0.id) }
                     .sorted { ($0.createdAt ?? .max, $0.id) < ($1.createdAt ?? .max, $1.id) }
@@ -279,41 +256,28 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                         "row \(job.request.row): \(ours.count) connections named \"\(job.request.name)\" appeared; using the oldest"
                     )
                 }
-                return ours.first.map(LookUp.found) ?? .absent
-            case .failure(.refused(let failure)):
-                switch AnswerClassifier.classify(failure, sandbox: job.request.sandbox) {
-                case .runError(let error): throw error
-                case .transient(let reported, _, let throttled, let after):
-                    lastFailure = reported
-                    retryAfter = after
-                    if throttled {
-                        concurrency.throttled()
-                        if let after { gate.pause(until: clock.now.advanced(by: .seconds(after))) }
-                    }
-                case .rowError(let reported), .sandboxError(let reported):
-                    // The look-up itself was refused; asking again will not help.
-                    return .unknown(reported)
-                case .created:
-                    return .unknown(lastFailure)
-                }
-            case .failure(.transport(let failure)):
-                lastFailure = Failure(
-                    code: failure.kind.rawValue,
-                    message: failure.message,
-                    httpStatus: nil,
-                    requestID: nil
-                )
+                return .done(ours.first.map(LookUp.found) ?? .absent)
+            case .failure(.refused(let failure)): answer = .refused(failure)
+            case .failure(.transport(let failure)): answer = .transport(failure)
             case .failure(.unreadable(let reason)):
-                lastFailure = Failure(code: "malformed-response", message: reason, httpStatus: nil, requestID: nil)
+                return .again(RetryReason(Failure(code: "malformed-response", message: reason)))
             }
-            if attempt < policy.maxAttempts {
-                let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter, using: &generator)
-                guard await stop.unlessStopped({ [clock] in try await clock.sleep(for: delay) }) else {
-                    return .unknown(lastFailure)
-                }
+            switch AnswerClassifier.classify(answer, sandbox: job.request.sandbox) {
+            case .runError(let error): throw error
+            case .transient(let reason, _): return .again(reason)
+            case .rowError(let reported), .sandboxError(let reported):
+                // The look-up itself was refused; asking again will not help.
+                return .done(.unknown(reported))
+            case .created:
+                return .done(.unknown(Failure(code: "lookup-failed", message: "an answer that fits no look-up")))
             }
         }
-        return .unknown(lastFailure)
+        switch end {
+        case .done(let found): return found
+        case .gaveUp(let reason): return .unknown(reason.failure)
+        case .stopped(let reason):
+            return .unknown(reason?.failure ?? Failure(code: "lookup-failed", message: "the run stopped first"))
+        }
     }
 
     /// What one row has been through so far.
@@ -321,8 +285,6 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         let job: RowJob
         let started: ContinuousClock.Instant
         var attempts = 0
-        var failures = 0
-        var throttles = 0
         var ambiguous = false
         var lastFailure: Failure?
         /// For an update: the etag to send (`nil` until known), and how often a stale one was re-read.

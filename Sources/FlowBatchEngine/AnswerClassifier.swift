@@ -15,23 +15,11 @@ public enum AnswerClassifier {
         /// lack a permission there); the other sandboxes' rows may be fine.
         case sandboxError(Failure)
         /// Worth retrying. `ambiguous`: the request may have created the connection.
-        case transient(Failure, ambiguous: Bool, throttled: Bool, retryAfter: Double?)
+        case transient(RetryReason, ambiguous: Bool)
     }
 
     /// What a failed answer said, for the results file.
-    public struct Failure: Sendable, Equatable {
-        public var code: String
-        public var message: String
-        public var httpStatus: Int? = nil
-        public var requestID: String? = nil
-
-        package init(code: String, message: String, httpStatus: Int? = nil, requestID: String? = nil) {
-            self.code = code
-            self.message = message
-            self.httpStatus = httpStatus
-            self.requestID = requestID
-        }
-    }
+    public typealias Failure = RequestFailure
 
     private static let runErrorCodes: [String: RunError.Code] = [
         "403000": .forbidden, "403003": .forbidden, "403010": .forbidden, "403025": .forbidden,
@@ -55,15 +43,15 @@ public enum AnswerClassifier {
             return .created(created)
         case .unreadableSuccess(let status, let requestID, let reason):
             return .transient(
-                Failure(
-                    code: "malformed-response",
-                    message: "HTTP \(status) but \(reason); the connection may exist",
-                    httpStatus: status,
-                    requestID: requestID
+                RetryReason(
+                    Failure(
+                        code: "malformed-response",
+                        message: "HTTP \(status) but \(reason); the connection may exist",
+                        httpStatus: status,
+                        requestID: requestID
+                    )
                 ),
-                ambiguous: true,
-                throttled: false,
-                retryAfter: nil
+                ambiguous: true
             )
         case .transport(let failure) where failure.kind == .tls:
             // A certificate that is not trusted will not become trusted by retrying.
@@ -75,10 +63,8 @@ public enum AnswerClassifier {
             )
         case .transport(let failure):
             return .transient(
-                Failure(code: failure.kind.rawValue, message: failure.message, httpStatus: nil, requestID: nil),
-                ambiguous: failure.mayHaveBeenSent,
-                throttled: false,
-                retryAfter: nil
+                RetryReason(Failure(code: failure.kind.rawValue, message: failure.message), unreachable: true),
+                ambiguous: failure.mayHaveBeenSent
             )
         case .refused(let failure):
             return classify(failure, sandbox: sandbox)
@@ -113,12 +99,12 @@ public enum AnswerClassifier {
                 )
             )
         case 429:
-            return .transient(reported, ambiguous: false, throttled: true, retryAfter: failure.retryAfter)
+            return .transient(RetryReason(reported, retryAfter: failure.retryAfter, throttled: true), ambiguous: false)
         case 408:
             // The server gave up waiting; a proxy may have passed the request on: looked up first.
-            return .transient(reported, ambiguous: true, throttled: false, retryAfter: failure.retryAfter)
+            return .transient(RetryReason(reported, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
         case 500, 502, 503, 504:
-            return .transient(reported, ambiguous: true, throttled: false, retryAfter: failure.retryAfter)
+            return .transient(RetryReason(reported, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
         case 403:
             return .runError(runError(.permissionDenied, failure, sandbox: sandbox))
         case 404 where failure.source == .flowService && failure.code != nil:
@@ -136,7 +122,7 @@ public enum AnswerClassifier {
                 )
             )
         case 501..<600:
-            return .transient(reported, ambiguous: true, throttled: false, retryAfter: failure.retryAfter)
+            return .transient(RetryReason(reported, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
         default:
             return .rowError(reported)
         }

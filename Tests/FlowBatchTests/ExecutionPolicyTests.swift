@@ -203,8 +203,8 @@ struct AnswerTests {
         case .runError: kind = "run"
         case .rowError: kind = "row"
         case .sandboxError: kind = "sandbox"
-        case .transient(_, let ambiguous, let throttled, _):
-            kind = throttled ? "throttled" : ambiguous ? "ambiguous" : "transient"
+        case .transient(let reason, let ambiguous):
+            kind = reason.throttled ? "throttled" : ambiguous ? "ambiguous" : "transient"
         case .created: kind = "created"
         }
         #expect(kind == expected)
@@ -214,7 +214,7 @@ struct AnswerTests {
     func transportAmbiguity() {
         func ambiguous(_ kind: TransportFailure.Kind, sent: Bool) -> Bool {
             guard
-                case .transient(_, let ambiguous, _, _) = AnswerClassifier.classify(
+                case .transient(_, let ambiguous) = AnswerClassifier.classify(
                     .transport(TransportFailure(kind: kind, mayHaveBeenSent: sent, message: "")),
                     sandbox: "prod"
                 )
@@ -225,7 +225,7 @@ struct AnswerTests {
         #expect(ambiguous(.connectionReset, sent: true))
         #expect(!ambiguous(.connectFailed, sent: false))
         guard
-            case .transient(let failure, true, false, nil) = AnswerClassifier.classify(
+            case .transient(let reason, true) = AnswerClassifier.classify(
                 .unreadableSuccess(status: 201, requestID: "r", reason: "the answer has no connection id"),
                 sandbox: "prod"
             )
@@ -233,7 +233,8 @@ struct AnswerTests {
             Issue.record("an unreadable 201 must be ambiguous")
             return
         }
-        #expect(failure.code == "malformed-response")
+        #expect(reason.failure.code == "malformed-response")
+        #expect(!reason.throttled && reason.retryAfter == nil && !reason.unreachable)
     }
 
     @Test("Retry-After is read as seconds or as an HTTP date")

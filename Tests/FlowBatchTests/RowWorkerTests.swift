@@ -169,17 +169,20 @@ struct RowWorkerTests {
             apiKey: mock.configuration.clientID,
             authentication: authentication
         )
+        let stop = StopSignal()
         return RowWorker(
             client: FlowServiceClient.make(settings: settings, transport: transport, logger: logger),
             journal: try JournalWriter(path: journal),
-            clock: clock,
-            policy: policy,
-            budget: RetryBudget(),
-            concurrency: ConcurrencyLimit(maximum: 2),
-            gate: PauseGate(clock: clock),
-            rateLimiter: nil,
+            retrier: Retrier(
+                clock: clock,
+                policy: policy,
+                gate: PauseGate(clock: clock),
+                stop: stop,
+                budget: RetryBudget(),
+                concurrency: ConcurrencyLimit(maximum: 2)
+            ),
             statistics: RunStatistics(),
-            stop: StopSignal(),
+            stop: stop,
             refusals: SandboxRefusals(),
             logger: logger
         )
