@@ -77,6 +77,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let client = FlowServiceClient.make(
             settings: configuration.platform,
             transport: transport,
+            retrying: Retrier(clock: clock, policy: configuration.retry, gate: PauseGate(clock: clock), stop: stop),
             logger: logger,
             pace: pace
         )

@@ -216,7 +216,13 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     public func run(_ plan: Plan) async throws -> Summary {
         let journalPath = outputPath + ".journal"
         let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, network: network, logger: logger)
-        let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger)
+        let retrier = Retrier(clock: clock, policy: policy, gate: PauseGate(clock: clock), stop: stop, logger: logger)
+        let client = FlowServiceClient.make(
+            settings: settings,
+            transport: transport,
+            retrying: retrier,
+            logger: logger
+        )
         // The first token before any file: credentials IMS refuses leave no journal behind.
         let (earlier, journal, runJournal) = try await ConfigurationError.beforeSending(
             startingTokenOf: client,
@@ -248,7 +254,6 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 )
             )
         }
-        let retrier = Retrier(clock: clock, policy: policy, gate: PauseGate(clock: clock), stop: stop, logger: logger)
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var inFlight = 0
             for (index, target) in plan.targets.enumerated() {

@@ -36,9 +36,10 @@ public struct FlowServiceClient: Sendable {
 
     /// A client for `settings`, with a token provider that fetches tokens from IMS (and renews
     /// them) or uses the fixed token; `pace` waits for the run's rate limit (see ``pace``).
-    public static func make(
+    package static func make(
         settings: PlatformSettings,
         transport: HTTPTransport,
+        retrying: any Retrying,
         logger: Logger,
         pace: (@Sendable () async -> Bool)? = nil
     ) -> FlowServiceClient {
@@ -60,7 +61,7 @@ public struct FlowServiceClient: Sendable {
             tokens = TokenProvider(
                 fetch: { () async throws(RunError) in
                     _ = await pace?()
-                    return try await ims.fetch()
+                    return try await ims.fetch(retrying: retrying)
                 },
                 entitlementAdvice:
                     "check the org ID (from \(sources.orgID)), the API key (from \(sources.apiKey)) and the"

@@ -44,8 +44,32 @@ public struct IMSClient: Sendable {
         var error_description: String?
     }
 
-    /// A new token and its lifetime in seconds.
-    public func fetch() async throws(RunError) -> (token: Secret, lifetime: Double) {
+    /// A new token and its lifetime in seconds, asked for again through `retrying` (the run's
+    /// retrier: its policy, its clock, its stop) while IMS does not answer or is busy.
+    package func fetch(retrying: any Retrying) async throws(RunError) -> (token: Secret, lifetime: Double) {
+        let end = try await retrying.run { (_) async throws(RunError) -> TryVerdict<Issued> in try await request() }
+        switch end {
+        case .done(let issued):
+            return (issued.token, issued.lifetime)
+        case .gaveUp(let reason) where reason.failure.code == TransportFailure.Kind.connectFailed.rawValue:
+            throw notIMS(reason.failure.message)
+        case .gaveUp(let reason):
+            throw RunError(
+                .tokenService,
+                "IMS at \(described) did not issue a token (\(reason.failure.message)); try again later, or check the IMS URL"
+            )
+        case .stopped:
+            throw RunError(.tokenService, "the run stopped before IMS at \(described) issued a token")
+        }
+    }
+
+    private struct Issued: Sendable {
+        var token: Secret
+        var lifetime: Double
+    }
+
+    /// One token request: a token, an answer worth asking again (no connection, 429, 5xx), or an error.
+    private func request() async throws(RunError) -> TryVerdict<Issued> {
         let form = [
             ("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", clientSecret.revealed),
             ("scope", scopes),
@@ -55,47 +79,45 @@ public struct IMSClient: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         headers.add(name: "Accept", value: "application/json")
-        let redactor = Redactor([clientSecret])
-        var lastProblem = ""
-        var nothingListens = false
-        for attempt in 1...3 {
-            let answer = await transport.send(
-                method: .POST,
-                url: imsURL + "/ims/token/v3",
-                headers: headers,
-                body: Array(form.utf8)
-            )
-            switch answer {
-            case .transport(let failure) where failure.kind == .tls:
-                throw RunError(.transport, "IMS at \(described) failed TLS verification: \(failure.message)")
-            case .transport(let failure):
-                lastProblem = failure.message
-                nothingListens = failure.kind == .connectFailed
-            case .answer(let status, _, let body, _):
-                let decoded = try? JSONDecoder().decode(TokenBody.self, from: Data(body))
-                if status == 200, let token = decoded?.access_token, !token.isEmpty {
-                    let lifetime = decoded?.expires_in ?? 86_399
-                    logger.debug("IMS issued a token", metadata: ["expires_in": "\(lifetime)"])
-                    return (Secret(token), lifetime)
-                }
-                if status == 429 || status >= 500 {
-                    lastProblem = "HTTP \(status)"
-                    nothingListens = false
-                } else if (400..<500).contains(status), let code = decoded?.error, Self.isOAuthErrorCode(code) {
-                    throw refused(code: code, detail: decoded?.error_description.map(redactor.clean))
-                } else {
-                    throw notIMS(Self.describe(status: status, body: body))
-                }
-            }
-            if attempt < 3 {
-                try? await Task.sleep(for: .milliseconds(500 << (attempt - 1)))
-            }
-        }
-        if nothingListens { throw notIMS("\(lastProblem) (3 tries)") }
-        throw RunError(
-            .tokenService,
-            "IMS at \(described) did not issue a token after 3 tries (\(lastProblem)); try again later, or check the IMS URL"
+        let answer = await transport.send(
+            method: .POST,
+            url: imsURL + "/ims/token/v3",
+            headers: headers,
+            body: Array(form.utf8)
         )
+        switch answer {
+        case .transport(let failure) where failure.kind == .tls:
+            throw RunError(.transport, "IMS at \(described) failed TLS verification: \(failure.message)")
+        case .transport(let failure):
+            return .again(
+                RetryReason(RequestFailure(code: failure.kind.rawValue, message: failure.message), unreachable: true)
+            )
+        case .answer(let status, let answerHeaders, let body, _):
+            let decoded = try? JSONDecoder().decode(TokenBody.self, from: Data(body))
+            if status == 200, let token = decoded?.access_token, !token.isEmpty {
+                let lifetime = decoded?.expires_in ?? 86_399
+                logger.debug("IMS issued a token", metadata: ["expires_in": "\(lifetime)"])
+                return .done(Issued(token: Secret(token), lifetime: lifetime))
+            }
+            if status == 429 || status >= 500 {
+                return .again(
+                    RetryReason(
+                        RequestFailure(
+                            code: "ims-\(status)",
+                            message: "IMS answered HTTP \(status)",
+                            httpStatus: status
+                        ),
+                        retryAfter: RetryAfter.seconds(from: answerHeaders.first(name: "Retry-After")),
+                        throttled: status == 429,
+                        unreachable: status >= 500
+                    )
+                )
+            }
+            if (400..<500).contains(status), let code = decoded?.error, Self.isOAuthErrorCode(code) {
+                throw refused(code: code, detail: decoded?.error_description.map(Redactor([clientSecret]).clean))
+            }
+            throw notIMS(Self.describe(status: status, body: body))
+        }
     }
 
     /// "https://ims-na1.adobelogin.com (from --ims-url)".

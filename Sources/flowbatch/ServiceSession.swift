@@ -18,7 +18,10 @@ enum ServiceSession {
     ) async throws -> T {
         let transport = HTTPTransport(connections: 2, timeout: timeout, network: network, logger: logger)
         let limiter = rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) }
-        let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger) {
+        let clock = ContinuousClock()
+        let retrier = Retrier(clock: clock, policy: RetryPolicy(), gate: PauseGate(clock: clock), stop: StopSignal())
+        let client = FlowServiceClient.make(settings: settings, transport: transport, retrying: retrier, logger: logger)
+        {
             if let limiter { try? await limiter.acquire() }
             return true
         }

@@ -130,7 +130,17 @@ struct RowWorkerTests {
                     scopes: "openid"
                 )
             )
-            let client = FlowServiceClient.make(settings: settings, transport: transport, logger: logger) {
+            let client = FlowServiceClient.make(
+                settings: settings,
+                transport: transport,
+                retrying: Retrier(
+                    clock: clock,
+                    policy: RetryPolicy(),
+                    gate: PauseGate(clock: clock),
+                    stop: StopSignal()
+                ),
+                logger: logger
+            ) {
                 try? await limiter.acquire()
                 return true
             }
@@ -170,8 +180,14 @@ struct RowWorkerTests {
             authentication: authentication
         )
         let stop = StopSignal()
+        let imsRetrier = Retrier(clock: clock, policy: policy, gate: PauseGate(clock: clock), stop: stop)
         return RowWorker(
-            client: FlowServiceClient.make(settings: settings, transport: transport, logger: logger),
+            client: FlowServiceClient.make(
+                settings: settings,
+                transport: transport,
+                retrying: imsRetrier,
+                logger: logger
+            ),
             journal: try JournalWriter(path: journal),
             retrier: Retrier(
                 clock: clock,
