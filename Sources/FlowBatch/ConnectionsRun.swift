@@ -254,41 +254,27 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 )
             )
         }
-        await withTaskGroup(of: (Int, Outcome).self) { group in
-            var inFlight = 0
-            for (index, target) in plan.targets.enumerated() {
-                // A deletion holds; a test holds for the connection as it was (a patch since gives it
-                // another etag, and it is tested again).
-                if let done = earlier[target.connectionID], operation == .delete || done.etag == target.etag {
+        var targets = plan.targets.enumerated().makeIterator()
+        let executor = WindowedExecutor(concurrency: ConcurrencyLimit(maximum: concurrency), stop: stop, batchSize: 64)
+        _ = try await executor.run(
+            next: { () -> (Int, Target)? in
+                while let (index, target) = targets.next() {
+                    // A deletion holds; a test holds for the connection as it was (a patch since gives it
+                    // another etag, and it is tested again).
+                    guard let done = earlier[target.connectionID], operation == .delete || done.etag == target.etag
+                    else { return (index, target) }
                     landed(index, done.outcome)
-                    continue
                 }
-                if stop.isStopping {
-                    landed(index, .notRun)
-                    continue
-                }
-                if inFlight >= concurrency, let (finished, outcome) = await group.next() {
-                    inFlight -= 1
-                    landed(finished, outcome)
-                }
-                group.addTask { [self] in
-                    (
-                        index,
-                        await self.apply(
-                            to: target,
-                            client: client,
-                            retrier: retrier,
-                            journal: journal,
-                            runJournal: runJournal
-                        )
-                    )
-                }
-                inFlight += 1
-            }
-            for await (finished, outcome) in group {
-                landed(finished, outcome)
-            }
-        }
+                return nil
+            },
+            work: { [self] (index, target) in
+                (
+                    index,
+                    await apply(to: target, client: client, retrier: retrier, journal: journal, runJournal: runJournal)
+                )
+            },
+            sink: { (index, outcome) in landed(index, outcome) }
+        )
         await transport.shutdown()
         try await journal.flush()
         if let runJournal { try await runJournal.flush() }

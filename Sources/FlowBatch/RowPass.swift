@@ -78,93 +78,51 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         )
         let validator = run.validator
         var inputError: (any Error)?
-        // Rows go out a batch at a time. A batch's `attempt` lines are made durable with one sync
-        // before any of its rows is sent (write-ahead without a sync per row), and that sync runs
-        // while the batch before it is being sent, so that no slot waits for the disk.
-        var ready: [RowJob] = []
-        var readyIndex = 0
-        var staged: [RowJob] = []
-        var stagedSync: Task<Void, any Error>?
-        let batchSize = max(configuration.concurrency, 32)
-        var inputEnded = false
-        try await withThrowingTaskGroup(of: RowWorker<C>.Result.self) { group in
-            var inFlight = 0
-            while !run.stop.isStopping {
-                if readyIndex == ready.count {
-                    if let sync = stagedSync {
-                        stagedSync = nil
-                        try await sync.value
+        // A batch's `attempt` lines are made durable with one sync before any of its rows is sent
+        // (write-ahead without a sync per row); the executor runs that sync while the batch before
+        // it is being sent, so that no slot waits for the disk.
+        let executor = WindowedExecutor(
+            concurrency: concurrency,
+            stop: run.stop,
+            batchSize: max(configuration.concurrency, 32),
+            statistics: run.statistics
+        )
+        let unsent = try await executor.run(
+            next: { () throws -> RowJob? in
+                while sequence < limit, inputError == nil {
+                    let next: Next?
+                    do {
+                        next = try cursor.nextRow { row in prepare(row, validator: validator) }
+                    } catch {
+                        inputError = error
+                        return nil
                     }
-                    swap(&ready, &staged)
-                    staged.removeAll(keepingCapacity: true)
-                    readyIndex = 0
-                    if !inputEnded {
-                        var attempts: [UInt8] = []
-                        while staged.count < batchSize, sequence < limit, !run.stop.isStopping {
-                            let next: Next?
-                            do {
-                                next = try cursor.nextRow { row in prepare(row, validator: validator) }
-                            } catch {
-                                inputError = error
-                                break
-                            }
-                            guard let next else {
-                                inputEnded = true
-                                break
-                            }
-                            switch next {
-                            case .outcome(let outcome, let event, let recovered, let changed, let earlier):
-                                try record(
-                                    outcome,
-                                    event: event,
-                                    recovered: recovered,
-                                    changed: changed,
-                                    earlier: earlier
-                                )
-                            case .job(let job):
-                                staged.append(job)
-                                attempts += job.attemptRecord(attempt: 1)
-                            }
-                            sequence += 1
-                        }
-                        if inputError != nil || sequence >= limit { inputEnded = true }
-                        if !staged.isEmpty {
-                            journal.append(attempts)
-                            stagedSync = Task { [journal] in try await journal.flush() }
-                        }
-                    }
-                    if ready.isEmpty {
-                        if staged.isEmpty { break }
-                        continue
+                    guard let next else { return nil }
+                    sequence += 1
+                    switch next {
+                    case .outcome(let outcome, let event, let recovered, let changed, let earlier):
+                        try record(outcome, event: event, recovered: recovered, changed: changed, earlier: earlier)
+                    case .job(let job):
+                        return job
                     }
                 }
-                let job = ready[readyIndex]
-                readyIndex += 1
-                while inFlight >= concurrency.current, let result = try await group.next() {
-                    inFlight -= 1
-                    try finish(result)
-                }
-                if run.stop.isStopping {
-                    readyIndex -= 1
-                    break
-                }
-                group.addTask { await worker.process(job) }
-                inFlight += 1
-                run.statistics.setConcurrency(concurrency.current)
-            }
-            while let result = try await group.next() {
-                try finish(result)
-            }
-        }
-        if let sync = stagedSync { try await sync.value }
+                return nil
+            },
+            prepare: { [journal] batch in
+                journal.append(batch.flatMap { $0.attemptRecord(attempt: 1) })
+                try await journal.flush()
+            },
+            work: { [worker] job in await worker.process(job) },
+            sink: { result in try finish(result) }
+        )
         // Jobs journaled but never sent: the journal says so, so that the next run sends them without
         // looking them up first.
-        for job in ready[readyIndex...] + staged {
-            var unsent = JournalRecord(event: .unsent, at: JournalClock.now())
-            unsent.sandbox = job.request.sandbox
-            unsent.name = job.request.name
-            unsent.row = job.request.row
-            try record(notRun(job.notRun), event: unsent)
+        for job in unsent {
+            var unsentEvent = JournalRecord(event: .unsent, at: JournalClock.now())
+            unsentEvent.sandbox = job.request.sandbox
+            unsentEvent.name = job.request.name
+            unsentEvent.row = job.request.row
+            try record(notRun(job.notRun), event: unsentEvent)
         }
         if inputError == nil {
             do {
