@@ -121,20 +121,27 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         var pass = RowPass(
             run: self,
             rateLimiter: rateLimiter,
-            columns: header.columns,
-            duplicates: scan.duplicates,
-            resume: resume,
-            key: key?.bytes,
+            decision: RowDecision(
+                validator: validator,
+                duplicates: scan.duplicates,
+                resume: resume,
+                key: key?.bytes,
+                ifExists: configuration.ifExists,
+                refusals: refusals,
+                notify: notify
+            ),
             journal: journal,
-            writer: writer,
-            refusals: refusals
+            writer: writer
         )
         do {
             do {
-                pass.authSpecs = authSpecs
+                pass.decision.authSpecs = authSpecs
                 logger.info(
                     "auth specs",
-                    metadata: ["basic": "\(pass.authSpecs.basicName)", "oauth": "\(pass.authSpecs.oauthName)"]
+                    metadata: [
+                        "basic": "\(pass.decision.authSpecs.basicName)",
+                        "oauth": "\(pass.decision.authSpecs.oauthName)",
+                    ]
                 )
                 let listing = ExistingConnectionsListing(
                     client: client,
@@ -145,8 +152,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                     refusals: refusals,
                     onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) }
                 )
-                pass.existing = try await listing.list(sandboxes: scan.sandboxes)
-                statistics.listing(sandbox: nil, listed: pass.existing.count)
+                pass.decision.existing = try await listing.list(sandboxes: scan.sandboxes)
+                statistics.listing(sandbox: nil, listed: pass.decision.existing.count)
                 // Every sandbox refused: no row can be sent at all, and that is the run's error.
                 if let error = refusals.stopsEveryRow(of: scan.sandboxes) { stop.stop(.runError(error)) }
             } catch {

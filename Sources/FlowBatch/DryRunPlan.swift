@@ -75,38 +75,52 @@ public struct DryRunPlan: Sendable {
         var doneEarlier = 0
         var existingNow = 0
         var rows = 0
+        var decision = RowDecision(
+            validator: validator,
+            duplicates: scan.duplicates,
+            resume: resume,
+            key: key?.bytes,
+            ifExists: configuration.ifExists,
+            refusals: refusals,
+            notify: { _ in }
+        )
+        decision.existing = existing
+        decision.authSpecs = authSpecs
         while rows < configuration.limit ?? .max {
             let line: [String]? = try cursor.nextRow { row in
                 rows += 1
-                let result = validator.validate(row)
-                var problems = result.problems
-                if let request = result.request { problems += authSpecs.problems(with: request) }
-                if let first = scan.duplicates.firstRow(repeatedBy: row.row) {
-                    problems.append(RowProblem(.name, .duplicateName, "the same name is already used by row \(first)"))
-                }
-                guard problems.isEmpty, let request = result.request else {
-                    counts[.invalid, default: 0] += 1
-                    return ["row \(row.row): invalid: " + problems.map(\.description).joined(separator: "; ")]
-                }
-                let quotedName = "\"\(request.name)\" in \(request.sandbox)"
-                let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
-                if configuration.ifExists == .update, refusals.failure(for: request.sandbox) == nil {
-                    switch UpdateDecision.decide(
-                        request,
-                        entry: entry,
-                        named: existing.connections(sandbox: request.sandbox, name: request.name),
-                        fingerprint: RowFingerprint.content(of: request),
-                        secretFingerprint: RowFingerprint.secrets(of: request, key: key?.bytes)
-                    ) {
-                    case .asUsual:
-                        break
-                    case .unchanged(let id, _):
-                        counts[.unchanged, default: 0] += 1
-                        return ["row \(row.row): unchanged \(quotedName) (id \(id))"]
-                    case .failed(let code, let message, _):
-                        counts[.failed, default: 0] += 1
-                        return ["row \(row.row): would fail: \(message) [\(code)]"]
-                    case .patch(let id, _, let description):
+                switch decision.decide(row, sequence: rows - 1) {
+                case .outcome(let outcome, _, let recovered, _, let earlier):
+                    counts[outcome.status, default: 0] += 1
+                    let quotedName = "\"\(outcome.name)\" in \(outcome.sandbox)"
+                    let id = outcome.connectionID ?? ""
+                    if earlier, recovered {
+                        doneEarlier += 1
+                        return [
+                            "row \(row.row): created by an earlier run whose answer was lost: \(quotedName) (id \(id))"
+                        ]
+                    }
+                    if earlier {
+                        doneEarlier += 1
+                        let changed = outcome.errorCode.map { _ in ": " + (outcome.error ?? "") } ?? ""
+                        return [
+                            "row \(row.row): done earlier: \(outcome.status.rawValue) \(quotedName) (id \(id))\(changed)"
+                        ]
+                    }
+                    switch outcome.status {
+                    case .invalid: return ["row \(row.row): invalid: \(outcome.error ?? "")"]
+                    case .unchanged: return ["row \(row.row): unchanged \(quotedName) (id \(id))"]
+                    case .exists:
+                        existingNow += 1
+                        return ["row \(row.row): exists \(quotedName) (id \(id))"]
+                    default:
+                        return ["row \(row.row): would fail: \(outcome.error ?? "") [\(outcome.errorCode ?? "")]"]
+                    }
+                case .job(let job):
+                    let request = job.request
+                    let quotedName = "\"\(request.name)\" in \(request.sandbox)"
+                    switch job.operation {
+                    case .update(let id, _, let description):
                         counts[.updated, default: 0] += 1
                         toUpdate += 1
                         let body = ConnectionBody.patch(request, description: description, maskSecrets: true)
@@ -114,44 +128,20 @@ public struct DryRunPlan: Sendable {
                             "row \(row.row): update \(quotedName) (id \(id))",
                             "  PATCH /connections/\(id) " + String(decoding: body, as: UTF8.self),
                         ]
+                    case .create:
+                        counts[.created, default: 0] += 1
+                        toSend += 1
+                        let body = ConnectionBody.encode(request, authSpecs: authSpecs, maskSecrets: true)
+                        let unsure =
+                            resume?.entry(sandbox: request.sandbox, name: request.name)?.lookUpFirst == true
+                                && client == nil
+                            ? " (sent by an earlier run without an answer: looked up first)" : ""
+                        return [
+                            "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",
+                            "  POST /connections " + String(decoding: body, as: UTF8.self),
+                        ]
                     }
                 }
-                if let done = entry?.done {
-                    counts[done.status, default: 0] += 1
-                    doneEarlier += 1
-                    return [
-                        "row \(row.row): done earlier: \(done.status.rawValue) \(quotedName) (id \(done.connectionID))"
-                    ]
-                }
-                if let refused = refusals.failure(for: request.sandbox) {
-                    counts[.failed, default: 0] += 1
-                    return ["row \(row.row): would fail: \(refused.message) [\(refused.code)]"]
-                }
-                let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
-                if let entry, entry.lookUpFirst,
-                    let ours = existingIDs.first(where: { !entry.preexisting.contains($0) })
-                {
-                    counts[.created, default: 0] += 1
-                    doneEarlier += 1
-                    return [
-                        "row \(row.row): created by an earlier run whose answer was lost: \(quotedName) (id \(ours))"
-                    ]
-                }
-                if let id = existingIDs.first, configuration.ifExists == .skip {
-                    counts[.exists, default: 0] += 1
-                    existingNow += 1
-                    return ["row \(row.row): exists \(quotedName) (id \(id))"]
-                }
-                counts[.created, default: 0] += 1
-                toSend += 1
-                let body = ConnectionBody.encode(request, authSpecs: authSpecs, maskSecrets: true)
-                let unsure =
-                    entry?.lookUpFirst == true && client == nil
-                    ? " (sent by an earlier run without an answer: looked up first)" : ""
-                return [
-                    "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",
-                    "  POST /connections " + String(decoding: body, as: UTF8.self),
-                ]
             }
             guard let line else { break }
             line.forEach(print)

@@ -10,7 +10,7 @@ struct RowJob: Sendable {
         case create
         /// Patch connection `id` to match the row; `etag` as last known (the journal's or the
         /// listing's), `nil` when it must be read first.
-        case update(id: String, etag: String?)
+        case update(id: String, etag: String?, description: Bool = false)
     }
 
     /// The row's place among the data rows.
@@ -31,7 +31,7 @@ extension RowJob {
     /// The journal line written before attempt number `attempt` is sent.
     func attemptRecord(attempt: Int) -> [UInt8] {
         var record = JournalRecord(event: .attempt, at: JournalClock.now())
-        if case .update(let id, _) = operation {
+        if case .update(let id, _, _) = operation {
             record.event = .patch
             record.id = id
         }
@@ -57,7 +57,7 @@ extension RowJob {
             extras: extras
         )
         // An update's row keeps its connection's ID: none may go missing from the results.
-        if case .update(let id, let etag) = operation {
+        if case .update(let id, let etag, _) = operation {
             outcome.connectionID = id
             outcome.etag = etag
         }

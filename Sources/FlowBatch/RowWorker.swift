@@ -122,7 +122,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                     sandbox: job.request.sandbox,
                     rowSecrets: job.request.credentials.secrets
                 )
-            case .update(let id, let known):
+            case .update(let id, let known, _):
                 if state.etag == nil, let known, state.rereads == 0 { state.etag = known }
                 if let etag = state.etag {
                     answer = try await client.patch(
@@ -178,7 +178,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     ) throws(RunError) -> TryVerdict<Result> {
         switch AnswerClassifier.classify(answer, sandbox: job.request.sandbox) {
         case .created(let created):
-            if case .update(let id, _) = job.operation {
+            if case .update(let id, _, _) = job.operation {
                 return .done(
                     state.updated(id: id, etag: created.etag, status: created.status, requestID: created.requestID)
                 )
@@ -309,7 +309,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                 durationMS: (ContinuousClock.now - started).milliseconds,
                 extras: job.extras
             )
-            if case .update(let id, let known) = job.operation {
+            if case .update(let id, let known, _) = job.operation {
                 outcome.connectionID = id
                 outcome.etag = etag ?? known
             }

@@ -1,0 +1,249 @@
+import FlowBatchEngine
+import FlowBatchIngest
+import FlowBatchModel
+import FlowBatchReport
+import FlowServiceAPI
+
+/// The one row decision of `run` and `--dry-run` (its first half, the checks of one row, is
+/// ``RowValidator``'s, which `validate` uses too): what a row needs, given the file, the journal of
+/// earlier runs and the connections that exist. A row becomes an outcome at once (invalid, done by
+/// an earlier run, existing, unchanged, refused with its sandbox) or a job (a create or a patch).
+struct RowDecision: Sendable {
+    let validator: RowValidator
+    let duplicates: DuplicateNames
+    let resume: ResumeState?
+    /// The journal key, for the fingerprint of the row's secrets.
+    let key: [UInt8]?
+    let ifExists: RunConfiguration.IfExists
+    let refusals: SandboxRefusals
+    var existing = ExistingConnections()
+    /// The auth spec names and required params the service's connection spec lists.
+    var authSpecs = ConnectionAuthSpecs.builtIn
+    /// Hears the warnings about a row.
+    let notify: @Sendable (String) -> Void
+
+    /// What a row needs.
+    enum Decision: Sendable {
+        /// Settled without a request; `event` is journaled with it; `earlier`: an earlier run settled it.
+        case outcome(RowOutcome, event: JournalRecord?, recovered: Bool, changed: Bool, earlier: Bool = false)
+        case job(RowJob)
+    }
+
+    /// Decides what a row needs: an outcome now, or a request.
+    func decide(_ row: RawRow, sequence: Int) -> Decision {
+        let result = validator.validate(row)
+        for warning in result.warnings {
+            notify("warning: row \(row.row): \(warning)")
+        }
+        var outcome = RowOutcome(
+            sequence: sequence,
+            row: row.row,
+            name: result.name,
+            sandbox: result.sandbox,
+            auth: result.auth,
+            status: .invalid,
+            extras: row.extras()
+        )
+        var problems = result.problems
+        if let request = result.request { problems += authSpecs.problems(with: request) }
+        if let first = duplicates.firstRow(repeatedBy: row.row) {
+            problems.append(
+                RowProblem(
+                    .name,
+                    .duplicateName,
+                    "the same name is already used by row \(first) in sandbox \(result.sandbox)"
+                )
+            )
+        } else if !problems.isEmpty, let done = resume?.entry(sandbox: result.sandbox, name: result.name)?.done {
+            // An earlier run created the connection; the row has become invalid since. The ID is kept.
+            outcome.status = done.status
+            outcome.connectionID = done.connectionID
+            outcome.etag = done.etag
+            outcome.errorCode = "changed-since-created"
+            outcome.error =
+                "the row changed since an earlier run created the connection and is now invalid ("
+                + problems.map(\.description).joined(separator: "; ") + "); it was not updated or created again"
+            notify("warning: row \(outcome.row): \(outcome.error!)")
+            return .outcome(outcome, event: nil, recovered: false, changed: true, earlier: true)
+        }
+        guard problems.isEmpty, let request = result.request else {
+            outcome.errorCode = problems.first?.code.rawValue
+            outcome.errorField = problems.first?.field
+            outcome.error = problems.map(\.description).joined(separator: "; ")
+            var event = JournalRecord(event: .invalid, at: JournalClock.now())
+            event.sandbox = result.sandbox
+            event.name = result.name
+            event.row = row.row
+            event.code = outcome.errorCode
+            event.error = outcome.error
+            return .outcome(outcome, event: event, recovered: false, changed: false)
+        }
+        let fingerprint = RowFingerprint.content(of: request)
+        let secretFingerprint = RowFingerprint.secrets(of: request, key: key)
+        let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
+        let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
+        if ifExists == .update, refusals.failure(for: request.sandbox) == nil,
+            let decided = update(
+                sequence: sequence,
+                request,
+                entry: entry,
+                outcome: outcome,
+                fingerprint: fingerprint,
+                secretFingerprint: secretFingerprint
+            )
+        {
+            return decided
+        }
+        if let done = entry?.done {
+            return carried(done, outcome: outcome, fingerprint: fingerprint, secretFingerprint: secretFingerprint)
+        }
+        if let entry, entry.lookUpFirst {
+            // An earlier run sent the row but never saw the answer; the listing made at the start
+            // of this run shows whether it created the connection.
+            if let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
+                outcome.status = .created
+                outcome.connectionID = ours
+                return .outcome(
+                    outcome,
+                    event: event(
+                        .created,
+                        for: request,
+                        id: ours,
+                        // What was sent, not what the row says now: an edit since is then seen.
+                        fingerprint: entry.sentContent ?? fingerprint,
+                        secretFingerprint: entry.sentSecrets ?? secretFingerprint
+                    ),
+                    recovered: true,
+                    changed: false,
+                    earlier: true
+                )
+            }
+        }
+        if let refused = refusals.failure(for: request.sandbox) {
+            // The service refused the sandbox itself; no journal line: an earlier unanswered
+            // request for the row must still be looked up once the sandbox can be used.
+            outcome.status = .failed
+            outcome.errorCode = refused.code
+            outcome.error = refused.message
+            outcome.httpStatus = refused.httpStatus
+            outcome.requestID = refused.requestID
+            return .outcome(outcome, event: nil, recovered: false, changed: false)
+        }
+        if let first = existingIDs.first, ifExists == .skip {
+            outcome.status = .exists
+            outcome.connectionID = first
+            return .outcome(
+                outcome,
+                event: event(.exists, for: request, id: first, fingerprint: fingerprint, secretFingerprint: nil),
+                recovered: false,
+                changed: false
+            )
+        }
+        return .job(
+            RowJob(
+                sequence: sequence,
+                request: request,
+                body: ConnectionBody.encode(request, authSpecs: authSpecs),
+                extras: outcome.extras,
+                contentFingerprint: fingerprint,
+                secretFingerprint: secretFingerprint,
+                preexisting: existingIDs
+            )
+        )
+    }
+
+    /// `--if-exists update`: the row as ``UpdateDecision`` decides it; `nil` to go on as usual.
+    private func update(
+        sequence: Int,
+        _ request: ConnectionRequest,
+        entry: ResumeState.Entry?,
+        outcome: RowOutcome,
+        fingerprint: String,
+        secretFingerprint: String?
+    ) -> Decision? {
+        var outcome = outcome
+        let named = existing.connections(sandbox: request.sandbox, name: request.name)
+        switch UpdateDecision.decide(
+            request,
+            entry: entry,
+            named: named,
+            fingerprint: fingerprint,
+            secretFingerprint: secretFingerprint
+        ) {
+        case .asUsual:
+            return nil
+        case .unchanged(let id, let etag):
+            outcome.status = .unchanged
+            outcome.connectionID = id
+            outcome.etag = etag
+            return .outcome(outcome, event: nil, recovered: false, changed: false)
+        case .failed(let code, let message, let id):
+            outcome.status = .failed
+            outcome.connectionID = id
+            outcome.errorCode = code
+            outcome.error = message
+            return .outcome(outcome, event: nil, recovered: false, changed: false)
+        case .patch(let id, let etag, let description):
+            return .job(
+                RowJob(
+                    sequence: sequence,
+                    request: request,
+                    operation: .update(id: id, etag: etag, description: description),
+                    body: ConnectionBody.patch(request, description: description),
+                    extras: outcome.extras,
+                    contentFingerprint: fingerprint,
+                    secretFingerprint: secretFingerprint,
+                    preexisting: []
+                )
+            )
+        }
+    }
+
+    /// A row an earlier run finished: its ID is carried; a row edited since is reported, not re-created.
+    private func carried(
+        _ done: ResumeState.Done,
+        outcome: RowOutcome,
+        fingerprint: String,
+        secretFingerprint: String?
+    ) -> Decision {
+        var outcome = outcome
+        outcome.status = done.status
+        outcome.connectionID = done.connectionID
+        outcome.etag = done.etag
+        var changes: [String] = []
+        if let earlier = done.contentFingerprint, earlier != fingerprint { changes.append("values") }
+        if let earlier = done.secretFingerprint, let now = secretFingerprint, earlier != now {
+            changes.append("credentials")
+        }
+        if !changes.isEmpty, done.status == .created {
+            outcome.errorCode = "changed-since-created"
+            outcome.error =
+                "the row's \(changes.joined(separator: " and ")) changed since an earlier run created the connection; it was not updated or created again"
+            notify("warning: row \(outcome.row): \(outcome.error!)")
+        }
+        return .outcome(
+            outcome,
+            event: nil,
+            recovered: false,
+            changed: !changes.isEmpty && done.status == .created,
+            earlier: true
+        )
+    }
+
+    private func event(
+        _ kind: JournalRecord.Event,
+        for request: ConnectionRequest,
+        id: String,
+        fingerprint: String,
+        secretFingerprint: String?
+    ) -> JournalRecord {
+        var record = JournalRecord(event: kind, at: JournalClock.now())
+        record.sandbox = request.sandbox
+        record.name = request.name
+        record.row = request.row
+        record.id = id
+        record.fp = fingerprint
+        record.sfp = secretFingerprint
+        return record
+    }
+}
