@@ -218,13 +218,9 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     private func summary(started: ContinuousClock.Instant, rows: Int) -> RunSummary {
         let snapshot = statistics.snapshot
         let reason = stop.reason
-        let exitCode: Int32
-        switch reason {
-        case .interrupted: exitCode = 130
-        case .runError: exitCode = 2
-        case nil:
-            exitCode = RowStatus.allCases.filter(\.isDone).map(snapshot.count).reduce(0, +) == snapshot.done ? 0 : 1
-        }
+        let exitCode = reason.exitStatus(
+            allDone: RowStatus.allCases.filter(\.isDone).map(snapshot.count).reduce(0, +) == snapshot.done
+        ).rawValue
         let stoppedBecause: String? =
             switch reason {
             case .interrupted: "interrupted; requests in flight were finished and the journal flushed"

@@ -289,15 +289,13 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         }
         try write(plan, outcomes.map { $0 ?? .notRun })
         switch stop.reason {
-        case .interrupted:
-            summary.stoppedBecause = "interrupted"
-            summary.exitCode = 130
-        case .runError(let error):
-            summary.stoppedBecause = error.description
-            summary.exitCode = 2
-        case nil:
-            summary.exitCode = summary.failed + summary.notRun + summary.testFailed == 0 ? 0 : 1
+        case .interrupted: summary.stoppedBecause = "interrupted"
+        case .runError(let error): summary.stoppedBecause = error.description
+        case nil: break
         }
+        summary.exitCode =
+            stop.reason.exitStatus(allDone: summary.failed + summary.notRun + summary.testFailed == 0)
+            .rawValue
         return summary
     }
 

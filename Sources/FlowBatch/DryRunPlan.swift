@@ -166,7 +166,7 @@ public struct DryRunPlan: Sendable {
             recovered: 0,
             changedSinceCreated: 0,
             stoppedBecause: nil,
-            exitCode: invalid + failing > 0 ? 1 : 0,
+            exitCode: ExitStatus.finished(allDone: invalid + failing == 0).rawValue,
             dryRun: true
         )
     }

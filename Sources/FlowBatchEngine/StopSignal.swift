@@ -84,3 +84,15 @@ public final class StopSignal: Sendable {
         }
     }
 }
+
+extension StopSignal.Reason? {
+    /// How a bulk command ends: interrupted, stopped by a run error, or finished with every row done
+    /// (`allDone`) or not.
+    package func exitStatus(allDone: Bool) -> ExitStatus {
+        switch self {
+        case .interrupted: .interrupted
+        case .runError: .runStopped
+        case nil: .finished(allDone: allDone)
+        }
+    }
+}

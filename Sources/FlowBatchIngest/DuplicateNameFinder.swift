@@ -258,7 +258,10 @@ public final class DuplicateNameFinder {
 }
 
 /// The temporary file for sorting names could not be written or read.
-public struct DuplicateNameFinderError: Error, Sendable, CustomStringConvertible {
+public struct DuplicateNameFinderError: ExitStatusProviding, Sendable, CustomStringConvertible {
+    /// A temporary folder that cannot be used stops the input check, before anything is sent.
+    public var exitStatus: ExitStatus { .configuration }
+
     /// The system error number.
     public var errno: Int32
 

@@ -4,7 +4,7 @@ import FlowBatchModel
 ///
 /// ``exitCode`` follows the command-line contract: 64 for a bad option, 65 for a file that is not a
 /// usable CSV, 66 for a file that cannot be read.
-public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct InputError: ExitStatusProviding, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong.
     public enum Code: Sendable, Equatable {
         /// The file could not be read, or is not text in a supported encoding.
@@ -43,16 +43,18 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         self.path = path
     }
 
-    /// The process exit code for this error.
-    public var exitCode: Int32 {
+    /// The process exit status for this error.
+    public var exitStatus: ExitStatus {
         switch code {
         case .file(let error):
             switch error.code {
-            case .notFound, .unreadable: 66
-            case .unsupportedEncoding, .otherEncoding, .workbook, .changedWhileReading, .tooManyUnterminatedQuotes: 65
+            case .notFound, .unreadable: .unreadableInput
+            case .unsupportedEncoding, .otherEncoding, .workbook, .changedWhileReading, .tooManyUnterminatedQuotes:
+                .unusableInput
             }
-        case .empty, .badHeader, .noNameColumn, .fieldGivenTwice, .notUTF8, .otherDelimiter: 65
-        case .badOverride, .unknownOverrideHeader, .unknownCarryHeader, .carriedField, .carriedAndWithheld: 64
+        case .empty, .badHeader, .noNameColumn, .fieldGivenTwice, .notUTF8, .otherDelimiter: .unusableInput
+        case .badOverride, .unknownOverrideHeader, .unknownCarryHeader, .carriedField, .carriedAndWithheld:
+            .configuration
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowBatch
 import FlowBatchEngine
+import FlowBatchModel
 import FlowBatchReport
 import FlowServiceAPI
 import Foundation
@@ -48,7 +49,7 @@ struct ExportCommand: AsyncParsableCommand {
             do {
                 try OutputPaths.check(path, as: "--out", input: "")
             } catch {
-                throw Failure.exit(64, "error: \(error)")
+                throw Failure.exit(.configuration, "error: \(error)")
             }
         }
         let sandboxes = platform.sandbox.isEmpty ? [resolved.defaultSandbox] : platform.sandbox
@@ -83,7 +84,7 @@ struct ExportCommand: AsyncParsableCommand {
         }
         if summary.stopped {
             Console.err("interrupted: nothing was written" + (path.map { " to \($0)" } ?? " past the rows above"))
-            throw ExitCode(130)
+            throw ExitCode(ExitStatus.interrupted.rawValue)
         }
         if let path { Console.err("Exported to \(path)") }
         if !summary.refused.isEmpty { throw ExitCode(1) }

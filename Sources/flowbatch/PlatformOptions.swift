@@ -88,7 +88,7 @@ struct PlatformOptions: ParsableArguments {
     func resolveCredentials() throws -> (PlatformSettingsResolver.Resolved, PlatformSettings) {
         let resolved = try resolveForCommand()
         guard let settings = resolved.settings else {
-            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
+            throw Failure.exit(.configuration, "error: \(resolved.missing ?? "no Platform credentials")")
         }
         return (resolved, settings)
     }
@@ -99,7 +99,7 @@ struct PlatformOptions: ParsableArguments {
         do {
             resolved = try resolve()
         } catch {
-            throw Failure.exit(64, "error: \(error)")
+            throw Failure.exit(.configuration, "error: \(error)")
         }
         for warning in resolved.warnings { Console.err("warning: \(warning)") }
         for note in resolved.notes { Console.err("note: \(note)") }
@@ -119,7 +119,7 @@ struct PlatformOptions: ParsableArguments {
         do {
             network = try NetworkSettings.resolve(caFile: caFile, environment: Environment.all())
         } catch {
-            throw Failure.exit(64, "error: \(error)")
+            throw Failure.exit(.configuration, "error: \(error)")
         }
         for note in network.notes(for: urls) { Console.err("note: \(note)") }
         return network

@@ -56,7 +56,7 @@ struct ResultsFileOptions: ParsableArguments {
         let (_, platformSettings) = try platform.resolveCredentials()
         let settings = Settings(platform: platformSettings, network: try platform.resolveNetwork(for: platformSettings))
         guard FileManager.default.fileExists(atPath: results) else {
-            throw Failure.exit(66, "error: \(results): no such file")
+            throw Failure.exit(.unreadableInput, "error: \(results): no such file")
         }
         do {
             let plan = try ConnectionsRun<ContinuousClock>.plan(operation, resultsPath: results)

@@ -111,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 try OutputPaths.check(summaryJSON, as: "--summary-json", input: file)
             } catch {
-                throw Failure.exit(64, "error: \(error)")
+                throw Failure.exit(.configuration, "error: \(error)")
             }
         }
         let placeholder = PlatformSettings(
@@ -144,7 +144,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         guard resolved.settings != nil else {
-            throw Failure.exit(64, "error: \(resolved.missing ?? "no Platform credentials")")
+            throw Failure.exit(.configuration, "error: \(resolved.missing ?? "no Platform credentials")")
         }
         let stop = StopSignal()
         let statistics = RunStatistics()
@@ -206,7 +206,10 @@ struct RunCommand: AsyncParsableCommand {
             // Like every other file flowbatch writes: readable by its owner only.
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: summaryJSON)
         } catch {
-            throw Failure.exit(1, "error: cannot write --summary-json \(summaryJSON): \(error.localizedDescription)")
+            throw Failure.exit(
+                .someRowsNotDone,
+                "error: cannot write --summary-json \(summaryJSON): \(error.localizedDescription)"
+            )
         }
     }
 }

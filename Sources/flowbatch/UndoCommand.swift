@@ -36,14 +36,14 @@ struct UndoCommand: AsyncParsableCommand {
         if !yes {
             guard isatty(0) != 0 else {
                 throw Failure.exit(
-                    64,
+                    .configuration,
                     "error: \(question) Confirm with --yes (standard input is not a terminal to ask on)"
                 )
             }
             Console.errRaw(question + " Type 'yes' to delete: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 Console.err("nothing was deleted")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.someRowsNotDone.rawValue)
             }
         }
         let summary = try await options.execute(

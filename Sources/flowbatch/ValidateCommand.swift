@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowBatch
 import FlowBatchIngest
+import FlowBatchModel
 
 /// `flowbatch validate`: checks the file and every row, sends nothing.
 struct ValidateCommand: ParsableCommand {
@@ -50,7 +51,7 @@ struct ValidateCommand: ParsableCommand {
         } catch let error as InputError {
             Console.flush()
             Console.err("error: \(error)")
-            throw ExitCode(error.exitCode)
+            throw ExitCode(error.exitStatus.rawValue)
         }
         Console.out(ValidateCommand.countLine(summary))
         Console.flush()

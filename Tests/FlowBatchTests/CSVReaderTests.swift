@@ -1,3 +1,4 @@
+import FlowBatchModel
 import FlowBatchTestSupport
 import Foundation
 import Testing
@@ -299,7 +300,7 @@ struct CSVReaderTests {
         #expect(throws: CSVFileError(.changedWhileReading, path: path)) {
             while try cursor.next() != nil {}
         }
-        #expect(InputError(.file(CSVFileError(.changedWhileReading, path: path))).exitCode == 65)
+        #expect(InputError(.file(CSVFileError(.changedWhileReading, path: path))).exitStatus.rawValue == 65)
     }
 
     @Test("reads a file from disk in chunks, and reports a missing file")

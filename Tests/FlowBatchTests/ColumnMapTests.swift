@@ -94,7 +94,7 @@ struct ColumnMapTests {
     @Test("bad --column options are usage errors", arguments: ["nofield", "=name", "Header=colour"])
     func badOverride(_ text: String) {
         #expect(throws: InputError(.badOverride(text))) { try ColumnOverride(parsing: text) }
-        #expect(InputError(.badOverride(text)).exitCode == 64)
+        #expect(InputError(.badOverride(text)).exitStatus.rawValue == 64)
     }
 
     @Test("--column naming a header the file lacks is a usage error")
@@ -103,6 +103,6 @@ struct ColumnMapTests {
         #expect(throws: error) {
             try ColumnMap(header: ["a"], overrides: [try ColumnOverride(parsing: "Conn=name")])
         }
-        #expect(error.exitCode == 64)
+        #expect(error.exitStatus.rawValue == 64)
     }
 }

@@ -72,7 +72,7 @@ struct SecretHeaderTests {
         let error = try #require(throws: InputError.self) {
             try ColumnMap(header: ["name", "password", "PIN"], carry: carry, noCarry: noCarry)
         }
-        #expect(error.exitCode == 64)
+        #expect(error.exitStatus.rawValue == 64)
         #expect(error.description.contains(message), "\(error)")
     }
 

@@ -132,7 +132,7 @@ struct TextEncodingTests {
         _ = try cursor.nextRow { _ in () }
         let error = try #require(throws: InputError.self) { _ = try cursor.nextRow { _ in () } }
         #expect(error.code == .notUTF8(row: 3, looksLike: .windows1252OrLatin1))
-        #expect(error.exitCode == 65)
+        #expect(error.exitStatus.rawValue == 65)
         #expect(error.description.contains("t.csv: row 3 is not valid UTF-8"))
     }
 
@@ -151,7 +151,7 @@ struct TextEncodingTests {
                     path: "t"
                 )
             }
-            #expect(error.exitCode == 65)
+            #expect(error.exitStatus.rawValue == 65)
             #expect(error.description.hasSuffix("pass \(hint)"), "\(error)")
         }
     }
