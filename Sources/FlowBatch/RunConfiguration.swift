@@ -33,6 +33,8 @@ public struct RunConfiguration: Sendable {
     public var retryBudgetCapacity: Double = 100
     /// Per request (default 30 s).
     public var timeout: Duration = .seconds(30)
+    /// How long the run waits for a service that answers nothing before it stops (`--outage-limit`).
+    public var outageLimit: Duration = .seconds(600)
     /// Where and as whom to talk to Platform.
     public var platform: PlatformSettings
     /// Proxies and trusted certificate authorities (default: direct, the system trust store).

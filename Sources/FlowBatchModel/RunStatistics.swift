@@ -30,6 +30,8 @@ public final class RunStatistics: Sendable {
         public var listing: (sandbox: String, listed: Int)?
         /// Rows whose spreadsheet values changed since an earlier run created them.
         public var changedSinceCreated = 0
+        /// What holds the whole run back now, e.g. "service unreachable for 0:42, next try in 8 s".
+        public var notice: String?
 
         public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
     }
@@ -48,7 +50,16 @@ public final class RunStatistics: Sendable {
 
     public init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    public var snapshot: Snapshot {
+        var snapshot = state.withLock { $0 }
+        snapshot.notice = notice.withLock { $0 }?()
+        return snapshot
+    }
+
+    private let notice = Mutex<(@Sendable () -> String?)?>(nil)
+
+    /// Where the progress line reads what holds the whole run back (an outage), at each redraw.
+    package func setNotice(_ provider: @escaping @Sendable () -> String?) { notice.withLock { $0 = provider } }
 
     package func setTotal(_ total: Int) { state.withLock { $0.total = total } }
 

@@ -101,6 +101,7 @@ public final class ProgressReporter: Sendable {
             }
             parts.append(("in flight \(snapshot.inFlight)/\(snapshot.concurrency)", 7))
         }
+        if let notice = snapshot.notice { parts.insert((notice, 0), at: 0) }
         var line = parts.map(\.text).joined(separator: " · ")
         while line.count > width,
             let drop = parts.indices.filter({ parts[$0].drop > 0 }).max(by: { parts[$0].drop < parts[$1].drop })

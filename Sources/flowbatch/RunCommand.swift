@@ -55,6 +55,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds per request.")
     var timeout: Double = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for a service that answers nothing before the run stops (exit 2; resumable).",
+            valueName: "duration"
+        )
+    )
+    var outageLimit: DurationOption = DurationOption(.seconds(600))
+
     @OptionGroup var platform: PlatformOptions
 
     @Option(
@@ -130,6 +138,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.rate = rate
         configuration.retry.maxAttempts = maxAttempts
         configuration.timeout = .milliseconds(Int64(timeout * 1000))
+        configuration.outageLimit = outageLimit.duration
         configuration.network = network
         configuration.defaultSandbox = resolved.defaultSandbox
         configuration.ifExists = ifExists.value
