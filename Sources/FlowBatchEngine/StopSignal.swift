@@ -96,3 +96,21 @@ extension StopSignal.Reason? {
         }
     }
 }
+
+extension StopSignal {
+    /// Runs `body` unless the run stops first: its value, or `nil` when stopped (the wait is
+    /// cancelled at once). An error `body` throws is thrown.
+    package func untilStopped<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        if isStopping { return nil }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                await self.wait()
+                return nil
+            }
+            defer { group.cancelAll() }
+            let first = try await group.next()!
+            return isStopping ? nil : first
+        }
+    }
+}
