@@ -68,18 +68,29 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             network: configuration.network,
             logger: logger
         )
-        // One pace for every request of the run: the listing, creates and look-ups.
-        let rateLimiter = configuration.rate.map { RateLimiter(rate: $0, clock: clock) }
-        var pace: (@Sendable () async -> Bool)?
-        if let rateLimiter {
-            pace = { [stop] in await stop.unlessStopped { try await rateLimiter.acquire() } }
-        }
+        // One pace for every request of the run (the listing, creates and look-ups: --rate, and below
+        // what the service admits once it throttles), one pause gate and one outage breaker.
+        let pacing = AdaptiveRate(configuration: .init(maximumRate: configuration.rate), clock: clock)
+        let breaker = OutageBreaker(configuration: .init(limit: configuration.outageLimit), clock: clock)
+        statistics.setNotice { [clock] in breaker.status.map { OutageBreaker.describe($0, now: clock.now) } }
+        let retrier = Retrier(
+            clock: clock,
+            policy: configuration.retry,
+            gate: PauseGate(clock: clock),
+            stop: stop,
+            pacing: pacing,
+            breaker: breaker,
+            statistics: statistics,
+            logger: logger
+        )
+        var tokens = retrier
+        tokens.pacing = nil
         let client = FlowServiceClient.make(
             settings: configuration.platform,
             transport: transport,
-            retrying: Retrier(clock: clock, policy: configuration.retry, gate: PauseGate(clock: clock), stop: stop),
+            retrying: tokens,
             logger: logger,
-            pace: pace
+            pace: { [stop] in await stop.unlessStopped { try await pacing.acquire() } }
         )
         // The first token and the connection spec before any file: credentials IMS refuses, or a
         // certificate that is not trusted, leave no journal to bind the next run.
@@ -120,7 +131,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let refusals = SandboxRefusals()
         var pass = RowPass(
             run: self,
-            rateLimiter: rateLimiter,
+            retrier: retrier,
             decision: RowDecision(
                 validator: validator,
                 duplicates: scan.duplicates,
@@ -145,9 +156,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 )
                 let listing = ExistingConnectionsListing(
                     client: client,
-                    clock: clock,
-                    policy: configuration.retry,
-                    stop: stop,
+                    retrier: retrier,
                     logger: logger,
                     refusals: refusals,
                     onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) }

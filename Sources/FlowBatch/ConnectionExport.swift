@@ -53,11 +53,17 @@ public struct ConnectionExport: Sendable {
     public func run(write: ([UInt8]) throws(RunError) -> Void) async throws(RunError) -> Summary {
         try write(CSVLineEncoder.line(Self.columns, neutralize: false))
         let refusals = SandboxRefusals()
+        let clock = ContinuousClock()
         let listing = ExistingConnectionsListing(
             client: client,
-            clock: ContinuousClock(),
-            policy: policy,
-            stop: stop,
+            retrier: Retrier(
+                clock: clock,
+                policy: policy,
+                gate: PauseGate(clock: clock),
+                stop: stop,
+                breaker: OutageBreaker(clock: clock),
+                logger: logger
+            ),
             logger: logger,
             refusals: refusals
         )

@@ -216,7 +216,19 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     public func run(_ plan: Plan) async throws -> Summary {
         let journalPath = outputPath + ".journal"
         let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, network: network, logger: logger)
-        let retrier = Retrier(clock: clock, policy: policy, gate: PauseGate(clock: clock), stop: stop, logger: logger)
+        let breaker = OutageBreaker(clock: clock)
+        statistics.setNotice { [clock] in breaker.status.map { OutageBreaker.describe($0, now: clock.now) } }
+        let window = ConcurrencyLimit(maximum: concurrency)
+        let retrier = Retrier(
+            clock: clock,
+            policy: policy,
+            gate: PauseGate(clock: clock),
+            stop: stop,
+            concurrency: window,
+            pacing: AdaptiveRate(clock: clock),
+            breaker: breaker,
+            logger: logger
+        )
         let client = FlowServiceClient.make(
             settings: settings,
             transport: transport,
@@ -255,7 +267,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             )
         }
         var targets = plan.targets.enumerated().makeIterator()
-        let executor = WindowedExecutor(concurrency: ConcurrencyLimit(maximum: concurrency), stop: stop, batchSize: 64)
+        let executor = WindowedExecutor(concurrency: window, stop: stop, batchSize: 64)
         _ = try await executor.run(
             next: { () -> (Int, Target)? in
                 while let (index, target) = targets.next() {

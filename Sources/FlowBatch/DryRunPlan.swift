@@ -47,11 +47,17 @@ public struct DryRunPlan: Sendable {
                 notify: notify
             )
             // Read-only, and listed as the run would list: retried, and paced by --rate (the client's).
+            let clock = ContinuousClock()
             let listing = ExistingConnectionsListing(
                 client: client,
-                clock: ContinuousClock(),
-                policy: configuration.retry,
-                stop: StopSignal(),
+                retrier: Retrier(
+                    clock: clock,
+                    policy: configuration.retry,
+                    gate: PauseGate(clock: clock),
+                    stop: StopSignal(),
+                    breaker: OutageBreaker(configuration: .init(limit: configuration.outageLimit), clock: clock),
+                    logger: client.logger
+                ),
                 logger: client.logger,
                 refusals: refusals
             )

@@ -8,9 +8,8 @@ import Logging
 /// ending early when the run is stopped. `flowbatch run`, `--dry-run` and `export` list this way.
 struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Duration {
     let client: FlowServiceClient
-    let clock: C
-    let policy: RetryPolicy
-    let stop: StopSignal
+    /// The run's retrier (its pause gate, outage breaker and stop); the client paces each page.
+    let retrier: Retrier<C>
     let logger: Logger
     /// Where a sandbox the service refuses for every row is recorded (its rows then fail without a request).
     var refusals = SandboxRefusals()
@@ -48,11 +47,12 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         sandbox: String,
         _ body: ([FlowServiceClient.Listed]) throws(RunError) -> Void
     ) async throws(RunError) -> Bool {
-        let retrier = Retrier(clock: clock, policy: policy, gate: PauseGate(clock: clock), stop: stop, logger: logger)
+        var retrier = self.retrier
+        retrier.pacesEachTry = false
         var target: String? = FlowServiceClient.firstGenericRESTPage
         while let page = target {
             // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
-            if stop.isStopping { return false }
+            if retrier.stop.isStopping { return false }
             let end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Page> in
                 if let pace = client.pace, !(await pace()) { return .done(.stopped) }
                 let answer: ServiceAnswer

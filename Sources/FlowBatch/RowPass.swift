@@ -10,7 +10,8 @@ import FlowServiceAPI
 /// recorded as `not-run` (or as done, when an earlier run finished them).
 struct RowPass<C: Clock> where C.Duration == Duration {
     let run: BatchRun<C>
-    let rateLimiter: RateLimiter<C>?
+    /// The run's retrier: its pace, pause gate and outage breaker are shared by every request.
+    let retrier: Retrier<C>
     /// What each row needs; the caller fills in the existing connections and the auth specs.
     var decision: RowDecision
     let journal: JournalWriter
@@ -24,20 +25,13 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         var cursor = try configuration.input.open()
         let limit = configuration.limit ?? .max
         let concurrency = ConcurrencyLimit(maximum: configuration.concurrency)
+        var creates = retrier
+        creates.budget = RetryBudget(capacity: configuration.retryBudgetCapacity)
+        creates.concurrency = concurrency
         let worker = RowWorker(
             client: client,
             journal: journal,
-            retrier: Retrier(
-                clock: run.clock,
-                policy: configuration.retry,
-                gate: PauseGate(clock: run.clock),
-                stop: run.stop,
-                budget: RetryBudget(capacity: configuration.retryBudgetCapacity),
-                concurrency: concurrency,
-                rateLimiter: rateLimiter,
-                statistics: run.statistics,
-                logger: run.logger
-            ),
+            retrier: creates,
             statistics: run.statistics,
             stop: run.stop,
             refusals: decision.refusals,

@@ -2,10 +2,12 @@ import FlowBatchModel
 import Logging
 
 /// The one retry loop: every request kind (create, patch, look-up, listing page, delete, test, IMS
-/// token) is sent through it. Between tries it waits out a `Retry-After` pause that holds every
-/// worker (``PauseGate``), the rate limit, and a backoff with full jitter (``RetryPolicy``); 429s
-/// are counted apart from failures; a failure spends the run-wide ``RetryBudget`` when there is one;
-/// and a stop ends every wait at once.
+/// token) is sent through it. Before each try it waits out a `Retry-After` pause that holds every
+/// worker (``PauseGate``), the pace (``AdaptiveRate``: `--rate`, and below what the service admits
+/// once it throttles) and an outage (``OutageBreaker``: while the service answers nothing, no try
+/// counts against a row); after a failure, a backoff with full jitter (``RetryPolicy``). 429s are
+/// counted apart from failures; a failure spends the run-wide ``RetryBudget`` when there is one,
+/// unless it is the service being unreachable (the breaker's); and a stop ends every wait at once.
 package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
     package let clock: C
     package let policy: RetryPolicy
@@ -15,8 +17,14 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
     package var budget: RetryBudget?
     /// Narrowed on 429s, widened on answers.
     package var concurrency: ConcurrencyLimit?
-    /// Paces each try (`--rate`), before it counts as an attempt.
-    package var rateLimiter: RateLimiter<C>?
+    /// The run's pace: it hears every answer (429 or not) and, with ``pacesEachTry``, each try
+    /// waits for its slot before it counts as an attempt.
+    package var pacing: AdaptiveRate<C>?
+    /// Whether each try waits for the pace here (`false` for requests the client paces itself:
+    /// listing pages and look-ups, page by page).
+    package var pacesEachTry = true
+    /// Holds every try back while the service is unreachable; shared by every request of the run.
+    package var breaker: OutageBreaker<C>?
     /// Counts the requests waiting to be retried, for the progress line.
     package var statistics: RunStatistics?
     package var logger: Logger?
@@ -28,7 +36,8 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
         stop: StopSignal,
         budget: RetryBudget? = nil,
         concurrency: ConcurrencyLimit? = nil,
-        rateLimiter: RateLimiter<C>? = nil,
+        pacing: AdaptiveRate<C>? = nil,
+        breaker: OutageBreaker<C>? = nil,
         statistics: RunStatistics? = nil,
         logger: Logger? = nil
     ) {
@@ -38,7 +47,8 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
         self.stop = stop
         self.budget = budget
         self.concurrency = concurrency
-        self.rateLimiter = rateLimiter
+        self.pacing = pacing
+        self.breaker = breaker
         self.statistics = statistics
         self.logger = logger
     }
@@ -54,16 +64,43 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
         while true {
             if stop.isStopping { return .stopped(last) }
             if gate.isPaused, !(await stop.unlessStopped({ [gate] in try await gate.wait() })) { continue }
-            if let rateLimiter, !(await stop.unlessStopped({ try await rateLimiter.acquire() })) { continue }
+            if pacesEachTry, let pacing, !(await stop.unlessStopped({ try await pacing.acquire() })) { continue }
+            var admission = OutageBreaker<C>.Admission.normal
+            if let breaker {
+                do {
+                    guard let admitted = try await stop.untilStopped({ try await breaker.admit() }) else { continue }
+                    admission = admitted
+                } catch let limit as OutageLimitReached {
+                    throw RunError(.serviceUnreachable, limit.description)
+                } catch {
+                    continue
+                }
+            }
             number += 1
             let reason: RetryReason
             switch try await attempt(number) {
             case .done(let value):
                 budget?.recordSuccess()
                 concurrency?.succeeded()
+                breaker?.answered()
+                pacing?.admitted()
                 return .done(value)
             case .again(let again):
                 reason = again
+            }
+            if reason.unreachable, let breaker {
+                // The service, not the request: while the breaker is open the try is not the row's.
+                if breaker.unreachable(admission) == .waitAndResend {
+                    last = reason
+                    continue
+                }
+            } else {
+                breaker?.answered()
+                if reason.throttled {
+                    pacing?.throttled(retryAfter: reason.retryAfter.map { .milliseconds(Int64($0 * 1000)) })
+                } else {
+                    pacing?.admitted()
+                }
             }
             last = reason
             let retry: Int
@@ -76,7 +113,7 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
             } else {
                 failures += 1
                 if failures >= policy.maxAttempts { return .gaveUp(reason) }
-                if let budget, !budget.tryRetry() {
+                if let budget, !(reason.unreachable && breaker != nil), !budget.tryRetry() {
                     let (retries, successes) = budget.counts
                     throw RunError(
                         .retryBudgetSpent,

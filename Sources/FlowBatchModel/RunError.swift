@@ -29,6 +29,8 @@ public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
         case transport
         /// The service refused the connection spec or its auth spec name (the same for every row).
         case connectionSpec = "connection-spec"
+        /// The service answered nothing for longer than `--outage-limit`.
+        case serviceUnreachable = "service-unreachable"
     }
 
     /// What stopped the run.

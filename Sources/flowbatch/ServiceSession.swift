@@ -17,12 +17,12 @@ enum ServiceSession {
         _ body: (FlowServiceClient) async throws -> T
     ) async throws -> T {
         let transport = HTTPTransport(connections: 2, timeout: timeout, network: network, logger: logger)
-        let limiter = rate.map { RateLimiter(rate: $0, clock: ContinuousClock()) }
         let clock = ContinuousClock()
+        let pacing = AdaptiveRate(configuration: .init(maximumRate: rate), clock: clock)
         let retrier = Retrier(clock: clock, policy: RetryPolicy(), gate: PauseGate(clock: clock), stop: StopSignal())
         let client = FlowServiceClient.make(settings: settings, transport: transport, retrying: retrier, logger: logger)
         {
-            if let limiter { try? await limiter.acquire() }
+            try? await pacing.acquire()
             return true
         }
         do {

@@ -92,23 +92,6 @@ struct ExecutionPolicyTests {
         #expect(clock.sleeperCount == 0)
     }
 
-    @Test("the rate limiter spaces requests evenly")
-    func rateLimiter() async throws {
-        let clock = ManualClock()
-        let limiter = RateLimiter(rate: 4, clock: clock)
-        try await limiter.acquire()
-        let second = Task { try await limiter.acquire() }
-        await clock.waitForSleepers(1)
-        #expect(clock.deadlines == [ManualClock.Instant(offset: .milliseconds(250))])
-        clock.advance(by: .milliseconds(250))
-        try await second.value
-        let third = Task { try await limiter.acquire() }
-        await clock.waitForSleepers(1)
-        #expect(clock.deadlines == [ManualClock.Instant(offset: .milliseconds(500))])
-        clock.advance(by: .seconds(1))
-        try await third.value
-    }
-
     @Test("a stop signal ends waits at once")
     func stopEndsWaits() async {
         let clock = ManualClock()

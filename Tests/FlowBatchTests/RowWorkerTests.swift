@@ -117,7 +117,7 @@ struct RowWorkerTests {
         try await FlowServiceMock.withRunning(configuration, logger: logger) { mock in
             let transport = HTTPTransport(connections: 2, timeout: .seconds(10), logger: logger)
             let clock = ManualClock()
-            let limiter = RateLimiter(rate: 1, clock: clock)
+            let limiter = AdaptiveRate(configuration: .init(maximumRate: 1), clock: clock)
             try await limiter.acquire()  // the turn at time 0 is taken
             let settings = PlatformSettings(
                 endpoint: mock.flowServiceURL,
