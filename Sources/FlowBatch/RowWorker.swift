@@ -40,9 +40,11 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         do {
             result = try await run(job, &state)
         } catch {
-            // A run error before the row's first request (IMS issued no token) leaves it not-run.
+            // A run error before the row's first request (IMS issued no token) leaves it not-run; so
+            // does an outage past --outage-limit: its request, if sent, has no answer, and its journal
+            // line has the next run look it up first.
             result =
-                state.attempts == 0
+                state.attempts == 0 || error.code == .serviceUnreachable
                 ? state.notRun()
                 : state.failed(state.lastFailure ?? Failure(code: error.code.rawValue, message: error.message))
             result.runError = error
@@ -70,6 +72,10 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                     )
                 case .absent:
                     state.ambiguous = false
+                case .stopped:
+                    // Its request may have created the connection: the journal's attempt line has the
+                    // next run look it up first.
+                    return .done(state.notRun())
                 case .unknown(let failure):
                     var result = state.failed(
                         Failure(
@@ -221,6 +227,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         case .absent:
             state.ambiguous = false
             return state.failed(failure)
+        case .stopped:
+            return state.notRun()
         case .unknown:
             var result = state.failed(failure)
             result.ambiguous = true
@@ -232,6 +240,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         case found(FlowServiceClient.Listed)
         case absent
         case unknown(Failure)
+        /// The run stopped before the look-up could tell.
+        case stopped
     }
 
     /// Finds a connection with the row's name that did not exist before flowbatch sent the row,
@@ -275,8 +285,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         switch end {
         case .done(let found): return found
         case .gaveUp(let reason): return .unknown(reason.failure)
-        case .stopped(let reason):
-            return .unknown(reason?.failure ?? Failure(code: "lookup-failed", message: "the run stopped first"))
+        case .stopped:
+            return .stopped
         }
     }
 
