@@ -829,7 +829,7 @@ def main():
     bench.emit(f"## flowbatch benchmark — {started.strftime('%Y-%m-%d %H:%M UTC')}")
     bench.emit()
     bench.emit(f"Machine: {os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}; "
-               f"flowbatch {flowbatch_commit() or '?'} (release); load average at start "
+               f"flowbatch {flowbatch_commit() or '?'} (release: {os.path.relpath(options.bin, REPO)}); load average at start "
                f"{load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f} (1/5/15 min). "
                f"The 'load' columns give the 1-minute load average as each measurement started.")
     bench.emit()

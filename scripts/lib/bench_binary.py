@@ -104,7 +104,7 @@ def resident_by_mapping(binary, env, folder):
         fields = line.split()
         if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
             path = fields[5] if len(fields) > 5 else "[anonymous]"
-            if path == binary:
+            if path == os.path.abspath(binary):
                 path = "(the flowbatch binary)"
             elif path == preload:
                 path = None  # the measuring shim itself
