@@ -296,7 +296,9 @@ def breakdown_per_row(out_small, out_big, rows, binaries):
             ("Per row, cross-cutting costs (self cost, wherever they are called from):", cross, 20, (small, big)),
             ("Per row, the functions that cost most themselves (self cost):", function, 30, (small, big)),
             ("Per row, flowbatch's own functions by inclusive cost (what they and their callees cost; nested "
-             "ones overlap):", ours, 30, (small_inclusive, big_inclusive))):
+             "ones overlap; an async function that returns without suspending tail-calls its caller's "
+             "continuation, which callgrind then counts as its callee's, so trust self costs first):", ours, 30,
+             (small_inclusive, big_inclusive))):
         small_sums, big_sums = grouped(pair[0], key), grouped(pair[1], key)
         per_row = {label: (big_sums[label] - small_sums.get(label, 0)) / rows for label in big_sums}
         ordered = sorted(per_row.items(), key=lambda item: -item[1])[:limit]
