@@ -1,0 +1,257 @@
+"""The bench's service scenarios: `listing` (a sandbox that already holds many connections) and
+`throttle` (a service that admits a fixed number of requests a second). Both read the mock's
+request counts by route and status (GET /__mock/stats, which is itself neither counted nor delayed).
+"""
+import http.client
+import json
+import math
+import os
+import subprocess
+import threading
+import time
+import urllib.parse
+
+import bench
+
+SPEC_FILTER = "connectionSpec.id==4e98f16f-87d6-4ef0-bdc6-7a2b0fe76e62"
+# The issue's figure for the real service: 90 listing pages of 100 in about 30 s.
+SERVICE_SECONDS_PER_REQUEST = 30 / 90
+NAMES_PER_LOOKUP = 40  # ORed in one `property=name==A,B,…` (about 1 KB of query); see `strategies`
+
+
+def seed(b, mock, count, folder):
+    """Creates `count` connections (names `Existing …`) in the mock with the fastest peer; not measured."""
+    existing = bench.input_file(b.python, count, prefix="Existing")
+    bodies = bench.bodies_file(existing, count)
+    tool = "bare-ahc" if b.bare_ahc else "aiohttp"
+    args = b.client_args(tool, mock, 64, existing, bodies, folder)
+    with open(os.path.join(folder, "seed.txt"), "wb") as out:
+        subprocess.run(args, env=b.env, stdout=out, stderr=subprocess.STDOUT, check=False)
+    stats = mock.stats()
+    if stats.get("connections") != count:
+        raise RuntimeError(f"seeding {count:,} connections with {tool} left {stats.get('connections')}; see {folder}")
+    return stats
+
+
+class FirstCreate:
+    """Watches the mock's count of creates from another thread; `seconds` is the time from `start`
+    to the first create the mock answered (polled every 5 ms), or None."""
+
+    def __init__(self, mock, before):
+        self.mock, self.before, self.seconds = mock, before, None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        self.thread.start()
+        return self
+
+    def watch(self):
+        while not self.done.is_set():
+            try:
+                if self.mock.count("POST /connections") > self.before:
+                    self.seconds = time.perf_counter() - self.start
+                    return
+            except OSError:
+                pass
+            self.done.wait(0.005)
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+
+def listing_run(b, rows, input_path):
+    """A fresh mock holding `--existing` connections, then `flowbatch run` of `input_path`."""
+    folder = b.scratch(f"listing-{rows}")
+    mock = b.mock(0, folder)
+    try:
+        before = seed(b, mock, b.options.existing, folder)
+        args = b.client_args("flowbatch", mock, 64, input_path, None, folder)
+        with FirstCreate(mock, bench.count_of(before, "POST /connections")) as first:
+            result = bench.measure(bench.pinned(b.client_core, args), env=b.env,
+                                   stdout=os.path.join(folder, "stdout.txt"), stderr=os.path.join(folder, "stderr.txt"),
+                                   label=f"flowbatch {rows:,} rows into {b.options.existing:,} existing")
+        after = mock.stats()
+    finally:
+        mock.stop()
+    created = after.get("connections", 0) - before.get("connections", 0)
+    if result["exit"] != 0 or created != rows:
+        raise RuntimeError(f"the listing run of {rows} rows: exit {result['exit']}, created {created}; see {folder}")
+    result["first_create_s"] = first.seconds
+    result["requests"] = bench.requests_between(before, after)
+    result["request_count"] = sum(sum(s.values()) for s in result["requests"].values())
+    return result
+
+
+class Client:
+    """Sequential GETs to the mock over one kept-alive connection, as a listing does (each page needs
+    the one before it); counts requests."""
+
+    def __init__(self, mock, env):
+        url = urllib.parse.urlsplit(mock.url)
+        self.connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        self.headers = {"Authorization": "Bearer " + env["AEP_ACCESS_TOKEN"], "x-api-key": env["AEP_API_KEY"],
+                        "x-gw-ims-org-id": env["AEP_ORG_ID"], "x-sandbox-name": "prod", "Accept": "application/json"}
+        self.requests = 0
+
+    def get(self, target):
+        self.connection.request("GET", bench.FLOW_PATH + target, headers=self.headers)
+        answer = self.connection.getresponse()
+        body = answer.read()
+        self.requests += 1
+        if answer.status != 200:
+            raise RuntimeError(f"GET {target[:120]} answered {answer.status}: {body[:300]!r}")
+        return json.loads(body)
+
+    @staticmethod
+    def query(pairs):
+        return "/connections?" + "&".join(f"{k}={urllib.parse.quote(v, safe='')}" for k, v in pairs)
+
+    def pages(self, limit):
+        """Every generic REST connection, `limit` a page; their names."""
+        names, target = set(), self.query([("property", SPEC_FILTER), ("limit", str(limit))])
+        while target:
+            page = self.get(target)
+            names.update(item["name"] for item in page.get("items") or [])
+            target = ((page.get("_links") or {}).get("next") or {}).get("href")
+        return names
+
+    def count(self):
+        return self.get(self.query([("property", SPEC_FILTER), ("count", "true")]))["count"]
+
+    def look_up(self, names, per_request):
+        """The existing connections among `names`, `per_request` names ORed in one request."""
+        found = set()
+        for start in range(0, len(names), per_request):
+            chunk = names[start:start + per_request]
+            target = self.query([("property", SPEC_FILTER), ("property", "name==" + ",".join(chunk)),
+                                 ("limit", "1000")])
+            while target:
+                page = self.get(target)
+                found.update(item["name"] for item in page.get("items") or [])
+                target = ((page.get("_links") or {}).get("next") or {}).get("href")
+        return found
+
+
+def strategies(b, files):
+    """Requests and time of each way to learn which rows' names exist, for each file of `files`
+    ({rows: path}), against a fresh mock holding `--existing` connections (sequential, from Python)."""
+    folder = b.scratch("listing-strategies")
+    mock = b.mock(0, folder)
+    measured = []
+    try:
+        seed(b, mock, b.options.existing, folder)
+        for rows, path in files.items():
+            names = [row["name"] for row in bench.bench_bodies.rows(path)]
+            # A name holding a comma cannot be ORed (the comma would split it): it gets a request of its own.
+            plain = [n for n in names if "," not in n]
+            ways = {
+                "pages of 100 (flowbatch today)": lambda c: c.pages(100),
+                "pages of 1,000 (the mock's largest)": lambda c: c.pages(1000),
+                "count=true, then one look-up per name": lambda c: (c.count(), c.look_up(names, 1)),
+                f"count=true, then {NAMES_PER_LOOKUP} names ORed per look-up":
+                    lambda c: (c.count(), c.look_up(plain, NAMES_PER_LOOKUP),
+                               c.look_up([n for n in names if "," in n], 1)),
+            }
+            for way, fn in ways.items():
+                client = Client(mock, b.env)
+                start = time.perf_counter()
+                fn(client)
+                seconds = time.perf_counter() - start
+                # Pages follow each other; look-ups need not: with N in flight they take ceil(k / N) round trips.
+                if way.startswith("pages"):
+                    trips = client.requests
+                else:
+                    trips = 1 + math.ceil((client.requests - 1) / 64)
+                measured.append({"rows": rows, "way": way, "requests": client.requests, "seconds": seconds,
+                                 "round_trips_at_64": trips,
+                                 "service_seconds": trips * SERVICE_SECONDS_PER_REQUEST})
+                client.connection.close()
+    finally:
+        mock.stop()
+    return measured
+
+
+def part_listing(b):
+    existing = b.options.existing
+    files = {rows: bench.input_file(b.python, rows) for rows in b.options.listing_rows}
+    runs = {rows: b.summary_of([listing_run(b, rows, path) for _ in range(b.options.repeat)]) for rows, path in
+            files.items()}
+    lines = []
+    for rows, summary in runs.items():
+        samples = summary["samples"]
+        first = [s["first_create_s"] for s in samples if s["first_create_s"] is not None]
+        summary["first_create_s"] = bench.statistics.median(first) if first else None
+        requests = samples[0]["requests"]
+        summary["requests"] = requests
+        lines.append([bench.fmt(rows), bench.fmt(samples[0]["request_count"]),
+                      "; ".join(f"{route} {sum(s.values()):,}" for route, s in sorted(requests.items())),
+                      f"{summary['first_create_s']:.2f}" if summary["first_create_s"] is not None else "—",
+                      bench.fmt(summary["wall_s"], 2), bench.fmt(summary["load1"], 2)])
+    b.emit(f"### Listing: flowbatch runs into a sandbox of {existing:,} generic REST connections "
+           f"(0 ms, N=64, {b.pinning()}, median of {b.options.repeat})")
+    b.emit()
+    b.emit(bench.table(["rows", "requests", "by route", "s to the first create", "s whole run", "load"], lines,
+                       ["r", "r", "l", "r", "r", "r"]))
+    b.emit()
+    ways = strategies(b, files)
+    b.emit("What each way of learning which names exist costs against the same sandbox (measured: requests, "
+           "and seconds one after the other from Python against the mock at 0 ms; modelled: seconds against the "
+           f"real service at {SERVICE_SECONDS_PER_REQUEST:.2f} s a request, the issue's 90 pages in ~30 s, "
+           "look-ups 64 in flight, pages one after another):")
+    b.emit()
+    b.emit(bench.table(["rows", "way", "requests", "s at the mock", "round trips", "s modelled at the service"],
+                       [[bench.fmt(w["rows"]), w["way"], bench.fmt(w["requests"]), f"{w['seconds']:.2f}",
+                         bench.fmt(w["round_trips_at_64"]), f"{w['service_seconds']:.1f}"] for w in ways],
+                       ["r", "l", "r", "r", "r", "r"]))
+    b.emit()
+    for rows in files:
+        mine = [w for w in ways if w["rows"] == rows]
+        best = min(mine, key=lambda w: (w["requests"], w["seconds"]))
+        b.emit(f"{rows:,} rows: fewest requests: {best['way']} ({best['requests']:,}).")
+    b.emit()
+    b.report["listing"] = {"existing": existing, "runs": runs, "strategies": ways}
+
+
+def part_throttle(b):
+    rows, rps = b.options.throttle_rows, b.options.throttle_rps
+    input_path = bench.input_file(b.python, rows)
+    lines, report = [], {}
+    ideal = rows / rps
+    for label, extra in (("429 with Retry-After: 1", []), ("bare 429 (--throttle-bare)", ["--throttle-bare"])):
+        samples = []
+        for _ in range(b.options.repeat):
+            samples.append(b.one_run("flowbatch", 0, 64, input_path, None, rows, check=False,
+                                     mock_extra=["--throttle-rps", str(rps), *extra]))
+        summary = b.summary_of(samples)
+        posts = [bench.count_of(s["stats"], "POST /connections") for s in samples]
+        throttled = [bench.count_of(s["stats"], "POST /connections", "429") for s in samples]
+        shares = [t / p if p else 0 for t, p in zip(throttled, posts)]
+        summary.update({"share_429": bench.statistics.median(shares), "posts": bench.statistics.median(posts),
+                        "throttled": bench.statistics.median(throttled),
+                        "created": [s["created"] for s in samples], "exits": [s["exit"] for s in samples],
+                        "time_vs_ideal": summary["wall_s"] / ideal,
+                        "requests": [s["stats"].get("requests") for s in samples]})
+        report[label] = summary
+        lines.append([label, bench.fmt(rows), bench.fmt(summary["rows_per_s"], 1), str(rps),
+                      f"{summary['rows_per_s'] / rps:.2f}", bench.fmt(summary["wall_s"], 1), bench.fmt(ideal, 1),
+                      f"{summary['time_vs_ideal']:.2f}×", bench.fmt(summary["posts"]), bench.fmt(summary["throttled"]),
+                      f"{100 * summary['share_429']:.1f}%", ", ".join(map(str, summary["created"])),
+                      ", ".join(map(str, summary["exits"])), bench.fmt(summary["load1"], 2)])
+        short = label.split(" (")[0]
+        b.target("throttle", f"{short}: ≤ 5% of creates answered 429", f"{100 * summary['share_429']:.1f}%", "≤ 5%",
+                 summary["share_429"] <= 0.05)
+        b.target("throttle", f"{short}: run ≤ 1.1× the ideal {ideal:.0f} s", f"{summary['time_vs_ideal']:.2f}×",
+                 "≤ 1.10×", summary["time_vs_ideal"] <= 1.1)
+    b.emit(f"### Throttle: the mock admits {rps} requests/s (all Platform requests), flowbatch --concurrency 64, "
+           f"{rows:,} rows ({b.pinning()}, median of {b.options.repeat})")
+    b.emit()
+    b.emit(bench.table(["429s", "rows", "rows/s", "admitted/s", "÷ admitted", "s", "ideal s", "÷ ideal",
+                        "creates sent", "answered 429", "share 429", "created", "exit", "load"], lines))
+    b.emit()
+    b.emit("Ideal = rows ÷ admitted rate. Creates sent and 429s from the mock's counts of `POST /connections`; the "
+           "listing at the start is throttled too. `created` and `exit` per run.")
+    b.emit()
+    b.report["throttle"] = report
