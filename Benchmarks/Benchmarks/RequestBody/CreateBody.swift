@@ -1,8 +1,8 @@
 import FlowBatch
 import Foundation
 
-/// The body of `POST /connections` as a `Codable` struct: the keys in the order `ConnectionBody`
-/// writes them, absent optionals left out, so `JSONEncoder` writes the very same bytes.
+/// The body of `POST /connections` as a `Codable` struct: the keys declared in the order
+/// `ConnectionBody` writes them, absent optionals left out, so `JSONEncoder` writes the same document.
 struct CreateBody: Encodable {
     struct Auth: Encodable {
         var specName: String
@@ -32,7 +32,7 @@ struct CreateBody: Encodable {
     var auth: Auth
     var connectionSpec: Spec
 
-    /// Compact, `/` not escaped, keys in declaration order: `ConnectionBody`'s output.
+    /// Compact, `/` not escaped, as `ConnectionBody` writes.
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]

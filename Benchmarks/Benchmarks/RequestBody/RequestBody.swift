@@ -4,8 +4,8 @@ import Foundation
 
 /// The body of `POST /connections` written three ways for the same 1,000 rows (the benchmark
 /// input's mix: half basic, half OAuth 2): flowbatch's `ConnectionBody.encode` (its hand-written
-/// `JSONWriter`), Foundation's `JSONEncoder` on a `Codable` struct (the same bytes), and
-/// `JSONSerialization` on a dictionary (the same JSON, keys in another order). One iteration
+/// `JSONWriter`), Foundation's `JSONEncoder` on a `Codable` struct, and `JSONSerialization` on a
+/// dictionary (each checked to write the same JSON document). One iteration
 /// encodes all 1,000.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
