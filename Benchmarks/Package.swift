@@ -9,6 +9,17 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// A micro-benchmark target: its sources in `Benchmarks/<name>/`, run by `swift package benchmark`.
+func benchmark(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")] + dependencies,
+        path: "Benchmarks/\(name)",
+        swiftSettings: swiftSettings,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "flowbatch-benchmarks",
     platforms: [.macOS(.v15)],
@@ -16,6 +27,9 @@ let package = Package(
         .executable(name: "bare-ahc-loop", targets: ["bare-ahc-loop"])
     ],
     dependencies: [
+        // The product itself; named, so that its products are found whatever the checkout's folder is called.
+        .package(name: "flowbatch", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
@@ -30,6 +44,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
-        )
+        ),
+        // Each pair (hand-written against the library it stands in for) in one target, so one run gives the ratio.
+        benchmark("CSVReading", [.product(name: "FlowBatch", package: "flowbatch")]),
+        benchmark("RequestBody", [.product(name: "FlowBatch", package: "flowbatch")]),
+        benchmark("MockJSONParsing", [.product(name: "FlowServiceMock", package: "flowbatch")]),
     ]
 )

@@ -26,6 +26,9 @@ public struct CSVReader: AsyncSequence, Sendable {
         public var maxFields: Int
         /// How the file is encoded (default UTF-8); other encodings are transcoded to UTF-8 as they are read.
         public var encoding: TextEncoding
+        /// Whether lines without quotes are split by flowbatch's own code instead of libcsv (default
+        /// `true`); off only to measure the fast path (Benchmarks/) or to check that both read the same.
+        public var splitsPlainLines = true
 
         /// Creates options; the defaults suit any spreadsheet export.
         public init(
@@ -47,7 +50,8 @@ public struct CSVReader: AsyncSequence, Sendable {
                 delimiter: delimiter,
                 readSize: readSize,
                 maxRecordBytes: maxRecordBytes,
-                maxFields: maxFields
+                maxFields: maxFields,
+                splitsPlainLines: splitsPlainLines
             )
         }
     }

@@ -1,5 +1,5 @@
 /// Why a JSON document could not be parsed, and at which byte offset.
-struct JSONSyntaxError: Error, Equatable, Sendable {
+public struct JSONSyntaxError: Error, Equatable, Sendable {
     var offset: Int
     var reason: String
 }

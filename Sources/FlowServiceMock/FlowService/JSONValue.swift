@@ -3,7 +3,7 @@
 /// The mock parses request bodies itself instead of through `JSONDecoder` and `Codable`: it is
 /// several times faster on the create path, and the validation that follows can say precisely
 /// which field has which wrong type.
-enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
@@ -18,7 +18,7 @@ enum JSONValue: Equatable, Sendable {
     }
 
     /// Parses a whole document held in `bytes`.
-    static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         let result: Result<JSONValue, JSONSyntaxError>? = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(JSONSyntaxError) in try Self.parse(UnsafeRawBufferPointer(buffer)) }
         }
