@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "flowbatch", targets: ["flowbatch"]),
         // For the nested Benchmarks package: the parts whose hot paths it measures.
+        .library(name: "FlowBatchModel", targets: ["FlowBatchModel"]),
         .library(name: "FlowBatchIngest", targets: ["FlowBatchIngest"]),
         .library(name: "FlowServiceAPI", targets: ["FlowServiceAPI"]),
         .library(name: "FlowServiceMock", targets: ["FlowServiceMock"]),

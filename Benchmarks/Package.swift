@@ -46,8 +46,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Each pair (hand-written against the library it stands in for) in one target, so one run gives the ratio.
-        benchmark("CSVReading", [.product(name: "FlowBatch", package: "flowbatch")]),
-        benchmark("RequestBody", [.product(name: "FlowBatch", package: "flowbatch")]),
+        benchmark("CSVReading", [.product(name: "FlowBatchIngest", package: "flowbatch")]),
+        benchmark(
+            "RequestBody",
+            [
+                .product(name: "FlowBatchModel", package: "flowbatch"),
+                .product(name: "FlowServiceAPI", package: "flowbatch"),
+            ]
+        ),
         benchmark("MockJSONParsing", [.product(name: "FlowServiceMock", package: "flowbatch")]),
     ]
 )

@@ -1,5 +1,5 @@
 import Benchmark
-import FlowBatch
+import FlowBatchIngest
 import Foundation
 
 /// The CSV reader over the benchmark's 100,000-row input (scripts/lib/gen_input.py), with lines

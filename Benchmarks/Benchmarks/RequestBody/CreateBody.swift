@@ -1,4 +1,5 @@
-import FlowBatch
+import FlowBatchModel
+import FlowServiceAPI
 import Foundation
 
 /// The body of `POST /connections` as a `Codable` struct: the keys declared in the order

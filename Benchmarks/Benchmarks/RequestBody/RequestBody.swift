@@ -1,5 +1,6 @@
 import Benchmark
-import FlowBatch
+import FlowBatchModel
+import FlowServiceAPI
 import Foundation
 
 /// The body of `POST /connections` written three ways for the same 1,000 rows (the benchmark

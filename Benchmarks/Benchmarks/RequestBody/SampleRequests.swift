@@ -1,4 +1,5 @@
-import FlowBatch
+import FlowBatchModel
+import FlowServiceAPI
 import Foundation
 
 /// Rows like those of scripts/lib/gen_input.py, as the requests flowbatch makes of them.
