@@ -90,7 +90,11 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             transport: transport,
             retrying: tokens,
             logger: logger,
-            pace: { [stop] in await stop.unlessStopped { try await pacing.acquire() } }
+            pace: { [stop] in
+                if stop.isStopping { return false }
+                if pacing.isFree { return true }
+                return await stop.unlessStopped { try await pacing.acquire() }
+            }
         )
         // The first token and the connection spec before any file: credentials IMS refuses, or a
         // certificate that is not trusted, leave no journal to bind the next run.
@@ -136,7 +140,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 validator: validator,
                 duplicates: scan.duplicates,
                 resume: resume,
-                key: key?.bytes,
+                key: key.map { Digest.Keyed(key: $0.bytes) },
                 ifExists: configuration.ifExists,
                 refusals: refusals,
                 notify: notify

@@ -85,7 +85,7 @@ public struct DryRunPlan: Sendable {
             validator: validator,
             duplicates: scan.duplicates,
             resume: resume,
-            key: key?.bytes,
+            key: key.map { Digest.Keyed(key: $0.bytes) },
             ifExists: configuration.ifExists,
             refusals: refusals,
             notify: { _ in }

@@ -13,7 +13,7 @@ struct RowDecision: Sendable {
     let duplicates: DuplicateNames
     let resume: ResumeState?
     /// The journal key, for the fingerprint of the row's secrets.
-    let key: [UInt8]?
+    let key: Digest.Keyed?
     let ifExists: RunConfiguration.IfExists
     let refusals: SandboxRefusals
     var existing = ExistingConnections()

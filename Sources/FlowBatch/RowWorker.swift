@@ -56,42 +56,41 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     private func run(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Result {
-        let end = try await retrier.run { (number) async throws(RunError) -> TryVerdict<Result> in
+        let end = try await retrier.run(before: { () async throws(RunError) -> Result? in
+            if let refused = refusals.failure(for: job.request.sandbox) { return state.failed(refused) }
             // Only a create can leave a connection behind unseen; a patch is sent again as it is.
-            if state.ambiguous, job.operation == .create {
-                switch try await lookUp(job) {
-                case .found(let listed):
-                    return .done(
-                        state.created(
-                            id: listed.id,
-                            etag: nil,
-                            status: state.lastFailure?.httpStatus,
-                            requestID: nil,
-                            recovered: true
-                        )
+            guard state.ambiguous, job.operation == .create else { return nil }
+            switch try await lookUp(job) {
+            case .found(let listed):
+                return state.created(
+                    id: listed.id,
+                    etag: nil,
+                    status: state.lastFailure?.httpStatus,
+                    requestID: nil,
+                    recovered: true
+                )
+            case .absent:
+                state.ambiguous = false
+                return nil
+            case .stopped:
+                // Its request may have created the connection: the journal's attempt line has the
+                // next run look it up first.
+                return state.notRun()
+            case .unknown(let failure):
+                var result = state.failed(
+                    Failure(
+                        code: "outcome-unknown",
+                        message:
+                            "could not tell whether an earlier request created the connection (\(failure.message));"
+                            + " it was not sent again, to avoid a duplicate",
+                        httpStatus: failure.httpStatus,
+                        requestID: failure.requestID
                     )
-                case .absent:
-                    state.ambiguous = false
-                case .stopped:
-                    // Its request may have created the connection: the journal's attempt line has the
-                    // next run look it up first.
-                    return .done(state.notRun())
-                case .unknown(let failure):
-                    var result = state.failed(
-                        Failure(
-                            code: "outcome-unknown",
-                            message:
-                                "could not tell whether an earlier request created the connection (\(failure.message));"
-                                + " it was not sent again, to avoid a duplicate",
-                            httpStatus: failure.httpStatus,
-                            requestID: failure.requestID
-                        )
-                    )
-                    result.ambiguous = true
-                    return .done(result)
-                }
+                )
+                result.ambiguous = true
+                return result
             }
-            if let refused = refusals.failure(for: job.request.sandbox) { return .done(state.failed(refused)) }
+        }) { (number) async throws(RunError) -> TryVerdict<Result> in
             try await client.ensureToken()
             state.attempts = number
             if number > 1 {
@@ -248,13 +247,12 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     /// retried like any request; `unknown` only when the look-up itself runs out of attempts or is
     /// refused.
     private func lookUp(_ job: RowJob) async throws(RunError) -> LookUp {
-        let lookUps = Retrier(
-            clock: retrier.clock,
-            policy: retrier.policy,
-            gate: retrier.gate,
-            stop: stop,
-            logger: logger
-        )
+        // The run's pause gate, pace and breaker; the client paces look-ups page by page, and they
+        // spend no budget and leave the window as it is.
+        var lookUps = retrier
+        lookUps.budget = nil
+        lookUps.concurrency = nil
+        lookUps.pacesEachTry = false
         let end = try await lookUps.run { (_) async throws(RunError) -> TryVerdict<LookUp> in
             let answer: ServiceAnswer
             switch try await client.connections(named: job.request.name, sandbox: job.request.sandbox) {

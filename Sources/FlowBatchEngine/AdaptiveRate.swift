@@ -87,6 +87,16 @@ public final class AdaptiveRate<C: Clock>: Sendable where C.Duration == Duration
         return state.withLock { pace($0.learned, now: now) }
     }
 
+    /// Whether ``acquire()`` would return at once: no pace (no 429 yet, no `--rate`) and no pause.
+    /// Lets a caller skip the wait (and the task it takes to make the wait end on a stop).
+    public var isFree: Bool {
+        let now = clock.now
+        return state.withLock { state in
+            if let until = state.pausedUntil, until > now { return false }
+            return pace(state.learned, now: now) == nil
+        }
+    }
+
     /// Waits for the next free slot (and for a pause to end).
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
     public func acquire() async throws {

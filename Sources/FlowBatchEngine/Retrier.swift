@@ -56,6 +56,17 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
     package func run<Value: Sendable>(
         _ attempt: (_ number: Int) async throws(RunError) -> TryVerdict<Value>
     ) async throws(RunError) -> RetryEnd<Value> {
+        try await run(before: { () async throws(RunError) -> Value? in nil }, attempt)
+    }
+
+    /// As ``run(_:)``, with `before` called ahead of each try, before it waits for the pause, the
+    /// pace or the breaker: a value from it ends the request without a try. A create's name look-up
+    /// goes there, as a request of its own, so that it never runs inside the create's admission.
+    /// Every value `attempt` is done with must come from the service's answer: it closes the breaker.
+    package func run<Value: Sendable>(
+        before: () async throws(RunError) -> Value?,
+        _ attempt: (_ number: Int) async throws(RunError) -> TryVerdict<Value>
+    ) async throws(RunError) -> RetryEnd<Value> {
         var generator = SystemRandomNumberGenerator()
         var number = 0
         var failures = 0
@@ -63,10 +74,14 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
         var last: RetryReason?
         while true {
             if stop.isStopping { return .stopped(last) }
+            if let settled = try await before() { return .done(settled) }
             if gate.isPaused, !(await stop.unlessStopped({ [gate] in try await gate.wait() })) { continue }
-            if pacesEachTry, let pacing, !(await stop.unlessStopped({ try await pacing.acquire() })) { continue }
+            if pacesEachTry, let pacing, !pacing.isFree, !(await stop.unlessStopped({ try await pacing.acquire() })) {
+                continue
+            }
             var admission = OutageBreaker<C>.Admission.normal
-            if let breaker {
+            // A closed breaker admits at once; only an open one is waited for (a wait a stop ends).
+            if let breaker, breaker.status != nil {
                 do {
                     guard let admitted = try await stop.untilStopped({ try await breaker.admit() }) else { continue }
                     admission = admitted

@@ -9,7 +9,23 @@ package enum Digest {
     }
 
     package static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+        Keyed(key: key).code(for: message)
+    }
+
+    /// HMAC-SHA-256 under one key for many messages: the key's inner and outer blocks are hashed
+    /// once, not once per row.
+    package struct Keyed: Sendable {
+        private let keyed: HMAC<SHA256>
+
+        package init(key: [UInt8]) {
+            keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
+        }
+
+        package func code(for message: [UInt8]) -> [UInt8] {
+            var hmac = keyed
+            hmac.update(data: message)
+            return Array(hmac.finalize())
+        }
     }
 }
 

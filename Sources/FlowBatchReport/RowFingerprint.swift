@@ -21,7 +21,7 @@ public enum RowFingerprint {
     }
 
     /// The keyed fingerprint of the secret values, or `nil` without a key.
-    public static func secrets(of request: ConnectionRequest, key: [UInt8]?) -> String? {
+    package static func secrets(of request: ConnectionRequest, key: Digest.Keyed?) -> String? {
         guard let key else { return nil }
         let values: [String]
         switch request.credentials {
@@ -32,7 +32,7 @@ public enum RowFingerprint {
                 oauth.accessToken.revealed, oauth.clientSecret?.revealed ?? "", oauth.refreshToken?.revealed ?? "",
             ]
         }
-        return Array(Digest.hmacSHA256(key: key, message: joined(values)).prefix(16)).hex
+        return Array(key.code(for: joined(values)).prefix(16)).hex
     }
 
     /// Values separated by a byte that UTF-8 text never holds, so that ("ab", "c") ≠ ("a", "bc").

@@ -23,7 +23,7 @@ final class SteppedMockClock: MockClock {
 }
 
 /// An outage is the run's: it waits for the service, with the built binary against the mock.
-@Suite("Outages, with the built binary", .timeLimit(.minutes(4)))
+@Suite("Outages, with the built binary", .timeLimit(.minutes(5)))
 struct OutageTests {
     private static let outageStart = Duration.seconds(100)
 
@@ -58,15 +58,20 @@ struct OutageTests {
             let input = try harness.writeInput(rows: rows)
             let tool = try harness.start(input, ["--concurrency", "4"])
             try await Self.startOutage(harness, clock, after: 50)
-            // Three failures open the breaker; then one probe at a time (1 s, 2 s, ... apart).
-            try await waitUntil { Self.dropped(harness.mock) >= 6 }
+            let began = ContinuousClock.now
+            // Three failures open the breaker; then one probe at a time (1 s, 2 s, 4 s, ... apart).
+            // The outage lasts 20 s of the run's time.
+            try await waitUntil { Self.dropped(harness.mock) >= 6 && ContinuousClock.now - began >= .seconds(20) }
             let droppedDuringOutage = Self.dropped(harness.mock)
             clock.move(to: Self.outageStart + .seconds(21))
             let ended = try await tool.wait(timeout: 120)
             #expect(ended.status == 0, "\(ended.allOutput)")
             let results = try harness.results(harness.directory.file("in.results.csv"))
             harness.expectExactlyOnce(results, rows: rows)
-            #expect(results.allSatisfy { $0["status"] == "created" })
+            #expect(
+                results.allSatisfy { $0["status"] == "created" },
+                "\(results.filter { $0["status"] != "created" }.prefix(3))"
+            )
             #expect(harness.mock.stats().connections == rows)
             // Held back, not spending rows: far fewer requests were lost than rows were waiting.
             #expect(droppedDuringOutage < 20, "\(droppedDuringOutage) requests dropped while the breaker was open")
