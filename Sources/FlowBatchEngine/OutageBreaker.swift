@@ -99,10 +99,8 @@ public final class OutageBreaker<C: Clock>: Sendable where C.Duration == Duratio
         var firstFailure: C.Instant?
         var open: Open?
         var expired: OutageLimitReached?
-        /// Bumped on every change a waiter must see; waiters keyed by ID wait for a bump.
+        /// Bumped on every change a waiter must see; waiters wait for a bump.
         var generation = 0
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-        var nextWaiter = 0
     }
 
     private struct Open {
@@ -116,6 +114,7 @@ public final class OutageBreaker<C: Clock>: Sendable where C.Duration == Duratio
     public let configuration: Configuration
     private let clock: C
     private let state = Mutex(State())
+    private let waiters = Waiters()
 
     public init(configuration: Configuration = Configuration(), clock: C) {
         self.configuration = configuration
@@ -143,23 +142,23 @@ public final class OutageBreaker<C: Clock>: Sendable where C.Duration == Duratio
     /// The service answered (any status, a 4xx or a 429 too): closes the breaker and releases every
     /// waiter.
     public func answered() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let changed = state.withLock { state -> Bool in
             state.heard = true
             state.failuresInARow = 0
             state.firstFailure = nil
-            guard state.open != nil else { return [] }
+            guard state.open != nil else { return false }
             state.open = nil
             return bump(&state)
         }
-        for waiter in waiters { waiter.resume() }
+        if changed { waiters.wakeAll() }
     }
 
     /// A request admitted as `admission` failed for a reason that is the service's (cannot connect,
     /// connection reset, timeout, 5xx); says whether the row spends the attempt.
     public func unreachable(_ admission: Admission) -> Verdict {
         let now = clock.now
-        let (verdict, waiters) = state.withLock { state -> (Verdict, [CheckedContinuation<Void, Never>]) in
-            guard state.heard else { return (.countAttempt, []) }
+        let (verdict, changed) = state.withLock { state -> (Verdict, Bool) in
+            guard state.heard else { return (.countAttempt, false) }
             if var open = state.open {
                 if admission == .probe {
                     open.failedProbes += 1
@@ -170,18 +169,18 @@ public final class OutageBreaker<C: Clock>: Sendable where C.Duration == Duratio
                     state.open = open
                     return (.waitAndResend, bump(&state))
                 }
-                return (.waitAndResend, [])
+                return (.waitAndResend, false)
             }
             state.failuresInARow += 1
             if state.firstFailure == nil { state.firstFailure = now }
-            guard state.failuresInARow >= configuration.openAfter else { return (.countAttempt, []) }
+            guard state.failuresInARow >= configuration.openAfter else { return (.countAttempt, false) }
             state.open = Open(
                 since: state.firstFailure ?? now,
                 nextProbe: now.advanced(by: configuration.probeDelay.ceiling(beforeRetry: 1))
             )
             return (.waitAndResend, bump(&state))
         }
-        for waiter in waiters { waiter.resume() }
+        if changed { waiters.wakeAll() }
         return verdict
     }
 
@@ -231,12 +230,10 @@ public final class OutageBreaker<C: Clock>: Sendable where C.Duration == Duratio
         return .wait(until: min(due, deadline), generation: state.generation)
     }
 
-    /// Marks a change and hands back the waiters to resume (outside the lock).
-    private func bump(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+    /// Marks a change; the caller wakes the waiters once out of the lock.
+    private func bump(_ state: inout State) -> Bool {
         state.generation += 1
-        let waiters = Array(state.waiters.values)
-        state.waiters.removeAll()
-        return waiters
+        return true
     }
 
     /// Sleeps until `instant`, or until the state changes from `generation`, whichever comes first.
@@ -252,23 +249,7 @@ public final class OutageBreaker<C: Clock>: Sendable where C.Duration == Duratio
 
     /// Returns once the state is no longer at `generation` (or the task is cancelled).
     private func change(from generation: Int) async {
-        let id = state.withLock { state -> Int in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.generation != generation || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume()
-        }
+        await waiters.wait { state.withLock { $0.generation != generation } }
     }
 }
 

@@ -16,11 +16,10 @@ public final class StopSignal: Sendable {
 
     private struct State {
         var reason: Reason?
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-        var nextWaiter = 0
     }
 
     private let state = Mutex(State())
+    private let waiters = Waiters()
 
     public init() {}
 
@@ -32,34 +31,15 @@ public final class StopSignal: Sendable {
 
     /// Asks the run to stop; the first reason given is kept.
     public func stop(_ reason: Reason) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        state.withLock { state in
             if state.reason == nil { state.reason = reason }
-            let waiters = Array(state.waiters.values)
-            state.waiters.removeAll()
-            return waiters
         }
-        for waiter in waiters { waiter.resume() }
+        waiters.wakeAll()
     }
 
     /// Returns when the signal fires (or the task is cancelled).
     public func wait() async {
-        let id = state.withLock { state -> Int in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.reason != nil || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume()
-        }
+        await waiters.wait { isStopping }
     }
 
     /// Runs `wait` (a sleep) unless the signal fires first; returns `false` when it did.
