@@ -73,7 +73,8 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
         var throttles = 0
         var last: RetryReason?
         while true {
-            if stop.isStopping { return .stopped(last) }
+            // A cancelled task ends here too: every wait below would end at once, again and again.
+            if stop.isStopping || Task.isCancelled { return .stopped(last) }
             if let settled = try await before() { return .done(settled) }
             if gate.isPaused, !(await stop.unlessStopped({ [gate] in try await gate.wait() })) { continue }
             if pacesEachTry, let pacing, !pacing.isFree, !(await stop.unlessStopped({ try await pacing.acquire() })) {

@@ -87,6 +87,30 @@ struct EngineTests {
         #expect(reason == Self.busy)
     }
 
+    @Test("a task cancelled while an open breaker holds it back ends as stopped, without spinning")
+    func cancelledWhileTheBreakerIsOpen() async throws {
+        let clock = ManualClock()
+        let breaker = OutageBreaker(clock: clock)
+        breaker.answered()
+        for _ in 0..<3 { _ = breaker.unreachable(.normal) }
+        var retrier = Self.retrier(clock)
+        retrier.breaker = breaker
+        let tries = Mutex(0)
+        let task = Task {
+            try await retrier.run { (_) async throws(RunError) -> TryVerdict<Int> in
+                tries.withLock { $0 += 1 }
+                return .done(1)
+            }
+        }
+        await clock.waitForSleepers(1)
+        task.cancel()
+        guard case .stopped = try await task.value else {
+            Issue.record("expected the cancelled request to end as stopped")
+            return
+        }
+        #expect(tries.withLock { $0 } == 0)
+    }
+
     @Test("when retries outrun answers across the run, the budget stops it with a run error")
     func budgetStopsTheRun() async throws {
         let clock = ManualClock()
