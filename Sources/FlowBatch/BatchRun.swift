@@ -165,7 +165,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                     refusals: refusals,
                     onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) }
                 )
-                pass.decision.existing = try await listing.list(sandboxes: scan.sandboxes)
+                pass.decision.existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
                 statistics.listing(sandbox: nil, listed: pass.decision.existing.count)
                 // Every sandbox refused: no row can be sent at all, and that is the run's error.
                 if let error = refusals.stopsEveryRow(of: scan.sandboxes) { stop.stop(.runError(error)) }

@@ -61,7 +61,7 @@ public struct DryRunPlan: Sendable {
                 logger: client.logger,
                 refusals: refusals
             )
-            existing = try await listing.list(sandboxes: scan.sandboxes)
+            existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
             if let error = refusals.stopsEveryRow(of: scan.sandboxes) {
                 notify("note: a run would stop before sending anything: \(error.message)")
             }

@@ -16,25 +16,64 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     /// Hears the sandbox being listed and how many connections it has shown so far.
     var onProgress: @Sendable (_ sandbox: String, _ listed: Int) -> Void = { _, _ in }
 
-    /// The connections of every sandbox in `sandboxes`; what it has so far when the run is stopped.
-    /// A sandbox the service refuses is recorded in ``refusals`` after its one request, and the
-    /// listing goes on with the next.
-    func list(sandboxes: [String]) async throws(RunError) -> ExistingConnections {
+    /// The connections of every sandbox in `sandboxes` that matter to the run: all of them, or, when
+    /// a sandbox holds more than one page and `names` has the file's names for it, only those named
+    /// so, whichever takes fewer requests (``ListingStrategy``). What it has so far when the run is
+    /// stopped. A sandbox the service refuses is recorded in ``refusals`` after its one request, and
+    /// the listing goes on with the next.
+    func list(sandboxes: [String], names: [String: [String]]? = nil) async throws(RunError) -> ExistingConnections {
         var existing = ExistingConnections()
         for sandbox in sandboxes {
-            var listed: [FlowServiceClient.Listed] = []
+            var listed: [String: FlowServiceClient.Listed] = [:]
             onProgress(sandbox, 0)
-            let complete = try await forEachPage(sandbox: sandbox) { page in
+            func keep(_ page: [FlowServiceClient.Listed]) {
                 // Held for the whole run, one per existing connection: without the params only export needs.
-                listed += page.map { connection in
+                for connection in page {
                     var kept = connection
                     kept.params = [:]
-                    return kept
+                    listed[connection.id] = kept
                 }
                 onProgress(sandbox, listed.count)
             }
+            var rest: String?
+            var complete = try await forEachPage(sandbox: sandbox) { page in
+                keep(page.items)
+                guard names?[sandbox] != nil, let next = page.next else { return true }
+                rest = next
+                return false
+            }
+            if complete, let next = rest {
+                var strategy = ListingStrategy.pages
+                if let count = try await count(sandbox: sandbox) {
+                    strategy = .choose(
+                        count: count,
+                        listed: listed.count,
+                        pageSize: FlowServiceClient.largestPage,
+                        names: names?[sandbox]
+                    )
+                }
+                switch strategy {
+                case .pages:
+                    complete = try await forEachPage(sandbox: sandbox, from: next) {
+                        keep($0.items)
+                        return true
+                    }
+                case .names(let batches):
+                    logger.info(
+                        "looking up \(batches.count) batches of names instead of listing every page",
+                        metadata: ["sandbox": "\(sandbox)"]
+                    )
+                    for batch in batches where complete {
+                        let first = FlowServiceClient.firstPage(names: batch, limit: FlowServiceClient.largestPage)
+                        complete = try await forEachPage(sandbox: sandbox, from: first) {
+                            keep($0.items)
+                            return true
+                        }
+                    }
+                }
+            }
             guard complete else { continue }
-            existing.add(listed, sandbox: sandbox)
+            existing.add(Array(listed.values), sandbox: sandbox)
             logger.info("listed \(listed.count) generic REST connections", metadata: ["sandbox": "\(sandbox)"])
         }
         return existing
@@ -47,66 +86,117 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         sandbox: String,
         _ body: ([FlowServiceClient.Listed]) throws(RunError) -> Void
     ) async throws(RunError) -> Bool {
-        var retrier = self.retrier
-        retrier.pacesEachTry = false
-        var target: String? = FlowServiceClient.firstGenericRESTPage
+        try await forEachPage(sandbox: sandbox) { (page) throws(RunError) in
+            try body(page.items)
+            return true
+        }
+    }
+
+    /// Hands each page from `first` on (by default the first page of the whole sandbox, in the largest
+    /// pages) to `body` until it returns `false` or the listing ends; returns `false` when it ended
+    /// early (stopped, or the sandbox refused). A service that refuses the largest page is asked again
+    /// with its own page size.
+    private func forEachPage(
+        sandbox: String,
+        from first: String? = nil,
+        _ body: (FlowServiceClient.Page) throws(RunError) -> Bool
+    ) async throws(RunError) -> Bool {
+        var target: String? = first ?? FlowServiceClient.firstGenericRESTPage()
+        var mayAskSmaller = first == nil
         while let page = target {
-            // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
-            if retrier.stop.isStopping { return false }
-            let end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Page> in
-                if let pace = client.pace, !(await pace()) { return .done(.stopped) }
-                let answer: ServiceAnswer
-                switch try await client.listingPage(page, sandbox: sandbox) {
-                case .success(let listed): return .done(.listed(listed))
-                case .failure(.refused(let refused)): answer = .refused(refused)
-                case .failure(.transport(let transport)): answer = .transport(transport)
-                case .failure(.unreadable(let reason)):
-                    return .again(RetryReason(.init(code: "malformed-response", message: reason)))
-                }
-                switch AnswerClassifier.classify(answer, sandbox: sandbox) {
-                case .runError(let error): throw error
-                case .sandboxError(let scoped): return .done(.refused(scoped))
-                case .transient(let reason, _): return .again(reason)
-                case .rowError(let refused):
-                    // Refused for what was asked: asking again will not help.
-                    throw RunError(
-                        .lookupFailed,
-                        "listing the connections of sandbox '\(sandbox)' failed: \(refused.message)",
-                        serviceCode: refused.code,
-                        requestID: refused.requestID
-                    )
-                case .created:
-                    throw RunError(
-                        .lookupFailed,
-                        "listing the connections of sandbox '\(sandbox)' got an answer that is no listing"
-                    )
-                }
+            let fetched = try await fetch(sandbox: sandbox, what: "listing the connections of") {
+                () async throws(RunError) in
+                try await client.listingPage(page, sandbox: sandbox)
             }
-            switch end {
-            case .done(.listed(let listed)):
-                try body(listed.items)
+            switch fetched {
+            case .value(let listed):
+                mayAskSmaller = false
+                guard try body(listed) else { return true }
                 target = listed.next
-            case .done(.refused(let scoped)):
-                refusals.refuse(sandbox, scoped)
-                logger.warning("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
-                return false
-            case .done(.stopped), .stopped:
-                return false
-            case .gaveUp(let reason):
+            case .askedWrong(let refused) where mayAskSmaller:
+                logger.warning(
+                    "the service refused pages of \(FlowServiceClient.largestPage); asking for its own page size",
+                    metadata: ["sandbox": "\(sandbox)", "error": "\(refused.message)"]
+                )
+                mayAskSmaller = false
+                target = FlowServiceClient.firstGenericRESTPage(limit: FlowServiceClient.defaultPage)
+            case .askedWrong(let refused):
                 throw RunError(
                     .lookupFailed,
-                    "listing the connections of sandbox '\(sandbox)' kept failing (\(reason.failure.message)); run again later",
-                    serviceCode: reason.failure.code,
-                    requestID: reason.failure.requestID
+                    "listing the connections of sandbox '\(sandbox)' failed: \(refused.message)",
+                    serviceCode: refused.code,
+                    requestID: refused.requestID
                 )
+            case .ended:
+                return false
             }
         }
         return true
     }
 
-    private enum Page: Sendable {
-        case listed(FlowServiceClient.Page)
-        case refused(AnswerClassifier.Failure)
-        case stopped
+    /// How many generic REST connections `sandbox` holds (`count=true`, one request); `nil` when the
+    /// service would not say, and then the listing goes on page by page.
+    private func count(sandbox: String) async throws(RunError) -> Int? {
+        let fetched = try await fetch(sandbox: sandbox, what: "counting the connections of") {
+            () async throws(RunError) in
+            try await client.countGenericRESTConnections(sandbox: sandbox)
+        }
+        switch fetched {
+        case .value(let count): return count
+        case .askedWrong, .ended: return nil
+        }
+    }
+
+    /// One request of the listing through the run's retrier: its value; `askedWrong` when the service
+    /// refused what was asked (asking again will not help); `ended` when the run stopped or the sandbox
+    /// was refused (recorded in ``refusals``). Throws a run error, or when the request keeps failing.
+    private func fetch<Value: Sendable>(
+        sandbox: String,
+        what: String,
+        _ request: () async throws(RunError) -> Result<Value, FlowServiceClient.LookupFailure>
+    ) async throws(RunError) -> Fetched<Value> {
+        var retrier = self.retrier
+        retrier.pacesEachTry = false
+        // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
+        if retrier.stop.isStopping { return .ended }
+        let end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Fetched<Value>> in
+            if let pace = client.pace, !(await pace()) { return .done(.ended) }
+            let answer: ServiceAnswer
+            switch try await request() {
+            case .success(let value): return .done(.value(value))
+            case .failure(.refused(let refused)): answer = .refused(refused)
+            case .failure(.transport(let transport)): answer = .transport(transport)
+            case .failure(.unreadable(let reason)):
+                return .again(RetryReason(.init(code: "malformed-response", message: reason)))
+            }
+            switch AnswerClassifier.classify(answer, sandbox: sandbox) {
+            case .runError(let error): throw error
+            case .sandboxError(let scoped):
+                refusals.refuse(sandbox, scoped)
+                logger.warning("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
+                return .done(.ended)
+            case .transient(let reason, _): return .again(reason)
+            case .rowError(let refused): return .done(.askedWrong(refused))
+            case .created:
+                throw RunError(.lookupFailed, "\(what) sandbox '\(sandbox)' got an answer that is no listing")
+            }
+        }
+        switch end {
+        case .done(let fetched): return fetched
+        case .stopped: return .ended
+        case .gaveUp(let reason):
+            throw RunError(
+                .lookupFailed,
+                "\(what) sandbox '\(sandbox)' kept failing (\(reason.failure.message)); run again later",
+                serviceCode: reason.failure.code,
+                requestID: reason.failure.requestID
+            )
+        }
+    }
+
+    private enum Fetched<Value: Sendable>: Sendable {
+        case value(Value)
+        case askedWrong(AnswerClassifier.Failure)
+        case ended
     }
 }

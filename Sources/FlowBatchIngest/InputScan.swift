@@ -12,11 +12,19 @@ public struct InputScan: Sendable {
     public var duplicates: DuplicateNames
     /// The sandboxes the rows use, sorted.
     public var sandboxes: [String]
+    /// The valid names of each sandbox's rows, while there are at most ``namesKept`` in all; `nil`
+    /// beyond (a file that large gains nothing from looking its names up: see `ListingStrategy`).
+    public var names: [String: [String]]?
+
+    /// The most names ``names`` keeps.
+    public static let namesKept = 4_000
 
     /// Reads `cursor` to its end (or `limit` rows) and leaves it there.
     public static func run(_ cursor: inout InputCursor, validator: RowValidator, limit: Int?) throws -> InputScan {
         let names = DuplicateNameFinder()
         var sandboxes: Set<String> = []
+        var kept: [String: Set<String>]? = [:]
+        var keptCount = 0
         var rows = 0
         while rows < limit ?? .max {
             let more: Void? = try cursor.nextRow { row in
@@ -26,7 +34,15 @@ public struct InputScan: Sendable {
                     if SandboxName.isValid(sandbox), sandboxes.count < 10_000 {
                         sandboxes.insert(String(decoding: sandbox, as: UTF8.self))
                     }
-                    if !name.isEmpty { try names.add(sandbox: sandbox, name: name, row: row.row) }
+                    guard !name.isEmpty else { return }
+                    try names.add(sandbox: sandbox, name: name, row: row.row)
+                    if kept != nil, SandboxName.isValid(sandbox) {
+                        let key = String(decoding: sandbox, as: UTF8.self)
+                        if kept![key, default: []].insert(String(decoding: name, as: UTF8.self)).inserted {
+                            keptCount += 1
+                            if keptCount > namesKept { kept = nil }
+                        }
+                    }
                 }
             }
             guard more != nil else { break }
@@ -35,7 +51,8 @@ public struct InputScan: Sendable {
         return InputScan(
             rows: rows,
             duplicates: try names.finish(),
-            sandboxes: sandboxes.sorted()
+            sandboxes: sandboxes.sorted(),
+            names: kept?.mapValues { $0.sorted() }
         )
     }
 }

@@ -336,15 +336,23 @@ public struct FlowServiceClient: Sendable {
         public var next: String?
     }
 
-    /// The target of the first page of a listing with `filters`, 100 connections a page.
-    public static func firstPage(filters: [String]) -> String {
-        target(path: "/connections", query: filters.map { ("property", $0) } + [("limit", "100")])
+    /// The target of the first page of a listing with `filters`, `limit` connections a page.
+    public static func firstPage(filters: [String], limit: Int = defaultPage) -> String {
+        target(path: "/connections", query: filters.map { ("property", $0) } + [("limit", "\(limit)")])
     }
 
-    /// The target of the first page of the generic REST connections of a sandbox.
-    public static var firstGenericRESTPage: String {
-        firstPage(filters: ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"])
+    /// The target of the first page of the generic REST connections of a sandbox, `limit` a page.
+    public static func firstGenericRESTPage(limit: Int = largestPage) -> String {
+        firstPage(filters: [spec], limit: limit)
     }
+
+    /// The service's own page size, which it documents no maximum for.
+    public static let defaultPage = 100
+    /// The page size a whole-sandbox listing asks for first (the mock's largest); a service that
+    /// refuses it is asked again with ``defaultPage``.
+    public static let largestPage = 1_000
+    /// The filter of the generic REST connections.
+    static let spec = "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"
 
     /// `GET` one listing page at `target` (``firstPage(filters:)`` or a page's ``Page/next``); the
     /// caller paces and retries.

@@ -153,15 +153,54 @@ struct RunCommandTests {
     @Test("--rate paces the start-of-run listing too, page by page")
     func rateLimitPacesTheListing() async throws {
         try await MockHarness.with { harness in
-            for index in 0..<950 { harness.mock.insertConnection(name: "Existing \(index)") }
-            let input = try harness.writeInput(rows: 2)
+            for index in 0..<2_950 { harness.mock.insertConnection(name: "Existing \(index)") }
+            // A name per row: the file is too big for look-ups to beat the two pages left.
+            let input = try harness.writeInput(rows: 300)
             let started = ContinuousClock.now
-            let result = try await harness.run(input, ["--rate", "10"])
+            let result = try await harness.run(input, ["--rate", "100", "--concurrency", "8"])
             let elapsed = ContinuousClock.now - started
             #expect(result.status == 0, "\(result.allOutput)")
-            // 10 pages of 100 and 2 creates, 12 requests at 10 per second: at least 1.1 s.
-            #expect(harness.mock.stats().total("GET /connections") == 10)
-            #expect(elapsed >= .milliseconds(1100))
+            // 3 pages of 1,000, 1 count and 300 creates, 304 requests at 100 per second: at least 3 s.
+            #expect(harness.mock.stats().total("GET /connections") == 4)
+            #expect(elapsed >= .seconds(3))
+            #expect(harness.mock.stats().connections == 3_250)
+        }
+    }
+
+    @Test("a small file in a big sandbox looks its names up instead of reading every page")
+    func smallFileInBigSandboxLooksNamesUp() async throws {
+        try await MockHarness.with { harness in
+            for index in 0..<2_500 { harness.mock.insertConnection(name: "Existing \(index)") }
+            // Taken after the first page: only a look-up finds it.
+            let taken = harness.mock.insertConnection(name: "Row 3")
+            let input = try harness.writeInput(rows: 5)
+            let result = try await harness.run(input)
+            #expect(result.status == 0, "\(result.allOutput)")
+            // The first page, the count, one look-up of the five names.
+            #expect(harness.mock.stats().total("GET /connections") == 3)
+            let results = try harness.results(harness.directory.file("in.results.csv"))
+            harness.expectExactlyOnce(results, rows: 5)
+            let row3 = try #require(results.first { $0["name"] == "Row 3" })
+            #expect(row3["status"] == "exists")
+            #expect(row3["connection_id"] == taken.id)
+            #expect(results.filter { $0["status"] == "created" }.count == 4)
+        }
+    }
+
+    @Test("a service that refuses pages of 1,000 is asked again in its own pages of 100")
+    func smallerPagesWhenTheLargestIsRefused() async throws {
+        try await MockHarness.with { configuration in
+            configuration.faults.largestPage = 100
+        } _: { harness in
+            for index in 0..<250 { harness.mock.insertConnection(name: "Existing \(index)") }
+            let taken = harness.mock.insertConnection(name: "Row 1")
+            let input = try harness.writeInput(rows: 3)
+            let result = try await harness.run(input, ["--log-level", "warning"])
+            #expect(result.status == 0, "\(result.allOutput)")
+            #expect(result.stderr.contains("refused pages of 1000"), "\(result.allOutput)")
+            let results = try harness.results(harness.directory.file("in.results.csv"))
+            #expect(results.first { $0["name"] == "Row 1" }?["connection_id"] == taken.id)
+            #expect(results.filter { $0["status"] == "created" }.count == 2)
         }
     }
 

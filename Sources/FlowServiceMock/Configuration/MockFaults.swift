@@ -20,6 +20,9 @@ public struct MockFaults: Sendable, Equatable {
     /// The first this many `POST /ims/token/v3` answer 429 (with `Retry-After: 1` and an empty
     /// body, or bare with ``throttleBare``) before IMS issues tokens again. Default 0.
     public var imsThrottleCount = 0
+    /// A listing `limit` above this is refused with `FLOW-1453-400`, as a service whose largest page
+    /// is smaller than the mock's 1,000 might. `nil` (the default): larger limits are cut to 1,000.
+    public var largestPage: Int?
     /// Sandboxes that exist (also when not among the configured sandboxes) but where the token
     /// lacks permission: connection calls there answer 403 `FLOW-2121-403` (the `manage`
     /// permission for create, patch and delete, `view` for list, get and test). Default none.

@@ -5,8 +5,9 @@
 /// default order is creation order. With a `continuationToken`, the filters and the order come
 /// from the token (a client may repeat `property` and `orderby` beside it; they are ignored),
 /// and a `limit` beside it sets the size of the next page. Errors: `count` with `limit`
-/// `FLOW-1401`, an unreadable `count` or `limit` `FLOW-1453`, an unknown `orderby` `FLOW-1433`, a
-/// token the mock did not make `MOCK-4006`, filters as ``ConnectionFilter`` says.
+/// `FLOW-1401`, an unreadable `count` or `limit` (or one above ``MockFaults/largestPage``)
+/// `FLOW-1453`, an unknown `orderby` `FLOW-1433`, a token the mock did not make `MOCK-4006`,
+/// filters as ``ConnectionFilter`` says.
 struct ConnectionListQuery: Sendable {
     static let defaultLimit = 100
     static let maximumLimit = 1_000
@@ -19,7 +20,7 @@ struct ConnectionListQuery: Sendable {
     /// `count=true`: answer `{"count": N}` only.
     var countOnly: Bool
 
-    init(query: String?, sandbox: String) throws(FlowServiceProblem) {
+    init(query: String?, sandbox: String, largestPage: Int? = nil) throws(FlowServiceProblem) {
         let fields = URLFormFields(query ?? "")
         switch fields["count"]?.lowercased() {
         case nil, "false": self.countOnly = false
@@ -29,6 +30,9 @@ struct ConnectionListQuery: Sendable {
         let explicitLimit = try fields["limit"].map { text throws(FlowServiceProblem) in
             guard let limit = Int(text), limit >= 1 else {
                 throw .invalidQueryValue("limit", text, "The limit parameter must be a positive integer.")
+            }
+            if let largestPage, limit > largestPage {
+                throw .invalidQueryValue("limit", text, "The limit parameter must be at most \(largestPage).")
             }
             return min(limit, Self.maximumLimit)
         }

@@ -63,7 +63,11 @@ struct ConnectionsController: Sendable {
 
     func list(_ request: Request) throws -> Response {
         let sandbox = try self.sandbox(of: request, access: .view)
-        let query = try ConnectionListQuery(query: request.uri.query, sandbox: sandbox)
+        let query = try ConnectionListQuery(
+            query: request.uri.query,
+            sandbox: sandbox,
+            largestPage: self.state.faults.faults.largestPage
+        )
         if query.countOnly {
             let count = self.state.store.count(sandbox: sandbox, filter: query.filter)
             return JSONAnswer.response(.ok, .object([("count", .integer(Int64(count)))]))

@@ -1,0 +1,12 @@
+extension FlowServiceClient {
+    /// The first page of the generic REST connections named any of `names`, ORed in one `property`
+    /// filter (`name==A,name==B`); no name may hold a comma. `limit` items a page.
+    public static func firstPage(names: [String], limit: Int) -> String {
+        firstPage(filters: [spec, names.map { "name==\($0)" }.joined(separator: ",")], limit: limit)
+    }
+
+    /// The bytes `name` adds to a ``firstPage(names:limit:)`` request, percent-encoded.
+    public static func encodedLength(ofNameFilter name: String) -> Int {
+        QueryEncoding.encode("name==\(name),").utf8.count
+    }
+}
