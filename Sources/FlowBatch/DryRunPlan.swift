@@ -22,7 +22,7 @@ public struct DryRunPlan: Sendable {
     /// Prints the plan with `print` (one or more lines per row, then a line of counts; stdout) and
     /// notes with `notify` (stderr, as the run does), and returns its counts, by the status each row
     /// would end with.
-    public func run(print: (String) -> Void, notify: (String) -> Void) async throws -> RunSummary {
+    public func run(print: (String) -> Void, notify: @escaping @Sendable (String) -> Void) async throws -> RunSummary {
         let started = ContinuousClock.now
         try OutputPaths.check(
             results: configuration.resultsPath,
@@ -88,7 +88,7 @@ public struct DryRunPlan: Sendable {
             key: key.map { Digest.Keyed(key: $0.bytes) },
             ifExists: configuration.ifExists,
             refusals: refusals,
-            notify: { _ in }
+            notify: notify
         )
         decision.existing = existing
         decision.authSpecs = authSpecs

@@ -186,6 +186,25 @@ struct FrontDoorRunTests {
         }
     }
 
+    @Test("--dry-run prints the same row warnings as the run")
+    func dryRunWarnsLikeTheRun() async throws {
+        try await MockHarness.with { harness in
+            let input = try harness.directory.write(
+                "in.csv",
+                "name,host,username,password\n  Spaced  ,https://a.example.com,u,p1-S3CRET\nPlain,https://b.example.com,u,p2-S3CRET\n"
+            )
+            func warnings(_ result: ToolResult) -> [Substring] {
+                result.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: row") }
+            }
+            let plan = try await harness.run(input, ["--dry-run"])
+            #expect(plan.status == 0, "\(plan.allOutput)")
+            let run = try await harness.run(input)
+            #expect(run.status == 0, "\(run.allOutput)")
+            #expect(warnings(run) == ["warning: row 2: name: spaces around the value were removed"], "\(run.stderr)")
+            #expect(warnings(plan) == warnings(run), "\(plan.stderr)")
+        }
+    }
+
     @Test(
         "a second Ctrl-C quits at once and leaves no temporary results file; one a killed run left is removed by the next run"
     )
