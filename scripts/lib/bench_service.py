@@ -148,7 +148,7 @@ def strategies(b, files):
             # A name holding a comma cannot be ORed (the comma would split it): it gets a request of its own.
             plain = [n for n in names if "," not in n]
             ways = {
-                "pages of 100 (flowbatch today)": lambda c: c.pages(100),
+                "pages of 100 (the service's default; flowbatch before)": lambda c: c.pages(100),
                 "pages of 1,000 (the mock's largest)": lambda c: c.pages(1000),
                 "count=true, then one look-up per name": lambda c: (c.count(), c.look_up(names, 1)),
                 f"count=true, then {NAMES_PER_LOOKUP} names ORed per look-up":
