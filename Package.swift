@@ -144,7 +144,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            exclude: ["Fuzz"],
+            exclude: ["Fuzz", "Resources"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
