@@ -25,7 +25,7 @@ struct RowDecision: Sendable {
     /// What a row needs.
     enum Decision: Sendable {
         /// Settled without a request; `event` is journaled with it; `earlier`: an earlier run settled it.
-        case outcome(RowOutcome, event: JournalRecord?, recovered: Bool, changed: Bool, earlier: Bool = false)
+        case outcome(RowOutcome, event: JournalEvent?, recovered: Bool, changed: Bool, earlier: Bool = false)
         case job(RowJob)
     }
 
@@ -70,12 +70,11 @@ struct RowDecision: Sendable {
             outcome.errorCode = problems.first?.code.rawValue
             outcome.errorField = problems.first?.field
             outcome.error = problems.map(\.description).joined(separator: "; ")
-            var event = JournalRecord(event: .invalid, at: JournalClock.now())
-            event.sandbox = result.sandbox
-            event.name = result.name
-            event.row = row.row
-            event.code = outcome.errorCode
-            event.error = outcome.error
+            let event = JournalEvent.invalid(
+                .init(sandbox: result.sandbox, name: result.name, row: row.row),
+                code: outcome.errorCode ?? "",
+                error: outcome.error ?? ""
+            )
             return .outcome(outcome, event: event, recovered: false, changed: false)
         }
         let fingerprint = RowFingerprint.content(of: request)
@@ -105,13 +104,14 @@ struct RowDecision: Sendable {
                 outcome.connectionID = ours
                 return .outcome(
                     outcome,
-                    event: event(
-                        .created,
-                        for: request,
-                        id: ours,
+                    event: .created(
+                        .init(request),
                         // What was sent, not what the row says now: an edit since is then seen.
-                        fingerprint: entry.sentContent ?? fingerprint,
-                        secretFingerprint: entry.sentSecrets ?? secretFingerprint
+                        .init(
+                            content: entry.sentContent ?? fingerprint,
+                            secrets: entry.sentSecrets ?? secretFingerprint,
+                            id: ours
+                        )
                     ),
                     recovered: true,
                     changed: false,
@@ -134,7 +134,7 @@ struct RowDecision: Sendable {
             outcome.connectionID = first
             return .outcome(
                 outcome,
-                event: event(.exists, for: request, id: first, fingerprint: fingerprint, secretFingerprint: nil),
+                event: .exists(.init(request), .init(content: fingerprint, secrets: nil, id: first)),
                 recovered: false,
                 changed: false
             )
@@ -228,22 +228,5 @@ struct RowDecision: Sendable {
             changed: !changes.isEmpty && done.status == .created,
             earlier: true
         )
-    }
-
-    private func event(
-        _ kind: JournalRecord.Event,
-        for request: ConnectionRequest,
-        id: String,
-        fingerprint: String,
-        secretFingerprint: String?
-    ) -> JournalRecord {
-        var record = JournalRecord(event: kind, at: JournalClock.now())
-        record.sandbox = request.sandbox
-        record.name = request.name
-        record.row = request.row
-        record.id = id
-        record.fp = fingerprint
-        record.sfp = secretFingerprint
-        return record
     }
 }

@@ -30,19 +30,15 @@ struct RowJob: Sendable {
 extension RowJob {
     /// The journal line written before attempt number `attempt` is sent.
     func attemptRecord(attempt: Int) -> [UInt8] {
-        var record = JournalRecord(event: .attempt, at: JournalClock.now())
-        if case .update(let id, _, _) = operation {
-            record.event = .patch
-            record.id = id
-        }
-        record.sandbox = request.sandbox
-        record.name = request.name
-        record.row = request.row
-        record.attempt = attempt
-        record.fp = contentFingerprint
-        record.sfp = secretFingerprint
-        record.pre = preexisting
-        return record.encoded()
+        let row = JournalEvent.Row(request)
+        let sending = JournalEvent.Sending(
+            attempt: attempt,
+            content: contentFingerprint,
+            secrets: secretFingerprint,
+            preexisting: preexisting
+        )
+        if case .update(let id, _, _) = operation { return JournalRecord(.patch(row, id: id, sending)).encoded() }
+        return JournalRecord(.attempt(row, sending)).encoded()
     }
 
     /// The outcome of a row that was never sent because the run stopped first.

@@ -78,11 +78,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         // Jobs journaled but never sent: the journal says so, so that the next run sends them without
         // looking them up first.
         for job in unsent {
-            var unsentEvent = JournalRecord(event: .unsent, at: JournalClock.now())
-            unsentEvent.sandbox = job.request.sandbox
-            unsentEvent.name = job.request.name
-            unsentEvent.row = job.request.row
-            try record(notRun(job.notRun), event: unsentEvent)
+            try record(notRun(job.notRun), event: .unsent(.init(job.request)))
         }
         if inputError == nil {
             do {
@@ -152,44 +148,42 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         }
         var outcome = result.outcome
         if outcome.status == .notRun { outcome = notRun(outcome) }
-        var record: JournalRecord?
-        switch outcome.status {
-        case .created, .updated:
-            var written = JournalRecord(event: outcome.status == .created ? .created : .updated, at: JournalClock.now())
-            written.id = outcome.connectionID
-            written.etag = outcome.etag
-            written.requestId = outcome.requestID
-            written.fp = result.contentFingerprint
-            written.sfp = result.secretFingerprint
-            record = written
-        case .failed:
-            var failed = JournalRecord(event: .failed, at: JournalClock.now())
-            failed.code = outcome.errorCode
-            failed.error = outcome.error
-            failed.status = outcome.httpStatus
-            failed.ambiguous = result.ambiguous
-            failed.requestId = outcome.requestID
-            record = failed
-        default:
-            record = nil
-        }
-        if var filled = record {
-            filled.sandbox = outcome.sandbox
-            filled.name = outcome.name
-            filled.row = outcome.row
-            record = filled
-        }
-        try self.record(outcome, event: record, recovered: result.recovered)
+        let row = JournalEvent.Row(sandbox: outcome.sandbox, name: outcome.name, row: outcome.row)
+        let connection = JournalEvent.Connection(
+            content: result.contentFingerprint,
+            secrets: result.secretFingerprint,
+            id: outcome.connectionID ?? "",
+            etag: outcome.etag,
+            requestID: outcome.requestID
+        )
+        let event: JournalEvent? =
+            switch outcome.status {
+            case .created: .created(row, connection)
+            case .updated: .updated(row, connection)
+            case .failed:
+                .failed(
+                    row,
+                    .init(
+                        code: outcome.errorCode ?? "",
+                        error: outcome.error ?? "",
+                        status: outcome.httpStatus,
+                        ambiguous: result.ambiguous,
+                        requestID: outcome.requestID
+                    )
+                )
+            default: nil
+            }
+        try record(outcome, event: event, recovered: result.recovered)
     }
 
     private func record(
         _ outcome: RowOutcome,
-        event: JournalRecord?,
+        event: JournalEvent?,
         recovered: Bool = false,
         changed: Bool = false,
         earlier: Bool = false
     ) throws {
-        if let event { journal.append(event.encoded()) }
+        if let event { journal.append(JournalRecord(event).encoded()) }
         try writer.add(outcome)
         run.statistics.record(outcome, recovered: recovered, changed: changed, earlier: earlier)
     }

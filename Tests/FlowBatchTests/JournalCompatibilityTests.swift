@@ -2,11 +2,12 @@ import FlowBatchTestSupport
 import Foundation
 import Testing
 
+@testable import FlowBatch
 @testable import FlowBatchModel
 @testable import FlowBatchReport
 
 /// Journals written by flowbatch before its journal events became an enum (the debug build of
-/// commit 37ed921, against the mock: a run, an update run, a Ctrl-C, a `kill -9`, then `test` and
+/// commit 37ed921, against the mock: a run, an update run, a SIGTERM, a `kill -9`, then `test` and
 /// `undo`; `Resources/journals/make-journals.sh` says how). A journal written by that version must resume
 /// with this one, to the same state.
 @Suite("Journals written by an earlier version", .timeLimit(.minutes(2)))
@@ -54,6 +55,29 @@ struct JournalCompatibilityTests {
         let after = try #require(try ResumeState.load(path: undone))
         let expected = try String(contentsOfFile: Self.fixture("run.resume.txt"), encoding: .utf8)
         #expect(Self.describe(before) + "--- after undo\n" + Self.describe(after) == expected)
+    }
+
+    @Test("the manifest's key ID is read: whether the secret fingerprints were made with this key")
+    func keyID() throws {
+        let state = try #require(try ResumeState.load(path: Self.fixture("run.journal")))
+        #expect(state.manifest.keyID == "68ea3bbd83c5c51b")
+    }
+
+    @Test("test's and undo's own journals read as what an earlier test tested and an earlier undo deleted")
+    func testAndUndoJournals() throws {
+        let tested = try ConnectionsRun<ContinuousClock>.doneEarlier(journalPath: Self.fixture("test.journal"))
+        #expect(tested.count == 6)
+        let basic = try #require(tested["8252201f-64a6-4cae-93ba-b888947f51ee"])
+        #expect(basic.etag == #""bed6f165-0000-0200-0000-016b8b1a5071""#)
+        #expect(tested.values.allSatisfy { if case .tested(true, earlier: true) = $0.outcome { true } else { false } })
+        let deleted = try ConnectionsRun<ContinuousClock>.doneEarlier(journalPath: Self.fixture("undo.journal"))
+        #expect(deleted.count == 5)
+        #expect(deleted["8252201f-64a6-4cae-93ba-b888947f51ee"] != nil)
+        #expect(
+            deleted.values.allSatisfy {
+                if case .deleted(alreadyGone: false, earlier: true) = $0.outcome { true } else { false }
+            }
+        )
     }
 
     /// Everything a resume reads from a journal, one line per sandbox and name, in order.
