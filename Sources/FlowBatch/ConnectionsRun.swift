@@ -254,17 +254,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         statistics.setTotal(plan.targets.count)
         func landed(_ index: Int, _ outcome: Outcome) {
             outcomes[index] = outcome
-            let target = plan.targets[index]
-            statistics.record(
-                RowOutcome(
-                    sequence: index,
-                    row: target.row,
-                    name: target.name,
-                    sandbox: target.sandbox,
-                    auth: nil,
-                    status: outcome.progressStatus
-                )
-            )
+            statistics.record(outcome.progressStatus)
         }
         var targets = plan.targets.enumerated().makeIterator()
         let executor = WindowedExecutor(concurrency: window, stop: stop, batchSize: 64)

@@ -93,14 +93,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                     case .outcome(var outcome, _, _, _, false):
                         // Not reached: whatever the row would have come to, it was not run. An update's
                         // row keeps its connection's ID.
-                        outcome.status = .notRun
-                        outcome.errorField = nil
-                        outcome.httpStatus = nil
-                        outcome.requestID = nil
-                        if run.configuration.ifExists != .update {
-                            outcome.connectionID = nil
-                            outcome.etag = nil
-                        }
+                        let kept = run.configuration.ifExists == .update ? outcome.connection : nil
+                        outcome.result = .notRun(.notRun(nil), connection: kept)
                         try record(notRun(outcome), event: nil)
                     case .job(let job):
                         try record(notRun(job.notRun), event: nil)
@@ -127,17 +121,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     /// A row the run did not reach, with why in `error`.
     private func notRun(_ outcome: RowOutcome) -> RowOutcome {
         var outcome = outcome
-        switch run.stop.reason {
-        case .interrupted:
-            outcome.errorCode = "interrupted"
-            outcome.error = "the run was interrupted before this row was sent"
-        case .runError(let error):
-            outcome.errorCode = "run-stopped"
-            outcome.error = "the run stopped before this row was sent: \(error.message)"
-        case nil:
-            outcome.errorCode = "run-stopped"
-            outcome.error = "the run stopped before this row was sent"
-        }
+        outcome.result = .notRun(.notRun(run.stop.reason), connection: outcome.connection)
         return outcome
     }
 
@@ -149,29 +133,31 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         var outcome = result.outcome
         if outcome.status == .notRun { outcome = notRun(outcome) }
         let row = JournalEvent.Row(sandbox: outcome.sandbox, name: outcome.name, row: outcome.row)
-        let connection = JournalEvent.Connection(
-            content: result.contentFingerprint,
-            secrets: result.secretFingerprint,
-            id: outcome.connectionID ?? "",
-            etag: outcome.etag,
-            requestID: outcome.requestID
-        )
+        func written(_ connection: RowOutcome.Connection, _ answer: RowOutcome.Answer) -> JournalEvent.Connection {
+            JournalEvent.Connection(
+                content: result.contentFingerprint,
+                secrets: result.secretFingerprint,
+                id: connection.id,
+                etag: connection.etag,
+                requestID: answer.requestID
+            )
+        }
         let event: JournalEvent? =
-            switch outcome.status {
-            case .created: .created(row, connection)
-            case .updated: .updated(row, connection)
-            case .failed:
+            switch outcome.result {
+            case .created(let connection, let answer, _): .created(row, written(connection, answer))
+            case .updated(let connection, let answer): .updated(row, written(connection, answer))
+            case .failed(let note, let answer, _):
                 .failed(
                     row,
                     .init(
-                        code: outcome.errorCode ?? "",
-                        error: outcome.error ?? "",
-                        status: outcome.httpStatus,
+                        code: note.code,
+                        error: note.message,
+                        status: answer.httpStatus,
                         ambiguous: result.ambiguous,
-                        requestID: outcome.requestID
+                        requestID: answer.requestID
                     )
                 )
-            default: nil
+            case .exists, .unchanged, .invalid, .notRun: nil
             }
         try record(outcome, event: event, recovered: result.recovered)
     }

@@ -11,7 +11,7 @@ import Testing
 struct ResultsWriterTests {
     func outcome(
         _ sequence: Int,
-        status: RowStatus = .created,
+        _ result: RowOutcome.Result? = nil,
         name: String? = nil,
         extras: [String] = []
     ) -> RowOutcome {
@@ -21,8 +21,7 @@ struct ResultsWriterTests {
             name: name ?? "n\(sequence)",
             sandbox: "prod",
             auth: .basic,
-            status: status,
-            connectionID: status == .created ? "id-\(sequence)" : nil,
+            result ?? .created(.init(id: "id-\(sequence)")),
             attempts: 1,
             extras: extras
         )
@@ -33,15 +32,19 @@ struct ResultsWriterTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("out.csv")
         let writer = try ResultsWriter(path: path, extraHeaders: ["owner", "note"])
-        var first = outcome(0, name: "Acme, \"Inc\"", extras: ["data-eng", "=HYPERLINK(\"x\")"])
-        first.etag = "\"3702dabc-0000\""
-        first.httpStatus = 201
-        first.requestID = "req-1"
+        var first = outcome(
+            0,
+            .created(.init(id: "id-0", etag: "\"3702dabc-0000\""), .init(httpStatus: 201, requestID: "req-1")),
+            name: "Acme, \"Inc\"",
+            extras: ["data-eng", "=HYPERLINK(\"x\")"]
+        )
         first.durationMS = 42
-        var second = outcome(1, status: .failed, name: "Línea\nnueva 東京", extras: ["-5", "@sum"])
-        second.errorCode = "FLOW-1415-400"
-        second.error = "The auth spec name is invalid"
-        second.httpStatus = 400
+        let second = outcome(
+            1,
+            .failed(.init(code: "FLOW-1415-400", message: "The auth spec name is invalid"), .init(httpStatus: 400)),
+            name: "Línea\nnueva 東京",
+            extras: ["-5", "@sum"]
+        )
         try writer.add(second)
         try writer.add(first)
         try writer.finish()
