@@ -20,6 +20,7 @@ let package = Package(
         // For the nested Benchmarks package: the parts whose hot paths it measures.
         .library(name: "FlowBatchModel", targets: ["FlowBatchModel"]),
         .library(name: "FlowBatchIngest", targets: ["FlowBatchIngest"]),
+        .library(name: "FlowBatchReport", targets: ["FlowBatchReport"]),
         .library(name: "FlowServiceAPI", targets: ["FlowServiceAPI"]),
         .library(name: "FlowServiceMock", targets: ["FlowServiceMock"]),
     ],
