@@ -55,7 +55,8 @@ public struct RowOutcome: Sendable, Equatable {
         /// Not sent: the row is wrong. `field`: what its first problem is about, for grouping errors
         /// (not in the results file).
         case invalid(Note, field: String?)
-        /// Sent: the service refused it, or retries ran out. An update's row keeps its connection.
+        /// The service refused it (or its sandbox), retries ran out, or an update cannot be made. An
+        /// update's row keeps its connection.
         case failed(Note, Answer = Answer(), connection: Connection? = nil)
         /// The run stopped before this row; `note` says why. An update's row keeps its connection.
         case notRun(Note, connection: Connection? = nil)

@@ -7,11 +7,12 @@ import Foundation
 /// order) and Foundation's `JSONEncoder` on the same `Codable` record (each checked to write the same
 /// JSON document). One iteration writes all 2,000 lines.
 ///
-/// Last run (2026-12-02, release, 2 cores shared with other builds, load 9 to 12; no instruction
-/// counts on this machine): `encoded()` 7.25 ms median wall (2.98 ms fastest), 7,016 allocations;
-/// `JSONEncoder` 29.9 ms (13.6 ms), 36 K: the hand-written path wins by 4.1× (median; 4.6× fastest),
-/// so it stays. The journal lines of the version before `JournalEvent` (a struct of optionals, the
-/// same `JSONWriter` calls): 8.82 ms (3.19 ms), 7,016 allocations: the enum is not slower.
+/// Two runs (2026-12-02, release, 2 cores shared with other builds, load 9 to 12; no instruction
+/// counts on this machine): `encoded()` 7.25 and 7.30 ms median wall (2.98 and 3.02 ms fastest),
+/// 7,016 allocations; `JSONEncoder` 29.9 and 32.1 ms (13.6 and 14.5 ms), 36 K: the hand-written path
+/// wins by 4.1-4.4x (median; 4.6-4.8x fastest), so it stays. The lines of the version before
+/// `JournalEvent` (a struct of optionals, the same `JSONWriter` calls), in two runs beside these:
+/// 8.82 and 5.23 ms median (3.19 and 3.01 ms fastest), 7,016 allocations: the same within the noise.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .instructions, .mallocCountTotal],
