@@ -20,6 +20,7 @@ let package = Package(
         // For the nested Benchmarks package: the parts whose hot paths it measures.
         .library(name: "FlowBatchModel", targets: ["FlowBatchModel"]),
         .library(name: "FlowBatchIngest", targets: ["FlowBatchIngest"]),
+        .library(name: "FlowBatchReport", targets: ["FlowBatchReport"]),
         .library(name: "FlowServiceAPI", targets: ["FlowServiceAPI"]),
         .library(name: "FlowServiceMock", targets: ["FlowServiceMock"]),
     ],
@@ -144,7 +145,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            exclude: ["Fuzz"],
+            exclude: ["Fuzz", "Resources"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

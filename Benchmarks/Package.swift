@@ -54,6 +54,7 @@ let package = Package(
                 .product(name: "FlowServiceAPI", package: "flowbatch"),
             ]
         ),
+        benchmark("JournalLine", [.product(name: "FlowBatchReport", package: "flowbatch")]),
         benchmark("MockJSONParsing", [.product(name: "FlowServiceMock", package: "flowbatch")]),
     ]
 )

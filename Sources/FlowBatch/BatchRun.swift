@@ -113,7 +113,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         ) { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
             let resume = try loadJournal()
             let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
-            if let resume, let keyID = resume.keyID, keyID != key?.id {
+            if let resume, let keyID = resume.manifest.keyID, keyID != key?.id {
                 notify(
                     "note: the journal's secret fingerprints were made with another key; changed secrets cannot be detected for earlier rows"
                 )
@@ -123,11 +123,11 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 synchronous: configuration.journalSynchronous
             )
             if resume == nil {
-                var manifest = configuration.manifest.record
-                manifest.keyId = key?.id
-                journal.append(manifest.encoded())
+                var manifest = configuration.manifest
+                manifest.keyID = key?.id
+                journal.append(JournalRecord(.manifest(manifest)).encoded())
             } else {
-                journal.append(JournalRecord(event: .resume, at: JournalClock.now()).encoded())
+                journal.append(JournalRecord(.resume).encoded())
             }
             let writer = try ResultsWriter(path: configuration.resultsPath, extraHeaders: header.columns.extraHeaders)
             return (resume, key, journal, writer)

@@ -254,17 +254,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         statistics.setTotal(plan.targets.count)
         func landed(_ index: Int, _ outcome: Outcome) {
             outcomes[index] = outcome
-            let target = plan.targets[index]
-            statistics.record(
-                RowOutcome(
-                    sequence: index,
-                    row: target.row,
-                    name: target.name,
-                    sandbox: target.sandbox,
-                    auth: nil,
-                    status: outcome.progressStatus
-                )
-            )
+            statistics.record(outcome.progressStatus)
         }
         var targets = plan.targets.enumerated().makeIterator()
         let executor = WindowedExecutor(concurrency: window, stop: stop, batchSize: 64)
@@ -365,22 +355,24 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         }
     }
 
+    /// What ``record(_:_:passed:journal:runJournal:)`` journals.
+    private enum Done { case deleted, tested }
+
     private func record(
-        _ event: JournalRecord.Event,
+        _ done: Done,
         _ target: Target,
         passed: Bool?,
         journal: JournalWriter,
         runJournal: JournalWriter?
     ) {
-        var record = JournalRecord(event: event, at: JournalClock.now())
-        record.sandbox = target.sandbox
-        record.name = target.name
-        record.row = target.row
-        record.id = target.connectionID
-        record.etag = target.etag
-        record.result = passed
-        journal.append(record.encoded())
-        runJournal?.append(record.encoded())
+        let row = JournalEvent.Row(sandbox: target.sandbox, name: target.name, row: target.row)
+        let line = JournalRecord(
+            done == .tested
+                ? .tested(row, id: target.connectionID, etag: target.etag, passed: passed ?? false)
+                : .deleted(row, id: target.connectionID, etag: target.etag)
+        ).encoded()
+        journal.append(line)
+        runJournal?.append(line)
     }
 
     /// Writes the operation's results file: for `undo`, one line per connection it was to delete; for
@@ -436,24 +428,12 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     }
 
     /// What an earlier undo deleted or an earlier test tested, by connection ID.
-    private static func doneEarlier(journalPath: String) throws -> [String: (outcome: Outcome, etag: String?)] {
-        guard let file = fopen(journalPath, "r") else { return [:] }
-        defer { fclose(file) }
+    static func doneEarlier(journalPath: String) throws(RunError) -> [String: (outcome: Outcome, etag: String?)] {
         var done: [String: (outcome: Outcome, etag: String?)] = [:]
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        let decoder = JSONDecoder()
-        while true {
-            let length = getline(&line, &capacity, file)
-            guard length >= 0 else { break }
-            let bytes = Data(UnsafeRawBufferPointer(start: line, count: length))
-            guard let record = try? decoder.decode(JournalRecord.self, from: bytes), let id = record.id else {
-                continue
-            }
+        _ = try JournalReader.read(path: journalPath) { record in
             switch record.event {
-            case .deleted: done[id] = (.deleted(alreadyGone: false, earlier: true), record.etag)
-            case .tested: if let result = record.result { done[id] = (.tested(result, earlier: true), record.etag) }
+            case .deleted(_, let id, let etag): done[id] = (.deleted(alreadyGone: false, earlier: true), etag)
+            case .tested(_, let id, let etag, let passed): done[id] = (.tested(passed, earlier: true), etag)
             default: break
             }
         }

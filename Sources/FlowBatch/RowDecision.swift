@@ -25,7 +25,7 @@ struct RowDecision: Sendable {
     /// What a row needs.
     enum Decision: Sendable {
         /// Settled without a request; `event` is journaled with it; `earlier`: an earlier run settled it.
-        case outcome(RowOutcome, event: JournalRecord?, recovered: Bool, changed: Bool, earlier: Bool = false)
+        case outcome(RowOutcome, event: JournalEvent?, recovered: Bool, changed: Bool, earlier: Bool = false)
         case job(RowJob)
     }
 
@@ -35,15 +35,18 @@ struct RowDecision: Sendable {
         for warning in result.warnings {
             notify("warning: row \(row.row): \(warning)")
         }
-        var outcome = RowOutcome(
-            sequence: sequence,
-            row: row.row,
-            name: result.name,
-            sandbox: result.sandbox,
-            auth: result.auth,
-            status: .invalid,
-            extras: row.extras()
-        )
+        let extras = row.extras()
+        let settle = { (settled: RowOutcome.Result) in
+            RowOutcome(
+                sequence: sequence,
+                row: row.row,
+                name: result.name,
+                sandbox: result.sandbox,
+                auth: result.auth,
+                settled,
+                extras: extras
+            )
+        }
         var problems = result.problems
         if let request = result.request { problems += authSpecs.problems(with: request) }
         if let first = duplicates.firstRow(repeatedBy: row.row) {
@@ -56,27 +59,30 @@ struct RowDecision: Sendable {
             )
         } else if !problems.isEmpty, let done = resume?.entry(sandbox: result.sandbox, name: result.name)?.done {
             // An earlier run created the connection; the row has become invalid since. The ID is kept.
-            outcome.status = done.status
-            outcome.connectionID = done.connectionID
-            outcome.etag = done.etag
-            outcome.errorCode = "changed-since-created"
-            outcome.error =
-                "the row changed since an earlier run created the connection and is now invalid ("
-                + problems.map(\.description).joined(separator: "; ") + "); it was not updated or created again"
-            notify("warning: row \(outcome.row): \(outcome.error!)")
-            return .outcome(outcome, event: nil, recovered: false, changed: true, earlier: true)
+            let note = RowOutcome.Note(
+                code: "changed-since-created",
+                message: "the row changed since an earlier run created the connection and is now invalid ("
+                    + problems.map(\.description).joined(separator: "; ") + "); it was not updated or created again"
+            )
+            notify("warning: row \(row.row): \(note.message)")
+            return .outcome(settle(done.result(note: note)), event: nil, recovered: false, changed: true, earlier: true)
         }
         guard problems.isEmpty, let request = result.request else {
-            outcome.errorCode = problems.first?.code.rawValue
-            outcome.errorField = problems.first?.field
-            outcome.error = problems.map(\.description).joined(separator: "; ")
-            var event = JournalRecord(event: .invalid, at: JournalClock.now())
-            event.sandbox = result.sandbox
-            event.name = result.name
-            event.row = row.row
-            event.code = outcome.errorCode
-            event.error = outcome.error
-            return .outcome(outcome, event: event, recovered: false, changed: false)
+            let note = RowOutcome.Note(
+                code: problems.first?.code.rawValue ?? "",
+                message: problems.map(\.description).joined(separator: "; ")
+            )
+            let event = JournalEvent.invalid(
+                .init(sandbox: result.sandbox, name: result.name, row: row.row),
+                code: note.code,
+                error: note.message
+            )
+            return .outcome(
+                settle(.invalid(note, field: problems.first?.field)),
+                event: event,
+                recovered: false,
+                changed: false
+            )
         }
         let fingerprint = RowFingerprint.content(of: request)
         let secretFingerprint = RowFingerprint.secrets(of: request, key: key)
@@ -87,7 +93,8 @@ struct RowDecision: Sendable {
                 sequence: sequence,
                 request,
                 entry: entry,
-                outcome: outcome,
+                extras: extras,
+                settle: settle,
                 fingerprint: fingerprint,
                 secretFingerprint: secretFingerprint
             )
@@ -95,23 +102,22 @@ struct RowDecision: Sendable {
             return decided
         }
         if let done = entry?.done {
-            return carried(done, outcome: outcome, fingerprint: fingerprint, secretFingerprint: secretFingerprint)
+            return carried(done, settle: settle, fingerprint: fingerprint, secretFingerprint: secretFingerprint)
         }
         if let entry, entry.lookUpFirst {
             // An earlier run sent the row but never saw the answer; the listing made at the start
             // of this run shows whether it created the connection.
             if let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
-                outcome.status = .created
-                outcome.connectionID = ours
                 return .outcome(
-                    outcome,
-                    event: event(
-                        .created,
-                        for: request,
-                        id: ours,
+                    settle(.created(.init(id: ours))),
+                    event: .created(
+                        .init(request),
                         // What was sent, not what the row says now: an edit since is then seen.
-                        fingerprint: entry.sentContent ?? fingerprint,
-                        secretFingerprint: entry.sentSecrets ?? secretFingerprint
+                        .init(
+                            content: entry.sentContent ?? fingerprint,
+                            secrets: entry.sentSecrets ?? secretFingerprint,
+                            id: ours
+                        )
                     ),
                     recovered: true,
                     changed: false,
@@ -122,19 +128,22 @@ struct RowDecision: Sendable {
         if let refused = refusals.failure(for: request.sandbox) {
             // The service refused the sandbox itself; no journal line: an earlier unanswered
             // request for the row must still be looked up once the sandbox can be used.
-            outcome.status = .failed
-            outcome.errorCode = refused.code
-            outcome.error = refused.message
-            outcome.httpStatus = refused.httpStatus
-            outcome.requestID = refused.requestID
-            return .outcome(outcome, event: nil, recovered: false, changed: false)
+            return .outcome(
+                settle(
+                    .failed(
+                        .init(code: refused.code, message: refused.message),
+                        .init(httpStatus: refused.httpStatus, requestID: refused.requestID)
+                    )
+                ),
+                event: nil,
+                recovered: false,
+                changed: false
+            )
         }
         if let first = existingIDs.first, ifExists == .skip {
-            outcome.status = .exists
-            outcome.connectionID = first
             return .outcome(
-                outcome,
-                event: event(.exists, for: request, id: first, fingerprint: fingerprint, secretFingerprint: nil),
+                settle(.exists(.init(id: first))),
+                event: .exists(.init(request), .init(content: fingerprint, secrets: nil, id: first)),
                 recovered: false,
                 changed: false
             )
@@ -144,7 +153,7 @@ struct RowDecision: Sendable {
                 sequence: sequence,
                 request: request,
                 body: ConnectionBody.encode(request, authSpecs: authSpecs),
-                extras: outcome.extras,
+                extras: extras,
                 contentFingerprint: fingerprint,
                 secretFingerprint: secretFingerprint,
                 preexisting: existingIDs
@@ -157,11 +166,11 @@ struct RowDecision: Sendable {
         sequence: Int,
         _ request: ConnectionRequest,
         entry: ResumeState.Entry?,
-        outcome: RowOutcome,
+        extras: [String],
+        settle: (RowOutcome.Result) -> RowOutcome,
         fingerprint: String,
         secretFingerprint: String?
     ) -> Decision? {
-        var outcome = outcome
         let named = existing.connections(sandbox: request.sandbox, name: request.name)
         switch UpdateDecision.decide(
             request,
@@ -173,16 +182,14 @@ struct RowDecision: Sendable {
         case .asUsual:
             return nil
         case .unchanged(let id, let etag):
-            outcome.status = .unchanged
-            outcome.connectionID = id
-            outcome.etag = etag
-            return .outcome(outcome, event: nil, recovered: false, changed: false)
+            return .outcome(settle(.unchanged(.init(id: id, etag: etag))), event: nil, recovered: false, changed: false)
         case .failed(let code, let message, let id):
-            outcome.status = .failed
-            outcome.connectionID = id
-            outcome.errorCode = code
-            outcome.error = message
-            return .outcome(outcome, event: nil, recovered: false, changed: false)
+            return .outcome(
+                settle(.failed(.init(code: code, message: message), connection: id.map { .init(id: $0) })),
+                event: nil,
+                recovered: false,
+                changed: false
+            )
         case .patch(let id, let etag, let description):
             return .job(
                 RowJob(
@@ -190,7 +197,7 @@ struct RowDecision: Sendable {
                     request: request,
                     operation: .update(id: id, etag: etag, description: description),
                     body: ConnectionBody.patch(request, description: description),
-                    extras: outcome.extras,
+                    extras: extras,
                     contentFingerprint: fingerprint,
                     secretFingerprint: secretFingerprint,
                     preexisting: []
@@ -202,48 +209,33 @@ struct RowDecision: Sendable {
     /// A row an earlier run finished: its ID is carried; a row edited since is reported, not re-created.
     private func carried(
         _ done: ResumeState.Done,
-        outcome: RowOutcome,
+        settle: (RowOutcome.Result) -> RowOutcome,
         fingerprint: String,
         secretFingerprint: String?
     ) -> Decision {
-        var outcome = outcome
-        outcome.status = done.status
-        outcome.connectionID = done.connectionID
-        outcome.etag = done.etag
         var changes: [String] = []
         if let earlier = done.contentFingerprint, earlier != fingerprint { changes.append("values") }
         if let earlier = done.secretFingerprint, let now = secretFingerprint, earlier != now {
             changes.append("credentials")
         }
-        if !changes.isEmpty, done.status == .created {
-            outcome.errorCode = "changed-since-created"
-            outcome.error =
-                "the row's \(changes.joined(separator: " and ")) changed since an earlier run created the connection; it was not updated or created again"
-            notify("warning: row \(outcome.row): \(outcome.error!)")
-        }
-        return .outcome(
-            outcome,
-            event: nil,
-            recovered: false,
-            changed: !changes.isEmpty && done.status == .created,
-            earlier: true
-        )
+        let changed = !changes.isEmpty && done.status == .created
+        let note =
+            changed
+            ? RowOutcome.Note(
+                code: "changed-since-created",
+                message:
+                    "the row's \(changes.joined(separator: " and ")) changed since an earlier run created the connection; it was not updated or created again"
+            ) : nil
+        let outcome = settle(done.result(note: note))
+        if let note { notify("warning: row \(outcome.row): \(note.message)") }
+        return .outcome(outcome, event: nil, recovered: false, changed: changed, earlier: true)
     }
+}
 
-    private func event(
-        _ kind: JournalRecord.Event,
-        for request: ConnectionRequest,
-        id: String,
-        fingerprint: String,
-        secretFingerprint: String?
-    ) -> JournalRecord {
-        var record = JournalRecord(event: kind, at: JournalClock.now())
-        record.sandbox = request.sandbox
-        record.name = request.name
-        record.row = request.row
-        record.id = id
-        record.fp = fingerprint
-        record.sfp = secretFingerprint
-        return record
+extension ResumeState.Done {
+    /// The outcome of a row an earlier run finished: `created` or `exists`, with `note`.
+    fileprivate func result(note: RowOutcome.Note?) -> RowOutcome.Result {
+        let connection = RowOutcome.Connection(id: connectionID, etag: etag)
+        return status == .created ? .created(connection, note: note) : .exists(connection, note: note)
     }
 }

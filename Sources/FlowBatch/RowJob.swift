@@ -1,3 +1,4 @@
+import FlowBatchEngine
 import FlowBatchModel
 import FlowBatchReport
 
@@ -30,37 +31,46 @@ struct RowJob: Sendable {
 extension RowJob {
     /// The journal line written before attempt number `attempt` is sent.
     func attemptRecord(attempt: Int) -> [UInt8] {
-        var record = JournalRecord(event: .attempt, at: JournalClock.now())
-        if case .update(let id, _, _) = operation {
-            record.event = .patch
-            record.id = id
-        }
-        record.sandbox = request.sandbox
-        record.name = request.name
-        record.row = request.row
-        record.attempt = attempt
-        record.fp = contentFingerprint
-        record.sfp = secretFingerprint
-        record.pre = preexisting
-        return record.encoded()
+        let row = JournalEvent.Row(request)
+        let sending = JournalEvent.Sending(
+            attempt: attempt,
+            content: contentFingerprint,
+            secrets: secretFingerprint,
+            preexisting: preexisting
+        )
+        if case .update(let id, _, _) = operation { return JournalRecord(.patch(row, id: id, sending)).encoded() }
+        return JournalRecord(.attempt(row, sending)).encoded()
     }
 
     /// The outcome of a row that was never sent because the run stopped first.
     var notRun: RowOutcome {
-        var outcome = RowOutcome(
+        RowOutcome(
             sequence: sequence,
             row: request.row,
             name: request.name,
             sandbox: request.sandbox,
             auth: request.credentials.kind,
-            status: .notRun,
+            .notRun(.notRun(nil), connection: updating),
             extras: extras
         )
-        // An update's row keeps its connection's ID: none may go missing from the results.
-        if case .update(let id, let etag, _) = operation {
-            outcome.connectionID = id
-            outcome.etag = etag
+    }
+
+    /// An update's connection, as last known: an update's row keeps its connection's ID whatever
+    /// happens, so that none goes missing from the results.
+    var updating: RowOutcome.Connection? {
+        guard case .update(let id, let etag, _) = operation else { return nil }
+        return .init(id: id, etag: etag)
+    }
+}
+
+extension RowOutcome.Note {
+    /// Why a row was not run: the run stopped before it was sent (for `reason`, when known).
+    static func notRun(_ reason: StopSignal.Reason?) -> Self {
+        switch reason {
+        case .interrupted: .init(code: "interrupted", message: "the run was interrupted before this row was sent")
+        case .runError(let error):
+            .init(code: "run-stopped", message: "the run stopped before this row was sent: \(error.message)")
+        case nil: .init(code: "run-stopped", message: "the run stopped before this row was sent")
         }
-        return outcome
     }
 }

@@ -78,11 +78,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         // Jobs journaled but never sent: the journal says so, so that the next run sends them without
         // looking them up first.
         for job in unsent {
-            var unsentEvent = JournalRecord(event: .unsent, at: JournalClock.now())
-            unsentEvent.sandbox = job.request.sandbox
-            unsentEvent.name = job.request.name
-            unsentEvent.row = job.request.row
-            try record(notRun(job.notRun), event: unsentEvent)
+            try record(notRun(job.notRun), event: .unsent(.init(job.request)))
         }
         if inputError == nil {
             do {
@@ -97,14 +93,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                     case .outcome(var outcome, _, _, _, false):
                         // Not reached: whatever the row would have come to, it was not run. An update's
                         // row keeps its connection's ID.
-                        outcome.status = .notRun
-                        outcome.errorField = nil
-                        outcome.httpStatus = nil
-                        outcome.requestID = nil
-                        if run.configuration.ifExists != .update {
-                            outcome.connectionID = nil
-                            outcome.etag = nil
-                        }
+                        let kept = run.configuration.ifExists == .update ? outcome.connection : nil
+                        outcome.result = .notRun(.notRun(nil), connection: kept)
                         try record(notRun(outcome), event: nil)
                     case .job(let job):
                         try record(notRun(job.notRun), event: nil)
@@ -131,17 +121,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     /// A row the run did not reach, with why in `error`.
     private func notRun(_ outcome: RowOutcome) -> RowOutcome {
         var outcome = outcome
-        switch run.stop.reason {
-        case .interrupted:
-            outcome.errorCode = "interrupted"
-            outcome.error = "the run was interrupted before this row was sent"
-        case .runError(let error):
-            outcome.errorCode = "run-stopped"
-            outcome.error = "the run stopped before this row was sent: \(error.message)"
-        case nil:
-            outcome.errorCode = "run-stopped"
-            outcome.error = "the run stopped before this row was sent"
-        }
+        outcome.result = .notRun(.notRun(run.stop.reason), connection: outcome.connection)
         return outcome
     }
 
@@ -152,44 +132,44 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         }
         var outcome = result.outcome
         if outcome.status == .notRun { outcome = notRun(outcome) }
-        var record: JournalRecord?
-        switch outcome.status {
-        case .created, .updated:
-            var written = JournalRecord(event: outcome.status == .created ? .created : .updated, at: JournalClock.now())
-            written.id = outcome.connectionID
-            written.etag = outcome.etag
-            written.requestId = outcome.requestID
-            written.fp = result.contentFingerprint
-            written.sfp = result.secretFingerprint
-            record = written
-        case .failed:
-            var failed = JournalRecord(event: .failed, at: JournalClock.now())
-            failed.code = outcome.errorCode
-            failed.error = outcome.error
-            failed.status = outcome.httpStatus
-            failed.ambiguous = result.ambiguous
-            failed.requestId = outcome.requestID
-            record = failed
-        default:
-            record = nil
+        let row = JournalEvent.Row(sandbox: outcome.sandbox, name: outcome.name, row: outcome.row)
+        func written(_ connection: RowOutcome.Connection, _ answer: RowOutcome.Answer) -> JournalEvent.Connection {
+            JournalEvent.Connection(
+                content: result.contentFingerprint,
+                secrets: result.secretFingerprint,
+                id: connection.id,
+                etag: connection.etag,
+                requestID: answer.requestID
+            )
         }
-        if var filled = record {
-            filled.sandbox = outcome.sandbox
-            filled.name = outcome.name
-            filled.row = outcome.row
-            record = filled
-        }
-        try self.record(outcome, event: record, recovered: result.recovered)
+        let event: JournalEvent? =
+            switch outcome.result {
+            case .created(let connection, let answer, _): .created(row, written(connection, answer))
+            case .updated(let connection, let answer): .updated(row, written(connection, answer))
+            case .failed(let note, let answer, _):
+                .failed(
+                    row,
+                    .init(
+                        code: note.code,
+                        error: note.message,
+                        status: answer.httpStatus,
+                        ambiguous: result.ambiguous,
+                        requestID: answer.requestID
+                    )
+                )
+            case .exists, .unchanged, .invalid, .notRun: nil
+            }
+        try record(outcome, event: event, recovered: result.recovered)
     }
 
     private func record(
         _ outcome: RowOutcome,
-        event: JournalRecord?,
+        event: JournalEvent?,
         recovered: Bool = false,
         changed: Bool = false,
         earlier: Bool = false
     ) throws {
-        if let event { journal.append(event.encoded()) }
+        if let event { journal.append(JournalRecord(event).encoded()) }
         try writer.add(outcome)
         run.statistics.record(outcome, recovered: recovered, changed: changed, earlier: earlier)
     }

@@ -304,55 +304,47 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             self.started = started
         }
 
-        /// An update's row keeps its connection's ID whatever happens: no ID may go missing from the results.
-        private func base(_ status: RowStatus) -> RowOutcome {
-            var outcome = RowOutcome(
+        /// The row's outcome, with what this run did for it so far.
+        private func outcome(_ result: RowOutcome.Result) -> RowOutcome {
+            RowOutcome(
                 sequence: job.sequence,
                 row: job.request.row,
                 name: job.request.name,
                 sandbox: job.request.sandbox,
                 auth: job.request.credentials.kind,
-                status: status,
+                result,
                 attempts: attempts,
                 durationMS: (ContinuousClock.now - started).milliseconds,
                 extras: job.extras
             )
-            if case .update(let id, let known, _) = job.operation {
-                outcome.connectionID = id
-                outcome.etag = etag ?? known
-            }
-            return outcome
+        }
+
+        /// An update's row keeps its connection's ID whatever happens: no ID may go missing from the results.
+        private var updating: RowOutcome.Connection? {
+            job.updating.map { .init(id: $0.id, etag: etag ?? $0.etag) }
         }
 
         func created(id: String, etag: String?, status: Int?, requestID: String?, recovered: Bool = false) -> Result {
-            var outcome = base(.created)
-            outcome.connectionID = id
-            outcome.etag = etag
-            outcome.httpStatus = status
-            outcome.requestID = requestID
-            return Result(outcome: outcome, recovered: recovered)
+            let answer = RowOutcome.Answer(httpStatus: status, requestID: requestID)
+            return Result(outcome: outcome(.created(.init(id: id, etag: etag), answer)), recovered: recovered)
         }
 
         func updated(id: String, etag: String?, status: Int?, requestID: String?) -> Result {
-            var outcome = base(.updated)
-            outcome.connectionID = id
-            outcome.etag = etag
-            outcome.httpStatus = status
-            outcome.requestID = requestID
-            return Result(outcome: outcome)
+            let answer = RowOutcome.Answer(httpStatus: status, requestID: requestID)
+            return Result(outcome: outcome(.updated(.init(id: id, etag: etag), answer)))
         }
 
         func failed(_ failure: Failure, stoppedEarly: Bool = false) -> Result {
-            var outcome = base(.failed)
-            outcome.errorCode = failure.code
-            outcome.error = stoppedEarly ? failure.message + " (the run stopped before retrying)" : failure.message
-            outcome.httpStatus = failure.httpStatus
-            outcome.requestID = failure.requestID
-            return Result(outcome: outcome, ambiguous: ambiguous)
+            let message = stoppedEarly ? failure.message + " (the run stopped before retrying)" : failure.message
+            let answer = RowOutcome.Answer(httpStatus: failure.httpStatus, requestID: failure.requestID)
+            return Result(
+                outcome: outcome(.failed(.init(code: failure.code, message: message), answer, connection: updating)),
+                ambiguous: ambiguous
+            )
         }
 
         func notRun() -> Result {
-            var outcome = base(.notRun)
+            var outcome = outcome(.notRun(.notRun(nil), connection: updating))
             outcome.durationMS = nil
             return Result(outcome: outcome)
         }

@@ -10,24 +10,10 @@ public struct RowOutcome: Sendable, Equatable {
     public var sandbox: String
     /// The kind of authentication, when known.
     public var auth: AuthKind?
-    /// What happened.
-    public var status: RowStatus
-    /// The connection ID, for `created` and `exists`.
-    public var connectionID: String?
-    /// The etag of a created connection.
-    public var etag: String?
-    /// The HTTP status of the last answer.
-    public var httpStatus: Int?
-    /// POST requests sent for the row (in this run).
+    /// What happened, with what belongs to that alone.
+    public var result: Result
+    /// Requests sent for the row (in this run).
     public var attempts: Int
-    /// The service's error code or ours.
-    public var errorCode: String?
-    /// The field an `invalid` row's first problem is about, for grouping errors; not in the results file.
-    public var errorField: String?
-    /// One readable sentence; for `created` rows, a note such as a warning that the row changed.
-    public var error: String?
-    /// The `x-request-id` of the last answer.
-    public var requestID: String?
     /// Time from the first request to the outcome, in milliseconds.
     public var durationMS: Int?
     /// The input's columns that fill no field, carried unchanged.
@@ -39,14 +25,8 @@ public struct RowOutcome: Sendable, Equatable {
         name: String,
         sandbox: String,
         auth: AuthKind?,
-        status: RowStatus,
-        connectionID: String? = nil,
-        etag: String? = nil,
-        httpStatus: Int? = nil,
+        _ result: Result,
         attempts: Int = 0,
-        errorCode: String? = nil,
-        error: String? = nil,
-        requestID: String? = nil,
         durationMS: Int? = nil,
         extras: [String] = []
     ) {
@@ -55,16 +35,119 @@ public struct RowOutcome: Sendable, Equatable {
         self.name = name
         self.sandbox = sandbox
         self.auth = auth
-        self.status = status
-        self.connectionID = connectionID
-        self.etag = etag
-        self.httpStatus = httpStatus
+        self.result = result
         self.attempts = attempts
-        self.errorCode = errorCode
-        self.error = error
-        self.requestID = requestID
         self.durationMS = durationMS
         self.extras = extras
+    }
+
+    /// What happened to a row, by its status in the results file.
+    public enum Result: Sendable, Equatable {
+        /// This run or an earlier one created the connection; `note`: a warning, such as that the row
+        /// changed since.
+        case created(Connection, Answer = Answer(), note: Note? = nil)
+        /// A connection with this name already existed; it was not created by flowbatch.
+        case exists(Connection, note: Note? = nil)
+        /// `--if-exists update`: the existing connection was patched to match the row.
+        case updated(Connection, Answer)
+        /// `--if-exists update`: the existing connection already matched the row; nothing was sent.
+        case unchanged(Connection)
+        /// Not sent: the row is wrong. `field`: what its first problem is about, for grouping errors
+        /// (not in the results file).
+        case invalid(Note, field: String?)
+        /// The service refused it (or its sandbox), retries ran out, or an update cannot be made. An
+        /// update's row keeps its connection.
+        case failed(Note, Answer = Answer(), connection: Connection? = nil)
+        /// The run stopped before this row; `note` says why. An update's row keeps its connection.
+        case notRun(Note, connection: Connection? = nil)
+    }
+
+    /// A connection: its ID, and its etag when known.
+    public struct Connection: Sendable, Equatable {
+        public var id: String
+        public var etag: String?
+
+        public init(id: String, etag: String? = nil) {
+            self.id = id
+            self.etag = etag
+        }
+    }
+
+    /// What the row's last answer carried.
+    public struct Answer: Sendable, Equatable {
+        public var httpStatus: Int?
+        /// The answer's `x-request-id`.
+        public var requestID: String?
+
+        public init(httpStatus: Int? = nil, requestID: String? = nil) {
+            self.httpStatus = httpStatus
+            self.requestID = requestID
+        }
+    }
+
+    /// An error code (the service's, such as `FLOW-1413-400`, or ours) and one readable sentence.
+    public struct Note: Sendable, Equatable {
+        public var code: String
+        public var message: String
+
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    /// The status in the results file.
+    public var status: RowStatus {
+        switch result {
+        case .created: .created
+        case .exists: .exists
+        case .updated: .updated
+        case .unchanged: .unchanged
+        case .invalid: .invalid
+        case .failed: .failed
+        case .notRun: .notRun
+        }
+    }
+
+    /// The row's connection, when it has one.
+    public var connection: Connection? {
+        switch result {
+        case .created(let connection, _, _), .exists(let connection, _), .updated(let connection, _),
+            .unchanged(let connection):
+            connection
+        case .failed(_, _, let connection), .notRun(_, let connection): connection
+        case .invalid: nil
+        }
+    }
+
+    /// What the last answer carried, for a row that was sent.
+    public var answer: Answer? {
+        switch result {
+        case .created(_, let answer, _), .updated(_, let answer), .failed(_, let answer, _): answer
+        case .exists, .unchanged, .invalid, .notRun: nil
+        }
+    }
+
+    /// The error, or a `created` or `exists` row's warning.
+    public var note: Note? {
+        switch result {
+        case .created(_, _, let note), .exists(_, let note): note
+        case .invalid(let note, _), .failed(let note, _, _), .notRun(let note, _): note
+        case .updated, .unchanged: nil
+        }
+    }
+
+    // The results file's columns.
+    public var connectionID: String? { connection?.id }
+    public var etag: String? { connection?.etag }
+    public var httpStatus: Int? { answer?.httpStatus }
+    public var requestID: String? { answer?.requestID }
+    public var errorCode: String? { note?.code }
+    public var error: String? { note?.message }
+
+    /// The field an `invalid` row's first problem is about.
+    public var errorField: String? {
+        if case .invalid(_, let field) = result { field } else { nil }
     }
 }
 

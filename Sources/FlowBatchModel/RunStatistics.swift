@@ -34,6 +34,11 @@ public final class RunStatistics: Sendable {
         public var notice: String?
 
         public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
+
+        fileprivate mutating func add(_ status: RowStatus) {
+            done += 1
+            counts[status, default: 0] += 1
+        }
     }
 
     /// What errors are grouped by in the summary: the code, and for invalid rows the field.
@@ -68,8 +73,7 @@ public final class RunStatistics: Sendable {
     /// Counts one row's outcome; `earlier` when an earlier run finished the row.
     package func record(_ outcome: RowOutcome, recovered: Bool = false, changed: Bool = false, earlier: Bool = false) {
         state.withLock { state in
-            state.done += 1
-            state.counts[outcome.status, default: 0] += 1
+            state.add(outcome.status)
             if earlier { state.earlier[outcome.status, default: 0] += 1 }
             if recovered { state.recovered += 1 }
             if changed { state.changedSinceCreated += 1 }
@@ -80,6 +84,9 @@ public final class RunStatistics: Sendable {
             }
         }
     }
+
+    /// Counts one row by its status alone (undo's and test's connections, for the progress line).
+    package func record(_ status: RowStatus) { state.withLock { $0.add(status) } }
 
     /// The listing's progress: `sandbox` is being listed and `listed` connections are known so far;
     /// `nil` when the listing is over.

@@ -10,7 +10,7 @@ import Darwin
 
 /// What a journal is for: the first line of every journal. Resuming against another endpoint,
 /// org or default sandbox is refused.
-public struct JournalManifest: Sendable, Equatable {
+public struct JournalManifest: Codable, Sendable, Equatable {
     /// The input file's absolute path.
     public var input: String
     public var endpoint: String
@@ -18,6 +18,8 @@ public struct JournalManifest: Sendable, Equatable {
     public var defaultSandbox: String
     public var ifExists: String
     public var oauthSpecName: String
+    /// The ``JournalKey/id`` the secret fingerprints were made with, when there was a key.
+    public var keyID: String?
 
     public init(
         input: String,
@@ -25,7 +27,8 @@ public struct JournalManifest: Sendable, Equatable {
         org: String,
         defaultSandbox: String,
         ifExists: String,
-        oauthSpecName: String
+        oauthSpecName: String,
+        keyID: String? = nil
     ) {
         self.input = input
         self.endpoint = endpoint
@@ -33,6 +36,7 @@ public struct JournalManifest: Sendable, Equatable {
         self.defaultSandbox = defaultSandbox
         self.ifExists = ifExists
         self.oauthSpecName = oauthSpecName
+        self.keyID = keyID
     }
 
     /// Why a journal written with `self` cannot be resumed with `other`, or `nil` when it can.
@@ -55,32 +59,52 @@ public struct JournalManifest: Sendable, Equatable {
         return text
     }
 
-    package var record: JournalRecord {
-        var record = JournalRecord(event: .manifest, at: JournalClock.now())
-        record.version = 1
-        record.tool = "flowbatch \(FlowBatchVersion.current)"
-        record.input = input
-        record.endpoint = endpoint
-        record.org = org
-        record.defaultSandbox = defaultSandbox
-        record.ifExists = ifExists
-        record.oauthSpecName = oauthSpecName
-        return record
+    private enum CodingKeys: String, CodingKey {
+        case version, tool, input, endpoint, org, defaultSandbox, ifExists, oauthSpecName
+        case keyID = "keyId"
     }
 
-    package init?(_ record: JournalRecord) {
-        guard record.event == .manifest, let endpoint = record.endpoint, let org = record.org,
-            let defaultSandbox = record.defaultSandbox
-        else { return nil }
-        self.init(
-            input: record.input ?? "",
-            endpoint: endpoint,
-            org: org,
-            defaultSandbox: defaultSandbox,
-            ifExists: record.ifExists ?? "skip",
-            oauthSpecName: record.oauthSpecName ?? GenericRESTSpec.defaultOAuthSpecName
-        )
+    public init(from decoder: any Decoder) throws {
+        let manifest = try decoder.container(keyedBy: CodingKeys.self)
+        input = try manifest.decodeIfPresent(String.self, forKey: .input) ?? ""
+        endpoint = try manifest.decode(String.self, forKey: .endpoint)
+        org = try manifest.decode(String.self, forKey: .org)
+        defaultSandbox = try manifest.decode(String.self, forKey: .defaultSandbox)
+        ifExists = try manifest.decodeIfPresent(String.self, forKey: .ifExists) ?? "skip"
+        oauthSpecName =
+            try manifest.decodeIfPresent(String.self, forKey: .oauthSpecName) ?? GenericRESTSpec.defaultOAuthSpecName
+        keyID = try manifest.decodeIfPresent(String.self, forKey: .keyID)
     }
+
+    /// The fields, with the journal format's version and the tool that wrote it.
+    public func encode(to encoder: any Encoder) throws {
+        var manifest = encoder.container(keyedBy: CodingKeys.self)
+        try manifest.encode(Self.version, forKey: .version)
+        try manifest.encode(Self.tool, forKey: .tool)
+        try manifest.encode(input, forKey: .input)
+        try manifest.encode(endpoint, forKey: .endpoint)
+        try manifest.encode(org, forKey: .org)
+        try manifest.encode(defaultSandbox, forKey: .defaultSandbox)
+        try manifest.encode(ifExists, forKey: .ifExists)
+        try manifest.encode(oauthSpecName, forKey: .oauthSpecName)
+        try manifest.encodeIfPresent(keyID, forKey: .keyID)
+    }
+
+    /// The same fields as ``encode(to:)``, in its order.
+    package func write(to json: inout JSONWriter) {
+        json.field("version", Self.version)
+        json.field("tool", Self.tool)
+        json.field("input", input)
+        json.field("endpoint", endpoint)
+        json.field("org", org)
+        json.field("defaultSandbox", defaultSandbox)
+        json.field("ifExists", ifExists)
+        json.field("oauthSpecName", oauthSpecName)
+        json.field("keyId", keyID)
+    }
+
+    private static let version = 1
+    private static var tool: String { "flowbatch \(FlowBatchVersion.current)" }
 }
 
 /// Wall-clock time for journal lines, epoch milliseconds.

@@ -117,10 +117,11 @@ public final class ResultsWriter {
     }
 
     static func line(for outcome: RowOutcome) -> [UInt8] {
+        let (connection, answer, note) = (outcome.connection, outcome.answer, outcome.note)
         let values: [String] = [
             String(outcome.row), outcome.name, outcome.sandbox, outcome.auth?.rawValue ?? "", outcome.status.rawValue,
-            outcome.connectionID ?? "", outcome.etag ?? "", outcome.httpStatus.map(String.init) ?? "",
-            String(outcome.attempts), outcome.errorCode ?? "", outcome.error ?? "", outcome.requestID ?? "",
+            connection?.id ?? "", connection?.etag ?? "", answer?.httpStatus.map(String.init) ?? "",
+            String(outcome.attempts), note?.code ?? "", note?.message ?? "", answer?.requestID ?? "",
             outcome.durationMS.map(String.init) ?? "",
         ]
         return CSVLineEncoder.line(values + outcome.extras)

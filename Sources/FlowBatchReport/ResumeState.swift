@@ -30,8 +30,6 @@ public struct ResumeState: Sendable {
 
     /// The manifest (first line).
     public let manifest: JournalManifest
-    /// The key ID the secret fingerprints were made with.
-    public let keyID: String?
     /// Entries by ``key(sandbox:name:)``.
     public private(set) var entries: [String: Entry] = [:]
     /// Things worth telling the user (a torn last line, unreadable lines).
@@ -76,117 +74,73 @@ public struct ResumeState: Sendable {
     /// Reads the journal at `path`; `nil` when there is none. A cut or unreadable line is skipped and
     /// noted, never fatal.
     public static func load(path: String) throws(RunError) -> ResumeState? {
-        guard let file = fopen(path, "r") else {
-            if errno == ENOENT { return nil }
-            throw RunError(.localFile, "cannot read the journal \(path): \(SystemError.describe(errno))")
-        }
-        defer { fclose(file) }
-        let decoder = JSONDecoder()
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        var manifest: JournalManifest?
-        var keyID: String?
-        var entries: [String: Entry] = [:]
-        var unreadable: [Int] = []
-        var lineNumber = 0
-        var lastLineCut = false
-        while true {
-            let length = getline(&line, &capacity, file)
-            if length < 0 { break }
-            lineNumber += 1
-            let bytes = UnsafeRawBufferPointer(start: line, count: length)
-            lastLineCut = bytes.last != UInt8(ascii: "\n")
-            let content = Data(bytes)
-            guard content.contains(where: { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: " ") }) else { continue }
-            guard let record = try? decoder.decode(JournalRecord.self, from: content) else {
-                unreadable.append(lineNumber)
-                continue
-            }
-            if manifest == nil {
-                guard let first = JournalManifest(record) else {
+        var state: ResumeState?
+        let notes = try JournalReader.read(path: path) { (record) throws(RunError) in
+            guard state != nil else {
+                guard case .manifest(let manifest) = record.event else {
                     throw RunError(
                         .localFile,
                         "\(path) does not start with a flowbatch journal manifest; move it away or use --restart"
                     )
                 }
-                manifest = first
-                keyID = record.keyId
-                continue
+                state = ResumeState(manifest: manifest)
+                return
             }
-            apply(record, to: &entries)
+            state?.apply(record.event)
         }
-        guard let manifest else {
-            // An empty journal, or one cut before its first line was complete: nothing was sent.
-            return nil
-        }
-        var state = ResumeState(manifest: manifest, keyID: keyID)
-        state.entries = entries
-        if let last = unreadable.last, last == lineNumber, lastLineCut || unreadable.count == 1 {
-            state.notes.append(
-                "the journal's last line was cut off (the previous run stopped while writing it); it was ignored"
-            )
-            unreadable.removeLast()
-        }
-        if !unreadable.isEmpty {
-            state.notes.append(
-                "\(unreadable.count) journal line\(unreadable.count == 1 ? "" : "s") could not be read and"
-                    + " \(unreadable.count == 1 ? "was" : "were") ignored (line \(unreadable.prefix(5).map(String.init).joined(separator: ", "))\(unreadable.count > 5 ? ", …" : ""))"
-            )
-        }
+        // No manifest: an empty journal, or one cut before its first line was complete: nothing was sent.
+        state?.notes = notes ?? []
         return state
     }
 
-    private init(manifest: JournalManifest, keyID: String?) {
+    private init(manifest: JournalManifest) {
         self.manifest = manifest
-        self.keyID = keyID
     }
 
     /// Folds one event into the entries. `created`/`exists` stick until `deleted`; an `invalid`
     /// event never clears a pending look-up (it may come from another row with the same name).
-    static func apply(_ record: JournalRecord, to entries: inout [String: Entry]) {
-        guard let sandbox = record.sandbox, let name = record.name else { return }
-        let key = Self.key(sandbox: sandbox, name: name)
+    mutating func apply(_ event: JournalEvent) {
+        guard let row = event.row else { return }
+        let key = Self.key(sandbox: row.sandbox, name: row.name)
         var entry = entries[key] ?? Entry()
-        switch record.event {
-        case .attempt:
+        switch event {
+        case .attempt(_, let sending):
             if entry.done == nil {
                 entry.lookUpFirst = true
-                entry.sentContent = record.fp
-                entry.sentSecrets = record.sfp
-                if let pre = record.pre { entry.preexisting = pre }
+                entry.sentContent = sending.content
+                entry.sentSecrets = sending.secrets
+                entry.preexisting = sending.preexisting
             }
-        case .created, .exists:
-            guard let id = record.id else { return }
-            entry.done = Done(
-                status: record.event == .created ? .created : .exists,
-                connectionID: id,
-                etag: record.etag,
-                contentFingerprint: record.fp,
-                secretFingerprint: record.sfp
-            )
+        case .created(_, let connection), .exists(_, let connection):
+            let status: RowStatus = if case .created = event { .created } else { .exists }
+            entry.done = Done(status: status, connection)
             entry.lookUpFirst = false
-        case .failed:
-            if entry.done == nil { entry.lookUpFirst = record.ambiguous ?? false }
+        case .failed(_, let failure):
+            if entry.done == nil { entry.lookUpFirst = failure.ambiguous }
         case .deleted:
             entry.done = nil
             entry.lookUpFirst = false
-        case .updated:
-            guard let id = record.id else { return }
+        case .updated(_, let connection):
             // The status stays what it was (created by flowbatch or not): undo deletes only what a run created.
-            let origin = entry.done?.connectionID == id ? entry.done?.status ?? .exists : .exists
-            entry.done = Done(
-                status: origin,
-                connectionID: id,
-                etag: record.etag,
-                contentFingerprint: record.fp,
-                secretFingerprint: record.sfp
-            )
+            let origin = entry.done?.connectionID == connection.id ? entry.done?.status ?? .exists : .exists
+            entry.done = Done(status: origin, connection)
         case .unsent:
             if entry.done == nil { entry.lookUpFirst = false }
         case .invalid, .manifest, .resume, .patch, .tested:
             return
         }
         entries[key] = entry
+    }
+}
+
+extension ResumeState.Done {
+    init(status: RowStatus, _ connection: JournalEvent.Connection) {
+        self.init(
+            status: status,
+            connectionID: connection.id,
+            etag: connection.etag,
+            contentFingerprint: connection.content,
+            secretFingerprint: connection.secrets
+        )
     }
 }

@@ -11,7 +11,7 @@ import Testing
 struct ResultsWriterTests {
     func outcome(
         _ sequence: Int,
-        status: RowStatus = .created,
+        _ result: RowOutcome.Result? = nil,
         name: String? = nil,
         extras: [String] = []
     ) -> RowOutcome {
@@ -21,8 +21,7 @@ struct ResultsWriterTests {
             name: name ?? "n\(sequence)",
             sandbox: "prod",
             auth: .basic,
-            status: status,
-            connectionID: status == .created ? "id-\(sequence)" : nil,
+            result ?? .created(.init(id: "id-\(sequence)")),
             attempts: 1,
             extras: extras
         )
@@ -33,15 +32,19 @@ struct ResultsWriterTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("out.csv")
         let writer = try ResultsWriter(path: path, extraHeaders: ["owner", "note"])
-        var first = outcome(0, name: "Acme, \"Inc\"", extras: ["data-eng", "=HYPERLINK(\"x\")"])
-        first.etag = "\"3702dabc-0000\""
-        first.httpStatus = 201
-        first.requestID = "req-1"
+        var first = outcome(
+            0,
+            .created(.init(id: "id-0", etag: "\"3702dabc-0000\""), .init(httpStatus: 201, requestID: "req-1")),
+            name: "Acme, \"Inc\"",
+            extras: ["data-eng", "=HYPERLINK(\"x\")"]
+        )
         first.durationMS = 42
-        var second = outcome(1, status: .failed, name: "Línea\nnueva 東京", extras: ["-5", "@sum"])
-        second.errorCode = "FLOW-1415-400"
-        second.error = "The auth spec name is invalid"
-        second.httpStatus = 400
+        let second = outcome(
+            1,
+            .failed(.init(code: "FLOW-1415-400", message: "The auth spec name is invalid"), .init(httpStatus: 400)),
+            name: "Línea\nnueva 東京",
+            extras: ["-5", "@sum"]
+        )
         try writer.add(second)
         try writer.add(first)
         try writer.finish()
@@ -104,61 +107,134 @@ struct ResultsWriterTests {
 
 @Suite("Journal", .timeLimit(.minutes(2)))
 struct JournalTests {
-    @Test("records are one JSON line each, and read back the same")
-    func roundTrip() throws {
-        var record = JournalRecord(event: .attempt, at: 1_700_000_000_000)
-        record.sandbox = "prod"
-        record.name = "Acme \"CRM\"\n"
-        record.row = 7
-        record.attempt = 2
-        record.pre = ["a", "b"]
+    static let row = JournalEvent.Row(sandbox: "prod", name: "Acme \"CRM\"\n/東京\t\u{7F}", row: 7)
+    static let sending = JournalEvent.Sending(attempt: 2, content: "fp1", secrets: "sfp1", preexisting: ["a", "b"])
+
+    /// Each kind of event, with and without its optional parts.
+    static let everyKind: [JournalEvent] = [
+        .manifest(
+            JournalManifest(
+                input: "/in.csv",
+                endpoint: "https://e/",
+                org: "O@AdobeOrg",
+                defaultSandbox: "prod",
+                ifExists: "update",
+                oauthSpecName: "OAuth2 Refresh Code",
+                keyID: "k1"
+            )
+        ),
+        .manifest(
+            JournalManifest(
+                input: "",
+                endpoint: "https://e",
+                org: "O",
+                defaultSandbox: "dev",
+                ifExists: "skip",
+                oauthSpecName: "x"
+            )
+        ),
+        .resume,
+        .attempt(row, sending),
+        .attempt(row, .init(attempt: 1, content: "fp1", secrets: nil, preexisting: [])),
+        .patch(row, id: "id-1", sending),
+        .unsent(row),
+        .created(row, .init(content: "fp1", secrets: "sfp1", id: "id-1", etag: "\"e1\"", requestID: "r1")),
+        .created(row, .init(content: "fp1", secrets: nil, id: "id-1")),
+        .exists(row, .init(content: "fp1", secrets: nil, id: "id-2")),
+        .updated(row, .init(content: "fp2", secrets: "sfp2", id: "id-1", etag: "\"e2\"", requestID: nil)),
+        .failed(row, .init(code: "FLOW-1", error: "it failed", status: 503, ambiguous: true, requestID: "r2")),
+        .failed(row, .init(code: "timeout", error: "no answer", status: nil, ambiguous: false, requestID: nil)),
+        .invalid(row, code: "invalid-url", error: "host: 'x' is not an absolute http(s) URL"),
+        .deleted(row, id: "id-1", etag: ""),
+        .tested(row, id: "id-1", etag: "\"e1\"", passed: true),
+        .tested(row, id: "id-1", etag: "\"e1\"", passed: false),
+    ]
+
+    @Test("the events above are every kind there is")
+    func everyKindListed() throws {
+        let kinds = try Self.everyKind.map {
+            try #require(
+                JSONSerialization.jsonObject(with: Data(JournalRecord($0).encoded())) as? [String: Any]
+            )["event"] as? String
+        }
+        #expect(Set(kinds).count == 12)
+    }
+
+    @Test(
+        "each kind of event is one JSON line that reads back the same, as JSONEncoder's document does",
+        arguments: everyKind
+    )
+    func roundTrip(event: JournalEvent) throws {
+        let record = JournalRecord(event, at: 1_700_000_000_123)
         let line = record.encoded()
         #expect(line.last == UInt8(ascii: "\n"))
         #expect(line.filter { $0 == UInt8(ascii: "\n") }.count == 1)
         #expect(try JSONDecoder().decode(JournalRecord.self, from: Data(line)) == record)
+        let encoded = try JSONEncoder().encode(record)
+        #expect(try JSONDecoder().decode(JournalRecord.self, from: encoded) == record)
+        let written = try JSONSerialization.jsonObject(with: Data(line)) as? NSDictionary
+        #expect(written == (try JSONSerialization.jsonObject(with: encoded) as? NSDictionary))
     }
 
-    func write(_ records: [JournalRecord], to directory: TemporaryDirectory, tail: String = "") throws -> String {
-        var bytes = JournalManifest(
-            input: "/in.csv",
-            endpoint: "https://e",
-            org: "O@AdobeOrg",
-            defaultSandbox: "prod",
-            ifExists: "skip",
-            oauthSpecName: "OAuth2 Refresh Code"
-        ).record.encoded()
-        for record in records { bytes += record.encoded() }
+    @Test(
+        "a line that lacks what its kind needs, or of no known kind, is not read",
+        arguments: [
+            #"{"event":"created","at":1,"sandbox":"prod","name":"A","row":2,"fp":"f"}"#,
+            #"{"event":"attempt","at":1,"sandbox":"prod","name":"A","attempt":1,"fp":"f","pre":[]}"#,
+            #"{"event":"tested","at":1,"sandbox":"prod","name":"A","row":2,"id":"i","etag":""}"#,
+            #"{"event":"renamed","at":1,"sandbox":"prod","name":"A","row":2}"#,
+            #"{"event":"resume"}"#,
+        ]
+    )
+    func incompleteLine(line: String) {
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(JournalRecord.self, from: Data(line.utf8)) }
+    }
+
+    func write(_ events: [JournalEvent], to directory: TemporaryDirectory, tail: String = "") throws -> String {
+        var bytes = JournalRecord(
+            .manifest(
+                JournalManifest(
+                    input: "/in.csv",
+                    endpoint: "https://e",
+                    org: "O@AdobeOrg",
+                    defaultSandbox: "prod",
+                    ifExists: "skip",
+                    oauthSpecName: "OAuth2 Refresh Code"
+                )
+            )
+        ).encoded()
+        for event in events { bytes += JournalRecord(event, at: 0).encoded() }
         bytes += Array(tail.utf8)
         return try directory.write("j", bytes: bytes)
     }
 
-    func event(
-        _ kind: JournalRecord.Event,
-        _ name: String,
-        id: String? = nil,
-        ambiguous: Bool? = nil,
-        pre: [String]? = nil
-    ) -> JournalRecord {
-        var record = JournalRecord(event: kind, at: 0)
-        record.sandbox = "prod"
-        record.name = name
-        record.id = id
-        record.ambiguous = ambiguous
-        record.pre = pre
-        return record
+    func row(_ name: String) -> JournalEvent.Row { .init(sandbox: "prod", name: name, row: 2) }
+
+    func attempt(_ name: String, pre: [String] = []) -> JournalEvent {
+        .attempt(row(name), .init(attempt: 1, content: "fp", secrets: nil, preexisting: pre))
     }
+
+    func created(_ name: String, id: String) -> JournalEvent {
+        .created(row(name), .init(content: "fp", secrets: nil, id: id))
+    }
+
+    func failed(_ name: String, ambiguous: Bool) -> JournalEvent {
+        .failed(row(name), .init(code: "c", error: "e", status: nil, ambiguous: ambiguous, requestID: nil))
+    }
+
+    func invalid(_ name: String) -> JournalEvent { .invalid(row(name), code: "c", error: "e") }
 
     @Test("resume state: created sticks, an unanswered attempt means look up first, failures are tried again")
     func resumeState() throws {
         let directory = try TemporaryDirectory()
         let path = try write(
             [
-                event(.attempt, "A"), event(.created, "A", id: "id-a"), event(.invalid, "A"),
-                event(.attempt, "B", pre: ["old"]),
-                event(.attempt, "C"), event(.failed, "C", ambiguous: false),
-                event(.attempt, "D"), event(.failed, "D", ambiguous: true),
-                event(.attempt, "E"), event(.invalid, "E"),
-                event(.created, "F", id: "id-f"), event(.deleted, "F", id: "id-f"),
+                attempt("A"), created("A", id: "id-a"), invalid("A"),
+                attempt("B", pre: ["old"]),
+                attempt("C"), failed("C", ambiguous: false),
+                attempt("D"), failed("D", ambiguous: true),
+                attempt("E"), invalid("E"),
+                created("F", id: "id-f"), .deleted(row("F"), id: "id-f", etag: ""),
             ],
             to: directory
         )
@@ -166,7 +242,7 @@ struct JournalTests {
         #expect(state.entry(sandbox: "prod", name: "A")?.done?.connectionID == "id-a")
         #expect(
             state.entry(sandbox: "prod", name: "B")
-                == ResumeState.Entry(done: nil, lookUpFirst: true, preexisting: ["old"])
+                == ResumeState.Entry(done: nil, lookUpFirst: true, preexisting: ["old"], sentContent: "fp")
         )
         #expect(state.entry(sandbox: "prod", name: "C")?.lookUpFirst == false)
         #expect(state.entry(sandbox: "prod", name: "D")?.lookUpFirst == true)
@@ -179,7 +255,7 @@ struct JournalTests {
     func tornLine() throws {
         let directory = try TemporaryDirectory()
         let path = try write(
-            [event(.created, "A", id: "id-a")],
+            [created("A", id: "id-a")],
             to: directory,
             tail: #"{"event":"created","at":1,"sandbox":"prod","na"#
         )
@@ -220,9 +296,7 @@ struct JournalTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<400 {
                 group.addTask {
-                    var record = JournalRecord(event: .attempt, at: 0)
-                    record.row = index
-                    try await writer.appendDurably(record.encoded())
+                    try await writer.appendDurably(JournalRecord(attempt("R\(index)"), at: 0).encoded())
                 }
             }
             try await group.waitForAll()
@@ -239,9 +313,7 @@ struct JournalTests {
         let writer = try JournalWriter(path: directory.file("j"))
         var bytes = 0
         for index in 0..<200 {
-            var record = JournalRecord(event: .created, at: 0)
-            record.row = index
-            let line = record.encoded()
+            let line = JournalRecord(created("R\(index)", id: "id"), at: 0).encoded()
             bytes += line.count
             writer.append(line)
         }

@@ -59,6 +59,27 @@ struct RoundTripPropertyTests {
         var outcomes: [RowOutcome] = []
         for sequence in 0..<50 {
             let status = RowStatus.allCases.randomElement(using: &generator)!
+            let connection = RowOutcome.Connection(
+                id: "id-\(sequence)",
+                etag: Bool.random(using: &generator) ? "\"\(Self.value(&generator))\"" : nil
+            )
+            let maybeConnection = Bool.random(using: &generator) ? connection : nil
+            let answer = RowOutcome.Answer(
+                httpStatus: Bool.random(using: &generator) ? 201 : nil,
+                requestID: Bool.random(using: &generator) ? Self.value(&generator) : nil
+            )
+            let note = RowOutcome.Note(code: Self.value(&generator), message: Self.value(&generator))
+            let maybeNote = Bool.random(using: &generator) ? note : nil
+            let result: RowOutcome.Result =
+                switch status {
+                case .created: .created(connection, answer, note: maybeNote)
+                case .exists: .exists(connection, note: maybeNote)
+                case .updated: .updated(connection, answer)
+                case .unchanged: .unchanged(connection)
+                case .invalid: .invalid(note, field: maybeNote?.code)
+                case .failed: .failed(note, answer, connection: maybeConnection)
+                case .notRun: .notRun(note, connection: maybeConnection)
+                }
             outcomes.append(
                 RowOutcome(
                     sequence: sequence,
@@ -66,14 +87,8 @@ struct RoundTripPropertyTests {
                     name: Self.value(&generator),
                     sandbox: Bool.random(using: &generator) ? "prod" : Self.value(&generator),
                     auth: [AuthKind.basic, .oauth2, nil].randomElement(using: &generator)!,
-                    status: status,
-                    connectionID: Bool.random(using: &generator) ? "id-\(sequence)" : nil,
-                    etag: Bool.random(using: &generator) ? "\"\(Self.value(&generator))\"" : nil,
-                    httpStatus: Bool.random(using: &generator) ? 201 : nil,
+                    result,
                     attempts: Int.random(in: 0...5, using: &generator),
-                    errorCode: Bool.random(using: &generator) ? Self.value(&generator) : nil,
-                    error: Bool.random(using: &generator) ? Self.value(&generator) : nil,
-                    requestID: Bool.random(using: &generator) ? Self.value(&generator) : nil,
                     durationMS: Bool.random(using: &generator) ? Int.random(in: 0...100_000, using: &generator) : nil,
                     extras: [Self.value(&generator), Self.value(&generator)]
                 )
