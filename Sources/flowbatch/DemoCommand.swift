@@ -111,7 +111,7 @@ struct DemoCommand: AsyncParsableCommand {
     ) throws -> RunConfiguration {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         let inputPath = folder + "/" + DemoInput.fileName
-        try Data(DemoInput.csv.utf8).write(to: URL(fileURLWithPath: inputPath))
+        try Data(DemoInput.bytes).write(to: URL(fileURLWithPath: inputPath))
         Console.out(
             "flowbatch demo: a mock Flow Service is listening on \(mock.baseURL) (nothing leaves this machine)."
         )
