@@ -7,7 +7,7 @@ import Testing
 import Glibc
 #endif
 
-/// How `run`, `undo` and `demo` stop on SIGINT and SIGTERM (their ServiceGroup lifecycle), with the built binary.
+/// How `run`, `undo`, `test` and `demo` stop on SIGINT and SIGTERM (their ServiceGroup lifecycle), with the built binary.
 /// Every signal is sent on an event (the mock's count, a line of output), never after a fixed time.
 @Suite("Graceful stop and quitting at once, with the built binary", .serialized, .timeLimit(.minutes(10)))
 struct LifecycleTests {
@@ -101,6 +101,38 @@ struct LifecycleTests {
             #expect(again.status == 0, "\(again.allOutput)")
             #expect(harness.mock.stats().connections == 0)
             #expect(harness.mock.stats().total("DELETE /connections/{id}") == rows)
+        }
+    }
+
+    @Test(
+        "test stopped by SIGTERM finishes the tests in flight, writes every row, exits 130; the same command tests only the rest"
+    )
+    func testCommandStopsGracefully() async throws {
+        try await MockHarness.with { harness in
+            let rows = 60
+            let input = try harness.writeInput(rows: rows)
+            #expect(try await harness.run(input).status == 0)
+            try harness.mock.updateFaults { $0.latency = .milliseconds(150) }
+            let arguments = [
+                "test", harness.directory.file("in.results.csv"), "--concurrency", "2", "--progress", "none",
+                "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL,
+            ]
+            let tool = try CommandLineTool.start(arguments, environment: harness.environment)
+            try await waitUntil { harness.mock.stats().total("GET /connections/{id}/test") >= 2 }
+            tool.send(SIGTERM)
+            let stopped = try await tool.wait(timeout: 60)
+            #expect(stopped.status == 130, "\(stopped.allOutput)")
+            let tested = SimpleCSV.records(try harness.directory.read("in.results.test.csv"))
+            #expect(tested.count == rows)
+            let passed = tested.filter { $0["result"] == "true" }.count
+            #expect(passed > 0 && passed < rows)
+            #expect(tested.filter { $0["result"] == "" }.count == rows - passed)
+            // Every test that reached the service has its result.
+            #expect(harness.mock.stats().total("GET /connections/{id}/test") == passed)
+            try harness.mock.updateFaults { $0.latency = .zero }
+            let again = try await CommandLineTool.run(arguments, environment: harness.environment)
+            #expect(again.status == 0, "\(again.allOutput)")
+            #expect(harness.mock.stats().total("GET /connections/{id}/test") == rows)
         }
     }
 
