@@ -117,6 +117,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            // The demo's input: a link to samples/mixed.csv, embedded in the binary.
+            resources: [.embedInCode("Resources/mixed.csv")],
             swiftSettings: swiftSettings
         ),
         // Fuzz target for the CSV reader and row checks; see scripts/fuzz. Built plainly, it replays inputs.

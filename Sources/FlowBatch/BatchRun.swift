@@ -40,7 +40,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     /// Runs to the end, or until stopped; throws only when nothing could be started
     /// (``InputError`` for the file, ``ConfigurationError`` for the journal).
     public func run() async throws -> RunSummary {
-        let started = ContinuousClock.now
+        let started = clock.now
         try OutputPaths.check(
             results: configuration.resultsPath,
             journal: configuration.journalPath,
@@ -228,7 +228,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         return resume
     }
 
-    private func summary(started: ContinuousClock.Instant, rows: Int) -> RunSummary {
+    private func summary(started: C.Instant, rows: Int) -> RunSummary {
         let snapshot = statistics.snapshot
         let reason = stop.reason
         let exitCode = reason.exitStatus(
@@ -256,7 +256,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             p50: snapshot.latency.percentile(0.5),
             p95: snapshot.latency.percentile(0.95),
             p99: snapshot.latency.percentile(0.99),
-            elapsedSeconds: (ContinuousClock.now - started).seconds,
+            elapsedSeconds: started.duration(to: clock.now).seconds,
             resultsPath: AbsolutePath.of(configuration.resultsPath),
             journalPath: AbsolutePath.of(configuration.journalPath),
             recovered: snapshot.recovered,

@@ -6,7 +6,8 @@ import Synchronization
 public final class ConcurrencyLimit: Sendable {
     private struct State {
         var limit: Double
-        var lastDecrease: ContinuousClock.Instant?
+        /// When the limit was last halved, on the run's clock.
+        var lastDecrease: (any InstantProtocol)?
     }
 
     /// The configured ceiling.
@@ -23,10 +24,10 @@ public final class ConcurrencyLimit: Sendable {
         state.withLock { Int($0.limit) }
     }
 
-    /// A request was throttled (429).
-    public func throttled(now: ContinuousClock.Instant = .now) {
+    /// A request was throttled (429) at `now`, on the run's clock.
+    public func throttled<Instant: InstantProtocol>(now: Instant) where Instant.Duration == Duration {
         state.withLock { state in
-            if let last = state.lastDecrease, now - last < .seconds(1) { return }
+            if let last = state.lastDecrease as? Instant, last.duration(to: now) < .seconds(1) { return }
             state.limit = max(1, (state.limit / 2).rounded(.down))
             state.lastDecrease = now
         }

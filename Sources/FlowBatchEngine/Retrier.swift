@@ -122,7 +122,7 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
             let retry: Int
             if reason.throttled {
                 throttles += 1
-                concurrency?.throttled()
+                concurrency?.throttled(now: clock.now)
                 if let after = reason.retryAfter { gate.pause(until: clock.now.advanced(by: .seconds(after))) }
                 if throttles > policy.maxThrottledAttempts { return .gaveUp(reason) }
                 retry = throttles

@@ -42,26 +42,9 @@ public final class StopSignal: Sendable {
         await waiters.wait { isStopping }
     }
 
-    /// Runs `wait` (a sleep) unless the signal fires first; returns `false` when it did.
+    /// Runs `wait` (a sleep) unless the signal fires first; returns `false` when it did (or `wait` threw).
     public func unlessStopped(_ wait: @escaping @Sendable () async throws -> Void) async -> Bool {
-        if isStopping { return false }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                do {
-                    try await wait()
-                    return true
-                } catch {
-                    return false
-                }
-            }
-            group.addTask {
-                await self.wait()
-                return false
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            return first && !self.isStopping
-        }
+        (try? await untilStopped(wait)) != nil
     }
 }
 

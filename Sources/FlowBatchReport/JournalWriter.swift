@@ -120,13 +120,15 @@ public final class JournalWriter: Sendable {
         return true
     }
 
+    /// Runs the flush loop on a thread of the I/O pool: `write` and `fdatasync` block, so the loop runs there
+    /// whole, as one work item, rather than as a task that hops to the pool and back for every group.
     private func startFlushing() {
-        Task { await self.flushLoop() }
+        pool.submit { state in self.flushLoop(poolActive: state == .active) }
     }
 
     /// Writes groups until nothing is queued: each group is everything that arrived while the
     /// previous one was being written.
-    private func flushLoop() async {
+    private func flushLoop(poolActive: Bool) {
         while true {
             let group = state.withLock { state -> (bytes: [UInt8], waiters: [CheckedContinuation<Void, any Error>])? in
                 if state.buffer.isEmpty && state.waiters.isEmpty {
@@ -140,13 +142,7 @@ public final class JournalWriter: Sendable {
             }
             guard let group else { return }
             let needsSync = synchronous && !group.waiters.isEmpty
-            let descriptor = self.descriptor
-            let result: Int32
-            do {
-                result = try await pool.runIfActive { Self.writeAll(descriptor, group.bytes, sync: needsSync) }
-            } catch {
-                result = EIO
-            }
+            let result = poolActive ? Self.writeAll(descriptor, group.bytes, sync: needsSync) : EIO
             if result != 0 {
                 let failure = RunError(.localFile, "cannot write the journal \(path): \(SystemError.describe(result))")
                 let waiting = state.withLock { state -> [CheckedContinuation<Void, any Error>] in

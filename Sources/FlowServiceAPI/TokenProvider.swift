@@ -21,7 +21,8 @@ public final class TokenProvider: Sendable {
     private struct State {
         var current: Token?
         var renewAt: ContinuousClock.Instant?
-        var renewal: Task<Token, any Error>?
+        /// The tasks waiting for the renewal another task is making; `nil` while none is under way.
+        var renewalWaiters: [CheckedContinuation<Token?, any Error>]?
         var generation = 0
         /// Generations that a call has succeeded with.
         var proven: Set<Int> = []
@@ -117,41 +118,56 @@ public final class TokenProvider: Sendable {
         }
     }
 
+    /// Renews the token: the first task that needs it fetches it, in its own task (so a stop or a
+    /// cancellation reaches the fetch); the tasks that need it meanwhile wait for that token.
     private func renew(replacing refused: Int?) async throws(RunError) -> Token {
         guard let fetch else {
             return state.withLock { $0.current! }
         }
-        let task = state.withLock { state -> Task<Token, any Error> in
-            if let renewal = state.renewal { return renewal }
-            let renewal = Task { [fetch] () async throws -> Token in
-                let (value, lifetime) = try await fetch()
-                return self.install(value, lifetime: lifetime, afterRefusal: refused != nil)
-            }
-            state.renewal = renewal
-            return renewal
-        }
         do {
-            return try await task.value
+            let renewed = try await withCheckedThrowingContinuation {
+                (waiter: CheckedContinuation<Token?, any Error>) in
+                let leads = state.withLock { state -> Bool in
+                    guard state.renewalWaiters != nil else {
+                        state.renewalWaiters = []
+                        return true
+                    }
+                    state.renewalWaiters?.append(waiter)
+                    return false
+                }
+                if leads { waiter.resume(returning: nil) }
+            }
+            if let renewed { return renewed }
         } catch let error as RunError {
-            state.withLock { $0.renewal = nil }
             throw error
         } catch {
-            state.withLock { $0.renewal = nil }
             throw RunError(.tokenService, "could not get an access token: \(error)")
         }
+        let fetched: Swift.Result<(token: Secret, lifetime: Double), RunError>
+        do {
+            fetched = .success(try await fetch())
+        } catch {
+            fetched = .failure(error)
+        }
+        let (outcome, waiters) = state.withLock { state in
+            defer { state.renewalWaiters = nil }
+            let outcome = fetched.map {
+                install($0.token, lifetime: $0.lifetime, afterRefusal: refused != nil, in: &state)
+            }
+            return (outcome, state.renewalWaiters ?? [])
+        }
+        for waiter in waiters { waiter.resume(with: outcome.map { $0 }) }
+        return try outcome.get()
     }
 
-    private func install(_ value: Secret, lifetime: Double, afterRefusal: Bool) -> Token {
-        state.withLock { state in
-            state.generation += 1
-            let token = Token(value: value, generation: state.generation)
-            state.current = token
-            // Renew a little before expiry: a tenth of the lifetime early, at most five minutes.
-            let early = min(300, max(0, lifetime) * 0.1)
-            state.renewAt = now() + .seconds(max(0, lifetime - early))
-            state.fetchedAfterRefusal = afterRefusal ? token.generation : nil
-            state.renewal = nil
-            return token
-        }
+    private func install(_ value: Secret, lifetime: Double, afterRefusal: Bool, in state: inout State) -> Token {
+        state.generation += 1
+        let token = Token(value: value, generation: state.generation)
+        state.current = token
+        // Renew a little before expiry: a tenth of the lifetime early, at most five minutes.
+        let early = min(300, max(0, lifetime) * 0.1)
+        state.renewAt = now() + .seconds(max(0, lifetime - early))
+        state.fetchedAfterRefusal = afterRefusal ? token.generation : nil
+        return token
     }
 }

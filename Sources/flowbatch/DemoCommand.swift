@@ -44,21 +44,74 @@ struct DemoCommand: AsyncParsableCommand {
         mockConfiguration.faults.seed = seed
         var quiet = Logger(label: "flowbatch.mock") { label in StreamLogHandler.standardError(label: label) }
         quiet.logLevel = .error
-        let mock = try await FlowServiceMock.start(mockConfiguration, logger: quiet)
-        do {
-            try await demo(against: mock, mockConfiguration: mockConfiguration)
-        } catch {
-            await mock.stop()
-            throw error
+        // The mock is the first service of the demo's lifecycle: it stops after the run, also on Ctrl-C.
+        let (listening, mockStarted) = AsyncStream.makeStream(of: RunningMock.self)
+        let mockService = MockService(configuration: mockConfiguration, logger: quiet) { mock in
+            mockStarted.yield(mock)
+            mockStarted.finish()
         }
-        await mock.stop()
+        let logger = logging.makeLogger()
+        let folder = Self.folderName()
+        let resultsPath = folder + "/mixed.results.csv"
+        let stop = StopSignal()
+        let statistics = RunStatistics()
+        let (mock, summary) = try await progress.running(
+            statistics,
+            stop: stop,
+            services: [mockService],
+            logger: logger
+        ) { [concurrency, mockConfiguration] () async throws -> (RunningMock, RunSummary) in
+            guard let mock = await listening.first(where: { _ in true }) else { throw CancellationError() }
+            let configuration = try Self.prepare(
+                folder: folder,
+                resultsPath: resultsPath,
+                mock: mock,
+                mockConfiguration: mockConfiguration,
+                concurrency: concurrency
+            )
+            let run = BatchRun(
+                configuration: configuration,
+                clock: ContinuousClock(),
+                stop: stop,
+                statistics: statistics,
+                logger: logger,
+                notify: { line in if !line.hasPrefix("note: not sent") { Console.err(line) } }
+            )
+            return (mock, try await run.run())
+        }
+        var shown = summary
+        shown.showsRerunAdvice = false
+        Console.out(shown.text)
+        let stats = mock.stats()
+        let answers = (stats.requests["POST /connections"] ?? [:]).sorted { $0.key < $1.key }
+            .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        Console.out("")
+        Console.out("The mock answered POST /connections with: \(answers).")
+        Console.out(
+            "It now holds \(stats.connections) connections and \(stats.duplicateNames.isEmpty ? "no duplicate names" : "duplicate names: \(stats.duplicateNames.joined(separator: ", "))")."
+        )
+        Console.out("")
+        // `column -s, -t` splits quoted cells that hold commas; Miller reads CSV properly.
+        Console.out(
+            "Look at the results:   mlr --icsv --opprint cat \(resultsPath) | less -S   (apt install miller)"
+        )
+        Console.out("Against Adobe's real service: export AEP_CLIENT_ID, AEP_CLIENT_SECRET and AEP_ORG_ID, then")
+        Console.out("  flowbatch run your-sources.csv")
+        Console.flush()
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
-    private func demo(against mock: RunningMock, mockConfiguration: MockConfiguration) async throws {
-        let folder = Self.folderName()
+    /// Writes the sample into a new `folder`, says what the demo does, and returns the run's configuration.
+    private static func prepare(
+        folder: String,
+        resultsPath: String,
+        mock: RunningMock,
+        mockConfiguration: MockConfiguration,
+        concurrency: Int
+    ) throws -> RunConfiguration {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         let inputPath = folder + "/" + DemoInput.fileName
-        try Data(DemoInput.csv.utf8).write(to: URL(fileURLWithPath: inputPath))
+        try Data(DemoInput.bytes).write(to: URL(fileURLWithPath: inputPath))
         Console.out(
             "flowbatch demo: a mock Flow Service is listening on \(mock.baseURL) (nothing leaves this machine)."
         )
@@ -72,7 +125,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         var configuration = RunConfiguration(
             input: InputFile(path: inputPath),
-            resultsPath: folder + "/mixed.results.csv",
+            resultsPath: resultsPath,
             platform: PlatformSettings(
                 endpoint: mock.flowServiceURL,
                 imsURL: mock.baseURL,
@@ -88,39 +141,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.concurrency = concurrency
         configuration.today = Today.text()
         configuration.journalKeyPath = folder + "/.journal.key"
-        let stop = StopSignal()
-        let statistics = RunStatistics()
-        let signals = SignalHandling.install(stop: stop)
-        defer { signals.cancel() }
-        let run = BatchRun(
-            configuration: configuration,
-            clock: ContinuousClock(),
-            stop: stop,
-            statistics: statistics,
-            logger: logging.makeLogger(),
-            notify: { line in if !line.hasPrefix("note: not sent") { Console.err(line) } }
-        )
-        let summary = try await progress.showing(statistics) { try await run.run() }
-        var shown = summary
-        shown.showsRerunAdvice = false
-        Console.out(shown.text)
-        let stats = mock.stats()
-        let answers = (stats.requests["POST /connections"] ?? [:]).sorted { $0.key < $1.key }
-            .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-        Console.out("")
-        Console.out("The mock answered POST /connections with: \(answers).")
-        Console.out(
-            "It now holds \(stats.connections) connections and \(stats.duplicateNames.isEmpty ? "no duplicate names" : "duplicate names: \(stats.duplicateNames.joined(separator: ", "))")."
-        )
-        Console.out("")
-        // `column -s, -t` splits quoted cells that hold commas; Miller reads CSV properly.
-        Console.out(
-            "Look at the results:   mlr --icsv --opprint cat \(configuration.resultsPath) | less -S   (apt install miller)"
-        )
-        Console.out("Against Adobe's real service: export AEP_CLIENT_ID, AEP_CLIENT_SECRET and AEP_ORG_ID, then")
-        Console.out("  flowbatch run your-sources.csv")
-        Console.flush()
-        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+        return configuration
     }
 
     /// `flowbatch-demo-YYYYMMDD-HHMMSS`, with a suffix when that exists already.

@@ -54,23 +54,25 @@ struct ExportCommand: AsyncParsableCommand {
         }
         let sandboxes = platform.sandbox.isEmpty ? [resolved.defaultSandbox] : platform.sandbox
         let stop = StopSignal()
-        let signals = SignalHandling.install(stop: stop)
-        defer { signals.cancel() }
         let summary: ConnectionExport.Summary
         do {
-            summary = try await ServiceSession.with(
-                settings: settings,
-                network: try platform.resolveNetwork(for: settings),
-                timeout: .milliseconds(Int64(timeout * 1000)),
-                logger: logger
-            ) { client in
-                try await ConnectionExport(
-                    client: client,
-                    sandboxes: sandboxes,
-                    policy: RetryPolicy(maxAttempts: maxAttempts),
-                    stop: stop,
+            let network = try platform.resolveNetwork(for: settings)
+            summary = try await Lifecycle.run(stop: stop, progress: nil, logger: logger) {
+                [timeout, maxAttempts] in
+                try await ServiceSession.with(
+                    settings: settings,
+                    network: network,
+                    timeout: .milliseconds(Int64(timeout * 1000)),
                     logger: logger
-                ).run(into: path)
+                ) { client in
+                    try await ConnectionExport(
+                        client: client,
+                        sandboxes: sandboxes,
+                        policy: RetryPolicy(maxAttempts: maxAttempts),
+                        stop: stop,
+                        logger: logger
+                    ).run(into: path)
+                }
             }
         } catch {
             throw Failure.from(error)

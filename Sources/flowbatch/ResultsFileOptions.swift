@@ -76,8 +76,7 @@ struct ResultsFileOptions: ParsableArguments {
         outputPath: String
     ) async throws -> ConnectionsRun<ContinuousClock>.Summary {
         let stop = StopSignal()
-        let signals = SignalHandling.install(stop: stop)
-        defer { signals.cancel() }
+        let logger = logging.makeLogger()
         let run = ConnectionsRun(
             operation,
             resultsPath: results,
@@ -89,12 +88,14 @@ struct ResultsFileOptions: ParsableArguments {
             network: settings.network,
             clock: ContinuousClock(),
             stop: stop,
-            logger: logging.makeLogger()
+            logger: logger
         )
-        return try await progress.showing(run.statistics, line: ConnectionsRun<ContinuousClock>.progressLine(operation))
-        {
-            try await run.run(plan)
-        }
+        return try await progress.running(
+            run.statistics,
+            line: ConnectionsRun<ContinuousClock>.progressLine(operation),
+            stop: stop,
+            logger: logger
+        ) { try await run.run(plan) }
     }
 
     /// Refuses to act through another endpoint or org than the run used, when its journal says.

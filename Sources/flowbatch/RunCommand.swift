@@ -6,6 +6,7 @@ import FlowBatchReport
 import FlowServiceAPI
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// `flowbatch run`: creates one connection per row.
 struct RunCommand: AsyncParsableCommand {
@@ -157,8 +158,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         let stop = StopSignal()
         let statistics = RunStatistics()
-        let signals = SignalHandling.install(stop: stop)
-        defer { signals.cancel() }
         let run = BatchRun(
             configuration: configuration,
             clock: ContinuousClock(),
@@ -167,7 +166,7 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger,
             notify: { Console.err($0) }
         )
-        let summary = try await progress.showing(statistics) { try await run.run() }
+        let summary = try await progress.running(statistics, stop: stop, logger: logger) { try await run.run() }
         Console.out(summary.text)
         Console.flush()
         if case .runError(let error) = stop.reason {
@@ -240,23 +239,20 @@ enum IfExistsOption: String, ExpressibleByArgument, CaseIterable {
 enum ProgressOption: String, ExpressibleByArgument, CaseIterable {
     case auto, bar, log, none
 
-    /// Runs `body` with the progress line (or log lines) going on stderr until it ends; an error
-    /// becomes the command's message and exit status.
-    func showing<T>(
+    /// Runs `work` under the command's ``Lifecycle``, with the progress line (or log lines) on stderr until it
+    /// ends; an error becomes the command's message and exit status.
+    func running<T: Sendable>(
         _ statistics: RunStatistics,
         line: @escaping ProgressReporter.Line = { ProgressReporter.line($0, rate: $1, width: $2) },
-        while body: () async throws -> T
+        stop: StopSignal,
+        services: [any Service] = [],
+        logger: Logger,
+        _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let reporter = ProgressReporter(statistics: statistics, mode: resolved, line: line) { Console.errRaw($0) }
-        let progressTask = Task { await reporter.run() }
         do {
-            let summary = try await body()
-            progressTask.cancel()
-            await progressTask.value
-            return summary
+            return try await Lifecycle.run(stop: stop, progress: reporter, services: services, logger: logger, work)
         } catch {
-            progressTask.cancel()
-            await progressTask.value
             throw Failure.from(error)
         }
     }

@@ -22,6 +22,17 @@ enum MockClient {
         return json?["access_token"] as? String ?? ""
     }
 
+    /// How many connections the mock at `baseURL` holds (`GET /__mock/stats`), for a mock another process runs.
+    static func connections(at baseURL: String) async throws -> Int {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: baseURL + "/__mock/stats"),
+            timeout: .seconds(10)
+        )
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        return json?["connections"] as? Int ?? 0
+    }
+
     static func delete(_ mock: RunningMock, id: String, token: String, sandbox: String = "prod") async throws -> Int {
         var request = HTTPClientRequest(url: mock.flowServiceURL + "/connections/\(id)")
         request.method = .DELETE

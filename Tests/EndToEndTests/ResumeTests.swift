@@ -10,7 +10,7 @@ import Glibc
 @Suite("Resume, graceful stop and undo, with the built binary", .serialized, .timeLimit(.minutes(10)))
 struct ResumeTests {
     @Test(
-        "killed with SIGKILL at random moments, then run to the end: every row once, no duplicates",
+        "killed with SIGKILL at several points of sending (the first attempt journaled, then a third and two thirds of the rows created), then run to the end: every row once, no duplicates",
         arguments: [1, 2, 3] as [UInt64]
     )
     func killNineAndResume(seed: UInt64) async throws {
@@ -23,15 +23,28 @@ struct ResumeTests {
         }) { harness in
             let rows = 300
             let input = try harness.writeInput(rows: rows)
-            var generator = SplitMix64(seed: seed)
-            for _ in 0..<3 {
+            let journal = harness.directory.file("in.results.csv.journal")
+            // Each kill waits on an event, not on a clock: the first is while the first requests are in
+            // flight with none answered; the next two land in resumed runs, amid creates, retries and look-ups.
+            let killPoints: [(name: String, reached: () -> Bool)] = [
+                (
+                    "first attempt journaled",
+                    { (try? String(contentsOfFile: journal, encoding: .utf8))?.contains(#""event":"attempt""#) == true }
+                ),
+                ("a third created", { harness.mock.stats().connections >= rows / 3 }),
+                ("two thirds created", { harness.mock.stats().connections >= rows * 2 / 3 }),
+            ]
+            var killed = 0
+            for point in killPoints {
                 let tool = try harness.start(input, ["--concurrency", "16"])
-                let delay = 150 + Int(generator.next() % 700)
-                try await Task.sleep(for: .milliseconds(delay))
+                try await waitUntil { point.reached() || !tool.isRunning }
                 tool.send(SIGKILL)
                 let ended = try await tool.wait(timeout: 30)
-                #expect(ended.status == 128 + SIGKILL || ended.status == 0)
+                // A run may finish between the event and the kill: then it ends as a finished run does.
+                #expect(ended.status == 128 + SIGKILL || ended.status == 0, "\(point.name): \(ended.allOutput)")
+                if ended.status == 128 + SIGKILL { killed += 1 }
             }
+            #expect(killed > 0)
             let final = try await harness.run(input, ["--concurrency", "16"])
             #expect(final.status == 0, "\(final.allOutput)")
             harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: rows)
@@ -308,19 +321,6 @@ struct ResumeTests {
     private func deleteDirectly(_ harness: MockHarness, id: String) async throws -> Int {
         let token = try await MockClient.token(harness.mock, secret: MockHarness.clientSecret)
         return try await MockClient.delete(harness.mock, id: id, token: token)
-    }
-}
-
-/// A tiny deterministic generator for test schedules.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

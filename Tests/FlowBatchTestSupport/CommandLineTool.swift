@@ -111,6 +111,9 @@ public final class RunningTool: @unchecked Sendable {
     /// The process ID.
     public var pid: Int32 { process.processIdentifier }
 
+    /// Whether the process has not ended yet.
+    public var isRunning: Bool { process.isRunning }
+
     /// What the process has written to stdout so far.
     public func stdoutSoFar() -> String {
         (try? outputFolder.read("stdout")) ?? ""

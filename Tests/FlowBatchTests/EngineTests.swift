@@ -69,6 +69,35 @@ struct EngineTests {
         #expect(reason == Self.busy)
     }
 
+    @Test("429s halve the concurrency at most once a second of the run's clock, not of the wall clock")
+    func throttlesHalveTheConcurrencyOnTheRunsClock() async throws {
+        let clock = ManualClock()
+        let limit = ConcurrencyLimit(maximum: 64)
+        let throttled = RetryReason(RequestFailure(code: "429", message: "slow down"), retryAfter: 7, throttled: true)
+        let retrier = Retrier(
+            clock: clock,
+            policy: RetryPolicy(),
+            gate: PauseGate(clock: clock),
+            stop: StopSignal(),
+            concurrency: limit
+        )
+        let task = Task {
+            try await retrier.run { (number) async throws(RunError) -> TryVerdict<Int> in
+                number <= 2 ? .again(throttled) : .done(number)
+            }
+        }
+        // The two 429s come 7 s apart on the run's clock (a moment apart on the wall clock): two halvings.
+        for _ in 0..<2 {
+            await clock.waitForSleepers(1)
+            clock.advance(by: .seconds(7))
+        }
+        guard case .done(3) = try await task.value else {
+            Issue.record("expected the third try to be done")
+            return
+        }
+        #expect(limit.current == 16)
+    }
+
     @Test("a stop ends a backoff at once and says what the last try met")
     func stopEndsTheWait() async throws {
         let clock = ManualClock()
