@@ -55,31 +55,24 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
             if retrier.stop.isStopping { return false }
             let end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Page> in
                 if let pace = client.pace, !(await pace()) { return .done(.stopped) }
-                let answer: ServiceAnswer
-                switch try await client.listingPage(page, sandbox: sandbox) {
-                case .success(let listed): return .done(.listed(listed))
-                case .failure(.refused(let refused)): answer = .refused(refused)
-                case .failure(.transport(let transport)): answer = .transport(transport)
-                case .failure(.unreadable(let reason)):
-                    return .again(RetryReason(.init(code: "malformed-response", message: reason)))
-                }
-                switch AnswerClassifier.classify(answer, sandbox: sandbox) {
-                case .runError(let error): throw error
-                case .sandboxError(let scoped): return .done(.refused(scoped))
-                case .transient(let reason, _): return .again(reason)
-                case .rowError(let refused):
-                    // Refused for what was asked: asking again will not help.
-                    throw RunError(
-                        .lookupFailed,
-                        "listing the connections of sandbox '\(sandbox)' failed: \(refused.message)",
-                        serviceCode: refused.code,
-                        requestID: refused.requestID
-                    )
-                case .created:
-                    throw RunError(
-                        .lookupFailed,
-                        "listing the connections of sandbox '\(sandbox)' got an answer that is no listing"
-                    )
+                do throws(RunError) {
+                    return .done(.listed(try await client.listingPage(page, sandbox: sandbox)))
+                } catch  where error.code == .malformedResponse {
+                    return .again(RetryReason(RunError(.malformedResponse, error.message)))
+                } catch {
+                    switch try AnswerClassifier.classify(error, sandbox: sandbox) {
+                    case .runError(let error): throw error
+                    case .sandboxError(let scoped): return .done(.refused(scoped))
+                    case .transient(let reason, _): return .again(reason)
+                    case .rowError(let refused):
+                        // Refused for what was asked: asking again will not help.
+                        throw RunError(
+                            .lookupFailed,
+                            "listing the connections of sandbox '\(sandbox)' failed: \(refused.message)",
+                            serviceCode: refused.resultCode,
+                            requestID: refused.requestID
+                        )
+                    }
                 }
             }
             switch end {
@@ -96,7 +89,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                 throw RunError(
                     .lookupFailed,
                     "listing the connections of sandbox '\(sandbox)' kept failing (\(reason.failure.message)); run again later",
-                    serviceCode: reason.failure.code,
+                    serviceCode: reason.failure.resultCode,
                     requestID: reason.failure.requestID
                 )
             }
@@ -106,7 +99,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
 
     private enum Page: Sendable {
         case listed(FlowServiceClient.Page)
-        case refused(AnswerClassifier.Failure)
+        case refused(RunError)
         case stopped
     }
 }

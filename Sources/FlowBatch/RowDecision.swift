@@ -123,7 +123,7 @@ struct RowDecision: Sendable {
             // The service refused the sandbox itself; no journal line: an earlier unanswered
             // request for the row must still be looked up once the sandbox can be used.
             outcome.status = .failed
-            outcome.errorCode = refused.code
+            outcome.errorCode = refused.resultCode
             outcome.error = refused.message
             outcome.httpStatus = refused.httpStatus
             outcome.requestID = refused.requestID
