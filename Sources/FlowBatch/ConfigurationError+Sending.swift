@@ -17,7 +17,7 @@ extension ConfigurationError {
             try await client.startToken()
             do {
                 try await reading()
-            } catch  where [.transport, .forbidden, .authenticationRejected].contains(error.code) {
+            } catch  where ExitStatus.beforeWriting(error) == .configuration {
                 // The gateway refusing the key, the org or the token before anything was written: the
                 // settings are wrong, and no journal binds the corrected command.
                 throw ConfigurationError(error.description)

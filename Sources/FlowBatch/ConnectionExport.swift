@@ -78,7 +78,7 @@ public struct ConnectionExport: Sendable {
             }
             summary.written.append((sandbox, count))
             if let refused = refusals.failure(for: sandbox) {
-                summary.refused.append((sandbox, "\(refused.message) [\(refused.code)]"))
+                summary.refused.append((sandbox, "\(refused.message) [\(refused.resultCode)]"))
             } else if !complete {
                 summary.stopped = true
                 break

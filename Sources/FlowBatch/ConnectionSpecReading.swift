@@ -17,28 +17,25 @@ enum ConnectionSpecReading {
     ) async throws(RunError) -> ConnectionAuthSpecs {
         var specs = ConnectionAuthSpecs.builtIn
         let fallback = "; using the built-in auth spec names ('\(specs.basicName)', '\(specs.oauthName)')"
-        switch try await client.connectionSpec(sandbox: sandbox) {
-        case .success(let read?):
-            specs = read
-        case .success(nil):
-            notify(
-                "warning: the service's connection spec lists no basic and OAuth 2 refresh-code auth specs" + fallback
-            )
-        case .failure(.refused(let failure)):
+        do {
+            if let read = try await client.connectionSpec(sandbox: sandbox) {
+                specs = read
+            } else {
+                notify(
+                    "warning: the service's connection spec lists no basic and OAuth 2 refresh-code auth specs"
+                        + fallback
+                )
+            }
+        } catch {
             // A path the gateway does not know (404) only costs the spec: the listing that follows
-            // tells a wrong --endpoint apart.
-            if failure.status != 404, case .runError(let error) = AnswerClassifier.classify(failure, sandbox: sandbox) {
-                throw error
+            // tells a wrong --endpoint apart. A certificate that is not trusted will not become trusted
+            // by the next request.
+            if error.httpStatus != 404 || !error.isRefusal,
+                case .runError(let stopping) = try AnswerClassifier.classify(error, sandbox: sandbox)
+            {
+                throw stopping
             }
-            notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
-        case .failure(.transport(let failure)):
-            // A certificate that is not trusted will not become trusted by the next request.
-            if case .runError(let error) = AnswerClassifier.classify(.transport(failure), sandbox: sandbox) {
-                throw error
-            }
-            notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
-        case .failure(let failure):
-            notify("warning: the connection spec could not be read (\(failure.message))" + fallback)
+            notify("warning: the connection spec could not be read (\(error.message))" + fallback)
         }
         if let oauthOverride, oauthOverride != specs.oauthName {
             if specs.fromService, !specs.listed.contains(oauthOverride) {

@@ -174,7 +174,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     enum Outcome: Sendable {
         case deleted(alreadyGone: Bool, earlier: Bool)
         case tested(Bool, earlier: Bool)
-        case failed(AnswerClassifier.Failure)
+        case failed(RunError)
         case notRun
 
         /// How the progress counts it: done well (`created`), a test that said false (`invalid`),
@@ -312,37 +312,28 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         let end: RetryEnd<Outcome>
         do {
             end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Outcome> in
-                let answer: ServiceAnswer
-                switch operation {
-                case .delete:
-                    let deletion = try await client.delete(id: target.connectionID, sandbox: target.sandbox)
-                    guard case .refused(let refused) = deletion else {
+                do throws(RunError) {
+                    switch operation {
+                    case .delete:
+                        let deletion = try await client.delete(id: target.connectionID, sandbox: target.sandbox)
                         record(.deleted, target, passed: nil, journal: journal, runJournal: runJournal)
                         return .done(.deleted(alreadyGone: deletion == .alreadyGone, earlier: false))
-                    }
-                    answer = refused
-                case .test:
-                    switch try await client.test(id: target.connectionID, sandbox: target.sandbox) {
-                    case .success(let passed):
+                    case .test:
+                        let passed = try await client.test(id: target.connectionID, sandbox: target.sandbox)
                         record(.tested, target, passed: passed, journal: journal, runJournal: nil)
                         return .done(.tested(passed, earlier: false))
-                    case .failure(.refused(let failure)): answer = .refused(failure)
-                    case .failure(.transport(let failure)): answer = .transport(failure)
-                    case .failure(.unreadable(let reason)):
-                        answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
                     }
-                }
-                switch AnswerClassifier.classify(answer, sandbox: target.sandbox) {
-                case .runError(let error): throw error
-                case .rowError(let failure), .sandboxError(let failure): return .done(.failed(failure))
-                case .transient(let reason, _): return .again(reason)
-                case .created:
-                    return .done(.failed(.init(code: "malformed-response", message: "an answer that fits no request")))
+                } catch {
+                    switch try AnswerClassifier.classify(error, sandbox: target.sandbox) {
+                    case .runError(let error): throw error
+                    case .rowError(let failure), .sandboxError(let failure): return .done(.failed(failure))
+                    case .transient(let reason, _): return .again(reason)
+                    }
                 }
             }
         } catch {
             stop.stop(.runError(error))
-            return .failed(.init(code: error.serviceCode ?? error.code.rawValue, message: error.message))
+            return .failed(RunError(error.code, error.message, serviceCode: error.serviceCode))
         }
         switch end {
         case .done(let outcome): return outcome
@@ -390,7 +381,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 ])
             )
             for (target, outcome) in zip(plan.targets, outcomes) {
-                let (status, failure, detail): (String, AnswerClassifier.Failure?, String) =
+                let (status, failure, detail): (String, RunError?, String) =
                     switch outcome {
                     case .deleted(_, true): ("deleted", nil, "deleted by an earlier undo")
                     case .deleted(true, _): ("deleted", nil, "it was already gone (404)")
@@ -401,7 +392,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 try writer.write(
                     CSVLineEncoder.line([
                         String(target.row), target.name, target.sandbox, target.connectionID, status,
-                        failure?.httpStatus.map(String.init) ?? "", "", failure?.code ?? "",
+                        failure?.httpStatus.map(String.init) ?? "", "", failure?.resultCode ?? "",
                         (failure?.message ?? "") + detail, failure?.requestID ?? "",
                     ])
                 )
@@ -414,7 +405,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 let answer: [String] =
                     switch byLine[index] {
                     case .tested(let passed, _)?: [passed ? "true" : "false", ""]
-                    case .failed(let failure)?: ["", "\(failure.message) [\(failure.code)]"]
+                    case .failed(let failure)?: ["", "\(failure.message) [\(failure.resultCode)]"]
                     case .notRun?: ["", "not tested: the run stopped first"]
                     case .deleted?, nil: ["", ""]
                     }

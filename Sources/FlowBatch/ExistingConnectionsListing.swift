@@ -124,7 +124,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                 throw RunError(
                     .lookupFailed,
                     "listing the connections of sandbox '\(sandbox)' failed: \(refused.message)",
-                    serviceCode: refused.code,
+                    serviceCode: refused.resultCode,
                     requestID: refused.requestID
                 )
             case .ended:
@@ -153,7 +153,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     private func fetch<Value: Sendable>(
         sandbox: String,
         what: String,
-        _ request: () async throws(RunError) -> Result<Value, FlowServiceClient.LookupFailure>
+        _ request: () async throws(RunError) -> Value
     ) async throws(RunError) -> Fetched<Value> {
         var retrier = self.retrier
         retrier.pacesEachTry = false
@@ -161,24 +161,20 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         if retrier.stop.isStopping { return .ended }
         let end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Fetched<Value>> in
             if let pace = client.pace, !(await pace()) { return .done(.ended) }
-            let answer: ServiceAnswer
-            switch try await request() {
-            case .success(let value): return .done(.value(value))
-            case .failure(.refused(let refused)): answer = .refused(refused)
-            case .failure(.transport(let transport)): answer = .transport(transport)
-            case .failure(.unreadable(let reason)):
-                return .again(RetryReason(.init(code: "malformed-response", message: reason)))
-            }
-            switch AnswerClassifier.classify(answer, sandbox: sandbox) {
-            case .runError(let error): throw error
-            case .sandboxError(let scoped):
-                refusals.refuse(sandbox, scoped)
-                logger.warning("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
-                return .done(.ended)
-            case .transient(let reason, _): return .again(reason)
-            case .rowError(let refused): return .done(.askedWrong(refused))
-            case .created:
-                throw RunError(.lookupFailed, "\(what) sandbox '\(sandbox)' got an answer that is no listing")
+            do throws(RunError) {
+                return .done(.value(try await request()))
+            } catch  where error.code == .malformedResponse {
+                return .again(RetryReason(RunError(.malformedResponse, error.message)))
+            } catch {
+                switch try AnswerClassifier.classify(error, sandbox: sandbox) {
+                case .runError(let error): throw error
+                case .sandboxError(let scoped):
+                    refusals.refuse(sandbox, scoped)
+                    logger.warning("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
+                    return .done(.ended)
+                case .transient(let reason, _): return .again(reason)
+                case .rowError(let refused): return .done(.askedWrong(refused))
+                }
             }
         }
         switch end {
@@ -188,7 +184,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
             throw RunError(
                 .lookupFailed,
                 "\(what) sandbox '\(sandbox)' kept failing (\(reason.failure.message)); run again later",
-                serviceCode: reason.failure.code,
+                serviceCode: reason.failure.resultCode,
                 requestID: reason.failure.requestID
             )
         }
@@ -196,7 +192,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
 
     private enum Fetched<Value: Sendable>: Sendable {
         case value(Value)
-        case askedWrong(AnswerClassifier.Failure)
+        case askedWrong(RunError)
         case ended
     }
 }

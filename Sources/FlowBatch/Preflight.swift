@@ -72,40 +72,37 @@ public struct Preflight: Sendable {
         }
         for sandbox in sandboxes {
             do {
-                switch try await client.countGenericRESTConnections(sandbox: sandbox) {
-                case .success(let count):
-                    print(
-                        "sandbox \(sandbox): exists and can be listed; \(count) generic REST connection\(count == 1 ? "" : "s")"
-                    )
-                case .failure(.refused(let failure)):
-                    switch AnswerClassifier.classify(failure, sandbox: sandbox) {
-                    case .runError(let error):
-                        print("sandbox \(sandbox): FAILED: \(error)")
-                        return Self.status(of: error)
-                    case .sandboxError(let refused):
-                        print("sandbox \(sandbox): FAILED: \(refused.message) [\(refused.code)]")
-                    default:
-                        print("sandbox \(sandbox): FAILED: \(failure.message)\(failure.code.map { " [\($0)]" } ?? "")")
-                    }
-                    status = 2
-                case .failure(let failure):
-                    print("sandbox \(sandbox): FAILED: \(failure.message)")
-                    status = 2
-                }
+                let count = try await client.countGenericRESTConnections(sandbox: sandbox)
+                print(
+                    "sandbox \(sandbox): exists and can be listed; \(count) generic REST connection\(count == 1 ? "" : "s")"
+                )
             } catch {
-                print("sandbox \(sandbox): FAILED: \(error)")
-                return Self.status(of: error)
+                let disposition: AnswerClassifier.Disposition
+                do {
+                    disposition = try AnswerClassifier.classify(error, sandbox: sandbox)
+                } catch {
+                    print("sandbox \(sandbox): FAILED: \(error)")
+                    return Self.status(of: error)
+                }
+                switch disposition {
+                case .runError(let stopping) where error.isRefusal:
+                    print("sandbox \(sandbox): FAILED: \(stopping)")
+                    return Self.status(of: stopping)
+                case .sandboxError(let refused):
+                    print("sandbox \(sandbox): FAILED: \(refused.message) [\(refused.resultCode)]")
+                default:
+                    print("sandbox \(sandbox): FAILED: \(error.message)\(error.serviceCode.map { " [\($0)]" } ?? "")")
+                }
+                status = 2
             }
         }
         print(status == 0 ? "check passed" : "check failed")
         return status
     }
 
-    /// Credentials and settings (64) against what the service refuses (2).
+    /// Credentials and settings (64) against what the service refuses (2); an IMS that issues no
+    /// token is the settings' here too (`check` is run to find out whether they work).
     static func status(of error: RunError) -> Int32 {
-        switch error.code {
-        case .tokenService, .authenticationRejected, .forbidden, .transport: 64
-        default: 2
-        }
+        (error.code == .tokenService ? .configuration : ExitStatus.beforeWriting(error)).rawValue
     }
 }

@@ -131,7 +131,7 @@ struct RowDecision: Sendable {
             return .outcome(
                 settle(
                     .failed(
-                        .init(code: refused.code, message: refused.message),
+                        .init(code: refused.resultCode, message: refused.message),
                         .init(httpStatus: refused.httpStatus, requestID: refused.requestID)
                     )
                 ),

@@ -32,8 +32,6 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         var secretFingerprint: String?
     }
 
-    private typealias Failure = AnswerClassifier.Failure
-
     func process(_ job: RowJob) async -> Result {
         var state = Progress(job: job, started: ContinuousClock.now)
         var result: Result
@@ -46,7 +44,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             result =
                 state.attempts == 0 || error.code == .serviceUnreachable
                 ? state.notRun()
-                : state.failed(state.lastFailure ?? Failure(code: error.code.rawValue, message: error.message))
+                : state.failed(state.lastFailure ?? RunError(error.code, error.message))
             result.runError = error
             result.ambiguous = state.ambiguous
         }
@@ -78,10 +76,9 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
                 return state.notRun()
             case .unknown(let failure):
                 var result = state.failed(
-                    Failure(
-                        code: "outcome-unknown",
-                        message:
-                            "could not tell whether an earlier request created the connection (\(failure.message));"
+                    RunError(
+                        .outcomeUnknown,
+                        "could not tell whether an earlier request created the connection (\(failure.message));"
                             + " it was not sent again, to avoid a duplicate",
                         httpStatus: failure.httpStatus,
                         requestID: failure.requestID
@@ -119,88 +116,82 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         while true {
             statistics.requestStarted()
             let sent = ContinuousClock.now
-            let answer: ServiceAnswer
-            switch job.operation {
-            case .create:
-                answer = try await client.create(
-                    body: job.body,
-                    sandbox: job.request.sandbox,
-                    rowSecrets: job.request.credentials.secrets
-                )
-            case .update(let id, let known, _):
-                if state.etag == nil, let known, state.rereads == 0 { state.etag = known }
-                if let etag = state.etag {
-                    answer = try await client.patch(
+            let written: CreatedConnection
+            do {
+                switch job.operation {
+                case .create:
+                    written = try await client.create(
+                        body: job.body,
+                        sandbox: job.request.sandbox,
+                        rowSecrets: job.request.credentials.secrets
+                    )
+                case .update(let id, let known, _):
+                    if state.etag == nil, let known, state.rereads == 0 { state.etag = known }
+                    guard let etag = state.etag else {
+                        // No etag known, or the one sent was stale: read the connection as it is now.
+                        let current = try await client.connection(id: id, sandbox: job.request.sandbox)
+                        statistics.requestFinished(after: ContinuousClock.now - sent)
+                        guard let current else {
+                            return .done(
+                                state.failed(
+                                    RunError(
+                                        .connectionGone,
+                                        "the connection \(id) no longer exists; it was not created again"
+                                    )
+                                )
+                            )
+                        }
+                        state.etag = current.etag ?? ""
+                        continue
+                    }
+                    written = try await client.patch(
                         id: id,
                         etag: etag,
                         body: job.body,
                         sandbox: job.request.sandbox,
                         rowSecrets: job.request.credentials.secrets
                     )
-                } else {
-                    // No etag known, or the one sent was stale: read the connection as it is now.
-                    let read = try await client.connection(id: id, sandbox: job.request.sandbox)
-                    statistics.requestFinished(after: ContinuousClock.now - sent)
-                    switch read {
-                    case .success(let current?):
-                        state.etag = current.etag ?? ""
-                        continue
-                    case .success(nil):
-                        return .done(
-                            state.failed(
-                                Failure(
-                                    code: "connection-gone",
-                                    message: "the connection \(id) no longer exists; it was not created again"
-                                )
-                            )
-                        )
-                    case .failure(.refused(let failure)): answer = .refused(failure)
-                    case .failure(.transport(let failure)): answer = .transport(failure)
-                    case .failure(.unreadable(let reason)):
-                        answer = .unreadableSuccess(status: 200, requestID: nil, reason: reason)
-                    }
-                    return try verdict(on: answer, job, &state)
                 }
+            } catch {
+                let disposition = try AnswerClassifier.classify(error, sandbox: job.request.sandbox)
+                statistics.requestFinished(after: ContinuousClock.now - sent)
+                if case .rowError(let failure) = disposition, failure.httpStatus == 412, state.rereads == 0 {
+                    // Changed behind flowbatch's back since its etag was read: read it again and patch once
+                    // more. The spreadsheet wins.
+                    state.rereads += 1
+                    state.etag = nil
+                    continue
+                }
+                return try verdict(on: disposition, job, &state)
             }
             statistics.requestFinished(after: ContinuousClock.now - sent)
-            if case .rowError(let failure) = AnswerClassifier.classify(answer, sandbox: job.request.sandbox),
-                failure.httpStatus == 412, state.rereads == 0
-            {
-                // Changed behind flowbatch's back since its etag was read: read it again and patch once
-                // more. The spreadsheet wins.
-                state.rereads += 1
-                state.etag = nil
-                continue
+            if case .update(let id, _, _) = job.operation {
+                return .done(
+                    state.updated(id: id, etag: written.etag, status: written.status, requestID: written.requestID)
+                )
             }
-            return try verdict(on: answer, job, &state)
+            return .done(
+                state.created(id: written.id, etag: written.etag, status: written.status, requestID: written.requestID)
+            )
         }
     }
 
     private func verdict(
-        on answer: ServiceAnswer,
+        on disposition: AnswerClassifier.Disposition,
         _ job: RowJob,
         _ state: inout Progress
     ) throws(RunError) -> TryVerdict<Result> {
-        switch AnswerClassifier.classify(answer, sandbox: job.request.sandbox) {
-        case .created(let created):
-            if case .update(let id, _, _) = job.operation {
-                return .done(
-                    state.updated(id: id, etag: created.etag, status: created.status, requestID: created.requestID)
-                )
-            }
-            return .done(
-                state.created(id: created.id, etag: created.etag, status: created.status, requestID: created.requestID)
-            )
+        switch disposition {
         case .rowError(let failure):
             return .done(state.failed(failure))
         case .sandboxError(let failure):
             refusals.refuse(job.request.sandbox, failure)
             return .done(state.failed(failure))
         case .runError(let error):
-            state.lastFailure = Failure(
-                code: error.serviceCode ?? error.code.rawValue,
-                message: error.message,
-                httpStatus: nil,
+            state.lastFailure = RunError(
+                error.code,
+                error.message,
+                serviceCode: error.serviceCode,
                 requestID: error.requestID
             )
             throw error
@@ -212,7 +203,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// Out of attempts: an ambiguous last failure is looked up once more before the row is failed.
-    private func giveUp(_ job: RowJob, _ state: inout Progress, _ failure: Failure) async throws(RunError) -> Result {
+    private func giveUp(_ job: RowJob, _ state: inout Progress, _ failure: RunError) async throws(RunError) -> Result {
         guard state.ambiguous else { return state.failed(failure) }
         switch try await lookUp(job) {
         case .found(let listed):
@@ -238,7 +229,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     private enum LookUp: Sendable {
         case found(FlowServiceClient.Listed)
         case absent
-        case unknown(Failure)
+        case unknown(RunError)
         /// The run stopped before the look-up could tell.
         case stopped
     }
@@ -254,31 +245,30 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         lookUps.concurrency = nil
         lookUps.pacesEachTry = false
         let end = try await lookUps.run { (_) async throws(RunError) -> TryVerdict<LookUp> in
-            let answer: ServiceAnswer
-            switch try await client.connections(named: job.request.name, sandbox: job.request.sandbox) {
-            case .success(let items):
-                let ours = items.filter { !job.preexisting.contains($0.id) }
-                    .sorted { ($0.createdAt ?? .max, $0.id) < ($1.createdAt ?? .max, $1.id) }
-                if ours.count > 1 {
-                    logger.warning(
-                        "row \(job.request.row): \(ours.count) connections named \"\(job.request.name)\" appeared; using the oldest"
-                    )
+            let items: [FlowServiceClient.Listed]
+            do throws(RunError) {
+                items = try await client.connections(named: job.request.name, sandbox: job.request.sandbox)
+            } catch  where error.code == .stopped {
+                return .done(.stopped)
+            } catch  where error.code == .malformedResponse {
+                return .again(RetryReason(RunError(.malformedResponse, error.message)))
+            } catch {
+                switch try AnswerClassifier.classify(error, sandbox: job.request.sandbox) {
+                case .runError(let error): throw error
+                case .transient(let reason, _): return .again(reason)
+                case .rowError(let reported), .sandboxError(let reported):
+                    // The look-up itself was refused; asking again will not help.
+                    return .done(.unknown(reported))
                 }
-                return .done(ours.first.map(LookUp.found) ?? .absent)
-            case .failure(.refused(let failure)): answer = .refused(failure)
-            case .failure(.transport(let failure)): answer = .transport(failure)
-            case .failure(.unreadable(let reason)):
-                return .again(RetryReason(Failure(code: "malformed-response", message: reason)))
             }
-            switch AnswerClassifier.classify(answer, sandbox: job.request.sandbox) {
-            case .runError(let error): throw error
-            case .transient(let reason, _): return .again(reason)
-            case .rowError(let reported), .sandboxError(let reported):
-                // The look-up itself was refused; asking again will not help.
-                return .done(.unknown(reported))
-            case .created:
-                return .done(.unknown(Failure(code: "lookup-failed", message: "an answer that fits no look-up")))
+            let ours = items.filter { !job.preexisting.contains($0.id) }
+                .sorted { ($0.createdAt ?? .max, $0.id) < ($1.createdAt ?? .max, $1.id) }
+            if ours.count > 1 {
+                logger.warning(
+                    "row \(job.request.row): \(ours.count) connections named \"\(job.request.name)\" appeared; using the oldest"
+                )
             }
+            return .done(ours.first.map(LookUp.found) ?? .absent)
         }
         switch end {
         case .done(let found): return found
@@ -294,7 +284,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         let started: ContinuousClock.Instant
         var attempts = 0
         var ambiguous = false
-        var lastFailure: Failure?
+        var lastFailure: RunError?
         /// For an update: the etag to send (`nil` until known), and how often a stale one was re-read.
         var etag: String?
         var rereads = 0
@@ -334,11 +324,13 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             return Result(outcome: outcome(.updated(.init(id: id, etag: etag), answer)))
         }
 
-        func failed(_ failure: Failure, stoppedEarly: Bool = false) -> Result {
+        func failed(_ failure: RunError, stoppedEarly: Bool = false) -> Result {
             let message = stoppedEarly ? failure.message + " (the run stopped before retrying)" : failure.message
             let answer = RowOutcome.Answer(httpStatus: failure.httpStatus, requestID: failure.requestID)
             return Result(
-                outcome: outcome(.failed(.init(code: failure.code, message: message), answer, connection: updating)),
+                outcome: outcome(
+                    .failed(.init(code: failure.resultCode, message: message), answer, connection: updating)
+                ),
                 ambiguous: ambiguous
             )
         }

@@ -1,4 +1,3 @@
-import FlowBatchEngine
 import FlowBatchModel
 import Synchronization
 
@@ -8,17 +7,17 @@ import Synchronization
 /// Learned once, from the start-of-run listing or from the first create that meets it: later rows of
 /// that sandbox fail with the same answer without another request, and the other sandboxes go on.
 public final class SandboxRefusals: Sendable {
-    private let refused = Mutex<[String: AnswerClassifier.Failure]>([:])
+    private let refused = Mutex<[String: RunError]>([:])
 
     public init() {}
 
     /// Records that the service refused `sandbox`; the first answer is kept.
-    func refuse(_ sandbox: String, _ failure: AnswerClassifier.Failure) {
+    func refuse(_ sandbox: String, _ failure: RunError) {
         refused.withLock { if $0[sandbox] == nil { $0[sandbox] = failure } }
     }
 
     /// Why the service refused `sandbox`, or `nil` while it has not.
-    func failure(for sandbox: String) -> AnswerClassifier.Failure? {
+    func failure(for sandbox: String) -> RunError? {
         refused.withLock { $0[sandbox] }
     }
 
@@ -28,12 +27,12 @@ public final class SandboxRefusals: Sendable {
         guard !sandboxes.isEmpty, all.count == sandboxes.count, let first = all.first else { return nil }
         let code: RunError.Code = first.1.httpStatus == 404 ? .sandboxNotFound : .permissionDenied
         if all.count == 1 {
-            return RunError(code, first.1.message, serviceCode: first.1.code, requestID: first.1.requestID)
+            return RunError(code, first.1.message, serviceCode: first.1.resultCode, requestID: first.1.requestID)
         }
         return RunError(
             code,
             "no sandbox of the input can be used: " + all.map(\.1.message).joined(separator: "; "),
-            serviceCode: first.1.code
+            serviceCode: first.1.resultCode
         )
     }
 }

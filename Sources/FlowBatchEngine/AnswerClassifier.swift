@@ -1,25 +1,21 @@
 import FlowBatchModel
 import FlowServiceAPI
 
-/// Decides what an answer to `POST /connections` means for the row and for the run.
+/// Decides what a request's failure means for the row and for the run: the one place where an error
+/// is found to stop the run, its sandbox or only the row, and whether it is worth retrying.
 public enum AnswerClassifier {
-    /// The meaning of one answer.
+    /// The meaning of one failure.
     public enum Disposition: Sendable, Equatable {
-        /// The connection was created.
-        case created(CreatedConnection)
         /// This row is wrong; retrying cannot help. The other rows may be fine.
-        case rowError(Failure)
+        case rowError(RunError)
         /// Every row would fail the same way: stop the run.
         case runError(RunError)
         /// Every row of this sandbox would fail the same way (it does not exist, or the credentials
         /// lack a permission there); the other sandboxes' rows may be fine.
-        case sandboxError(Failure)
+        case sandboxError(RunError)
         /// Worth retrying. `ambiguous`: the request may have created the connection.
         case transient(RetryReason, ambiguous: Bool)
     }
-
-    /// What a failed answer said, for the results file.
-    public typealias Failure = RequestFailure
 
     private static let runErrorCodes: [String: RunError.Code] = [
         "403000": .forbidden, "403003": .forbidden, "403010": .forbidden, "403025": .forbidden,
@@ -37,98 +33,85 @@ public enum AnswerClassifier {
         "FLOW-2118-403": .permissionDenied, "FLOW-2120-403": .permissionDenied, "FLOW-2121-403": .permissionDenied,
     ]
 
-    public static func classify(_ answer: ServiceAnswer, sandbox: String) -> Disposition {
-        switch answer {
-        case .created(let created):
-            return .created(created)
-        case .unreadableSuccess(let status, let requestID, let reason):
-            return .transient(
-                RetryReason(
-                    Failure(
-                        code: "malformed-response",
-                        message: "HTTP \(status) but \(reason); the connection may exist",
-                        httpStatus: status,
-                        requestID: requestID
-                    )
-                ),
-                ambiguous: true
-            )
-        case .transport(let failure) where failure.kind == .tls:
+    /// What `error`, thrown by a request to the Flow Service, means for the row and the run. An
+    /// error that is no request's failure (IMS issued no token, a token refused again and again, an
+    /// outage past `--outage-limit`) is thrown again as it is: it stops the run.
+    public static func classify(_ error: RunError, sandbox: String) throws(RunError) -> Disposition {
+        switch error.code {
+        case .tls:
             // A certificate that is not trusted will not become trusted by retrying.
             return .runError(
                 RunError(
                     .transport,
-                    "\(failure.message); flowbatch always verifies certificates: check --endpoint and --ims-url"
+                    "\(error.message); flowbatch always verifies certificates: check --endpoint and --ims-url"
                 )
             )
-        case .transport(let failure):
-            return .transient(
-                RetryReason(Failure(code: failure.kind.rawValue, message: failure.message), unreachable: true),
-                ambiguous: failure.mayHaveBeenSent
-            )
-        case .refused(let failure):
-            return classify(failure, sandbox: sandbox)
+        case .timeout, .connectionReset, .connectFailed, .transportError:
+            return .transient(RetryReason(error, unreachable: true), ambiguous: error.mayHaveBeenSent)
+        case .malformedResponse:
+            var reported = error
+            reported.message = "HTTP \(error.httpStatus ?? 200) but \(error.message); the connection may exist"
+            return .transient(RetryReason(reported), ambiguous: true)
+        case .serviceRefused, .gatewayRefused, .httpRefused:
+            return classify(refusal: error, sandbox: sandbox)
+        default:
+            throw error
         }
     }
 
-    package static func classify(_ failure: ServiceFailure, sandbox: String) -> Disposition {
-        let reported = Failure(
-            code: failure.resultCode,
-            message: failure.message,
-            httpStatus: failure.status,
-            requestID: failure.requestID
-        )
-        if let code = failure.code, let runCode = runErrorCodes[code] {
+    private static func classify(refusal failure: RunError, sandbox: String) -> Disposition {
+        let status = failure.httpStatus ?? 0
+        if let code = failure.serviceCode, let runCode = runErrorCodes[code] {
             return .runError(runError(runCode, failure, sandbox: sandbox))
         }
-        if let code = failure.code, let sandboxCode = sandboxErrorCodes[code] {
-            var scoped = reported
+        if let code = failure.serviceCode, let sandboxCode = sandboxErrorCodes[code] {
+            var scoped = failure
             scoped.message = runError(sandboxCode, failure, sandbox: sandbox).message
             return .sandboxError(scoped)
         }
-        switch failure.status {
+        switch status {
         case 300..<400:
             // Credentials are never re-sent to wherever a redirect points: the endpoint is wrong.
             return .runError(
                 RunError(
                     .forbidden,
-                    "the endpoint answered \(failure.status) (a redirect); flowbatch does not follow redirects with"
+                    "the endpoint answered \(status) (a redirect); flowbatch does not follow redirects with"
                         + " credentials: set --endpoint to the final URL",
-                    serviceCode: failure.code,
+                    serviceCode: failure.serviceCode,
                     requestID: failure.requestID
                 )
             )
         case 429:
-            return .transient(RetryReason(reported, retryAfter: failure.retryAfter, throttled: true), ambiguous: false)
+            return .transient(RetryReason(failure, retryAfter: failure.retryAfter, throttled: true), ambiguous: false)
         case 408:
             // The server gave up waiting; a proxy may have passed the request on: looked up first.
-            return .transient(RetryReason(reported, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
+            return .transient(RetryReason(failure, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
         case 500, 502, 503, 504:
-            return .transient(RetryReason(reported, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
+            return .transient(RetryReason(failure, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
         case 403:
             return .runError(runError(.permissionDenied, failure, sandbox: sandbox))
-        case 404 where failure.source == .flowService && failure.code != nil:
+        case 404 where failure.code == .serviceRefused && failure.serviceCode != nil:
             // The Flow Service says what is missing (a connection, another resource): this row's.
-            return .rowError(reported)
+            return .rowError(failure)
         case 404, 405:
             // The path itself is not there (a Flow Service error would say what is missing): the
             // endpoint is wrong for every row.
             return .runError(
                 RunError(
                     .forbidden,
-                    "the endpoint answered \(failure.status) for the Flow Service's /connections path: check --endpoint (\(failure.message))",
-                    serviceCode: failure.code,
+                    "the endpoint answered \(status) for the Flow Service's /connections path: check --endpoint (\(failure.message))",
+                    serviceCode: failure.serviceCode,
                     requestID: failure.requestID
                 )
             )
         case 501..<600:
-            return .transient(RetryReason(reported, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
+            return .transient(RetryReason(failure, retryAfter: failure.retryAfter, unreachable: true), ambiguous: true)
         default:
-            return .rowError(reported)
+            return .rowError(failure)
         }
     }
 
-    private static func runError(_ code: RunError.Code, _ failure: ServiceFailure, sandbox: String) -> RunError {
+    private static func runError(_ code: RunError.Code, _ failure: RunError, sandbox: String) -> RunError {
         let advice: String
         switch code {
         case .sandboxNotFound:
@@ -143,6 +126,11 @@ public enum AnswerClassifier {
                 + " check --oauth-spec-name and the spec the service lists"
         default: advice = "the gateway refused the request: check AEP_ORG_ID, AEP_API_KEY and the credentials"
         }
-        return RunError(code, "\(advice) (\(failure.message))", serviceCode: failure.code, requestID: failure.requestID)
+        return RunError(
+            code,
+            "\(advice) (\(failure.message))",
+            serviceCode: failure.serviceCode,
+            requestID: failure.requestID
+        )
     }
 }

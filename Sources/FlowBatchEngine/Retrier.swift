@@ -142,7 +142,7 @@ package struct Retrier<C: Clock>: Retrying where C.Duration == Duration {
             }
             let delay = policy.delay(beforeRetry: retry, retryAfter: reason.retryAfter, using: &generator)
             logger?.debug(
-                "\(reason.failure.code), retrying",
+                "\(reason.failure.resultCode), retrying",
                 metadata: ["delay-ms": "\(delay.milliseconds)", "try": "\(number)"]
             )
             statistics?.retrying(1)

@@ -26,6 +26,16 @@ public enum ExitStatus: Int32, Sendable {
         }
     }
 
+    /// The status of `error` met before anything was written (a command's first token, its first
+    /// reads, `check`): settings that are wrong (credentials IMS or the gateway refuse, an IMS URL that
+    /// is no token service, a certificate not trusted) are a configuration error; the rest stops the run.
+    public static func beforeWriting(_ error: RunError) -> ExitStatus {
+        switch error.code {
+        case .credentialsRefused, .notTokenService, .transport, .forbidden, .authenticationRejected: .configuration
+        default: .runStopped
+        }
+    }
+
     /// The status of a command that ran to its end: success only when every row is done.
     public static func finished(allDone: Bool) -> ExitStatus { allDone ? .success : .someRowsNotDone }
 }

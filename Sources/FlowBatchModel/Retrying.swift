@@ -8,7 +8,8 @@ package enum TryVerdict<Value: Sendable>: Sendable {
 
 /// Why a try is worth repeating, and what the answer said about when.
 public struct RetryReason: Sendable, Equatable {
-    public var failure: RequestFailure
+    /// What the try came to.
+    public var failure: RunError
     /// Seconds the service asked to wait (`Retry-After`).
     public var retryAfter: Double?
     /// A 429: the service is pacing the client; it is counted apart from failures.
@@ -18,7 +19,7 @@ public struct RetryReason: Sendable, Equatable {
     public var unreachable: Bool
 
     package init(
-        _ failure: RequestFailure,
+        _ failure: RunError,
         retryAfter: Double? = nil,
         throttled: Bool = false,
         unreachable: Bool = false

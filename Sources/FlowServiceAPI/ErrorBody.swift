@@ -1,3 +1,4 @@
+import FlowBatchModel
 import Foundation
 
 /// Reads the bodies of error answers: the gateway's `{"error_code", "message"}`, the Flow Service's
@@ -23,48 +24,42 @@ enum ErrorBody {
         var report: Report?
     }
 
-    /// Decodes an error answer's body into a failure; never fails.
-    static func failure(
-        status: Int,
-        body: [UInt8],
-        requestID: String?,
-        retryAfter: Double?,
-        redactor: Redactor
-    ) -> ServiceFailure {
+    /// Reads an error answer as the error it is; never fails. Messages echoed from the body are
+    /// cleaned by `redactor`.
+    static func refusal(of answer: ServiceAnswer, redactor: Redactor) -> RunError {
         let decoder = JSONDecoder()
-        if let gateway = try? decoder.decode(Gateway.self, from: Data(body)) {
-            return ServiceFailure(
-                status: status,
-                source: .gateway,
-                code: gateway.error_code,
-                message: redactor.clean(gateway.message ?? "no message"),
-                requestID: requestID,
-                retryAfter: retryAfter
+        func refusal(_ code: RunError.Code, _ message: String, serviceCode: String? = nil) -> RunError {
+            RunError(
+                code,
+                message,
+                httpStatus: answer.status,
+                serviceCode: serviceCode,
+                requestID: answer.requestID,
+                retryAfter: answer.retryAfter
             )
         }
-        if let problem = try? decoder.decode(Problem.self, from: Data(body)),
+        if let gateway = try? decoder.decode(Gateway.self, from: Data(answer.body)) {
+            return refusal(
+                .gatewayRefused,
+                redactor.clean(gateway.message ?? "no message"),
+                serviceCode: gateway.error_code
+            )
+        }
+        if let problem = try? decoder.decode(Problem.self, from: Data(answer.body)),
             problem.type != nil || problem.errorMessage != nil || problem.title != nil
         {
-            let code = problem.type.flatMap(flowCode(inType:))
             let message =
                 problem.errorMessage ?? problem.report?.detailedMessage ?? problem.detail ?? problem.title
                 ?? "no message"
-            return ServiceFailure(
-                status: status,
-                source: .flowService,
-                code: code,
-                message: redactor.clean(message),
-                requestID: requestID,
-                retryAfter: retryAfter
+            return refusal(
+                .serviceRefused,
+                redactor.clean(message),
+                serviceCode: problem.type.flatMap(flowCode(inType:))
             )
         }
-        return ServiceFailure(
-            status: status,
-            source: .other,
-            code: nil,
-            message: "HTTP \(status) with a body that is not an API error" + describe(body, redactor: redactor),
-            requestID: requestID,
-            retryAfter: retryAfter
+        return refusal(
+            .httpRefused,
+            "HTTP \(answer.status) with a body that is not an API error" + describe(answer.body, redactor: redactor)
         )
     }
 

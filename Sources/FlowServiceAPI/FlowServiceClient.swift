@@ -6,8 +6,9 @@ import NIOHTTP1
 /// Talks to the Flow Service: creates, finds, lists and deletes connections, with the headers every
 /// Platform call needs, renewing the token when the gateway refuses it.
 ///
-/// Answers are decoded into typed outcomes; nothing here retries except the one renewal of a
-/// refused token (the executor owns the retry policy).
+/// Each method returns the decoded answer or throws the one ``RunError``: no complete answer, an
+/// answer that refuses the request, or a success that cannot be read. Nothing here retries except
+/// the one renewal of a refused token (the executor owns the retry policy).
 public struct FlowServiceClient: Sendable {
     public let settings: PlatformSettings
     let transport: HTTPTransport
@@ -86,29 +87,27 @@ public struct FlowServiceClient: Sendable {
     public func startToken() async throws {
         do {
             _ = try await tokens.token()
-        } catch {
-            switch error.code {
-            case .credentialsRefused, .notTokenService, .transport: throw ConfigurationError(error.message)
-            default: throw error
-            }
+        } catch  where ExitStatus.beforeWriting(error) == .configuration {
+            throw ConfigurationError(error.message)
         }
     }
 
     /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.
-    public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> ServiceAnswer {
+    public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> CreatedConnection
+    {
         let (answer, token) = try await perform(.POST, target: "/connections", sandbox: sandbox, body: body)
-        return written(answer, token: token, rowSecrets: rowSecrets)
+        return try written(answer, token: token, rowSecrets: rowSecrets)
     }
 
     /// `PATCH /connections/{id}` with `If-Match: etag` and a JSON Patch body; answered like a create
-    /// (``ServiceAnswer/created(_:)`` holds the new etag). A stale etag is refused with 412.
+    /// (the ``CreatedConnection`` holds the new etag). A stale etag is refused with 412.
     public func patch(
         id: String,
         etag: String,
         body: [UInt8],
         sandbox: String,
         rowSecrets: [Secret]
-    ) async throws(RunError) -> ServiceAnswer {
+    ) async throws(RunError) -> CreatedConnection {
         let (answer, token) = try await perform(
             .PATCH,
             target: "/connections/\(QueryEncoding.encode(id))",
@@ -116,22 +115,23 @@ public struct FlowServiceClient: Sendable {
             body: body,
             headers: [("If-Match", etag)]
         )
-        return written(answer, token: token, rowSecrets: rowSecrets)
+        return try written(answer, token: token, rowSecrets: rowSecrets)
     }
 
     /// `GET /connections/{id}`: the connection as the service holds it now (its current etag), or
     /// `nil` when the Flow Service says it does not exist.
-    public func connection(id: String, sandbox: String) async throws(RunError) -> Result<Listed?, LookupFailure> {
-        switch try await listingPage("/connections/\(QueryEncoding.encode(id))", sandbox: sandbox) {
-        case .success(let page): return .success(page.items.first { $0.id == id })
-        case .failure(.refused(let failure)) where failure.status == 404 && failure.code == Self.connectionNotFound:
-            return .success(nil)
-        case .failure(let failure): return .failure(failure)
+    public func connection(id: String, sandbox: String) async throws(RunError) -> Listed? {
+        do {
+            return try await listingPage("/connections/\(QueryEncoding.encode(id))", sandbox: sandbox).items.first {
+                $0.id == id
+            }
+        } catch  where error.isRefusal && error.httpStatus == 404 && error.serviceCode == Self.connectionNotFound {
+            return nil
         }
     }
 
     /// `GET /connections/{id}/test`: whether the service can connect with the connection's credentials.
-    public func test(id: String, sandbox: String) async throws(RunError) -> Result<Bool, LookupFailure> {
+    public func test(id: String, sandbox: String) async throws(RunError) -> Bool {
         struct Test: Decodable { var result: Bool }
         return try await get(
             "/connections/\(QueryEncoding.encode(id))/test",
@@ -139,7 +139,7 @@ public struct FlowServiceClient: Sendable {
             as: Test.self,
             what: "test"
         )
-        .map(\.result)
+        .result
     }
 
     /// `GET target`, its 200 answer decoded as `T`; `what` names it in the message when it cannot be read.
@@ -148,83 +148,54 @@ public struct FlowServiceClient: Sendable {
         sandbox: String,
         as type: T.Type,
         what: String
-    ) async throws(RunError) -> Result<T, LookupFailure> {
-        switch try await get(target, sandbox: sandbox, what: what) {
-        case .success(let body):
-            guard let decoded = try? Self.decoder.decode(T.self, from: Data(body)) else {
-                return .failure(.unreadable("the \(what) answer could not be read"))
-            }
-            return .success(decoded)
-        case .failure(let failure):
-            return .failure(failure)
+    ) async throws(RunError) -> T {
+        let body = try await get(target, sandbox: sandbox, what: what)
+        guard let decoded = try? Self.decoder.decode(T.self, from: Data(body)) else {
+            throw Self.unreadable("the \(what) answer could not be read")
         }
+        return decoded
     }
 
     /// `GET target`: the body of its 200 answer, whole.
-    private func get(
-        _ target: String,
-        sandbox: String,
-        what: String
-    ) async throws(RunError) -> Result<[UInt8], LookupFailure> {
-        let (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
-        switch answer {
-        case .transport(let failure):
-            return .failure(.transport(failure))
-        case .answer(let status, let headers, let body, let truncated):
-            guard status == 200 else {
-                return .failure(.refused(refusal(status: status, headers: headers, body: body, token: token)))
-            }
-            guard !truncated else { return .failure(.unreadable("the \(what) answer was larger than expected")) }
-            return .success(body)
+    private func get(_ target: String, sandbox: String, what: String) async throws(RunError) -> [UInt8] {
+        let answer: ServiceAnswer
+        let token: Secret
+        do {
+            (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
+        } catch  where error.code == .malformedResponse {
+            throw Self.unreadable("the \(what) answer was larger than expected")
         }
+        guard answer.status == 200 else { throw refusal(answer, token: token) }
+        return answer.body
     }
 
-    /// The answer to a request that writes a connection (create, patch): its ID and etag, or why not.
-    private func written(_ answer: HTTPTransport.Answer, token: Secret, rowSecrets: [Secret]) -> ServiceAnswer {
+    /// A 200 answer to a read that cannot be read.
+    private static func unreadable(_ reason: String) -> RunError {
+        RunError(.malformedResponse, reason, httpStatus: 200)
+    }
+
+    /// The answer to a request that writes a connection (create, patch): its ID and etag.
+    private func written(
+        _ answer: ServiceAnswer,
+        token: Secret,
+        rowSecrets: [Secret]
+    ) throws(RunError)
+        -> CreatedConnection
+    {
         // Built only for an answer that is read as text: most answers are a plain 201.
         var redactor: Redactor { self.redactor.adding(rowSecrets + [token]) }
-        switch answer {
-        case .transport(let failure):
-            return .transport(failure)
-        case .answer(let status, let headers, let body, let truncated):
-            let requestID = headers.first(name: "x-request-id")
-            guard (200..<300).contains(status) else {
-                return .refused(
-                    ErrorBody.failure(
-                        status: status,
-                        body: body,
-                        requestID: requestID,
-                        retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-                        redactor: redactor
-                    )
-                )
-            }
-            if truncated {
-                return .unreadableSuccess(
-                    status: status,
-                    requestID: requestID,
-                    reason: "the answer was larger than \(transport.maxBodyBytes) bytes"
-                )
-            }
-            if let type = headers.first(name: "content-type"), !Self.isJSON(type) {
-                return .unreadableSuccess(
-                    status: status,
-                    requestID: requestID,
-                    reason: "the answer is \(redactor.clean(type)), not JSON"
-                )
-            }
-            guard let created = try? Self.decoder.decode(CreatedBody.self, from: Data(body)) else {
-                return .unreadableSuccess(status: status, requestID: requestID, reason: "the answer is not valid JSON")
-            }
-            guard let id = created.id, !id.isEmpty else {
-                return .unreadableSuccess(
-                    status: status,
-                    requestID: requestID,
-                    reason: "the answer has no connection id"
-                )
-            }
-            return .created(CreatedConnection(id: id, etag: created.etag, status: status, requestID: requestID))
+        guard answer.isSuccess else { throw ErrorBody.refusal(of: answer, redactor: redactor) }
+        func unreadable(_ reason: String) -> RunError {
+            RunError(.malformedResponse, reason, httpStatus: answer.status, requestID: answer.requestID)
         }
+        if let type = answer.contentType, !Self.isJSON(type) {
+            throw unreadable("the answer is \(redactor.clean(type)), not JSON")
+        }
+        guard let created = try? Self.decoder.decode(CreatedBody.self, from: Data(answer.body)) else {
+            throw unreadable("the answer is not valid JSON")
+        }
+        guard let id = created.id, !id.isEmpty else { throw unreadable("the answer has no connection id") }
+        return CreatedConnection(id: id, etag: created.etag, status: answer.status, requestID: answer.requestID)
     }
 
     /// One decoder for every answer: making one per request showed in profiles.
@@ -276,58 +247,32 @@ public struct FlowServiceClient: Sendable {
         }
     }
 
-    /// Why a look-up did not give an answer.
-    public enum LookupFailure: Error, Sendable, Equatable {
-        case refused(ServiceFailure)
-        case transport(TransportFailure)
-        case unreadable(String)
-
-        /// What went wrong, for a person.
-        public var message: String {
-            switch self {
-            case .refused(let failure): failure.message
-            case .transport(let failure): failure.message
-            case .unreadable(let reason): reason
-            }
-        }
-    }
-
     /// The connections of the generic REST spec in `sandbox` named exactly `name`.
     ///
     /// A name holding a comma cannot be asked for directly (a comma in a filter means OR), so then
     /// the sandbox's generic REST connections are listed and compared by name.
-    public func connections(
-        named name: String,
-        sandbox: String
-    ) async throws(RunError) -> Result<[Listed], LookupFailure> {
+    public func connections(named name: String, sandbox: String) async throws(RunError) -> [Listed] {
         let filter: [String] =
             name.contains(",") || name.isEmpty
             ? ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
             : ["name==\(name)", "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
-        switch try await list(filters: filter, sandbox: sandbox) {
-        case .success(let items): return .success(items.filter { $0.name == name })
-        case .failure(let failure): return .failure(failure)
-        }
+        return try await list(filters: filter, sandbox: sandbox).filter { $0.name == name }
     }
 
     /// Every connection matching `filters`, following the pages; for name look-ups, which their
-    /// caller retries as a whole.
-    private func list(filters: [String], sandbox: String) async throws(RunError) -> Result<[Listed], LookupFailure> {
+    /// caller retries as a whole. Throws ``RunError/Code/stopped`` once the run is stopped.
+    private func list(filters: [String], sandbox: String) async throws(RunError) -> [Listed] {
         var items: [Listed] = []
         var target: String? = Self.firstPage(filters: filters)
         var pages = 0
         while let next = target, pages < 100_000 {
-            if let pace, !(await pace()) { return .failure(.unreadable("the run was stopped")) }
-            switch try await listingPage(next, sandbox: sandbox) {
-            case .success(let page):
-                items += page.items
-                target = page.next
-            case .failure(let failure):
-                return .failure(failure)
-            }
+            if let pace, !(await pace()) { throw RunError(.stopped, "the run was stopped") }
+            let page = try await listingPage(next, sandbox: sandbox)
+            items += page.items
+            target = page.next
             pages += 1
         }
-        return .success(items)
+        return items
     }
 
     /// One page of a listing and the target of the next, if any.
@@ -356,19 +301,15 @@ public struct FlowServiceClient: Sendable {
 
     /// `GET` one listing page at `target` (``firstPage(filters:)`` or a page's ``Page/next``); the
     /// caller paces and retries.
-    public func listingPage(_ target: String, sandbox: String) async throws(RunError) -> Result<Page, LookupFailure> {
-        let page: ListBody
-        switch try await get(target, sandbox: sandbox, as: ListBody.self, what: "listing") {
-        case .success(let read): page = read
-        case .failure(let failure): return .failure(failure)
-        }
+    public func listingPage(_ target: String, sandbox: String) async throws(RunError) -> Page {
+        let page = try await get(target, sandbox: sandbox, as: ListBody.self, what: "listing")
         // An empty page may come without `items`.
         let items = (page.items ?? []).compactMap(Listed.init)
-        guard let href = page._links?.next?.href else { return .success(Page(items: items, next: nil)) }
+        guard let href = page._links?.next?.href else { return Page(items: items, next: nil) }
         guard let next = Self.target(following: href, endpoint: settings.endpoint) else {
-            return .failure(.unreadable("the listing's next page points away from --endpoint"))
+            throw Self.unreadable("the listing's next page points away from --endpoint")
         }
-        return .success(Page(items: items, next: next))
+        return Page(items: items, next: next)
     }
 
     fileprivate struct ListBody: Decodable {
@@ -401,22 +342,27 @@ public struct FlowServiceClient: Sendable {
 
     /// `GET /connections?count=true` for the generic REST spec in `sandbox`: how many there are, in
     /// one request (the sandbox exists and may be listed).
-    public func countGenericRESTConnections(sandbox: String) async throws(RunError) -> Result<Int, LookupFailure> {
+    public func countGenericRESTConnections(sandbox: String) async throws(RunError) -> Int {
         struct Count: Decodable { var count: Int }
         let target = Self.target(
             path: "/connections",
             query: [("property", "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"), ("count", "true")]
         )
-        return try await get(target, sandbox: sandbox, as: Count.self, what: "count").map(\.count)
+        return try await get(target, sandbox: sandbox, as: Count.self, what: "count").count
     }
 
     // MARK: - Connection spec
 
     /// `GET /connectionSpecs/{generic REST}`: the auth spec names and required params the service
-    /// accepts; `.success(nil)` when the answer lists no basic or OAuth 2 refresh-code auth spec.
-    public func connectionSpec(sandbox: String) async throws(RunError) -> Result<ConnectionAuthSpecs?, LookupFailure> {
-        try await get("/connectionSpecs/\(GenericRESTSpec.connectionSpecID)", sandbox: sandbox, what: "connection spec")
-            .map(ConnectionAuthSpecs.read(from:))
+    /// accepts; `nil` when the answer lists no basic or OAuth 2 refresh-code auth spec.
+    public func connectionSpec(sandbox: String) async throws(RunError) -> ConnectionAuthSpecs? {
+        ConnectionAuthSpecs.read(
+            from: try await get(
+                "/connectionSpecs/\(GenericRESTSpec.connectionSpecID)",
+                sandbox: sandbox,
+                what: "connection spec"
+            )
+        )
     }
 
     // MARK: - Delete
@@ -427,8 +373,6 @@ public struct FlowServiceClient: Sendable {
         case deleted
         /// Not there (the Flow Service's 404 for the connection): already deleted.
         case alreadyGone
-        /// Not deleted: the answer says why.
-        case refused(ServiceAnswer)
     }
 
     /// Adobe's code for "the requested resource is not found: resource with given id does not exist".
@@ -442,33 +386,22 @@ public struct FlowServiceClient: Sendable {
             sandbox: sandbox,
             body: nil
         )
-        switch answer {
-        case .transport(let failure):
-            return .refused(.transport(failure))
-        case .answer(let status, let headers, let body, _):
-            if (200..<300).contains(status) { return .deleted }
-            let failure = refusal(status: status, headers: headers, body: body, token: token)
-            // Only the Flow Service's "resource with given id does not exist" means the connection is
-            // gone: a missing sandbox, another resource, a proxy's page or a wrong endpoint answer 404 too.
-            if status == 404, failure.source == .flowService, failure.code == Self.connectionNotFound {
-                return .alreadyGone
-            }
-            return .refused(.refused(failure))
+        if answer.isSuccess { return .deleted }
+        let refusal = refusal(answer, token: token)
+        // Only the Flow Service's "resource with given id does not exist" means the connection is
+        // gone: a missing sandbox, another resource, a proxy's page or a wrong endpoint answer 404 too.
+        if answer.status == 404, refusal.code == .serviceRefused, refusal.serviceCode == Self.connectionNotFound {
+            return .alreadyGone
         }
+        throw refusal
     }
 
     // MARK: - Sending
 
-    /// An error answer read as the service's failure, with the token sent and every settings secret
-    /// masked in what it echoes.
-    private func refusal(status: Int, headers: HTTPHeaders, body: [UInt8], token: Secret) -> ServiceFailure {
-        ErrorBody.failure(
-            status: status,
-            body: body,
-            requestID: headers.first(name: "x-request-id"),
-            retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after")),
-            redactor: redactor.adding([token])
-        )
+    /// An error answer read as the error it is, with the token sent and every settings secret masked
+    /// in what it echoes.
+    private func refusal(_ answer: ServiceAnswer, token: Secret) -> RunError {
+        ErrorBody.refusal(of: answer, redactor: redactor.adding([token]))
     }
 
     /// A path under the endpoint with its query encoded.
@@ -513,7 +446,7 @@ public struct FlowServiceClient: Sendable {
         sandbox: String,
         body: [UInt8]?,
         headers extra: [(String, String)] = []
-    ) async throws(RunError) -> (HTTPTransport.Answer, Secret) {
+    ) async throws(RunError) -> (ServiceAnswer, Secret) {
         let url = settings.endpoint + target
         let path = String(target.prefix { $0 != "?" })
         var token = try await tokens.token()
@@ -528,25 +461,35 @@ public struct FlowServiceClient: Sendable {
             if body != nil { headers.add(name: "Content-Type", value: "application/json") }
             for (name, value) in extra { headers.add(name: name, value: value) }
             let started = ContinuousClock.now
-            let answer = await transport.send(method: method, url: url, headers: headers, body: body)
-            log(method, path, sandbox: sandbox, answer: answer, since: started)
-            guard case .answer(401, let answerHeaders, let answerBody, _) = answer else {
-                if case .answer = answer { tokens.accepted(token) }
+            let answer: ServiceAnswer
+            do {
+                answer = try await transport.send(method: method, url: url, headers: headers, body: body)
+            } catch {
+                // A success too large to read is an answer all the same: the token worked.
+                if error.httpStatus != nil { tokens.accepted(token) }
+                log(
+                    method,
+                    path,
+                    sandbox: sandbox,
+                    status: error.httpStatus,
+                    requestID: error.requestID,
+                    failure: error.message,
+                    since: started
+                )
+                throw error
+            }
+            log(method, path, sandbox: sandbox, status: answer.status, requestID: answer.requestID, since: started)
+            guard answer.status == 401 else {
+                tokens.accepted(token)
                 return (answer, token.value)
             }
             refusals += 1
             if refusals > 3 {
-                let failure = ErrorBody.failure(
-                    status: 401,
-                    body: answerBody,
-                    requestID: answerHeaders.first(name: "x-request-id"),
-                    retryAfter: nil,
-                    redactor: redactor.adding([token.value])
-                )
+                let failure = refusal(answer, token: token.value)
                 throw RunError(
                     .authenticationRejected,
                     "the access token keeps being refused: \(failure.message)",
-                    serviceCode: failure.code,
+                    serviceCode: failure.serviceCode,
                     requestID: failure.requestID
                 )
             }
@@ -555,27 +498,26 @@ public struct FlowServiceClient: Sendable {
         }
     }
 
+    /// The debug line of one exchange: its status, or that no answer came (`status` is `nil`).
     private func log(
         _ method: HTTPMethod,
         _ path: String,
         sandbox: String,
-        answer: HTTPTransport.Answer,
+        status: Int?,
+        requestID: String?,
+        failure: String? = nil,
         since: ContinuousClock.Instant
     ) {
         guard logger.logLevel <= .debug else { return }
         let elapsed = (ContinuousClock.now - since).milliseconds
-        switch answer {
-        case .answer(let status, let headers, _, _):
+        if let status {
             logger.debug(
                 "\(method.rawValue) \(path) → \(status)",
-                metadata: [
-                    "sandbox": "\(sandbox)", "ms": "\(elapsed)",
-                    "request-id": "\(headers.first(name: "x-request-id") ?? "-")",
-                ]
+                metadata: ["sandbox": "\(sandbox)", "ms": "\(elapsed)", "request-id": "\(requestID ?? "-")"]
             )
-        case .transport(let failure):
+        } else {
             logger.debug(
-                "\(method.rawValue) \(path) → no answer: \(failure.message)",
+                "\(method.rawValue) \(path) → no answer: \(failure ?? "")",
                 metadata: ["sandbox": "\(sandbox)", "ms": "\(elapsed)"]
             )
         }

@@ -18,12 +18,6 @@ import Darwin
 /// The one HTTP client of a run: its connection pool sized to the concurrency, no redirects
 /// followed, certificates always verified, and a hard deadline on every exchange.
 public final class HTTPTransport: Sendable {
-    /// An answer, or why there is none.
-    enum Answer: Sendable {
-        case answer(status: Int, headers: HTTPHeaders, body: [UInt8], truncated: Bool)
-        case transport(TransportFailure)
-    }
-
     /// The client for hosts reached directly; requests through a proxy use one client per proxy,
     /// since AsyncHTTPClient's proxy is the client's (each pool is sized alike, per host).
     let client: HTTPClient
@@ -31,6 +25,8 @@ public final class HTTPTransport: Sendable {
     let timeout: Duration
     /// The most bytes of an answer that are read.
     let maxBodyBytes: Int
+    /// ``timeout`` as the event loop counts it.
+    private let deadlineAmount: TimeAmount
     private let logger: Logger
     private let network: NetworkSettings
     private let configuration: HTTPClient.Configuration
@@ -70,6 +66,9 @@ public final class HTTPTransport: Sendable {
         self.configuration = configuration
         self.network = network
         self.timeout = timeout
+        deadlineAmount = .nanoseconds(
+            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        )
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
     }
@@ -115,168 +114,124 @@ public final class HTTPTransport: Sendable {
         return chosen
     }
 
-    /// Sends one request and reads the whole answer, within ``timeout``.
+    /// Sends one request and reads the whole answer, within ``timeout``; throws when no complete
+    /// answer came (``RunError/Code/timeout``, ``RunError/Code/connectionReset``, ...), or a success
+    /// answer was larger than ``maxBodyBytes`` (``RunError/Code/malformedResponse``). An error
+    /// answer's body is read only up to ``maxBodyBytes``: its start says what it is.
     ///
-    /// AsyncHTTPClient's own deadline ends when the head of the answer arrives; a server trickling
-    /// its body a byte at a time would otherwise hold the request for ever. So the exchange runs as a
-    /// task that an event-loop timer cancels at the deadline — a timer that is removed when the
-    /// answer is complete, unlike a `Task.sleep`, whose timer stays queued until it would have fired.
-    func send(method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?) async -> Answer {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        request.headers = headers
-        if let body {
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let client = self.client(for: url)
-        let prepared = request
-        let maxBodyBytes = self.maxBodyBytes
-        let deadline =
-            NIODeadline.now()
-            + .nanoseconds(
-                Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+    /// It goes through AsyncHTTPClient's event-loop API, whose deadline holds until the answer is
+    /// complete (the async API's ends with the head of the answer, so a server trickling its body a
+    /// byte at a time could hold a request for ever), and which needs no task, timer or actor hop of
+    /// its own per request; the answer is collected on the event loop by an ``AnswerCollector``.
+    func send(
+        method: HTTPMethod,
+        url: String,
+        headers: HTTPHeaders,
+        body: [UInt8]?
+    ) async throws(RunError)
+        -> ServiceAnswer
+    {
+        let deadline = NIODeadline.now() + deadlineAmount
+        do {
+            let request = try HTTPClient.Request(
+                url: url,
+                method: method,
+                headers: headers,
+                body: body.map { .byteBuffer(ByteBuffer(bytes: $0)) }
             )
-        let exchange = Task { () async throws -> Answer in
-            let response = try await client.execute(prepared, deadline: deadline)
-            let status = Int(response.status.code)
-            var collected: [UInt8] = []
-            var truncated = false
-            for try await part in response.body {
-                if collected.count + part.readableBytes > maxBodyBytes {
-                    truncated = true
-                    break
-                }
-                collected.append(contentsOf: part.readableBytesView)
+            let task = client(for: url).execute(
+                request: request,
+                delegate: AnswerCollector(maxBodyBytes: maxBodyBytes),
+                deadline: deadline
+            )
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
-            return .answer(status: status, headers: response.headers, body: collected, truncated: truncated)
-        }
-        let timer = client.eventLoopGroup.any().scheduleTask(deadline: deadline) { exchange.cancel() }
-        defer { timer.cancel() }
-        let result = await withTaskCancellationHandler {
-            await exchange.result
-        } onCancel: {
-            exchange.cancel()
-        }
-        switch result {
-        case .success(let answer):
-            return answer
-        case .failure(let error):
+        } catch let cut as AnswerCollector.TooLarge {
+            guard cut.answer.isSuccess else { return cut.answer }
+            throw RunError(
+                .malformedResponse,
+                "the answer was larger than \(maxBodyBytes) bytes",
+                httpStatus: cut.answer.status,
+                requestID: cut.answer.requestID
+            )
+        } catch {
             let host = URLComponents(string: url)?.host ?? url
             // The library's own text (errno and all) only in the debug log; people get a sentence.
             logger.debug("no answer from \(host)", metadata: ["error": "\(String(reflecting: error))"])
             if NIODeadline.now() >= deadline {
-                return .transport(
-                    TransportFailure(
-                        kind: .timeout,
-                        mayHaveBeenSent: true,
-                        message: "no answer from \(host) within \(Self.describe(timeout))"
-                    )
-                )
+                throw RunError(.timeout, "no answer from \(host) within \(Self.describe(timeout))")
             }
-            return .transport(Self.classify(error, host: host))
+            throw Self.classify(error, host: host)
         }
     }
 
-    /// Sorts a client error into a transport failure, deciding whether the request may have been sent;
+    /// Sorts a client error into a transport error, deciding whether the request may have been sent;
     /// its message is one sentence for a person, naming `host`, without the library's wording.
-    static func classify(_ error: any Error, host: String) -> TransportFailure {
+    static func classify(_ error: any Error, host: String) -> RunError {
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout, .getConnectionFromPoolTimeout:
-                return TransportFailure(
-                    kind: .connectFailed,
-                    mayHaveBeenSent: false,
-                    message: "could not connect to \(host) in time"
-                )
+                return RunError(.connectFailed, "could not connect to \(host) in time")
             case .readTimeout, .deadlineExceeded, .writeTimeout:
-                return TransportFailure(
-                    kind: .timeout,
-                    mayHaveBeenSent: true,
-                    message: "no answer from \(host) in time"
-                )
+                return RunError(.timeout, "no answer from \(host) in time")
             case .remoteConnectionClosed:
-                return TransportFailure(
-                    kind: .connectionReset,
-                    mayHaveBeenSent: true,
-                    message: "the connection was closed by \(host) before it answered"
-                )
+                return RunError(.connectionReset, "the connection was closed by \(host) before it answered")
             case .proxyAuthenticationRequired:
-                return TransportFailure(
-                    kind: .connectFailed,
-                    mayHaveBeenSent: false,
-                    message: "the proxy asks for credentials (407): put user:password in the proxy variable"
+                return RunError(
+                    .connectFailed,
+                    "the proxy asks for credentials (407): put user:password in the proxy variable"
                 )
             case .invalidProxyResponse, .httpProxyHandshakeTimeout:
-                return TransportFailure(
-                    kind: .connectFailed,
-                    mayHaveBeenSent: false,
-                    message: "the proxy did not open a tunnel to the host (CONNECT refused or timed out: check the"
+                return RunError(
+                    .connectFailed,
+                    "the proxy did not open a tunnel to the host (CONNECT refused or timed out: check the"
                         + " user:password in the proxy variable, and that the proxy allows CONNECT to this port)"
                 )
+            case .cancelled:
+                return RunError(.transportError, "the request to \(host) failed")
             case .tlsHandshakeTimeout:
-                return TransportFailure(kind: .tls, mayHaveBeenSent: false, message: "the TLS handshake timed out")
+                return RunError(.tls, "the TLS handshake timed out")
             default:
-                return TransportFailure(
-                    kind: .other,
-                    mayHaveBeenSent: true,
-                    message: "the request to \(host) failed (\(error))"
-                )
+                return RunError(.transportError, "the request to \(host) failed (\(error))")
             }
         }
         let text = String(reflecting: error)
         if String(reflecting: type(of: error)).contains("SSL") || text.contains("handshakeFailed") {
-            return TransportFailure(kind: .tls, mayHaveBeenSent: false, message: "TLS failed: \(tlsReason(text))")
+            return RunError(.tls, "TLS failed: \(tlsReason(text))")
         }
         if let error = error as? IOError {
             return classify(errno: error.errnoCode, host: host)
         }
         if let error = error as? NIOConnectionError {
             if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
-                return TransportFailure(
-                    kind: .connectFailed,
-                    mayHaveBeenSent: false,
-                    message: "could not connect to \(host): the name could not be resolved"
-                )
+                return RunError(.connectFailed, "could not connect to \(host): the name could not be resolved")
             }
             if let first = error.connectionErrors.first?.error as? IOError {
                 return classify(errno: first.errnoCode, host: host)
             }
-            return TransportFailure(
-                kind: .connectFailed,
-                mayHaveBeenSent: false,
-                message: "could not connect to \(host)"
-            )
+            return RunError(.connectFailed, "could not connect to \(host)")
         }
         if let error = error as? ChannelError {
             switch error {
             case .connectTimeout:
-                return TransportFailure(
-                    kind: .connectFailed,
-                    mayHaveBeenSent: false,
-                    message: "could not connect to \(host) in time"
-                )
+                return RunError(.connectFailed, "could not connect to \(host) in time")
             case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed:
-                return TransportFailure(
-                    kind: .connectionReset,
-                    mayHaveBeenSent: true,
-                    message: "the connection was closed by \(host) before it answered"
-                )
+                return RunError(.connectionReset, "the connection was closed by \(host) before it answered")
             default:
-                return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "\(error)")
+                return RunError(.transportError, "\(error)")
             }
         }
-        return TransportFailure(kind: .other, mayHaveBeenSent: true, message: "the request to \(host) failed")
+        return RunError(.transportError, "the request to \(host) failed")
     }
 
     /// A socket error as a sentence: whether it came before the request left (cannot connect) or
     /// after (the connection was reset, so the request may have been received).
-    static func classify(errno code: Int32, host: String) -> TransportFailure {
-        func connect(_ reason: String) -> TransportFailure {
-            TransportFailure(
-                kind: .connectFailed,
-                mayHaveBeenSent: false,
-                message: "could not connect to \(host): \(reason)"
-            )
+    static func classify(errno code: Int32, host: String) -> RunError {
+        func connect(_ reason: String) -> RunError {
+            RunError(.connectFailed, "could not connect to \(host): \(reason)")
         }
         switch code {
         case ECONNREFUSED: return connect("connection refused")
@@ -284,24 +239,12 @@ public final class HTTPTransport: Sendable {
         case ENETUNREACH: return connect("the network is unreachable")
         case EADDRNOTAVAIL: return connect("no local address to connect from")
         case ETIMEDOUT:
-            return TransportFailure(
-                kind: .timeout,
-                mayHaveBeenSent: true,
-                message: "no answer from \(host) (timed out)"
-            )
+            return RunError(.timeout, "no answer from \(host) (timed out)")
         case ECONNRESET, EPIPE:
-            return TransportFailure(
-                kind: .connectionReset,
-                mayHaveBeenSent: true,
-                message: "the connection was reset by \(host)"
-            )
+            return RunError(.connectionReset, "the connection was reset by \(host)")
         default:
             let reason = String(cString: strerror(code)).lowercased()
-            return TransportFailure(
-                kind: .connectionReset,
-                mayHaveBeenSent: true,
-                message: "the connection to \(host) failed: \(reason)"
-            )
+            return RunError(.connectionReset, "the connection to \(host) failed: \(reason)")
         }
     }
 

@@ -51,7 +51,7 @@ public struct IMSClient: Sendable {
         switch end {
         case .done(let issued):
             return (issued.token, issued.lifetime)
-        case .gaveUp(let reason) where reason.failure.code == TransportFailure.Kind.connectFailed.rawValue:
+        case .gaveUp(let reason) where reason.failure.code == .connectFailed:
             throw notIMS(reason.failure.message)
         case .gaveUp(let reason):
             throw RunError(
@@ -79,45 +79,40 @@ public struct IMSClient: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         headers.add(name: "Accept", value: "application/json")
-        let answer = await transport.send(
-            method: .POST,
-            url: imsURL + "/ims/token/v3",
-            headers: headers,
-            body: Array(form.utf8)
-        )
-        switch answer {
-        case .transport(let failure) where failure.kind == .tls:
-            throw RunError(.transport, "IMS at \(described) failed TLS verification: \(failure.message)")
-        case .transport(let failure):
-            return .again(
-                RetryReason(RequestFailure(code: failure.kind.rawValue, message: failure.message), unreachable: true)
+        let answer: ServiceAnswer
+        do {
+            answer = try await transport.send(
+                method: .POST,
+                url: imsURL + "/ims/token/v3",
+                headers: headers,
+                body: Array(form.utf8)
             )
-        case .answer(let status, let answerHeaders, let body, _):
-            let decoded = try? JSONDecoder().decode(TokenBody.self, from: Data(body))
-            if status == 200, let token = decoded?.access_token, !token.isEmpty {
-                let lifetime = decoded?.expires_in ?? 86_399
-                logger.debug("IMS issued a token", metadata: ["expires_in": "\(lifetime)"])
-                return .done(Issued(token: Secret(token), lifetime: lifetime))
-            }
-            if status == 429 || status >= 500 {
-                return .again(
-                    RetryReason(
-                        RequestFailure(
-                            code: "ims-\(status)",
-                            message: "IMS answered HTTP \(status)",
-                            httpStatus: status
-                        ),
-                        retryAfter: RetryAfter.seconds(from: answerHeaders.first(name: "Retry-After")),
-                        throttled: status == 429,
-                        unreachable: status >= 500
-                    )
-                )
-            }
-            if (400..<500).contains(status), let code = decoded?.error, Self.isOAuthErrorCode(code) {
-                throw refused(code: code, detail: decoded?.error_description.map(Redactor([clientSecret]).clean))
-            }
-            throw notIMS(Self.describe(status: status, body: body))
+        } catch  where error.code == .tls {
+            throw RunError(.transport, "IMS at \(described) failed TLS verification: \(error.message)")
+        } catch {
+            return .again(RetryReason(error, unreachable: true))
         }
+        let status = answer.status
+        let decoded = try? JSONDecoder().decode(TokenBody.self, from: Data(answer.body))
+        if status == 200, let token = decoded?.access_token, !token.isEmpty {
+            let lifetime = decoded?.expires_in ?? 86_399
+            logger.debug("IMS issued a token", metadata: ["expires_in": "\(lifetime)"])
+            return .done(Issued(token: Secret(token), lifetime: lifetime))
+        }
+        if status == 429 || status >= 500 {
+            return .again(
+                RetryReason(
+                    RunError(RunError.Code("ims-\(status)"), "IMS answered HTTP \(status)", httpStatus: status),
+                    retryAfter: answer.retryAfter,
+                    throttled: status == 429,
+                    unreachable: status >= 500
+                )
+            )
+        }
+        if (400..<500).contains(status), let code = decoded?.error, Self.isOAuthErrorCode(code) {
+            throw refused(code: code, detail: decoded?.error_description.map(Redactor([clientSecret]).clean))
+        }
+        throw notIMS(Self.describe(status: status, body: answer.body))
     }
 
     /// "https://ims-na1.adobelogin.com (from --ims-url)".

@@ -8,7 +8,10 @@ import Testing
 /// The one retrier and the one windowed executor, in process, on the manual clock.
 @Suite("The engine: retrier and windowed executor", .timeLimit(.minutes(1)))
 struct EngineTests {
-    private static let busy = RetryReason(RequestFailure(code: "FLOW-1103-503", message: "busy"), unreachable: true)
+    private static let busy = RetryReason(
+        RunError(.serviceRefused, "busy", httpStatus: 503, serviceCode: "FLOW-1103-503"),
+        unreachable: true
+    )
 
     private static func retrier(
         _ clock: ManualClock,
@@ -46,7 +49,11 @@ struct EngineTests {
     @Test("out of attempts: the last reason; a 429 does not spend an attempt and its Retry-After is waited")
     func givesUpAndCountsThrottlesApart() async throws {
         let clock = ManualClock()
-        let throttled = RetryReason(RequestFailure(code: "429", message: "slow down"), retryAfter: 7, throttled: true)
+        let throttled = RetryReason(
+            RunError(.httpRefused, "slow down", httpStatus: 429),
+            retryAfter: 7,
+            throttled: true
+        )
         let task = Task {
             try await Self.retrier(clock).run { (number) async throws(RunError) -> TryVerdict<Int> in
                 number <= 2 ? .again(throttled) : .again(Self.busy)
@@ -73,7 +80,11 @@ struct EngineTests {
     func throttlesHalveTheConcurrencyOnTheRunsClock() async throws {
         let clock = ManualClock()
         let limit = ConcurrencyLimit(maximum: 64)
-        let throttled = RetryReason(RequestFailure(code: "429", message: "slow down"), retryAfter: 7, throttled: true)
+        let throttled = RetryReason(
+            RunError(.httpRefused, "slow down", httpStatus: 429),
+            retryAfter: 7,
+            throttled: true
+        )
         let retrier = Retrier(
             clock: clock,
             policy: RetryPolicy(),

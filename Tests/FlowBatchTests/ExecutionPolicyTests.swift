@@ -110,35 +110,38 @@ struct AnswerTests {
 
     @Test("gateway, Flow Service and proxy bodies are read into codes and messages")
     func errorBodies() {
-        let gateway = ErrorBody.failure(
-            status: 403,
-            body: Array(#"{"error_code":"403003","message":"Api Key is invalid"}"#.utf8),
-            requestID: "r1",
-            retryAfter: nil,
-            redactor: none
-        )
-        #expect(gateway.source == .gateway)
-        #expect(gateway.code == "403003")
-        let flow = ErrorBody.failure(
-            status: 400,
-            body: Array(
-                #"{"type":"https://ns.adobe.com/aep/errors/FLOW-1413-400","title":"Bad Request","status":400,"report":{"detailed-message":"The spec ID provided is invalid.","request-id":"x"},"errorMessage":"The spec ID provided is invalid."}"#
-                    .utf8
+        let gateway = ErrorBody.refusal(
+            of: ServiceAnswer(
+                status: 403,
+                requestID: "r1",
+                body: Array(#"{"error_code":"403003","message":"Api Key is invalid"}"#.utf8)
             ),
-            requestID: "r2",
-            retryAfter: nil,
             redactor: none
         )
-        #expect(flow.code == "FLOW-1413-400")
+        #expect(gateway.code == .gatewayRefused)
+        #expect(gateway.serviceCode == "403003")
+        let flow = ErrorBody.refusal(
+            of: ServiceAnswer(
+                status: 400,
+                requestID: "r2",
+                body: Array(
+                    #"{"type":"https://ns.adobe.com/aep/errors/FLOW-1413-400","title":"Bad Request","status":400,"report":{"detailed-message":"The spec ID provided is invalid.","request-id":"x"},"errorMessage":"The spec ID provided is invalid."}"#
+                        .utf8
+                )
+            ),
+            redactor: none
+        )
+        #expect(flow.code == .serviceRefused)
+        #expect(flow.serviceCode == "FLOW-1413-400")
         #expect(flow.message == "The spec ID provided is invalid.")
-        let html = ErrorBody.failure(
-            status: 502,
-            body: Array("<html><head><title>502 Bad Gateway</title></head></html>".utf8),
-            requestID: nil,
-            retryAfter: nil,
+        let html = ErrorBody.refusal(
+            of: ServiceAnswer(
+                status: 502,
+                body: Array("<html><head><title>502 Bad Gateway</title></head></html>".utf8)
+            ),
             redactor: none
         )
-        #expect(html.source == .other)
+        #expect(html.code == .httpRefused)
         #expect(html.resultCode == "http-502")
         #expect(html.message == "HTTP 502 with a body that is not an API error: \"502 Bad Gateway\"")
     }
@@ -146,11 +149,11 @@ struct AnswerTests {
     @Test("server messages echoing a secret are masked")
     func echoedSecretsAreMasked() {
         let redactor = Redactor([Secret("hunter2-secret")])
-        let failure = ErrorBody.failure(
-            status: 400,
-            body: Array(#"{"error_code":"400001","message":"bad password hunter2-secret\nfor user"}"#.utf8),
-            requestID: nil,
-            retryAfter: nil,
+        let failure = ErrorBody.refusal(
+            of: ServiceAnswer(
+                status: 400,
+                body: Array(#"{"error_code":"400001","message":"bad password hunter2-secret\nfor user"}"#.utf8)
+            ),
             redactor: redactor
         )
         #expect(failure.message == "bad password *** for user")
@@ -168,7 +171,7 @@ struct AnswerTests {
     }
 
     @Test(
-        "answers are sorted into created, row, sandbox and run errors and transient failures",
+        "answers are sorted into row, sandbox and run errors and transient failures",
         arguments: [
             (403, "403003", "run"), (403, "403027", "run"), (400, "400003", "run"), (403, "403025", "run"),
             (404, "FLOW-2100-404", "sandbox"), (404, "FLOW-2101-404", "sandbox"), (403, "FLOW-2121-403", "sandbox"),
@@ -179,44 +182,40 @@ struct AnswerTests {
             (408, nil, "ambiguous"), (404, nil, "run"), (409, nil, "row"), (400, "MOCK-4001-400", "row"),
         ] as [(Int, String?, String)]
     )
-    func classification(_ status: Int, _ code: String?, _ expected: String) {
-        let failure = ServiceFailure(status: status, source: .gateway, code: code, message: "m", requestID: nil)
+    func classification(_ status: Int, _ code: String?, _ expected: String) throws {
+        let failure = RunError(.gatewayRefused, "m", httpStatus: status, serviceCode: code)
         let kind: String
-        switch AnswerClassifier.classify(.refused(failure), sandbox: "prod") {
+        switch try AnswerClassifier.classify(failure, sandbox: "prod") {
         case .runError: kind = "run"
         case .rowError: kind = "row"
         case .sandboxError: kind = "sandbox"
         case .transient(let reason, let ambiguous):
             kind = reason.throttled ? "throttled" : ambiguous ? "ambiguous" : "transient"
-        case .created: kind = "created"
         }
         #expect(kind == expected)
     }
 
     @Test("no answer after sending is ambiguous; no connection at all is not")
-    func transportAmbiguity() {
-        func ambiguous(_ kind: TransportFailure.Kind, sent: Bool) -> Bool {
-            guard
-                case .transient(_, let ambiguous) = AnswerClassifier.classify(
-                    .transport(TransportFailure(kind: kind, mayHaveBeenSent: sent, message: "")),
-                    sandbox: "prod"
-                )
+    func transportAmbiguity() throws {
+        func ambiguous(_ code: RunError.Code) throws -> Bool {
+            guard case .transient(_, let ambiguous) = try AnswerClassifier.classify(RunError(code, ""), sandbox: "prod")
             else { return false }
             return ambiguous
         }
-        #expect(ambiguous(.timeout, sent: true))
-        #expect(ambiguous(.connectionReset, sent: true))
-        #expect(!ambiguous(.connectFailed, sent: false))
+        #expect(try ambiguous(.timeout))
+        #expect(try ambiguous(.connectionReset))
+        #expect(try !ambiguous(.connectFailed))
         guard
-            case .transient(let reason, true) = AnswerClassifier.classify(
-                .unreadableSuccess(status: 201, requestID: "r", reason: "the answer has no connection id"),
+            case .transient(let reason, true) = try AnswerClassifier.classify(
+                RunError(.malformedResponse, "the answer has no connection id", httpStatus: 201, requestID: "r"),
                 sandbox: "prod"
             )
         else {
             Issue.record("an unreadable 201 must be ambiguous")
             return
         }
-        #expect(reason.failure.code == "malformed-response")
+        #expect(reason.failure.resultCode == "malformed-response")
+        #expect(reason.failure.message == "HTTP 201 but the answer has no connection id; the connection may exist")
         #expect(!reason.throttled && reason.retryAfter == nil && !reason.unreachable)
     }
 

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 
 @testable import FlowBatch
+@testable import FlowBatchModel
 @testable import FlowServiceAPI
 
 #if canImport(Glibc)
