@@ -446,25 +446,4 @@ package final class CSVParser {
         pending = (nextRow, recordProblem)
         nextRow += 1
     }
-
-    /// Whether every byte is ASCII and none is NUL.
-    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
-        let count = bytes.count
-        guard let base = bytes.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        // Eight bytes at a time: a high bit, or a zero byte, rules the record out.
-        while index + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let zeroByte = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-            if word & 0x8080_8080_8080_8080 != 0 || zeroByte != 0 { return false }
-            index += 8
-        }
-        while index < count {
-            let byte = bytes[index]
-            if byte == 0 || byte >= 0x80 { return false }
-            index += 1
-        }
-        return true
-    }
 }

@@ -12,10 +12,13 @@ public struct RawRow {
     public var row: Int { view.row }
     /// Why the row's values cannot be used, if they cannot.
     public let problem: CSVRecordProblem?
+    /// Whether some value may hold a control character; when not, none needs checking for one.
+    var mayHoldControls: Bool { view.mayHoldControls }
     /// How many values the row holds.
     public var valueCount: Int { view.count }
-    /// How the header's columns map to fields.
-    public let columns: ColumnMap
+    /// How the header's columns map to fields. Not retained: the cursor that hands out the row holds
+    /// it for longer than the row lives, and every check of a row copies the row.
+    public unowned(unsafe) let columns: ColumnMap
     private let view: CSVRecordView
 
     init(view: CSVRecordView, columns: ColumnMap) {
