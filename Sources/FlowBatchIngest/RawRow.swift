@@ -16,9 +16,8 @@ public struct RawRow {
     var mayHoldControls: Bool { view.mayHoldControls }
     /// How many values the row holds.
     public var valueCount: Int { view.count }
-    /// How the header's columns map to fields. Not retained: the cursor that hands out the row holds
-    /// it for longer than the row lives, and every check of a row copies the row.
-    public unowned(unsafe) let columns: ColumnMap
+    /// How the header's columns map to fields.
+    public let columns: ColumnMap
     private let view: CSVRecordView
 
     init(view: CSVRecordView, columns: ColumnMap) {
