@@ -23,13 +23,13 @@ struct ReadOutcome: Equatable {
         return outcome
     }
 
-    /// Reads `bytes` with the engine itself, with or without the direct splitting of plain lines and
+    /// Reads `bytes` with the engine itself, with or without the direct splitting of whole lines and
     /// with a budget for reading again. `nil` in release builds without `FLOWBATCH_FUZZING`, where the
     /// library is not compiled for testing and these options cannot be reached.
     static func readWithParser(
         _ bytes: [UInt8],
         options: CSVReader.Options,
-        splitsPlainLines: Bool,
+        splitsLines: Bool,
         maxRereadBytes: Int? = nil
     ) -> ReadOutcome? {
         #if DEBUG || FLOWBATCH_FUZZING
@@ -39,7 +39,7 @@ struct ReadOutcome: Equatable {
         parserOptions.maxRecordBytes = options.maxRecordBytes
         parserOptions.maxFields = options.maxFields
         parserOptions.maxRereadBytes = maxRereadBytes
-        parserOptions.splitsPlainLines = splitsPlainLines
+        parserOptions.splitsLines = splitsLines
         let parser = CSVParser(source: CSVByteSource(bytes: bytes), options: parserOptions)
         var outcome = ReadOutcome()
         do {

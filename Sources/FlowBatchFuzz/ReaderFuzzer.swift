@@ -6,7 +6,7 @@ import FlowBatchIngest
 /// libFuzzer calls it through `LLVMFuzzerTestOneInput` and crashes on a broken invariant; the replay
 /// executable and the regression tests call it directly. What it checks:
 /// - the records are the same at the derived small read size and at 64 KiB, and the same with and
-///   without the direct splitting of plain lines (pure libcsv);
+///   without the direct splitting of whole lines (pure libcsv);
 /// - row numbers are at least 1 and strictly increasing; a record without a problem keeps within the
 ///   limits, holds no NUL, and its bytes are valid UTF-8;
 /// - the only errors are the documented ones for bytes in memory; with a small budget for reading
@@ -45,10 +45,10 @@ enum ReaderFuzzer {
         for readSize in [options.readSize, referenceReadSize] {
             var pathOptions = options
             pathOptions.readSize = readSize
-            let libcsv = ReadOutcome.readWithParser(input.csv, options: pathOptions, splitsPlainLines: false)
+            let libcsv = ReadOutcome.readWithParser(input.csv, options: pathOptions, splitsLines: false)
             if let libcsv, libcsv != small {
                 violations.append(
-                    "pure libcsv at read size \(readSize) differs from the direct splitting of plain lines: "
+                    "pure libcsv at read size \(readSize) differs from the direct splitting of whole lines: "
                         + difference(small, libcsv)
                 )
             }
@@ -56,7 +56,7 @@ enum ReaderFuzzer {
         if let budgeted = ReadOutcome.readWithParser(
             input.csv,
             options: options,
-            splitsPlainLines: true,
+            splitsLines: true,
             maxRereadBytes: input.maxRereadBytes
         ) {
             checkOutcome(budgeted, options: options, "reread budget \(input.maxRereadBytes)", &violations)
@@ -69,7 +69,7 @@ enum ReaderFuzzer {
             let wholeBudgeted = ReadOutcome.readWithParser(
                 input.csv,
                 options: wholeOptions,
-                splitsPlainLines: true,
+                splitsLines: true,
                 maxRereadBytes: input.maxRereadBytes
             )
             if let wholeBudgeted, wholeBudgeted != budgeted {

@@ -44,28 +44,39 @@ package enum ByteText {
         return nil
     }
 
-    /// Whether any byte is below 0x20 or is 0x7F, eight bytes at a time (values are scanned for
-    /// control characters in every row, and almost never hold one).
+    /// Whether any byte is below 0x20 or is 0x7F.
     package static func hasControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
+        scan(bytes).control
+    }
+
+    /// Whether any byte is not ASCII, and whether any is a control character (below 0x20, NUL among
+    /// them, or 0x7F), eight bytes at a time: every record is scanned once, and almost none holds either.
+    package static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (nonASCII: Bool, control: Bool) {
+        guard let base = bytes.baseAddress else { return (false, false) }
         let raw = UnsafeRawPointer(base)
         var index = 0
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
+        var high: UInt64 = 0
+        var control: UInt64 = 0
         while index + 8 <= bytes.count {
             let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // A byte below 0x20 (ASCII only: bytes with the high bit set are not controls), or 0x7F.
-            let below = (word &- ones &* 0x20) & ~word & highs
-            let delete = ((word ^ (ones &* 0x7F)) &- ones) & ~(word ^ (ones &* 0x7F)) & highs
-            if below | delete != 0 { return true }
+            high |= word
+            // A byte below 0x20 (bytes with the high bit set are not controls), or 0x7F.
+            let below = (word &- ones &* 0x20) & ~word
+            let delete = ((word ^ (ones &* 0x7F)) &- ones) & ~(word ^ (ones &* 0x7F))
+            control |= below | delete
             index += 8
         }
+        var nonASCII = high & highs != 0
+        var hasControl = control & highs != 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte < 0x20 || byte == 0x7F { return true }
+            nonASCII = nonASCII || byte >= 0x80
+            hasControl = hasControl || byte < 0x20 || byte == 0x7F
             index += 1
         }
-        return false
+        return (nonASCII, hasControl)
     }
 
     /// Characters (Unicode scalars) in `bytes`, counted only when a length limit is exceeded.
@@ -76,8 +87,8 @@ package enum ByteText {
     /// Whether `bytes` equal the ASCII text `literal`.
     package static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
         guard bytes.count == literal.utf8CodeUnitCount else { return false }
-        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        return bytes.elementsEqual(expected)
+        for index in 0..<bytes.count where bytes[index] != literal.utf8Start[index] { return false }
+        return true
     }
 
     /// `U+0007`.

@@ -11,11 +11,14 @@ import Darwin
 /// The synchronous CSV engine on libcsv: reads a source in fixed chunks and hands out records
 /// with their spreadsheet row numbers.
 ///
-/// libcsv is fed one physical line at a time (a line ends at CR or LF), which costs one call per
-/// line and buys two things libcsv does not give: where each record starts in the file, so that a
-/// quote that never closes can be recovered from by reading again from the next line; and a place
-/// between calls to keep the value buffer under the size limit. libcsv skips blank lines; it is
-/// told to report them (`CSV_REPALL_NL`) so that they count as rows, as a spreadsheet shows them.
+/// A line that holds a whole record (every quote in it closes on it, as in nearly every line of a
+/// spreadsheet export) is split by ``splitLine(upTo:)`` itself, as libcsv would split it; any other
+/// line goes to libcsv. libcsv is fed one physical line at a time (a line ends at CR or LF), which
+/// costs one call per line and buys two things libcsv does not give: where each record starts in
+/// the file, so that a quote that never closes can be recovered from by reading again from the next
+/// line; and a place between calls to keep the value buffer under the size limit. libcsv skips blank
+/// lines; it is told to report them (`CSV_REPALL_NL`) so that they count as rows, as a spreadsheet
+/// shows them.
 package final class CSVParser {
     /// Limits and format.
     struct Options: Sendable {
@@ -29,9 +32,9 @@ package final class CSVParser {
         var maxFields = 10_000
         /// The most bytes read again after quotes that never close; `nil`: twice the file, at least 64 MiB.
         var maxRereadBytes: Int?
-        /// Split lines without quotes directly instead of through libcsv (off only to test that both
-        /// ways read the same).
-        var splitsPlainLines = true
+        /// Split lines that hold a whole record directly instead of through libcsv (off only to test
+        /// that both ways read the same).
+        var splitsLines = true
     }
 
     private static let rowNotBegun: Int32 = 0
@@ -153,7 +156,7 @@ package final class CSVParser {
             }
             return
         }
-        if options.splitsPlainLines, lineEnd < bufferCount, splitPlainLine(upTo: lineEnd) { return }
+        if options.splitsLines, lineEnd < bufferCount, splitLine(upTo: lineEnd) { return }
         // The byte where a record passes the size limit decides its problem and where reading goes on, so
         // libcsv never gets more than one byte past the room left: that byte is then the same whatever
         // the read size.
@@ -161,40 +164,78 @@ package final class CSVParser {
         feed(to: end, endsLine: end == pieceEnd && lineEnd < bufferCount)
     }
 
-    /// A whole line with no quote, starting a record: its values are what lies between delimiters,
-    /// exactly what libcsv would make of it with no trimming, for a fraction of the cost (libcsv calls
-    /// a function for every byte). Returns `false` to leave the line to libcsv.
-    private func splitPlainLine(upTo lineEnd: Int) -> Bool {
-        let start = bufferPosition
-        let length = lineEnd - start
+    /// A whole line starting a record, whose quoted values all close on it: its values are exactly what
+    /// libcsv would make of it in strict mode with no trimming, for a fraction of the cost (libcsv
+    /// calls a function for every byte). Returns `false`, having kept nothing, to leave the line to
+    /// libcsv: a quote inside an unquoted value, text after a closing quote, a quote that stays open.
+    private func splitLine(upTo lineEnd: Int) -> Bool {
+        let length = lineEnd - bufferPosition
         guard length > 0, length <= options.maxRecordBytes, parser.pointee.pstate == Self.rowNotBegun else {
             return false
         }
-        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + start
-        guard memchr(base, Int32(parser.pointee.quote_char), length) == nil else { return false }
+        let line = UnsafeBufferPointer(
+            start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + bufferPosition,
+            count: length
+        )
+        let quote = parser.pointee.quote_char
         let delimiter = options.delimiter
-        var fieldStart = 0
+        var nextQuote = Self.find(quote, in: line, from: 0)
+        var position = 0
         var values = 0
         recordBytes.reserveCapacity(length)
         while true {
-            let remaining = length - fieldStart
-            let found = memchr(base + fieldStart, Int32(delimiter), remaining)
-            let fieldEnd = found.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? length
             values += 1
             if values > options.maxFields {
+                // The rest of the line is not read; with a quote in it, libcsv decides where the record ends.
+                guard nextQuote == length else { return abandonLine() }
                 recordProblem = CSVRecordProblem(.tooManyColumns(limit: options.maxFields))
                 break
             }
-            recordBytes.append(contentsOf: UnsafeBufferPointer(start: base + fieldStart, count: fieldEnd - fieldStart))
+            if position == nextQuote {
+                // A quoted value: up to the quote that is not doubled; it must end the value.
+                var from = position + 1
+                while true {
+                    let closing = Self.find(quote, in: line, from: from)
+                    guard closing < length else { return abandonLine() }
+                    recordBytes.append(contentsOf: UnsafeBufferPointer(rebasing: line[from..<closing]))
+                    guard closing + 1 < length, line[closing + 1] == quote else {
+                        position = closing + 1
+                        break
+                    }
+                    recordBytes.append(quote)
+                    from = closing + 2
+                }
+                nextQuote = Self.find(quote, in: line, from: position)
+                fieldEnds.append(recordBytes.count)
+                if position == length { break }
+                guard line[position] == delimiter else { return abandonLine() }
+                position += 1
+                continue
+            }
+            let fieldEnd = Self.find(delimiter, in: line, from: position)
+            guard nextQuote >= fieldEnd else { return abandonLine() }
+            recordBytes.append(contentsOf: UnsafeBufferPointer(rebasing: line[position..<fieldEnd]))
             fieldEnds.append(recordBytes.count)
-            if found == nil { break }
-            fieldStart = fieldEnd + 1
+            if fieldEnd == length { break }
+            position = fieldEnd + 1
         }
         fieldCount = values
         bufferPosition = lineEnd + 1
         lastTerminatorWasCarriageReturn = buffer[lineEnd] == Self.carriageReturn
         completeRecord()
         return true
+    }
+
+    private func abandonLine() -> Bool {
+        clearRecord()
+        return false
+    }
+
+    /// The index of the first `byte` in `bytes` at or after `start`, or `bytes.count`.
+    private static func find(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let found = memchr(bytes.baseAddress! + start, Int32(byte), bytes.count - start)
+        else { return bytes.count }
+        return UnsafeRawPointer(bytes.baseAddress!).distance(to: found)
     }
 
     /// Looks at the first bytes as stored for a workbook or another encoding, then at the UTF-8 for a
@@ -234,10 +275,11 @@ package final class CSVParser {
     }
 
     private func find(_ byte: UInt8, from start: Int) -> Int {
-        guard start < bufferCount else { return bufferCount }
-        let base = buffer.baseAddress!
-        guard let found = memchr(base + start, Int32(byte), bufferCount - start) else { return bufferCount }
-        return base.distance(to: UnsafeMutableRawPointer(mutating: found))
+        let bytes = UnsafeBufferPointer(
+            start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self),
+            count: bufferCount
+        )
+        return Self.find(byte, in: bytes, from: start)
     }
 
     // MARK: - Feeding libcsv
@@ -403,26 +445,5 @@ package final class CSVParser {
     private func completeRecord() {
         pending = (nextRow, recordProblem)
         nextRow += 1
-    }
-
-    /// Whether every byte is ASCII and none is NUL.
-    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
-        let count = bytes.count
-        guard let base = bytes.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        // Eight bytes at a time: a high bit, or a zero byte, rules the record out.
-        while index + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let zeroByte = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-            if word & 0x8080_8080_8080_8080 != 0 || zeroByte != 0 { return false }
-            index += 8
-        }
-        while index < count {
-            let byte = bytes[index]
-            if byte == 0 || byte >= 0x80 { return false }
-            index += 1
-        }
-        return true
     }
 }

@@ -26,9 +26,10 @@ public struct CSVReader: AsyncSequence, Sendable {
         public var maxFields: Int
         /// How the file is encoded (default UTF-8); other encodings are transcoded to UTF-8 as they are read.
         public var encoding: TextEncoding
-        /// Whether lines without quotes are split by flowbatch's own code instead of libcsv (default
-        /// `true`); off only to measure the fast path (Benchmarks/) or to check that both read the same.
-        public var splitsPlainLines = true
+        /// Whether lines that hold a whole record (quoted values closed on the line) are split by
+        /// flowbatch's own code instead of libcsv (default `true`); off only to measure the fast path
+        /// (Benchmarks/) or to check that both read the same.
+        public var splitsLines = true
 
         /// Creates options; the defaults suit any spreadsheet export.
         public init(
@@ -51,7 +52,7 @@ public struct CSVReader: AsyncSequence, Sendable {
                 readSize: readSize,
                 maxRecordBytes: maxRecordBytes,
                 maxFields: maxFields,
-                splitsPlainLines: splitsPlainLines
+                splitsLines: splitsLines
             )
         }
     }

@@ -5,6 +5,9 @@ public struct CSVRecordView {
     public let row: Int
     /// Why the record could not be read cleanly, including values that are not UTF-8 or hold NUL.
     public let problem: CSVRecordProblem?
+    /// Whether some value may hold a control character (below U+0020, or U+007F); when none does, no
+    /// value needs checking for one.
+    let mayHoldControls: Bool
     private let bytes: UnsafeBufferPointer<UInt8>
     private let ends: UnsafeBufferPointer<Int>
 
@@ -12,9 +15,11 @@ public struct CSVRecordView {
         self.row = row
         self.bytes = bytes
         self.ends = ends
-        // Nearly every record is plain ASCII without NUL bytes: one pass decides, then no value needs
-        // checking on its own.
-        guard problem == nil, !CSVParser.isPlainASCII(bytes) else {
+        // Nearly every record is plain ASCII without control bytes: one pass decides, then no value
+        // needs checking on its own.
+        let scan = ByteText.scan(bytes)
+        mayHoldControls = scan.control
+        guard problem == nil, scan.nonASCII || scan.control else {
             self.problem = problem
             return
         }

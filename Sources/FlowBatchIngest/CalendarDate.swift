@@ -4,15 +4,8 @@ struct CalendarDate: Sendable, Equatable {
     /// The date written `YYYY-MM-DD`.
     let text: String
 
-    init?(parsing value: String) {
-        self.init(bytes: Array(value.utf8))
-    }
-
-    init?(parsing value: UnsafeBufferPointer<UInt8>) {
-        self.init(bytes: Array(value))
-    }
-
-    private init?(bytes: [UInt8]) {
+    /// Reads the value's bytes in place: it runs for every OAuth 2 row.
+    init?(parsing bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = Self.number(bytes[0..<4]), let month = Self.number(bytes[5..<7]),
             let day = Self.number(bytes[8..<10]),
@@ -24,7 +17,7 @@ struct CalendarDate: Sendable, Equatable {
         text = String(decoding: bytes[0..<10], as: UTF8.self)
     }
 
-    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+    private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
         var value = 0
         for digit in digits {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
@@ -42,7 +35,7 @@ struct CalendarDate: Sendable, Equatable {
     }
 
     /// `THH:MM[:SS[.fraction]][Z|±HH:MM]` (a space may stand for `T`).
-    private static func isTimeOfDay(_ rest: ArraySlice<UInt8>) -> Bool {
+    private static func isTimeOfDay(_ rest: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         var bytes = rest
         guard let separator = bytes.popFirst(),
             separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")

@@ -12,6 +12,8 @@ public struct RawRow {
     public var row: Int { view.row }
     /// Why the row's values cannot be used, if they cannot.
     public let problem: CSVRecordProblem?
+    /// Whether some value may hold a control character; when not, none needs checking for one.
+    var mayHoldControls: Bool { view.mayHoldControls }
     /// How many values the row holds.
     public var valueCount: Int { view.count }
     /// How the header's columns map to fields.

@@ -217,7 +217,7 @@ private struct Check {
             }
         }
         let allowsLineBreaks = field == .name || field == .description
-        if let byte = ByteText.firstControl(trimmed, allowingLineBreaks: allowsLineBreaks) {
+        if row.mayHoldControls, let byte = ByteText.firstControl(trimmed, allowingLineBreaks: allowsLineBreaks) {
             problem(field, .invalidCharacter, "contains the control character \(ByteText.codePointName(byte))")
         }
         return trimmed

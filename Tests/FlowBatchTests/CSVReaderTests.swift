@@ -170,10 +170,13 @@ struct CSVReaderTests {
         }
     }
 
-    @Test("lines without quotes split directly read exactly as libcsv reads them", arguments: 0..<200)
-    func plainLineSplittingMatchesLibcsv(seed: Int) throws {
+    @Test("lines split directly, quoted values and all, read exactly as libcsv reads them", arguments: 0..<200)
+    func lineSplittingMatchesLibcsv(seed: Int) throws {
         var generator = SeededGenerator(seed: UInt64(seed))
-        let pieces = ["a", "b c", " ", ",", ",", "\"", "\"\"", "\n", "\r\n", "\r", "é", "x\ty", ";", "\u{0}"]
+        let pieces = [
+            "a", "b c", " ", ",", ",", "\"", "\"\"", "\"q,r\"", "\"s\"\"t\",", "\n", "\r\n", "\r", "é", "x\ty", ";",
+            "\u{0}",
+        ]
         var text = ""
         for _ in 0..<Int.random(in: 1...60, using: &generator) {
             text += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
@@ -184,7 +187,7 @@ struct CSVReaderTests {
                 var options = CSVParser.Options()
                 options.readSize = readSize
                 options.maxFields = 5
-                options.splitsPlainLines = splitting
+                options.splitsLines = splitting
                 let parser = CSVParser(source: CSVByteSource(bytes: bytes), options: options)
                 var records: [CSVRecord] = []
                 do {

@@ -243,9 +243,34 @@ struct RowValidatorTests {
     }
 }
 
+@Suite("URL check", .timeLimit(.minutes(2)))
+struct URLCheckTests {
+    static let cases: [(url: String, reason: String?)] = [
+        ("https://api.example.com/v1", nil), ("http://h:8080/x?y#z", nil), ("HTTPS://H.example.com", nil),
+        ("https://[::1]:443/p", nil), ("https://[::1]/p", nil), ("https://h.example.com/{x}|^", nil),
+        ("https://h:65535", nil), ("https://h.example.com/a b", "spaces"), ("https://h.example.com/a\u{7F}", "spaces"),
+        ("https://h.exa mple.com", "spaces"), ("https://h\u{1}.com", "spaces"), ("ftp://h", "not an absolute"),
+        ("h.example.com", "not an absolute"), ("https://", "no host"), ("https://:80/", "no host"),
+        ("https://h{x}.com", "cannot hold"), ("https://h|x", "cannot hold"), ("https://h\\x/", "cannot hold"),
+        ("https://h`x", "cannot hold"), ("https://h:0", "invalid port"), ("https://h:65536", "invalid port"),
+        ("https://h:8a/", "invalid port"), ("https://h:", "invalid port"), ("https://[::1", "broken IPv6"),
+        ("https://[::1]x", "broken IPv6"), ("https://u@h", "user name or password"),
+    ]
+
+    @Test("an absolute http(s) URL with a host is accepted; any other names why", arguments: cases)
+    func reasons(_ url: String, _ reason: String?) {
+        let problem = URLCheck.problem(with: url)
+        if let reason {
+            #expect(problem?.contains(reason) == true, "\(url.debugDescription): \(problem ?? "accepted")")
+        } else {
+            #expect(problem == nil, "\(url.debugDescription)")
+        }
+    }
+}
+
 @Suite("Byte scanning", .timeLimit(.minutes(2)))
 struct ByteTextTests {
-    @Test("the eight-bytes-at-a-time control scan agrees with a byte-by-byte one")
+    @Test("the eight-bytes-at-a-time scan agrees with a byte-by-byte one on controls and non-ASCII bytes")
     func controlScan() {
         var generator = SeededGenerator(seed: 42)
         let alphabet: [UInt8] = [0x00, 0x09, 0x0A, 0x1F, 0x20, 0x41, 0x7E, 0x7F, 0x80, 0xC3, 0xFF]
@@ -256,7 +281,12 @@ struct ByteTextTests {
                 bytes[Int.random(in: 0..<length, using: &generator)] = alphabet.randomElement(using: &generator)!
             }
             let naive = bytes.contains { $0 < 0x20 || $0 == 0x7F }
-            bytes.withUnsafeBufferPointer { #expect(ByteText.hasControl($0) == naive, "\(bytes)") }
+            let naiveNonASCII = bytes.contains { $0 >= 0x80 }
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(ByteText.hasControl(buffer) == naive, "\(bytes)")
+                let scan = ByteText.scan(buffer)
+                #expect(scan.control == naive && scan.nonASCII == naiveNonASCII, "\(bytes)")
+            }
         }
     }
 
