@@ -3,9 +3,10 @@ import FlowBatchModel
 import FlowServiceAPI
 import Logging
 
-/// Lists the generic REST connections of a sandbox page by page: each page retried on transient
-/// failures with backoff on the run's clock (the client paces each page by the run's rate limit),
-/// ending early when the run is stopped. `flowbatch run`, `--dry-run` and `export` list this way.
+/// Lists the generic REST connections of a sandbox, page by page or, for the names of a small file in
+/// a big sandbox, by look-ups (``ListingStrategy``): each request retried on transient failures with
+/// backoff on the run's clock (the client paces each by the run's rate limit), ending early when the
+/// run is stopped. `flowbatch run`, `--dry-run` and `export` list this way.
 struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Duration {
     let client: FlowServiceClient
     /// The run's retrier (its pause gate, outage breaker and stop); the client paces each page.
@@ -23,6 +24,8 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     /// the listing goes on with the next.
     func list(sandboxes: [String], names: [String: [String]]? = nil) async throws(RunError) -> ExistingConnections {
         var existing = ExistingConnections()
+        // Pages of 1,000 until the service refuses them, then its own for the rest of the listing.
+        var pageSize = FlowServiceClient.largestPage
         for sandbox in sandboxes {
             var listed: [String: FlowServiceClient.Listed] = [:]
             onProgress(sandbox, 0)
@@ -36,7 +39,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                 onProgress(sandbox, listed.count)
             }
             var rest: String?
-            var complete = try await forEachPage(sandbox: sandbox) { page in
+            var complete = try await forEachPage(sandbox: sandbox, .everything, pageSize: &pageSize) { page in
                 keep(page.items)
                 guard names?[sandbox] != nil, let next = page.next else { return true }
                 rest = next
@@ -48,13 +51,13 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                     strategy = .choose(
                         count: count,
                         listed: listed.count,
-                        pageSize: FlowServiceClient.largestPage,
+                        pageSize: pageSize,
                         names: names?[sandbox]
                     )
                 }
                 switch strategy {
                 case .pages:
-                    complete = try await forEachPage(sandbox: sandbox, from: next) {
+                    complete = try await forEachPage(sandbox: sandbox, .next(next), pageSize: &pageSize) {
                         keep($0.items)
                         return true
                     }
@@ -64,8 +67,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                         metadata: ["sandbox": "\(sandbox)"]
                     )
                     for batch in batches where complete {
-                        let first = FlowServiceClient.firstPage(names: batch, limit: FlowServiceClient.largestPage)
-                        complete = try await forEachPage(sandbox: sandbox, from: first) {
+                        complete = try await forEachPage(sandbox: sandbox, .names(batch), pageSize: &pageSize) {
                             keep($0.items)
                             return true
                         }
@@ -86,23 +88,47 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         sandbox: String,
         _ body: ([FlowServiceClient.Listed]) throws(RunError) -> Void
     ) async throws(RunError) -> Bool {
-        try await forEachPage(sandbox: sandbox) { (page) throws(RunError) in
+        var pageSize = FlowServiceClient.largestPage
+        return try await forEachPage(sandbox: sandbox, .everything, pageSize: &pageSize) { (page) throws(RunError) in
             try body(page.items)
             return true
         }
     }
 
-    /// Hands each page from `first` on (by default the first page of the whole sandbox, in the largest
-    /// pages) to `body` until it returns `false` or the listing ends; returns `false` when it ended
-    /// early (stopped, or the sandbox refused). A service that refuses the largest page is asked again
-    /// with its own page size.
+    /// Where a listing starts.
+    private enum Start {
+        /// Every generic REST connection of the sandbox.
+        case everything
+        /// Those with one of these names.
+        case names([String])
+        /// A page's ``FlowServiceClient/Page/next``.
+        case next(String)
+
+        func target(pageSize: Int) -> String {
+            switch self {
+            case .everything: FlowServiceClient.firstGenericRESTPage(limit: pageSize)
+            case .names(let names): FlowServiceClient.firstPage(names: names, limit: pageSize)
+            case .next(let target): target
+            }
+        }
+    }
+
+    /// Hands each page from `start` on to `body` until it returns `false` or the listing ends; returns
+    /// `false` when it ended early (stopped, or the sandbox refused). A service that refuses a first
+    /// page of `pageSize` is asked again with its own page size, which `pageSize` then keeps.
     private func forEachPage(
         sandbox: String,
-        from first: String? = nil,
+        _ start: Start,
+        pageSize: inout Int,
         _ body: (FlowServiceClient.Page) throws(RunError) -> Bool
     ) async throws(RunError) -> Bool {
-        var target: String? = first ?? FlowServiceClient.firstGenericRESTPage()
-        var mayAskSmaller = first == nil
+        var target: String? = start.target(pageSize: pageSize)
+        var mayAskSmaller: Bool
+        if case .next = start {
+            mayAskSmaller = false
+        } else {
+            mayAskSmaller = pageSize > FlowServiceClient.defaultPage
+        }
         while let page = target {
             let fetched = try await fetch(sandbox: sandbox, what: "listing the connections of") {
                 () async throws(RunError) in
@@ -115,11 +141,12 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                 target = listed.next
             case .askedWrong(let refused) where mayAskSmaller:
                 logger.warning(
-                    "the service refused pages of \(FlowServiceClient.largestPage); asking for its own page size",
+                    "the service refused pages of \(pageSize); asking for its own page size",
                     metadata: ["sandbox": "\(sandbox)", "error": "\(refused.message)"]
                 )
                 mayAskSmaller = false
-                target = FlowServiceClient.firstGenericRESTPage(limit: FlowServiceClient.defaultPage)
+                pageSize = FlowServiceClient.defaultPage
+                target = start.target(pageSize: pageSize)
             case .askedWrong(let refused):
                 throw RunError(
                     .lookupFailed,

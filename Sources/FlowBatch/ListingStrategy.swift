@@ -34,7 +34,7 @@ enum ListingStrategy: Equatable {
         var batch: [String] = []
         var used = 0
         for name in names {
-            guard !name.isEmpty, !name.contains(",") else { return nil }
+            guard FlowServiceClient.canFilter(name: name) else { return nil }
             let cost = FlowServiceClient.encodedLength(ofNameFilter: name)
             if !batch.isEmpty, used + cost > filterBudget {
                 batches.append(batch)

@@ -191,7 +191,7 @@ package final class CSVParser {
                 recordProblem = CSVRecordProblem(.tooManyColumns(limit: options.maxFields))
                 break
             }
-            if position == nextQuote {
+            if position < length, position == nextQuote {
                 // A quoted value: up to the quote that is not doubled; it must end the value.
                 var from = position + 1
                 while true {

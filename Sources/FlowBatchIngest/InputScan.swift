@@ -1,8 +1,9 @@
 import FlowBatchModel
 
 /// A first pass over the input, before anything is sent: counts the rows (for progress), finds
-/// names repeated within a sandbox (they must be known before the first of them is sent), and the
-/// sandboxes the rows use (whose connections are listed once at the start).
+/// names repeated within a sandbox (they must be known before the first of them is sent), the
+/// sandboxes the rows use (whose connections are listed once at the start), and, for a file of a few
+/// thousand names, the names themselves (a big sandbox may be cheaper to ask for them than to list).
 ///
 /// Costs one extra read of the file (about a second per million rows) and constant memory.
 public struct InputScan: Sendable {
@@ -12,7 +13,7 @@ public struct InputScan: Sendable {
     public var duplicates: DuplicateNames
     /// The sandboxes the rows use, sorted.
     public var sandboxes: [String]
-    /// The valid names of each sandbox's rows, while there are at most ``namesKept`` in all; `nil`
+    /// The names of each sandbox's rows, while there are at most ``namesKept`` in all; `nil`
     /// beyond (a file that large gains nothing from looking its names up: see `ListingStrategy`).
     public var names: [String: [String]]?
 

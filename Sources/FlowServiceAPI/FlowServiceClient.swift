@@ -252,10 +252,7 @@ public struct FlowServiceClient: Sendable {
     /// A name holding a comma cannot be asked for directly (a comma in a filter means OR), so then
     /// the sandbox's generic REST connections are listed and compared by name.
     public func connections(named name: String, sandbox: String) async throws(RunError) -> [Listed] {
-        let filter: [String] =
-            name.contains(",") || name.isEmpty
-            ? ["connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
-            : ["name==\(name)", "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"]
+        let filter = Self.canFilter(name: name) ? ["name==\(name)", Self.spec] : [Self.spec]
         return try await list(filters: filter, sandbox: sandbox).filter { $0.name == name }
     }
 

@@ -89,6 +89,9 @@ public struct IMSClient: Sendable {
             )
         } catch  where error.code == .tls {
             throw RunError(.transport, "IMS at \(described) failed TLS verification: \(error.message)")
+        } catch  where error.code == .malformedResponse {
+            // An answer too large to be a token: no IMS.
+            throw notIMS(error.message)
         } catch {
             return .again(RetryReason(error, unreachable: true))
         }

@@ -118,6 +118,9 @@ public final class TokenProvider: Sendable {
         }
     }
 
+    /// How many tasks wait for the renewal another task is fetching (for tests).
+    var renewalWaiterCount: Int { state.withLock { $0.renewalWaiters?.count ?? 0 } }
+
     /// Renews the token: the first task that needs it fetches it, in its own task (so a stop or a
     /// cancellation reaches the fetch); the tasks that need it meanwhile wait for that token.
     private func renew(replacing refused: Int?) async throws(RunError) -> Token {

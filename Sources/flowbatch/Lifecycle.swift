@@ -38,9 +38,15 @@ enum Lifecycle {
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) } + [
-                    // Without a line to show (`--progress none`), it ends at once, and that ends nothing else.
+                    // It lasts until the group shuts down, even without a line to show (`--progress none`):
+                    // a service that ended by itself while the group shuts down would cancel the work.
                     .init(
-                        service: ClosureService { await cancelWhenGracefulShutdown { await progress?.run() } },
+                        service: ClosureService {
+                            await cancelWhenGracefulShutdown {
+                                await progress?.run()
+                                try? await gracefulShutdown()
+                            }
+                        },
                         successTerminationBehavior: .ignore
                     ),
                     // The work ending (finished or stopped) shuts the rest down in turn.

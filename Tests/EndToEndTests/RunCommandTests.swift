@@ -154,16 +154,20 @@ struct RunCommandTests {
     func rateLimitPacesTheListing() async throws {
         try await MockHarness.with { harness in
             for index in 0..<2_950 { harness.mock.insertConnection(name: "Existing \(index)") }
-            // A name per row: the file is too big for look-ups to beat the two pages left.
-            let input = try harness.writeInput(rows: 300)
+            // A name holding a comma cannot be looked up: the listing reads every page.
+            let input = try harness.directory.write(
+                "in.csv",
+                "name,host,username,password\n\"Acme, Inc\",https://a.example.com,u,p1-S3CRET\nPlain,https://b.example.com,u,p2-S3CRET\n"
+            )
             let started = ContinuousClock.now
-            let result = try await harness.run(input, ["--rate", "100", "--concurrency", "8"])
+            let result = try await harness.run(input, ["--rate", "2"])
             let elapsed = ContinuousClock.now - started
             #expect(result.status == 0, "\(result.allOutput)")
-            // 3 pages of 1,000, 1 count and 300 creates, 304 requests at 100 per second: at least 3 s.
+            // 3 pages of 1,000 and the count: 4 listing requests, then 2 creates; 6 requests at 2 per
+            // second take at least 2.5 s, where the creates alone would take 0.5 s.
             #expect(harness.mock.stats().total("GET /connections") == 4)
-            #expect(elapsed >= .seconds(3))
-            #expect(harness.mock.stats().connections == 3_250)
+            #expect(elapsed >= .milliseconds(2500))
+            #expect(harness.mock.stats().connections == 2_952)
         }
     }
 
@@ -192,12 +196,14 @@ struct RunCommandTests {
         try await MockHarness.with { configuration in
             configuration.faults.largestPage = 100
         } _: { harness in
-            for index in 0..<250 { harness.mock.insertConnection(name: "Existing \(index)") }
+            for index in 0..<2_500 { harness.mock.insertConnection(name: "Existing \(index)") }
             let taken = harness.mock.insertConnection(name: "Row 1")
             let input = try harness.writeInput(rows: 3)
             let result = try await harness.run(input, ["--log-level", "warning"])
             #expect(result.status == 0, "\(result.allOutput)")
             #expect(result.stderr.contains("refused pages of 1000"), "\(result.allOutput)")
+            // The refused page, the first page of 100, the count, one look-up of the names in pages of 100.
+            #expect(harness.mock.stats().total("GET /connections") == 4)
             let results = try harness.results(harness.directory.file("in.results.csv"))
             #expect(results.first { $0["name"] == "Row 1" }?["connection_id"] == taken.id)
             #expect(results.filter { $0["status"] == "created" }.count == 2)
