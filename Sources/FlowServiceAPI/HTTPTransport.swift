@@ -25,8 +25,6 @@ public final class HTTPTransport: Sendable {
     let timeout: Duration
     /// The most bytes of an answer that are read.
     let maxBodyBytes: Int
-    /// ``timeout`` as the event loop counts it.
-    private let deadlineAmount: TimeAmount
     private let logger: Logger
     private let network: NetworkSettings
     private let configuration: HTTPClient.Configuration
@@ -66,9 +64,6 @@ public final class HTTPTransport: Sendable {
         self.configuration = configuration
         self.network = network
         self.timeout = timeout
-        deadlineAmount = .nanoseconds(
-            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        )
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
     }
@@ -119,10 +114,10 @@ public final class HTTPTransport: Sendable {
     /// answer was larger than ``maxBodyBytes`` (``RunError/Code/malformedResponse``). An error
     /// answer's body is read only up to ``maxBodyBytes``: its start says what it is.
     ///
-    /// It goes through AsyncHTTPClient's event-loop API, whose deadline holds until the answer is
-    /// complete (the async API's ends with the head of the answer, so a server trickling its body a
-    /// byte at a time could hold a request for ever), and which needs no task, timer or actor hop of
-    /// its own per request; the answer is collected on the event loop by an ``AnswerCollector``.
+    /// AsyncHTTPClient's own deadline ends when the head of the answer arrives; a server trickling
+    /// its body a byte at a time would otherwise hold the request for ever. So the exchange runs as a
+    /// task that an event-loop timer cancels at the deadline — a timer that is removed when the
+    /// answer is complete, unlike a `Task.sleep`, whose timer stays queued until it would have fired.
     func send(
         method: HTTPMethod,
         url: String,
@@ -131,33 +126,52 @@ public final class HTTPTransport: Sendable {
     ) async throws(RunError)
         -> ServiceAnswer
     {
-        let deadline = NIODeadline.now() + deadlineAmount
-        do {
-            let request = try HTTPClient.Request(
-                url: url,
-                method: method,
-                headers: headers,
-                body: body.map { .byteBuffer(ByteBuffer(bytes: $0)) }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers = headers
+        if let body {
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let client = self.client(for: url)
+        let prepared = request
+        let maxBodyBytes = self.maxBodyBytes
+        let deadline =
+            NIODeadline.now()
+            + .nanoseconds(
+                Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
             )
-            let task = client(for: url).execute(
-                request: request,
-                delegate: AnswerCollector(maxBodyBytes: maxBodyBytes),
-                deadline: deadline
+        let exchange = Task { () async throws -> (ServiceAnswer, truncated: Bool) in
+            let response = try await client.execute(prepared, deadline: deadline)
+            let headers = response.headers
+            var answer = ServiceAnswer(
+                status: Int(response.status.code),
+                contentType: headers.first(name: "content-type"),
+                requestID: headers.first(name: "x-request-id"),
+                retryAfter: RetryAfter.seconds(from: headers.first(name: "retry-after"))
             )
-            return try await withTaskCancellationHandler {
-                try await task.futureResult.get()
-            } onCancel: {
-                task.cancel()
+            for try await part in response.body {
+                if answer.body.count + part.readableBytes > maxBodyBytes { return (answer, true) }
+                answer.body.append(contentsOf: part.readableBytesView)
             }
-        } catch let cut as AnswerCollector.TooLarge {
-            guard cut.answer.isSuccess else { return cut.answer }
+            return (answer, false)
+        }
+        let timer = client.eventLoopGroup.any().scheduleTask(deadline: deadline) { exchange.cancel() }
+        defer { timer.cancel() }
+        let result = await withTaskCancellationHandler {
+            await exchange.result
+        } onCancel: {
+            exchange.cancel()
+        }
+        switch result {
+        case .success((let answer, let truncated)):
+            guard truncated, answer.isSuccess else { return answer }
             throw RunError(
                 .malformedResponse,
                 "the answer was larger than \(maxBodyBytes) bytes",
-                httpStatus: cut.answer.status,
-                requestID: cut.answer.requestID
+                httpStatus: answer.status,
+                requestID: answer.requestID
             )
-        } catch {
+        case .failure(let error):
             let host = URLComponents(string: url)?.host ?? url
             // The library's own text (errno and all) only in the debug log; people get a sentence.
             logger.debug("no answer from \(host)", metadata: ["error": "\(String(reflecting: error))"])
@@ -190,8 +204,6 @@ public final class HTTPTransport: Sendable {
                     "the proxy did not open a tunnel to the host (CONNECT refused or timed out: check the"
                         + " user:password in the proxy variable, and that the proxy allows CONNECT to this port)"
                 )
-            case .cancelled:
-                return RunError(.transportError, "the request to \(host) failed")
             case .tlsHandshakeTimeout:
                 return RunError(.tls, "the TLS handshake timed out")
             default:
