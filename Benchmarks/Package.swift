@@ -39,6 +39,8 @@ let package = Package(
             name: "bare-ahc-loop",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Only for `EventLoops`: the same event loops as flowbatch's transport.
+                .product(name: "FlowServiceAPI", package: "flowbatch"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -57,7 +57,7 @@ public final class HTTPTransport: Sendable {
         // No tracer: with none configured, building span attributes is pure cost per request.
         configuration.tracing.tracer = nil
         client = HTTPClient(
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            eventLoopGroup: EventLoops.group,
             configuration: configuration,
             backgroundActivityLogger: logger
         )
@@ -95,7 +95,7 @@ public final class HTTPTransport: Sendable {
                     authorization: proxy.username.map { .basic(username: $0, password: proxy.password?.revealed ?? "") }
                 )
                 let made = HTTPClient(
-                    eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                    eventLoopGroup: EventLoops.group,
                     configuration: configuration,
                     backgroundActivityLogger: logger
                 )

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FlowServiceAPI
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -8,7 +9,8 @@ import Synchronization
 /// The floor AsyncHTTPClient allows for flowbatch's creates: every body of a bodies file POSTed to
 /// `ENDPOINT/connections`, N in flight, each answer read whole, nothing else (no journal, no retry,
 /// no JSON beyond the status). Its client is configured as flowbatch's `HTTPTransport` is for a
-/// run, and its headers are those `FlowServiceClient` sends, so the difference between the two is
+/// run, on the same event loops (`EventLoops.group`: one per core the process may use), and its
+/// headers are those `FlowServiceClient` sends, so the difference between the two is
 /// what flowbatch itself costs.
 ///
 /// The command line and output are those of scripts/lib/peers/aiohttp_post.py, so scripts/bench
@@ -42,7 +44,7 @@ struct BareAHCLoop {
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         let headers = Headers(token: credentials[0], apiKey: credentials[1], orgID: credentials[2])
 
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: .flowbatch(limit))
+        let client = HTTPClient(eventLoopGroup: EventLoops.group, configuration: .flowbatch(limit))
         let loop = Loop(client: client, url: endpoint + "/connections", headers: headers, posts: posts, limit: limit)
         let tally = futures ? await loop.runWithFutures() : await loop.runAsync()
         try? await client.shutdown()
