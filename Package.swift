@@ -146,6 +146,7 @@ let package = Package(
                 "FlowServiceMock",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             exclude: ["Fuzz", "Resources"],
             swiftSettings: swiftSettings

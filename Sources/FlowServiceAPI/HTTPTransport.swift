@@ -31,6 +31,8 @@ public final class HTTPTransport: Sendable {
     /// The client for each origin (`scheme://authority`) seen, chosen once per origin.
     private let clients = Mutex<[String: HTTPClient]>([:])
     private let proxied = Mutex<[ProxyEnvironment.Proxy: HTTPClient]>([:])
+    /// Cancels each exchange that outlives its deadline.
+    private let deadlines: DeadlineWatch
 
     /// Creates the client; `connections` is the most requests in flight (the pool's size), and
     /// `network` says which hosts go through which proxy and which certificate authorities are trusted.
@@ -61,6 +63,7 @@ public final class HTTPTransport: Sendable {
             configuration: configuration,
             backgroundActivityLogger: logger
         )
+        deadlines = DeadlineWatch(eventLoop: client.eventLoopGroup.next(), timeout: timeout)
         self.configuration = configuration
         self.network = network
         self.timeout = timeout
@@ -70,6 +73,7 @@ public final class HTTPTransport: Sendable {
 
     /// Closes every connection; call once at the end of the run.
     public func shutdown() async {
+        deadlines.stop()
         try? await client.shutdown()
         for client in proxied.withLock({ Array($0.values) }) {
             try? await client.shutdown()
@@ -116,8 +120,8 @@ public final class HTTPTransport: Sendable {
     ///
     /// AsyncHTTPClient's own deadline ends when the head of the answer arrives; a server trickling
     /// its body a byte at a time would otherwise hold the request for ever. So the exchange runs as a
-    /// task that an event-loop timer cancels at the deadline — a timer that is removed when the
-    /// answer is complete, unlike a `Task.sleep`, whose timer stays queued until it would have fired.
+    /// task that the transport's ``DeadlineWatch`` cancels once its deadline has passed (one check
+    /// for all requests, rather than a timer each: see there).
     func send(
         method: HTTPMethod,
         url: String,
@@ -155,8 +159,8 @@ public final class HTTPTransport: Sendable {
             }
             return (answer, false)
         }
-        let timer = client.eventLoopGroup.any().scheduleTask(deadline: deadline) { exchange.cancel() }
-        defer { timer.cancel() }
+        let watched = deadlines.watch(exchange, until: deadline)
+        defer { deadlines.unwatch(watched) }
         let result = await withTaskCancellationHandler {
             await exchange.result
         } onCancel: {
