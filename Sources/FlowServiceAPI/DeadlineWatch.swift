@@ -1,3 +1,4 @@
+import FlowBatchModel
 import NIOCore
 import Synchronization
 
@@ -28,9 +29,7 @@ final class DeadlineWatch: Sendable {
     /// at most once a second and at least every 10 ms.
     init(eventLoop: any EventLoop, timeout: Duration) {
         self.eventLoop = eventLoop
-        let nanoseconds =
-            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        interval = .nanoseconds(min(1_000_000_000, max(10_000_000, nanoseconds / 20)))
+        interval = .nanoseconds(min(1_000_000_000, max(10_000_000, timeout.nanoseconds / 20)))
     }
 
     /// Cancels `exchange` once `deadline` has passed, unless ``unwatch(_:)`` comes first.

@@ -139,11 +139,7 @@ public final class HTTPTransport: Sendable {
         let client = self.client(for: url)
         let prepared = request
         let maxBodyBytes = self.maxBodyBytes
-        let deadline =
-            NIODeadline.now()
-            + .nanoseconds(
-                Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            )
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
         let exchange = Task { () async throws -> (ServiceAnswer, truncated: Bool) in
             let response = try await client.execute(prepared, deadline: deadline)
             let headers = response.headers
@@ -281,7 +277,7 @@ public final class HTTPTransport: Sendable {
     }
 
     static func describe(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.seconds
         return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
     }
 }
