@@ -144,6 +144,7 @@ let package = Package(
                 "FlowBatchFuzz",
                 "FlowBatchTestSupport",
                 "FlowServiceMock",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

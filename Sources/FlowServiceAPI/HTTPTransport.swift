@@ -204,6 +204,9 @@ public final class HTTPTransport: Sendable {
                     "the proxy did not open a tunnel to the host (CONNECT refused or timed out: check the"
                         + " user:password in the proxy variable, and that the proxy allows CONNECT to this port)"
                 )
+            case .cancelled:
+                // A stopped run, or the deadline watch (reported as a timeout before this is asked).
+                return RunError(.transportError, "the request to \(host) was cancelled")
             case .tlsHandshakeTimeout:
                 return RunError(.tls, "the TLS handshake timed out")
             default:

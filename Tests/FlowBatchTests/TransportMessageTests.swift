@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import NIOCore
 import Testing
 
@@ -29,5 +30,12 @@ struct TransportMessageTests {
         #expect(failure.message == message)
         #expect(failure.mayHaveBeenSent == mayHaveBeenSent)
         #expect(!failure.message.contains("errno") && !failure.message.contains("descriptor"))
+    }
+
+    @Test("a cancelled request is one sentence, without the library's name for it")
+    func cancelled() {
+        let failure = HTTPTransport.classify(HTTPClientError.cancelled, host: "platform.adobe.io")
+        #expect(failure.message == "the request to platform.adobe.io was cancelled")
+        #expect(!failure.message.contains("HTTPClientError"))
     }
 }
