@@ -1,8 +1,10 @@
 extension FlowServiceClient {
     /// The first page of the generic REST connections named any of `names`, ORed in one `property`
-    /// filter (`name==A,name==B`); no name may hold a comma. `limit` items a page.
+    /// filter as Adobe documents OR (`name==A,B,C`: `name==A,name==B` is not documented, and read by
+    /// the grammar its second value is the literal text `name==B`); no name may hold a comma.
+    /// `limit` items a page.
     public static func firstPage(names: [String], limit: Int) -> String {
-        firstPage(filters: [spec, names.map { "name==\($0)" }.joined(separator: ",")], limit: limit)
+        firstPage(filters: [spec, "name==" + names.joined(separator: ",")], limit: limit)
     }
 
     /// Whether `name` can be asked for in a `name==` filter: not empty, and no comma (which would make
@@ -13,6 +15,6 @@ extension FlowServiceClient {
 
     /// The bytes `name` adds to a ``firstPage(names:limit:)`` request, percent-encoded.
     public static func encodedLength(ofNameFilter name: String) -> Int {
-        QueryEncoding.encode("name==\(name),").utf8.count
+        QueryEncoding.encode("\(name),").utf8.count
     }
 }

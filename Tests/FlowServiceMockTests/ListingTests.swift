@@ -147,8 +147,8 @@ struct ListingTests {
     }
 
     @Test(
-        "A comma inside one property value means OR",
-        arguments: ["property=name==alpha,beta", "property=name==alpha,name==beta", "property=name%3D%3Dalpha%2Cbeta"]
+        "A comma inside one property value means OR, as Adobe documents it (name==A,B)",
+        arguments: ["property=name==alpha,beta", "property=name%3D%3Dalpha%2Cbeta"]
     )
     func commaMeansOR(_ query: String) async throws {
         try await MockSession.with { session in
@@ -157,6 +157,17 @@ struct ListingTests {
             _ = try await session.createID("gamma")
             let items = try await session.platform(.GET, "/connections?\(query)").items()
             #expect(items.compactMap { $0["id"] as? String } == [alpha, beta])
+        }
+    }
+
+    @Test("The undocumented name==A,name==B reads its second part as the literal name 'name==B', as the grammar says")
+    func repeatedConditionIsALiteralValue() async throws {
+        try await MockSession.with { session in
+            let alpha = try await session.createID("alpha")
+            _ = try await session.createID("beta")
+            let literal = try await session.createID("name==beta")
+            let items = try await session.platform(.GET, "/connections?property=name==alpha,name==beta").items()
+            #expect(items.compactMap { $0["id"] as? String } == [alpha, literal])
         }
     }
 

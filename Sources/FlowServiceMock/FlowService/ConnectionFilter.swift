@@ -1,10 +1,13 @@
 /// The `property` filters of a listing: each `property` parameter is one clause and clauses are
 /// ANDed; inside one parameter, commas separate alternatives that are ORed.
 ///
-/// An alternative is either a full condition (`name==A,name==B`) or a bare value for the field
-/// and operator of the condition before it (`name==A,B`). Values are compared exactly, after the
-/// query string's percent-decoding, so a name that itself contains a comma cannot be matched by a
-/// `name==` filter: `name==Acme, Inc` means "named `Acme` or named ` Inc`".
+/// The grammar is the one Adobe documents (`sort-and-filter.md`, "Filterable properties"): a value
+/// starts with one condition, `field==value` or `field!=value`, and every comma after it adds another
+/// value for the same field and operator (`name==A,B,C`). A later part is a value, whatever it holds:
+/// `name==A,name==B` means "named `A` or named `name==B`", so a client that writes the undocumented
+/// form finds nothing after its first name. Values are compared exactly, after the query string's
+/// percent-decoding, so a name that itself contains a comma cannot be matched by a `name==` filter:
+/// `name==Acme, Inc` means "named `Acme` or named ` Inc`".
 struct ConnectionFilter: Sendable, Equatable {
     /// A field a filter can test.
     enum Field: String, Sendable, CaseIterable {
@@ -61,11 +64,13 @@ struct ConnectionFilter: Sendable, Equatable {
         for property in properties {
             var alternatives: [Condition] = []
             for part in property.split(separator: ",", omittingEmptySubsequences: false) {
+                if let first = alternatives.first {
+                    alternatives.append(Condition(field: first.field, equal: first.equal, value: String(part)))
+                    continue
+                }
                 let (condition, fieldName) = Self.condition(part)
                 if let condition {
                     alternatives.append(condition)
-                } else if let previous = alternatives.last {
-                    alternatives.append(Condition(field: previous.field, equal: previous.equal, value: String(part)))
                 } else if let fieldName {
                     throw .invalidFilterField(fieldName, known: Field.allCases.map(\.rawValue))
                 } else {
@@ -96,8 +101,8 @@ struct ConnectionFilter: Sendable, Equatable {
         return names
     }
 
-    /// The condition `text` states; `nil` when it has no operator or an unknown field (then a bare
-    /// value, or an error when nothing precedes it), with the field name when there was an operator.
+    /// The condition `text` states; `nil` when it has no operator or an unknown field, with the field
+    /// name when there was an operator.
     private static func condition(_ text: Substring) -> (Condition?, field: String?) {
         let equal = text.firstRange(of: "==")
         let notEqual = text.firstRange(of: "!=")
