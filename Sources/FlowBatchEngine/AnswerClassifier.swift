@@ -25,6 +25,8 @@ public enum AnswerClassifier {
         "FLOW-2000-401": .forbidden, "FLOW-2114-400": .forbidden, "FLOW-2115-400": .forbidden,
         "FLOW-1100-400": .forbidden,
         "FLOW-1413-400": .connectionSpec, "FLOW-1415-400": .connectionSpec,
+        // "PATCH Connection Feature not enabled": no row can be updated in this org.
+        "FLOW-1445-400": .patchNotEnabled,
     ]
 
     /// Answers that are the same for every row of one sandbox.
@@ -120,6 +122,10 @@ public enum AnswerClassifier {
             advice =
                 "the credentials lack a permission in sandbox '\(sandbox)' (sources must be viewable to list them,"
                 + " manageable to create or change them)"
+        case .patchNotEnabled:
+            advice =
+                "the Flow Service does not allow connections to be patched for this org, so --if-exists update"
+                + " cannot update any row: ask Adobe to enable the feature, or use --if-exists skip"
         case .connectionSpec:
             advice =
                 "the Flow Service refused the generic REST connection spec or its auth spec name for every row:"

@@ -75,6 +75,8 @@ public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let transport = Code("transport")
         /// The service refused the connection spec or its auth spec name (the same for every row).
         public static let connectionSpec = Code("connection-spec")
+        /// The service does not let connections be patched here (`FLOW-1445-400`): no update can be made.
+        public static let patchNotEnabled = Code("patch-not-enabled")
         /// The service answered nothing for longer than `--outage-limit`.
         public static let serviceUnreachable = Code("service-unreachable")
         /// The run was stopped before the request could be made.

@@ -99,6 +99,12 @@ struct MockCommand: AsyncParsableCommand {
     )
     var unentitledToken = false
 
+    @Flag(
+        name: .customLong("patch-disabled"),
+        help: "Every PATCH answers FLOW-1445-400 (\"PATCH Connection Feature not enabled\"), as an org without it."
+    )
+    var patchDisabled = false
+
     @Flag(name: .customLong("throttle-bare"), help: "Throttled answers are a bare 429: no body, no Retry-After.")
     var throttleBare = false
 
@@ -189,6 +195,7 @@ struct MockCommand: AsyncParsableCommand {
             self.forbiddenSandboxes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         )
         faults.unentitledToken = self.unentitledToken
+        faults.patchDisabled = self.patchDisabled
         faults.throttleBare = self.throttleBare
         faults.imsThrottleCount = self.imsThrottleCount
         switch (self.outageAt, self.outageFor) {

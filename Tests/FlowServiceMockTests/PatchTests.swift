@@ -86,6 +86,40 @@ struct PatchTests {
         }
     }
 
+    @Test(
+        "A connection made without a description shows no description member: replace of it is FLOW-1455, add sets it"
+    )
+    func descriptionIsAddedNotReplaced() async throws {
+        try await MockSession.with { session in
+            let body = MockSession.json([
+                "name": "Bare",
+                "auth": [
+                    "specName": "Basic Authentication",
+                    "params": ["host": "https://api.acme.example", "username": "u", "password": "p4ssw0rd"],
+                ],
+                "connectionSpec": ["id": "4e98f16f-87d6-4ef0-bdc6-7a2b0fe76e62", "version": "1.0"],
+            ])
+            let created = try await session.platform(.POST, "/connections", body: body)
+            let id = try #require(try created.object()["id"] as? String)
+            let etag = try #require(try created.object()["etag"] as? String)
+            let before = try #require(try await session.platform(.GET, "/connections/\(id)").items().first)
+            #expect(before["description"] == nil)
+            let replaced = try await Self.patch(session, id, ifMatch: etag, body: Self.replace("/description", "x"))
+            try ProblemExpectation(
+                status: 400,
+                code: "FLOW-1455-400",
+                title: "Invalid request",
+                messagePart: "does not exist on the connection"
+            )
+            .check(replaced)
+            let add = MockSession.json([["op": "add", "path": "/description", "value": "now described"]])
+            let added = try await Self.patch(session, id, ifMatch: etag, body: add)
+            #expect(added.status == 200, "\(added.text)")
+            let after = try #require(try await session.platform(.GET, "/connections/\(id)").items().first)
+            #expect(after["description"] as? String == "now described")
+        }
+    }
+
     @Test("No If-Match answers FLOW-1403-400, a stale one FLOW-1404-412; neither changes anything")
     func ifMatchIsRequired() async throws {
         try await MockSession.with { session in
@@ -201,10 +235,10 @@ struct PatchTests {
             "Unsupported operation 'move' received"
         ),
         RefusedPatch(
-            "op add",
-            MockSession.json([["op": "add", "path": "/description", "value": "x"]]),
+            "op remove",
+            MockSession.json([["op": "remove", "path": "/description", "value": "x"]]),
             "MOCK-4007-400",
-            "does not implement the operation 'add'"
+            "does not implement the operation 'remove'"
         ),
         RefusedPatch(
             "the connection spec",

@@ -21,6 +21,7 @@ import Hummingbird
 /// | `FLOW-1415-400` | an auth spec name the connection spec does not list | catalog |
 /// | `FLOW-1433-400` | `orderby` on a field that cannot be sorted by | catalog |
 /// | `FLOW-1434-400` | a `PATCH` operation that is not add, replace or remove | catalog |
+/// | `FLOW-1445-400` | "PATCH Connection Feature not enabled", for every `PATCH` when ``MockFaults/patchDisabled`` | catalog |
 /// | `FLOW-1449-400` | a `property` filter on an unknown field | catalog |
 /// | `FLOW-1453-400` | a query value that cannot be read (`limit=ten`, `count=maybe`, `property=x`) | catalog |
 /// | `FLOW-1455-400` | a `PATCH` body that is not a list of operations, or a path to no field | catalog |
@@ -228,6 +229,8 @@ extension FlowServiceProblem {
             "Unsupported operation '\(op)' received. Please use one of the supported operation types and try again."
         )
     }
+
+    static let patchNotEnabled = invalidRequest("FLOW-1445", "PATCH Connection Feature not enabled.")
 
     static let connectionSpecNotUpdatable = invalidRequest(
         "FLOW-1414",

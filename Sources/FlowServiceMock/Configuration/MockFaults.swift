@@ -23,6 +23,9 @@ public struct MockFaults: Sendable, Equatable {
     /// A listing `limit` above this is refused with `FLOW-1453-400`, as a service whose largest page
     /// is smaller than the mock's 1,000 might. `nil` (the default): larger limits are cut to 1,000.
     public var largestPage: Int?
+    /// Every `PATCH /connections/{id}` answers `FLOW-1445-400` ("PATCH Connection Feature not
+    /// enabled"), as an org without the feature does.
+    public var patchDisabled = false
     /// Sandboxes that exist (also when not among the configured sandboxes) but where the token
     /// lacks permission: connection calls there answer 403 `FLOW-2121-403` (the `manage`
     /// permission for create, patch and delete, `view` for list, get and test). Default none.

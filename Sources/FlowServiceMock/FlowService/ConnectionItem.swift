@@ -20,7 +20,10 @@ struct ConnectionItem: Sendable {
         let connection = self.connection
         // Flow Service reports the client as the user for technical-account tokens.
         let client = JSONOutput.string(connection.createdClient)
-        return .object([
+        // A connection made without a description has no `description` member (Adobe's "before" GET
+        // shows none), so a JSON Patch must `add` it, not `replace` it.
+        let description = connection.description.map { [("description", JSONOutput.string($0))] } ?? []
+        let fields: [(String, JSONOutput)] = [
             ("id", .string(connection.id)),
             ("createdAt", .integer(connection.createdAt)),
             ("updatedAt", .integer(connection.updatedAt)),
@@ -32,24 +35,27 @@ struct ConnectionItem: Sendable {
             ("sandboxName", .string(connection.sandboxName)),
             ("imsOrgId", .string(self.orgID)),
             ("name", .string(connection.name)),
-            ("description", .string(connection.description ?? "")),
-            (
-                "connectionSpec",
-                .object([
-                    ("id", .string(connection.connectionSpecID)),
-                    ("version", .string(connection.connectionSpecVersion)),
-                ])
-            ),
-            ("state", "enabled"),
-            (
-                "auth",
-                .object([
-                    ("specName", .string(connection.authSpecName)),
-                    ("params", .object(self.shownParams.map { ($0.0, .string($0.1)) })),
-                ])
-            ),
-            ("version", .string(connection.etag)),
-            ("etag", .string(connection.etag)),
-        ])
+        ]
+        return .object(
+            fields + description + [
+                (
+                    "connectionSpec",
+                    .object([
+                        ("id", .string(connection.connectionSpecID)),
+                        ("version", .string(connection.connectionSpecVersion)),
+                    ])
+                ),
+                ("state", "enabled"),
+                (
+                    "auth",
+                    .object([
+                        ("specName", .string(connection.authSpecName)),
+                        ("params", .object(self.shownParams.map { ($0.0, .string($0.1)) })),
+                    ])
+                ),
+                ("version", .string(connection.etag)),
+                ("etag", .string(connection.etag)),
+            ]
+        )
     }
 }

@@ -125,6 +125,7 @@ struct ConnectionsController: Sendable {
             MediaType.matches(contentType, "application/json")
                 || MediaType.matches(contentType, "application/json-patch+json")
         else { throw GatewayBadRequest.contentTypeMissing }
+        if self.state.faults.faults.patchDisabled { throw FlowServiceProblem.patchNotEnabled }
         guard let ifMatch = request.headers[.ifMatch], !ifMatch.isEmpty else {
             throw FlowServiceProblem.ifMatchMissing
         }
