@@ -165,6 +165,10 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         /// Connections the request failed for (deleted or tested, nothing is known).
         public var failed = 0
         public var notRun = 0
+        /// Of ``deleted`` and the tests, those an earlier undo or test did (not asked again now).
+        public var earlier = 0
+        /// Deleted by this undo's own requests, the 404s apart.
+        public var deletedNow: Int { deleted - earlier }
         public var outputPath: String
         public var stoppedBecause: String?
         public var exitCode: Int32 = 0
@@ -215,6 +219,19 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     /// Applies the operation to the plan's connections; returns when done or stopped.
     public func run(_ plan: Plan) async throws -> Summary {
         let journalPath = outputPath + ".journal"
+        // Before anything is sent: outputs that would overwrite the results file, each other, or a file
+        // flowbatch did not write, or that cannot be written.
+        let output = try OutputTarget.resolve(outputPath, role: "the \(operation.rawValue) results", special: false)
+        try OutputPaths.check(
+            [
+                .init(output, replacesOnlyOwnFiles: true),
+                .init(
+                    try OutputTarget.resolve(journalPath, role: "the \(operation.rawValue) journal", special: false),
+                    isJournal: true
+                ),
+            ],
+            input: resultsPath
+        )
         let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, network: network, logger: logger)
         let breaker = OutageBreaker(clock: clock)
         statistics.setNotice { [clock] in breaker.status.map { OutageBreaker.describe($0, now: clock.now) } }
@@ -283,13 +300,17 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         var summary = Summary(outputPath: outputPath)
         for outcome in outcomes {
             switch outcome ?? .notRun {
-            case .deleted(let alreadyGone, _): if alreadyGone { summary.alreadyGone += 1 } else { summary.deleted += 1 }
-            case .tested(let passed, _): if passed { summary.passed += 1 } else { summary.testFailed += 1 }
+            case .deleted(let alreadyGone, let earlier):
+                if alreadyGone { summary.alreadyGone += 1 } else { summary.deleted += 1 }
+                if earlier { summary.earlier += 1 }
+            case .tested(let passed, let earlier):
+                if passed { summary.passed += 1 } else { summary.testFailed += 1 }
+                if earlier { summary.earlier += 1 }
             case .failed: summary.failed += 1
             case .notRun: summary.notRun += 1
             }
         }
-        try write(plan, outcomes.map { $0 ?? .notRun })
+        try write(plan, outcomes.map { $0 ?? .notRun }, to: output.path)
         switch stop.reason {
         case .interrupted: summary.stoppedBecause = "interrupted"
         case .runError(let error): summary.stoppedBecause = error.description
@@ -368,7 +389,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
 
     /// Writes the operation's results file: for `undo`, one line per connection it was to delete; for
     /// `test`, every line of the results file again with `result` and `test_error` after it.
-    private func write(_ plan: Plan, _ outcomes: [Outcome]) throws {
+    private func write(_ plan: Plan, _ outcomes: [Outcome], to outputPath: String) throws {
         var writer = try TemporaryFiles.create(besides: outputPath)
         defer { TemporaryFiles.unregister(writer.path) }
         switch operation {

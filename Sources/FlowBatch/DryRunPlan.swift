@@ -24,13 +24,9 @@ public struct DryRunPlan: Sendable {
     /// would end with.
     public func run(print: (String) -> Void, notify: @escaping @Sendable (String) -> Void) async throws -> RunSummary {
         let started = ContinuousClock.now
-        try OutputPaths.check(
-            results: configuration.resultsPath,
-            journal: configuration.journalPath,
-            input: configuration.input.path
-        )
+        _ = try configuration.checkOutputs()
         var header = try configuration.input.open()
-        if let note = header.columns.unmappedNote { notify("note: \(note)") }
+        for note in header.columns.notes { notify("note: \(note)") }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
         var existing = ExistingConnections()
         let refusals = SandboxRefusals()

@@ -23,6 +23,9 @@ public struct RunConfiguration: Sendable {
     public var resultsPath: String
     /// The journal beside it.
     public var journalPath: String { resultsPath + ".journal" }
+    /// `--summary-json`: where the summary goes as JSON (`-` for standard output); checked with the
+    /// other outputs before anything is sent, written by the caller.
+    public var summaryJSONPath: String?
     /// Requests in flight at most (default 8).
     public var concurrency = 8
     /// Requests per second at most, all kinds together; `nil` for no limit.
@@ -60,6 +63,28 @@ public struct RunConfiguration: Sendable {
         self.input = input
         self.resultsPath = resultsPath
         self.platform = platform
+    }
+
+    /// Every output of the run, resolved and checked against the input and one another before
+    /// anything is read or sent (``OutputPaths``): the results file (links followed; a device is
+    /// refused, since the journal is kept beside it), the journal and `--summary-json`.
+    public func checkOutputs() throws(ConfigurationError) -> OutputTarget {
+        let results = try OutputTarget.resolve(resultsPath, role: "--out", special: false)
+        var outputs = [
+            OutputPaths.Output(results, replacesOnlyOwnFiles: true),
+            OutputPaths.Output(
+                try OutputTarget.resolve(journalPath, role: "the journal beside --out", special: false),
+                isJournal: true,
+                checksContents: !restart
+            ),
+        ]
+        if let summaryJSONPath {
+            outputs.append(
+                .init(try OutputTarget.resolve(summaryJSONPath, role: "--summary-json", standardOutput: true))
+            )
+        }
+        try OutputPaths.check(outputs, input: input.path)
+        return results
     }
 
     /// The manifest this configuration writes at the top of its journal.

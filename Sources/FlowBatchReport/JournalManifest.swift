@@ -53,6 +53,12 @@ public struct JournalManifest: Codable, Sendable, Equatable {
         return "it was written for " + differences.joined(separator: ", ")
     }
 
+    /// Whether `other` was written for the same endpoint and org: the connections it records live
+    /// in the same service, whatever the default sandbox.
+    public func sameService(as other: JournalManifest) -> Bool {
+        normalized(endpoint) == normalized(other.endpoint) && org == other.org
+    }
+
     private func normalized(_ url: String) -> String {
         var text = url.lowercased()
         while text.hasSuffix("/") { text.removeLast() }

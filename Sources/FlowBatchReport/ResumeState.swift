@@ -16,6 +16,8 @@ public struct ResumeState: Sendable {
 
     /// Everything the journal says about one sandbox and name.
     public struct Entry: Sendable, Equatable {
+        /// The spreadsheet row of the last event about it.
+        public var row = 0
         /// Set when the row is done.
         public var done: Done?
         /// The last request may have created the connection: look the name up before sending.
@@ -71,9 +73,44 @@ public struct ResumeState: Sendable {
         )
     }
 
+    /// The rows this journal records as created by flowbatch (and not deleted since), by sandbox and
+    /// name: what its results must keep listing, so that `undo` deletes them.
+    public var created: [(sandbox: String, name: String, entry: Entry, done: Done)] {
+        entries.compactMap { key, entry in
+            guard let done = entry.done, done.status == .created else { return nil }
+            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "", entry, done)
+        }
+        .sorted { ($0.entry.row, $0.sandbox, $0.name) < ($1.entry.row, $1.sandbox, $1.name) }
+    }
+
+    /// What `--restart` keeps of this journal for a run with `manifest`: only the connections it
+    /// created, as `created` events for the new journal, when it was written for the same endpoint
+    /// and org (elsewhere they are another service's); every other record is forgotten.
+    package func keptThroughRestart(into manifest: JournalManifest) -> (state: ResumeState, events: [JournalEvent])? {
+        guard manifest.sameService(as: self.manifest) else { return nil }
+        var state = ResumeState(manifest: manifest)
+        var events: [JournalEvent] = []
+        for (sandbox, name, entry, done) in created {
+            let event = JournalEvent.created(
+                .init(sandbox: sandbox, name: name, row: entry.row),
+                .init(
+                    content: done.contentFingerprint ?? "",
+                    secrets: done.secretFingerprint,
+                    id: done.connectionID,
+                    etag: done.etag
+                )
+            )
+            state.apply(event)
+            events.append(event)
+        }
+        return (state, events)
+    }
+
     /// Reads the journal at `path`; `nil` when there is none. A cut or unreadable line is skipped and
     /// noted, never fatal.
     public static func load(path: String) throws(RunError) -> ResumeState? {
+        guard try startsAsJournal(path) else { return nil }
         var state: ResumeState?
         let notes = try JournalReader.read(path: path) { (record) throws(RunError) in
             guard state != nil else {
@@ -93,6 +130,39 @@ public struct ResumeState: Sendable {
         return state
     }
 
+    /// Whether the file at `path` begins as a run's journal does, with its manifest (or the start of
+    /// one a crash cut: the reader then skips it); `false` when there is none or it is empty.
+    /// Anything else is never taken for a journal: a file that `--summary-json` or another tool wrote
+    /// over the journal would otherwise read as "no earlier run", and every row it created would be
+    /// looked up as someone else's.
+    ///
+    /// - Throws: ``RunError/Code/localFile`` naming the file and what to do.
+    static func startsAsJournal(_ path: String) throws(RunError) -> Bool {
+        guard let file = fopen(path, "r") else {
+            if errno == ENOENT { return false }
+            throw RunError(.localFile, "cannot read the journal \(path): \(SystemError.describe(errno))")
+        }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        while bytes.allSatisfy({ $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: " ") }) {
+            let length = getline(&line, &capacity, file)
+            guard length > 0, let line else { return false }
+            bytes = UnsafeRawBufferPointer(start: line, count: length)
+        }
+        // A manifest line, or one a crash cut while it was being written (the reader skips it then).
+        let prefix = Array(#"{"event":"manifest""#.utf8)
+        if bytes.count < prefix.count ? prefix.starts(with: bytes) : bytes.starts(with: prefix) { return true }
+        throw RunError(
+            .localFile,
+            "\(path) is not a flowbatch journal (its first line is not a journal manifest; another program may"
+                + " have written over it): it cannot say what earlier runs created. Move it away and check the"
+                + " results file, or use --restart to start over"
+        )
+    }
+
     private init(manifest: JournalManifest) {
         self.manifest = manifest
     }
@@ -103,6 +173,7 @@ public struct ResumeState: Sendable {
         guard let row = event.row else { return }
         let key = Self.key(sandbox: row.sandbox, name: row.name)
         var entry = entries[key] ?? Entry()
+        entry.row = row.row
         switch event {
         case .attempt(_, let sending):
             if entry.done == nil {

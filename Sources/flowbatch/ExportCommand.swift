@@ -15,8 +15,10 @@ struct ExportCommand: AsyncParsableCommand {
             One row per connection: name, description, sandbox, auth, host, username, the OAuth params that are \
             not secret, then connection_id, etag and created (ISO 8601). The secret columns (password, \
             clientSecret, accessToken, refreshToken) are present and empty: filled in, the file is input for \
-            'flowbatch run --if-exists update'. Values are written exactly as the service holds them (no leading \
-            ' before = + - @), so that they match when read back. Streamed page by page.
+            'flowbatch run --if-exists update'. A value a spreadsheet would run as a formula (starting with = + - @, \
+            a tab or a carriage return) gets a leading ', as in the results; flowbatch removes it again when it \
+            reads the file, so names still match. Secrets in a URL's query string or user info are masked. \
+            Streamed page by page.
 
             Exit status: 0 every sandbox was exported; 1 a sandbox the service refuses (missing, no permission) \
             was left out; 2 the export stopped on a run error; 64 bad options or settings; 130 interrupted.
@@ -44,14 +46,14 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger()
         let (resolved, settings) = try platform.resolveCredentials()
-        let path = out == "-" ? nil : out
-        if let path {
-            do {
-                try OutputPaths.check(path, as: "--out", input: "")
-            } catch {
-                throw Failure.exit(.configuration, "error: \(error)")
-            }
+        let target: OutputTarget
+        do {
+            target = try OutputTarget.resolve(out, role: "--out", standardOutput: true)
+            try OutputPaths.check([.init(target, replacesOnlyOwnFiles: true)], input: nil)
+        } catch {
+            throw Failure.exit(.configuration, "error: \(error)")
         }
+        let path = target.kind == .standardOutput ? nil : out
         let sandboxes = platform.sandbox.isEmpty ? [resolved.defaultSandbox] : platform.sandbox
         let stop = StopSignal()
         let summary: ConnectionExport.Summary
@@ -71,7 +73,7 @@ struct ExportCommand: AsyncParsableCommand {
                         policy: RetryPolicy(maxAttempts: maxAttempts),
                         stop: stop,
                         logger: logger
-                    ).run(into: path)
+                    ).run(into: target)
                 }
             }
         } catch {
