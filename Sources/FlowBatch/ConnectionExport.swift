@@ -72,7 +72,8 @@ public struct ConnectionExport: Sendable {
             var count = 0
             let complete = try await listing.forEachPage(sandbox: sandbox) { (page) throws(RunError) in
                 for connection in page {
-                    try write(CSVLineEncoder.line(Self.values(of: connection, sandbox: sandbox), neutralize: false))
+                    // Guarded as the results are: anyone who can name a connection could plant a formula.
+                    try write(CSVLineEncoder.line(Self.values(of: connection, sandbox: sandbox)))
                 }
                 count += page.count
             }
@@ -87,22 +88,25 @@ public struct ConnectionExport: Sendable {
         return summary
     }
 
-    /// Runs the export into the file at `path` (written to a temporary file beside it and renamed into
-    /// place only when complete: an export that stops leaves no half file), or to standard output when
-    /// `path` is `nil`.
-    public func run(into path: String?) async throws(RunError) -> Summary {
-        guard let path else {
+    /// Runs the export into `target`: a regular file is written to a temporary file beside it and
+    /// renamed into place only when complete (an export that stops leaves no half file); standard
+    /// output, a device or a FIFO is written as the pages come.
+    public func run(into target: OutputTarget) async throws(RunError) -> Summary {
+        guard target.kind == .file else {
+            let stream = try target.stream()
+            defer { stream.close() }
             var pending: [UInt8] = []
             let summary = try await run { (line) throws(RunError) in
                 pending += line
                 if pending.count >= 64 * 1024 {
-                    FileHandle.standardOutput.write(Data(pending))
+                    try stream.write(pending)
                     pending.removeAll(keepingCapacity: true)
                 }
             }
-            FileHandle.standardOutput.write(Data(pending))
+            try stream.write(pending)
             return summary
         }
+        let path = target.path
         var file = try TemporaryFiles.create(besides: path)
         let temporary = file.path
         defer { TemporaryFiles.unregister(temporary) }
@@ -116,7 +120,7 @@ public struct ConnectionExport: Sendable {
             guard rename(temporary, path) == 0 else {
                 throw RunError(
                     .localFile,
-                    "cannot move the export into place at \(path): \(SystemError.describe(errno))"
+                    "cannot move the export into place at \(target.given): \(SystemError.describe(errno))"
                 )
             }
             return summary
@@ -133,12 +137,14 @@ public struct ConnectionExport: Sendable {
             Date(timeIntervalSince1970: Double($0) / 1000).formatted(.iso8601)
         }
         let params = connection.params
+        // A secret in a URL's query string is masked; fed back as it is, the row is refused.
+        func url(_ name: String) -> String { URLSecrets.masked(params[name] ?? "") }
         return [
-            connection.name, connection.description ?? "", sandbox, auth, params["host"] ?? "",
+            connection.name, connection.description ?? "", sandbox, auth, url("host"),
             params["username"] ?? "",
-            "", params["authorizationTestUrl"] ?? "", params["clientId"] ?? "", "", "", "",
+            "", url("authorizationTestUrl"), params["clientId"] ?? "", "", "", "",
             params["expirationDate"] ?? "",
-            params["accessTokenUrl"] ?? "", connection.id, connection.etag ?? "", created ?? "",
+            url("accessTokenUrl"), connection.id, connection.etag ?? "", created ?? "",
         ]
     }
 }

@@ -1,3 +1,5 @@
+import FlowBatchModel
+
 /// Small operations on UTF-8 bytes, so that checking a row copies none of its values.
 package enum ByteText {
     /// `bytes` without spaces, tabs, line breaks, no-break spaces (U+00A0) or byte-order marks
@@ -16,6 +18,17 @@ package enum ByteText {
             end -= width
         }
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// A non-secret cell as flowbatch reads it: trimmed, and without the `'` that its own results and
+    /// exports put before a formula character (``FormulaGuard``), trimmed again after it.
+    package static func cell(
+        _ written: UnsafeBufferPointer<UInt8>
+    ) -> (value: UnsafeBufferPointer<UInt8>, unguarded: Bool) {
+        let trimmed = trimmed(written)
+        let drop = FormulaGuard.guardLength(trimmed)
+        guard drop > 0 else { return (trimmed, false) }
+        return (self.trimmed(UnsafeBufferPointer(rebasing: trimmed.dropFirst(drop))), true)
     }
 
     private static func trimmableWidth(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int {

@@ -132,6 +132,31 @@ public final class ColumnMap: Sendable, Equatable {
         extraColumns.map { columns[$0].header }
     }
 
+    /// What to tell the user about the header: what kind of file it is when flowbatch wrote it, then
+    /// ``unmappedNote``.
+    public var notes: [String] {
+        [originNote, unmappedNote].compactMap { $0 }
+    }
+
+    /// A note when the header is one flowbatch writes: results (`row,name,sandbox,auth,status,connection_id,…`)
+    /// or an export (`…,connection_id,etag,created`). Either reads as input (guards removed), but a
+    /// results file holds no credentials.
+    var originNote: String? {
+        let headers = columns.map { $0.header.lowercased() }
+        if headers.starts(with: ["row", "name", "sandbox", "auth", "status", "connection_id"]) {
+            return "this is a flowbatch results file: its rows are read as input, but it holds no credentials"
+                + " (to act on its connections use 'flowbatch test' or 'flowbatch undo'; to create them anew,"
+                + " join the credential columns back in)"
+        }
+        if headers.starts(with: ["name", "description", "sandbox", "auth", "host"]),
+            headers.suffix(3) == ["connection_id", "etag", "created"]
+        {
+            return "this is a flowbatch export: fill in the secret columns and run it with --if-exists update"
+                + " to change the connections it lists"
+        }
+        return nil
+    }
+
     /// A note listing the columns that are not sent, with a hint where a header looks like a field.
     public var unmappedNote: String? {
         let describe = { (index: Int) -> String in

@@ -45,7 +45,7 @@ public struct InputValidation {
     /// Runs the check, calling `report` for each finding; throws when the file as a whole is unusable.
     public func run(report: (Event) -> Void) throws -> Summary {
         var cursor = try input.open()
-        if let note = cursor.columns.unmappedNote { report(.note(note)) }
+        for note in cursor.columns.notes { report(.note(note)) }
         let names = DuplicateNameFinder()
         var summary = Summary()
         let validator = self.validator

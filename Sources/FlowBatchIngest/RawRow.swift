@@ -49,9 +49,10 @@ public struct RawRow {
         String(decoding: ByteText.trimmed(self[field]), as: UTF8.self)
     }
 
-    /// The values of the columns that fill no field, in the order of ``ColumnMap/extraColumns``; all
-    /// empty when the row has a problem.
+    /// The values of the columns that fill no field, in the order of ``ColumnMap/extraColumns``, each
+    /// without the guard flowbatch's results put before a formula character (the results guard it
+    /// again); all empty when the row has a problem.
     public func extras() -> [String] {
-        columns.extraColumns.map { problem == nil ? view.string($0) : "" }
+        columns.extraColumns.map { problem == nil ? FormulaGuard.unguarded(view.string($0)) : "" }
     }
 }

@@ -78,8 +78,8 @@ public struct RowValidator: Sendable {
         _ row: RawRow,
         _ body: (_ sandbox: UnsafeBufferPointer<UInt8>, _ name: UnsafeBufferPointer<UInt8>) throws -> Key
     ) rethrows -> Key {
-        let sandbox = ByteText.trimmed(row[.sandbox])
-        let name = ByteText.trimmed(row[.name])
+        let sandbox = ByteText.cell(row[.sandbox]).value
+        let name = ByteText.cell(row[.name]).value
         if !sandbox.isEmpty { return try body(sandbox, name) }
         var fallback = defaultSandbox
         return try fallback.withUTF8 { try body($0, name) }
@@ -201,8 +201,10 @@ private struct Check {
     /// A non-secret text value: trimmed (with a warning), checked for length and control characters.
     mutating func text(_ field: Field, required: Bool = false) -> Bytes {
         let written = row[field]
-        let trimmed = ByteText.trimmed(written)
-        if trimmed.count != written.count, !trimmed.isEmpty {
+        let (trimmed, unguarded) = ByteText.cell(written)
+        if unguarded {
+            result.warnings.append(RowProblem(field, .warning, Self.unguardedWarning))
+        } else if trimmed.count != written.count, !trimmed.isEmpty {
             result.warnings.append(RowProblem(field, .warning, "spaces around the value were removed"))
         }
         if trimmed.isEmpty {
@@ -230,6 +232,26 @@ private struct Check {
         guard !value.isEmpty, result.problems.count == before else { return value }
         if let reason = URLCheck.problem(with: value) {
             problem(field, .invalidURL, reason)
+            return value
+        }
+        let text = string(value)
+        let secrets = URLSecrets.names(in: text)
+        if URLSecrets.holdsMask(text) {
+            problem(
+                field,
+                .invalidURL,
+                "the URL's \(secrets.joined(separator: ", ")) reads \(URLSecrets.mask), as flowbatch masks it in what it"
+                    + " writes: put the real value back (or, better, the credential in its own column)"
+            )
+        } else if !secrets.isEmpty {
+            result.warnings.append(
+                RowProblem(
+                    field,
+                    .warning,
+                    "the URL holds a secret in its query string (\(secrets.joined(separator: ", "))): flowbatch masks it"
+                        + " in everything it writes, but credentials belong in the credential columns"
+                )
+            )
         }
         return value
     }
@@ -251,9 +273,17 @@ private struct Check {
         return date.text
     }
 
-    /// A non-secret credential (`username`, `clientId`): sent exactly as written.
+    static let unguardedWarning =
+        "the leading ' (the guard flowbatch's results and exports put before = + - @) was removed"
+
+    /// A non-secret credential (`username`, `clientId`): sent exactly as written, but for the guard
+    /// flowbatch's exports put before a formula character.
     mutating func credential(_ field: Field, required: Bool = false) -> Bytes {
-        let value = row[field]
+        var value = row[field]
+        if FormulaGuard.guardLength(value) > 0 {
+            value = UnsafeBufferPointer(rebasing: value.dropFirst())
+            result.warnings.append(RowProblem(field, .warning, Self.unguardedWarning))
+        }
         let trimmed = ByteText.trimmed(value)
         if trimmed.isEmpty {
             if required { problem(field, .missingField, "empty; \(field.rawValue) is required") }

@@ -1,3 +1,5 @@
+import FlowBatchModel
+
 /// Checks that a value is an absolute `http` or `https` URL with a host, and no user name or password.
 ///
 /// Works on the UTF-8 bytes in one pass: it runs for every URL of every row.
@@ -14,7 +16,10 @@ enum URLCheck {
         guard let reason = reason(bytes) else { return nil }
         // A value with an '@' anywhere is never echoed: a mistyped scheme ("https:/user:pass@host")
         // hides where the authority ends, and the part before '@' may be a password.
-        let shown = bytes.contains(UInt8(ascii: "@")) ? "the URL" : "'\(String(decoding: bytes, as: UTF8.self))'"
+        // A secret in its query string is masked (``URLSecrets``).
+        let shown =
+            bytes.contains(UInt8(ascii: "@"))
+            ? "the URL" : "'\(URLSecrets.masked(String(decoding: bytes, as: UTF8.self)))'"
         switch reason {
         case .credentials:
             return "the URL holds a user name or password; put them in the username and password columns"

@@ -75,12 +75,24 @@ public enum Credentials: Sendable, Equatable {
         }
     }
 
-    /// The secret values, for checks that they appear nowhere they should not.
+    /// The secret values, for checks that they appear nowhere they should not: the secret params,
+    /// and secrets written into a URL's query string (``URLSecrets``), which are masked wherever a
+    /// message would echo them.
     public var secrets: [Secret] {
+        let inURLs = urls.flatMap(URLSecrets.values(in:)).map(Secret.init)
         switch self {
-        case .basic(let basic): [basic.password]
+        case .basic(let basic): return [basic.password] + inURLs
         case .oauth2RefreshCode(let oauth):
-            [oauth.accessToken] + [oauth.clientSecret, oauth.refreshToken].compactMap { $0 }
+            return [oauth.accessToken] + [oauth.clientSecret, oauth.refreshToken].compactMap { $0 } + inURLs
+        }
+    }
+
+    /// The URL params: `host`, and for OAuth `authorizationTestUrl` and `accessTokenUrl` when given.
+    public var urls: [String] {
+        switch self {
+        case .basic(let basic): [basic.host]
+        case .oauth2RefreshCode(let oauth):
+            [oauth.host] + [oauth.authorizationTestUrl, oauth.accessTokenUrl].compactMap { $0 }
         }
     }
 }

@@ -1,10 +1,11 @@
 import CLibCSV
+import FlowBatchModel
 
-/// Encodes rows of the results file: values that need quoting are quoted with libcsv's `csv_write2`,
-/// and values a spreadsheet would run as a formula get a leading `'`.
+/// Encodes rows of the results file and exports: values that need quoting are quoted with libcsv's
+/// `csv_write2`, and values a spreadsheet would run as a formula get a leading `'` (``FormulaGuard``,
+/// which flowbatch removes again when it reads such a file).
 public enum CSVLineEncoder {
-    /// One line, with its line break (LF). `neutralize: false` writes values exactly, for a file that
-    /// is input to flowbatch again (`export`): a name given a leading `'` would no longer match.
+    /// One line, with its line break (LF). `neutralize: false` writes values exactly (a header).
     public static func line(
         _ values: [String],
         delimiter: UInt8 = UInt8(ascii: ","),
@@ -21,15 +22,9 @@ public enum CSVLineEncoder {
     }
 
     /// `value` with a leading `'` when a spreadsheet would evaluate it: it starts with `=`, `+`, `-`,
-    /// `@`, a tab or a carriage return.
+    /// `@`, a tab or a carriage return (after any `'` of its own: ``FormulaGuard``).
     public static func neutralized(_ value: String) -> String {
-        guard let first = value.utf8.first else { return value }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-            return "'" + value
-        default:
-            return value
-        }
+        FormulaGuard.guarded(value)
     }
 
     private static func append(_ value: String, delimiter: UInt8, to bytes: inout [UInt8]) {

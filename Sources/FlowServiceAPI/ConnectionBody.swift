@@ -31,7 +31,9 @@ public enum ConnectionBody {
 
     /// The JSON Patch that makes an existing connection match `request`: its auth params replaced
     /// whole (a replace is idempotent: sending it again is harmless), and its description when
-    /// `description` is true.
+    /// `description` is true, with `add` as Adobe's example does: a connection made without a
+    /// description has no such member, and `replace` of a missing member is an error (RFC 6902 §4.3),
+    /// while `add` sets or replaces it.
     public static func patch(_ request: ConnectionRequest, description: Bool, maskSecrets: Bool = false) -> [UInt8] {
         var json = JSONWriter(capacity: 512)
         json.beginArray()
@@ -43,7 +45,7 @@ public enum ConnectionBody {
         json.endObject()
         if description {
             json.beginObject()
-            json.field("op", "replace")
+            json.field("op", "add")
             json.field("path", "/description")
             json.field("value", request.description ?? "")
             json.endObject()
@@ -55,21 +57,23 @@ public enum ConnectionBody {
     /// The `auth.params` object.
     private static func params(of credentials: Credentials, maskSecrets: Bool, into json: inout JSONWriter) {
         func reveal(_ secret: Secret) -> String { maskSecrets ? "***" : secret.revealed }
+        // A secret in a URL's query string is masked as well (``URLSecrets``).
+        func url(_ text: String) -> String { maskSecrets ? URLSecrets.masked(text) : text }
         json.beginObject()
         switch credentials {
         case .basic(let basic):
-            json.field("host", basic.host)
+            json.field("host", url(basic.host))
             json.field("username", basic.username)
             json.field("password", reveal(basic.password))
         case .oauth2RefreshCode(let oauth):
-            json.field("host", oauth.host)
-            json.field("authorizationTestUrl", oauth.authorizationTestUrl)
+            json.field("host", url(oauth.host))
+            json.field("authorizationTestUrl", oauth.authorizationTestUrl.map(url))
             json.field("clientId", oauth.clientId)
             json.field("clientSecret", oauth.clientSecret.map(reveal))
             json.field("accessToken", reveal(oauth.accessToken))
             json.field("refreshToken", oauth.refreshToken.map(reveal))
             json.field("expirationDate", oauth.expirationDate)
-            json.field("accessTokenUrl", oauth.accessTokenUrl)
+            json.field("accessTokenUrl", oauth.accessTokenUrl.map(url))
         }
         json.endObject()
     }
