@@ -41,13 +41,9 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     /// (``InputError`` for the file, ``ConfigurationError`` for the journal).
     public func run() async throws -> RunSummary {
         let started = clock.now
-        try OutputPaths.check(
-            results: configuration.resultsPath,
-            journal: configuration.journalPath,
-            input: configuration.input.path
-        )
+        let results = try configuration.checkOutputs()
         var header = try configuration.input.open()
-        if let note = header.columns.unmappedNote { notify("note: \(note)") }
+        for note in header.columns.notes { notify("note: \(note)") }
         let carried = ResultsWriter.carriedHeaders(header.columns.extraHeaders)
         let renamed = zip(header.columns.extraHeaders, carried).filter { $0 != $1 }
         if !renamed.isEmpty {
@@ -57,6 +53,15 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             )
         }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
+        // Before the listing: a second run in the same sandbox would list it before this one has
+        // created anything, and create the same names.
+        let lock = try SandboxLock.acquire(
+            endpoint: configuration.platform.endpoint,
+            org: configuration.platform.orgID,
+            sandboxes: scan.sandboxes,
+            results: configuration.resultsPath
+        )
+        defer { withExtendedLifetime(lock) {} }
         statistics.setTotal(scan.rows)
         if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
         if let limit = configuration.limit, scan.rows == limit {
@@ -111,7 +116,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 )
             }
         ) { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
-            let resume = try loadJournal()
+            var kept: [JournalEvent] = []
+            let resume = try loadJournal(keptThroughRestart: &kept)
             let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
             if let resume, let keyID = resume.manifest.keyID, keyID != key?.id {
                 notify(
@@ -122,17 +128,19 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 path: configuration.journalPath,
                 synchronous: configuration.journalSynchronous
             )
-            if resume == nil {
+            if resume == nil || configuration.restart {
                 var manifest = configuration.manifest
                 manifest.keyID = key?.id
                 journal.append(JournalRecord(.manifest(manifest)).encoded())
+                for event in kept { journal.append(JournalRecord(event).encoded()) }
             } else {
                 journal.append(JournalRecord(.resume).encoded())
             }
-            let writer = try ResultsWriter(path: configuration.resultsPath, extraHeaders: header.columns.extraHeaders)
+            let writer = try ResultsWriter(path: results.path, extraHeaders: header.columns.extraHeaders)
             return (resume, key, journal, writer)
         }
         let refusals = SandboxRefusals()
+        var duplicates: [RunSummary.Duplicate] = []
         var pass = RowPass(
             run: self,
             retrier: retrier,
@@ -146,7 +154,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 notify: notify
             ),
             journal: journal,
-            writer: writer
+            writer: writer,
+            extraColumns: header.columns.extraHeaders.count
         )
         do {
             do {
@@ -173,6 +182,12 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 stop.stop(.runError(error))
             }
             try await pass.process(client: client)
+            duplicates = await lookUpAgain(
+                pass.createdNow,
+                existing: pass.decision.existing,
+                client: client,
+                retrier: retrier
+            )
         } catch {
             await transport.shutdown()
             // Outcomes queued so far still go to disk: fewer look-ups for the next run.
@@ -182,21 +197,74 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         await transport.shutdown()
         try await journal.flush()
         try writer.finish()
-        return summary(started: started, rows: pass.sequence)
+        return summary(
+            started: started,
+            rows: pass.sequence - pass.notInInput,
+            notInInput: pass.notInInput,
+            duplicates: duplicates
+        )
+    }
+
+    /// The names this run created, looked up once more at its end (as the listing at its start
+    /// looks names up): one the service now holds more often than before plus this run's one create
+    /// was created meanwhile by something this run's lock cannot see (another machine, another
+    /// tool). Nothing when the run was stopped; a look-up that fails is a warning, not the run's error.
+    private func lookUpAgain(
+        _ created: [String: [String]],
+        existing: ExistingConnections,
+        client: FlowServiceClient,
+        retrier: Retrier<C>
+    ) async -> [RunSummary.Duplicate] {
+        guard !created.isEmpty, !stop.isStopping else { return [] }
+        let listing = ExistingConnectionsListing(client: client, retrier: retrier, logger: logger)
+        let now: ExistingConnections
+        do {
+            now = try await listing.list(sandboxes: created.keys.sorted(), names: created)
+        } catch {
+            notify("warning: the names this run created could not be looked up again for duplicates: \(error)")
+            return []
+        }
+        var duplicates: [RunSummary.Duplicate] = []
+        for (sandbox, names) in created.sorted(by: { $0.key < $1.key }) {
+            for name in names {
+                let ids = now.ids(sandbox: sandbox, name: name)
+                if ids.count > existing.ids(sandbox: sandbox, name: name).count + 1 {
+                    duplicates.append(.init(sandbox: sandbox, name: name, connectionIDs: ids))
+                }
+            }
+        }
+        return duplicates
     }
 
     var validator: RowValidator {
         RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
     }
 
-    /// Reads the journal for this output, or moves it aside with `--restart`.
-    private func loadJournal() throws -> ResumeState? {
+    /// Reads the journal for this output, or moves it aside with `--restart`, keeping in `kept` what
+    /// earlier runs of this output created (for the new journal), so that the results still list it
+    /// as created and `undo` deletes it.
+    private func loadJournal(keptThroughRestart kept: inout [JournalEvent]) throws -> ResumeState? {
         let path = configuration.journalPath
         if configuration.restart {
-            if let moved = try JournalFiles.moveAside(path) {
-                notify("note: --restart: the earlier journal was moved to \(moved)")
+            // A journal that cannot be read keeps nothing; it is moved aside all the same.
+            let earlier = try? ResumeState.load(path: path)
+            guard let moved = try JournalFiles.moveAside(path) else { return nil }
+            notify("note: --restart: the earlier journal was moved to \(moved)")
+            guard let earlier, !earlier.created.isEmpty else { return nil }
+            guard let restarted = earlier.keptThroughRestart(into: configuration.manifest) else {
+                notify(
+                    "note: the \(RunSummary.plural(earlier.created.count, "connection")) it records as created are at"
+                        + " \(earlier.manifest.endpoint) (org \(earlier.manifest.org)), not this run's service: they are not"
+                        + " carried over (undo them with the moved journal and the old results)"
+                )
+                return nil
             }
-            return nil
+            kept = restarted.events
+            notify(
+                "note: --restart keeps the \(RunSummary.plural(kept.count, "connection")) earlier runs of this output"
+                    + " created (still created in the results, and undo deletes them); everything else it recorded is forgotten"
+            )
+            return restarted.state
         }
         guard let resume = try ResumeState.load(path: path) else { return nil }
         if let conflict = resume.manifest.conflict(with: configuration.manifest) {
@@ -228,11 +296,17 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         return resume
     }
 
-    private func summary(started: C.Instant, rows: Int) -> RunSummary {
+    private func summary(
+        started: C.Instant,
+        rows: Int,
+        notInInput: Int,
+        duplicates: [RunSummary.Duplicate]
+    ) -> RunSummary {
         let snapshot = statistics.snapshot
         let reason = stop.reason
         let exitCode = reason.exitStatus(
             allDone: RowStatus.allCases.filter(\.isDone).map(snapshot.count).reduce(0, +) == snapshot.done
+                && duplicates.isEmpty
         ).rawValue
         let stoppedBecause: String? =
             switch reason {
@@ -262,7 +336,9 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             recovered: snapshot.recovered,
             changedSinceCreated: snapshot.changedSinceCreated,
             stoppedBecause: stoppedBecause,
-            exitCode: exitCode
+            exitCode: exitCode,
+            notInInput: notInInput,
+            duplicates: duplicates
         )
     }
 }

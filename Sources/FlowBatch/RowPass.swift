@@ -16,8 +16,19 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     var decision: RowDecision
     let journal: JournalWriter
     let writer: ResultsWriter
+    /// How many of the input's columns the results carry (a row not in the input has them empty).
+    let extraColumns: Int
     /// Rows given an outcome so far (the next row's sequence number).
     private(set) var sequence = 0
+    /// The input's rows that the journal knows, by ``ResumeState/key(sandbox:name:)``: bounded by the
+    /// journal, not the file.
+    var seen: Set<String> = []
+    /// The names this run created, by sandbox: looked up once more at the end, for duplicates that
+    /// another run, tool or machine made meanwhile.
+    private(set) var createdNow: [String: [String]] = [:]
+    /// Connections this output's journal created for rows that are not in the input (any more):
+    /// listed after the input's rows, so that the results keep them and `undo` deletes them.
+    private(set) var notInInput = 0
 
     /// Reads every row and gives each an outcome.
     mutating func process(client: FlowServiceClient) async throws {
@@ -58,6 +69,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                         return nil
                     }
                     guard let next else { return nil }
+                    noteSeen(next)
                     sequence += 1
                     switch next {
                     case .outcome(let outcome, let event, let recovered, let changed, let earlier):
@@ -85,6 +97,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                 while sequence < limit,
                     let next = try cursor.nextRow({ [sequence] row in decision.decide(row, sequence: sequence) })
                 {
+                    noteSeen(next)
                     switch next {
                     case .outcome(let outcome, let event, let recovered, let changed, true):
                         try record(outcome, event: event, recovered: recovered, changed: changed, earlier: true)
@@ -105,6 +118,9 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                 inputError = error
             }
         }
+        // Whatever the input says now, what this output created stays in its results.
+        let readWhole = inputError == nil && (configuration.limit == nil || sequence < limit)
+        try recordNotInInput(readWhole: readWhole)
         if let inputError {
             let message = (inputError as? InputError)?.description ?? "\(inputError)"
             run.stop.stop(
@@ -118,6 +134,49 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         }
     }
 
+    /// Remembers that the input holds the row of `decision`, when the journal knows its name.
+    private mutating func noteSeen(_ decision: RowDecision.Decision) {
+        guard let resume = self.decision.resume else { return }
+        let (sandbox, name) =
+            switch decision {
+            case .outcome(let outcome, _, _, _, _): (outcome.sandbox, outcome.name)
+            case .job(let job): (job.request.sandbox, job.request.name)
+            }
+        if resume.entry(sandbox: sandbox, name: name) != nil {
+            seen.insert(ResumeState.key(sandbox: sandbox, name: name))
+        }
+    }
+
+    /// Lists, after the input's rows, each connection the journal records as created whose row the
+    /// input did not hold: `created`, with its ID and a note saying so. `readWhole`: every row of the
+    /// input was read (else the row may be among those not read).
+    private mutating func recordNotInInput(readWhole: Bool) throws {
+        guard let resume = decision.resume else { return }
+        let extras = [String](repeating: "", count: extraColumns)
+        for (sandbox, name, entry, done) in resume.created
+        where !seen.contains(ResumeState.key(sandbox: sandbox, name: name)) {
+            let note = RowOutcome.Note(
+                code: readWhole ? "not-in-input" : "not-read",
+                message: (readWhole
+                    ? "no longer in the input (it was row \(entry.row) when its connection was created)"
+                    : "not among the rows read (row \(entry.row) when its connection was created)")
+                    + "; listed so that undo deletes it"
+            )
+            let outcome = RowOutcome(
+                sequence: sequence,
+                row: entry.row,
+                name: name,
+                sandbox: sandbox,
+                auth: nil,
+                .created(.init(id: done.connectionID, etag: done.etag), note: note),
+                extras: extras
+            )
+            try writer.add(outcome)
+            sequence += 1
+            notInInput += 1
+        }
+    }
+
     /// A row the run did not reach, with why in `error`.
     private func notRun(_ outcome: RowOutcome) -> RowOutcome {
         var outcome = outcome
@@ -126,7 +185,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     }
 
     /// Records a worker's result; a run error stops the run.
-    private func finish(_ result: RowWorker<C>.Result) throws {
+    private mutating func finish(_ result: RowWorker<C>.Result) throws {
         if let error = result.runError {
             run.stop.stop(.runError(error))
         }
@@ -142,6 +201,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
                 requestID: answer.requestID
             )
         }
+        if case .created = outcome.result { createdNow[outcome.sandbox, default: []].append(outcome.name) }
         let event: JournalEvent? =
             switch outcome.result {
             case .created(let connection, let answer, _): .created(row, written(connection, answer))

@@ -20,6 +20,20 @@ public struct RunSummary: Sendable, Equatable {
         }
     }
 
+    /// A name the service holds more often after the run than the run accounts for.
+    public struct Duplicate: Sendable, Equatable {
+        public var sandbox: String
+        public var name: String
+        /// Every connection of that name, oldest first.
+        public var connectionIDs: [String]
+
+        package init(sandbox: String, name: String, connectionIDs: [String]) {
+            self.sandbox = sandbox
+            self.name = name
+            self.connectionIDs = connectionIDs
+        }
+    }
+
     public var rows: Int
     public var counts: [RowStatus: Int]
     public var topErrors: [ErrorCount]
@@ -43,6 +57,10 @@ public struct RunSummary: Sendable, Equatable {
     public var dryRun = false
     /// Whether ``text`` ends with what running the same command again will do.
     public var showsRerunAdvice = true
+    /// Connections this output created for rows no longer in the input, listed after its rows.
+    public var notInInput = 0
+    /// Names this run created that the service now holds more than once (exit 1).
+    public var duplicates: [Duplicate] = []
 
     package init(
         rows: Int,
@@ -61,7 +79,9 @@ public struct RunSummary: Sendable, Equatable {
         stoppedBecause: String?,
         exitCode: Int32,
         dryRun: Bool = false,
-        showsRerunAdvice: Bool = true
+        showsRerunAdvice: Bool = true,
+        notInInput: Int = 0,
+        duplicates: [Duplicate] = []
     ) {
         self.rows = rows
         self.counts = counts
@@ -80,6 +100,8 @@ public struct RunSummary: Sendable, Equatable {
         self.exitCode = exitCode
         self.dryRun = dryRun
         self.showsRerunAdvice = showsRerunAdvice
+        self.notInInput = notInInput
+        self.duplicates = duplicates
     }
 
     public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
@@ -146,6 +168,20 @@ public struct RunSummary: Sendable, Equatable {
                 "\(Self.plural(changedSinceCreated, "row")) changed in the spreadsheet since an earlier run created \(changedSinceCreated == 1 ? "its connection" : "their connections"); they were not sent again (run with --if-exists update to patch them)."
             )
         }
+        if notInInput > 0 {
+            lines.append(
+                "\(Self.plural(notInInput, "connection")) this output created earlier \(notInInput == 1 ? "belongs" : "belong") to rows no longer in the input: listed after the input's rows in the results (undo deletes them)."
+            )
+        }
+        if !duplicates.isEmpty {
+            let shown = duplicates.prefix(5).map { "'\($0.name)' (sandbox \($0.sandbox), ×\($0.connectionIDs.count))" }
+            lines.append(
+                "Duplicates: \(Self.plural(duplicates.count, "name")) this run created \(duplicates.count == 1 ? "is" : "are") now held more than once by the service"
+                    + " (another run, tool or machine created \(duplicates.count == 1 ? "it" : "them") too): "
+                    + shown.joined(separator: ", ") + (duplicates.count > 5 ? ", …" : "")
+                    + ". See --summary-json for their IDs."
+            )
+        }
         if let stoppedBecause { lines.append("Stopped early: \(stoppedBecause)") }
         if !dryRun {
             lines.append("Results: \(resultsPath)")
@@ -188,6 +224,20 @@ public struct RunSummary: Sendable, Equatable {
         json.number((rowsPerSecond * 10).rounded() / 10)
         json.field("recovered", recovered)
         json.field("changedSinceCreated", changedSinceCreated)
+        json.field("notInInput", notInInput)
+        json.key("duplicates")
+        json.beginArray()
+        for duplicate in duplicates {
+            json.beginObject()
+            json.field("sandbox", duplicate.sandbox)
+            json.field("name", duplicate.name)
+            json.key("connectionIds")
+            json.beginArray()
+            for id in duplicate.connectionIDs { json.string(id) }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
         json.key("earlier")
         json.beginObject()
         for status in RowStatus.allCases where (earlier[status] ?? 0) > 0 {

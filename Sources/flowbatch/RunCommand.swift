@@ -72,7 +72,10 @@ struct RunCommand: AsyncParsableCommand {
     )
     var ifExists: IfExistsOption = .skip
 
-    @Flag(help: "Move an earlier journal for this output aside and start over.")
+    @Flag(
+        help:
+            "Move an earlier journal for this output aside and start over; what it records as created stays created (undo deletes it)."
+    )
     var restart = false
 
     @Flag(help: "Show what would happen, row by row, and send nothing that writes.")
@@ -90,7 +93,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Progress on stderr: auto (a live line on a terminal, log lines otherwise), bar, log or none.")
     var progress: ProgressOption = .auto
 
-    @Option(help: "Also write the summary as JSON to this path.", completion: .file())
+    @Option(
+        help:
+            "Also write the summary as JSON to this path; '-' for standard output (the summary text then goes to stderr).",
+        completion: .file()
+    )
     var summaryJSON: String?
 
     @OptionGroup var input: InputOptions
@@ -116,13 +123,6 @@ struct RunCommand: AsyncParsableCommand {
         let resolved = try platform.resolveForCommand()
         let network = try platform.resolveNetwork(for: resolved.settings)
         let resultsPath = out ?? OutputPaths.defaultResults(for: file)
-        if let summaryJSON {
-            do {
-                try OutputPaths.check(summaryJSON, as: "--summary-json", input: file)
-            } catch {
-                throw Failure.exit(.configuration, "error: \(error)")
-            }
-        }
         let placeholder = PlatformSettings(
             endpoint: resolved.endpoint,
             imsURL: "",
@@ -145,6 +145,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.ifExists = ifExists.value
         configuration.restart = restart
         configuration.limit = limit
+        configuration.summaryJSONPath = summaryJSON
         configuration.oauthSpecName = oauthSpecName
         configuration.today = Today.text()
         configuration.journalSynchronous = Environment.value("FLOWBATCH_BENCH_JOURNAL_NO_SYNC") == nil
@@ -167,7 +168,7 @@ struct RunCommand: AsyncParsableCommand {
             notify: { Console.err($0) }
         )
         let summary = try await progress.running(statistics, stop: stop, logger: logger) { try await run.run() }
-        Console.out(summary.text)
+        printSummary(summary.text)
         Console.flush()
         if case .runError(let error) = stop.reason {
             Console.err("error: \(error)")
@@ -180,7 +181,7 @@ struct RunCommand: AsyncParsableCommand {
     {
         let plan = { (client: FlowServiceClient?) in
             try await DryRunPlan(configuration: configuration, client: client).run(
-                print: { Console.out($0) },
+                print: { [summaryJSON] in summaryJSON == "-" ? Console.err($0) : Console.out($0) },
                 notify: { Console.err($0) }
             )
         }
@@ -207,17 +208,22 @@ struct RunCommand: AsyncParsableCommand {
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
+    /// The summary text: on stdout, or on stderr when stdout carries `--summary-json -`.
+    private func printSummary(_ text: String) {
+        if summaryJSON == "-" { Console.err(text) } else { Console.out(text) }
+    }
+
+    /// Writes `--summary-json`: through a link to its target, in place for a device or FIFO, to stdout
+    /// for `-`, else into a temporary file renamed into place (``OutputTarget``). The path was checked
+    /// before anything was sent.
     private func writeSummaryJSON(_ summary: RunSummary) throws {
         guard let summaryJSON else { return }
+        Console.flush()
         do {
-            try Data(summary.json).write(to: URL(fileURLWithPath: summaryJSON), options: .atomic)
-            // Like every other file flowbatch writes: readable by its owner only.
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: summaryJSON)
+            let target = try OutputTarget.resolve(summaryJSON, role: "--summary-json", standardOutput: true)
+            try target.write(summary.json)
         } catch {
-            throw Failure.exit(
-                .someRowsNotDone,
-                "error: cannot write --summary-json \(summaryJSON): \(error.localizedDescription)"
-            )
+            throw Failure.exit(.someRowsNotDone, "error: cannot write --summary-json \(summaryJSON): \(error)")
         }
     }
 }

@@ -12,6 +12,10 @@ struct UndoCommand: AsyncParsableCommand {
             Only rows with status 'created' are deleted, never 'exists', 'updated' or 'unchanged' (flowbatch did not create those). \
             Asks first; --yes skips the question. A connection already gone (404) counts as deleted. Writes one \
             result per row to <results>.undo.csv, and running the same command again resumes.
+
+            The run's journal (<results>.journal) must be beside the results file: it says which service and \
+            org the connections were created at, so that undo cannot delete through another --endpoint by \
+            mistake. Without it, undo refuses unless --force.
             """
     )
 
@@ -20,9 +24,23 @@ struct UndoCommand: AsyncParsableCommand {
     @Flag(help: "Delete without asking.")
     var yes = false
 
+    @Flag(help: "Delete even when the run's journal is missing (nothing then confirms the endpoint and org).")
+    var force = false
+
+    /// At least this many deletions, nearly all answered 404: the endpoint is probably not the run's.
+    static let wrongServiceMinimum = 3
+
     func run() async throws {
         let (settings, plan) = try options.plan(.delete)
         let results = options.results
+        if !force, !FileManager.default.fileExists(atPath: results + ".journal") {
+            throw Failure.exit(
+                .configuration,
+                "error: \(results).journal is missing: the run's journal is what shows that \(settings.platform.endpoint)"
+                    + " and org \(settings.platform.orgID) are where the connections were created. Put it back beside"
+                    + " the results file, or pass --force to delete what \(results) lists as created anyway"
+            )
+        }
         guard !plan.targets.isEmpty else {
             Console.out(
                 "nothing to undo: \(results) lists no created connections (\(plan.existing) existing ones are never deleted)"
@@ -56,6 +74,13 @@ struct UndoCommand: AsyncParsableCommand {
         if summary.notRun > 0 { text += ", not run \(summary.notRun)" }
         Console.out(text)
         if let reason = summary.stoppedBecause { Console.out("Stopped early: \(reason)") }
+        let asked = summary.alreadyGone + summary.deletedNow
+        if asked >= Self.wrongServiceMinimum, Double(summary.alreadyGone) >= 0.8 * Double(asked) {
+            Console.err(
+                "warning: \(summary.alreadyGone) of \(asked) connections were already gone (404): \(settings.platform.endpoint)"
+                    + " (org \(settings.platform.orgID)) is probably not the service the run created them at"
+            )
+        }
         Console.out("Results: \(summary.outputPath)")
         if summary.failed + summary.notRun > 0 {
             Console.out("Running the same command again retries the rest.")

@@ -216,8 +216,8 @@ struct NetworkTests {
             let ims = "http://localhost:\(harness.mock.port)"
             let mixed = try await CommandLineTool.run(
                 [
-                    "run", input, "--restart", "--if-exists", "create", "--endpoint", harness.mock.flowServiceURL,
-                    "--ims-url", ims, "--progress", "none",
+                    "run", input, "--out", harness.directory.file("mixed.results.csv"), "--if-exists", "create",
+                    "--endpoint", harness.mock.flowServiceURL, "--ims-url", ims, "--progress", "none",
                 ],
                 environment: harness.environment.merging(["http_proxy": proxy.url(), "no_proxy": ".localhost"]) { $1 }
             )

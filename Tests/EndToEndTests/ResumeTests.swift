@@ -230,7 +230,7 @@ struct ResumeTests {
     }
 
     @Test(
-        "undo counts only the Flow Service's own 404 as already gone, and makes up no journal for a results file without one"
+        "undo --force counts only the Flow Service's own 404 as already gone, and makes up no journal for a results file without one"
     )
     func undoTrustsOnlyTheServicesNotFound() async throws {
         try await MockHarness.with { harness in
@@ -241,7 +241,7 @@ struct ResumeTests {
             // A wrong endpoint path: every DELETE meets the server's plain 404, which proves nothing.
             let wrong = try await CommandLineTool.run(
                 [
-                    "undo", results, "--yes", "--endpoint", harness.mock.baseURL + "/wrong", "--ims-url",
+                    "undo", results, "--yes", "--force", "--endpoint", harness.mock.baseURL + "/wrong", "--ims-url",
                     harness.mock.baseURL,
                 ],
                 environment: harness.environment
@@ -257,7 +257,7 @@ struct ResumeTests {
             // The right endpoint then deletes them all: the failed attempt recorded nothing as deleted.
             let right = try await CommandLineTool.run(
                 [
-                    "undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
+                    "undo", results, "--yes", "--force", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
                     harness.mock.baseURL,
                 ],
                 environment: harness.environment
@@ -290,7 +290,7 @@ struct ResumeTests {
             _ = try await deleteDirectly(harness, id: gone["connection_id"]!)
             let undone = try await CommandLineTool.run(
                 [
-                    "undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
+                    "undo", results, "--yes", "--force", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
                     harness.mock.baseURL,
                 ],
                 environment: harness.environment
@@ -304,7 +304,7 @@ struct ResumeTests {
             #expect(undoResults.filter { $0["error"] == "it was already gone (404)" }.count == 1)
             let again = try await CommandLineTool.run(
                 [
-                    "undo", results, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
+                    "undo", results, "--yes", "--force", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
                     harness.mock.baseURL,
                 ],
                 environment: harness.environment

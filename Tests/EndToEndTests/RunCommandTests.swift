@@ -164,8 +164,9 @@ struct RunCommandTests {
             let elapsed = ContinuousClock.now - started
             #expect(result.status == 0, "\(result.allOutput)")
             // 3 pages of 1,000 and the count: 4 listing requests, then 2 creates; 6 requests at 2 per
-            // second take at least 2.5 s, where the creates alone would take 0.5 s.
-            #expect(harness.mock.stats().total("GET /connections") == 4)
+            // second take at least 2.5 s, where the creates alone would take 0.5 s. At the end the
+            // names it created are looked up again for duplicates, the same 4 requests (paced too).
+            #expect(harness.mock.stats().total("GET /connections") == 8)
             #expect(elapsed >= .milliseconds(2500))
             #expect(harness.mock.stats().connections == 2_952)
         }
@@ -180,8 +181,9 @@ struct RunCommandTests {
             let input = try harness.writeInput(rows: 5)
             let result = try await harness.run(input)
             #expect(result.status == 0, "\(result.allOutput)")
-            // The first page, the count, one look-up of the five names.
-            #expect(harness.mock.stats().total("GET /connections") == 3)
+            // The first page, the count, one look-up of the five names; at the end the same three for the
+            // four names it created (the look-up for duplicates).
+            #expect(harness.mock.stats().total("GET /connections") == 6)
             let results = try harness.results(harness.directory.file("in.results.csv"))
             harness.expectExactlyOnce(results, rows: 5)
             let row3 = try #require(results.first { $0["name"] == "Row 3" })
@@ -202,8 +204,9 @@ struct RunCommandTests {
             let result = try await harness.run(input, ["--log-level", "warning"])
             #expect(result.status == 0, "\(result.allOutput)")
             #expect(result.stderr.contains("refused pages of 1000"), "\(result.allOutput)")
-            // The refused page, the first page of 100, the count, one look-up of the names in pages of 100.
-            #expect(harness.mock.stats().total("GET /connections") == 4)
+            // The refused page, the first page of 100, the count, one look-up of the names in pages of 100;
+            // the same four at the end, for the look-up for duplicates.
+            #expect(harness.mock.stats().total("GET /connections") == 8)
             let results = try harness.results(harness.directory.file("in.results.csv"))
             #expect(results.first { $0["name"] == "Row 1" }?["connection_id"] == taken.id)
             #expect(results.filter { $0["status"] == "created" }.count == 2)

@@ -242,7 +242,7 @@ struct JournalTests {
         #expect(state.entry(sandbox: "prod", name: "A")?.done?.connectionID == "id-a")
         #expect(
             state.entry(sandbox: "prod", name: "B")
-                == ResumeState.Entry(done: nil, lookUpFirst: true, preexisting: ["old"], sentContent: "fp")
+                == ResumeState.Entry(row: 2, done: nil, lookUpFirst: true, preexisting: ["old"], sentContent: "fp")
         )
         #expect(state.entry(sandbox: "prod", name: "C")?.lookUpFirst == false)
         #expect(state.entry(sandbox: "prod", name: "D")?.lookUpFirst == true)
