@@ -163,8 +163,16 @@ public struct OutputTarget: Sendable, Equatable {
     }
 
     /// `path` with links followed, the last one even when its target does not exist yet (a link to
-    /// a file the run is about to make is written through, not replaced).
+    /// a file the run is about to make is written through, not replaced); a device or FIFO as given.
     private static func followLinks(_ given: String, role: String) throws(ConfigurationError) -> String {
+        var status = stat()
+        if stat(given, &status) == 0 {
+            // A device or FIFO is opened through its links as they are: `/dev/stdout` leads to
+            // `/proc/self/fd/1`, whose own link text (`pipe:[…]`) is no path.
+            guard (status.st_mode & S_IFMT) == S_IFREG, let real = realpath(given, nil) else { return given }
+            defer { free(real) }
+            return String(cString: real)
+        }
         var path = given
         for _ in 0..<linkLimit {
             var status = stat()
