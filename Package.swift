@@ -65,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "FlowBatchEngine",
-            dependencies: ["FlowBatchModel", "FlowServiceAPI"],
+            dependencies: ["FlowBatchModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(

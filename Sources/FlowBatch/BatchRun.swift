@@ -67,46 +67,29 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         if let limit = configuration.limit, scan.rows == limit {
             notify("note: --limit \(limit): only the first \(limit) data rows are read; the rest are left as they are")
         }
-        let transport = HTTPTransport(
-            connections: configuration.concurrency + 2,
-            timeout: configuration.timeout,
-            network: configuration.network,
-            logger: logger
-        )
+        var sessionConfiguration = FlowServiceSession<C>.Configuration(platform: configuration.platform)
+        sessionConfiguration.network = configuration.network
+        sessionConfiguration.timeout = configuration.timeout
+        sessionConfiguration.concurrency = configuration.concurrency
+        sessionConfiguration.rate = configuration.rate
+        sessionConfiguration.outageLimit = configuration.outageLimit
+        sessionConfiguration.retry = configuration.retry
+        sessionConfiguration.retryBudgetCapacity = configuration.retryBudgetCapacity
         // One pace for every request of the run (the listing, creates and look-ups: --rate, and below
         // what the service admits once it throttles), one pause gate and one outage breaker.
-        let pacing = AdaptiveRate(configuration: .init(maximumRate: configuration.rate), clock: clock)
-        let breaker = OutageBreaker(configuration: .init(limit: configuration.outageLimit), clock: clock)
-        statistics.setNotice { [clock] in breaker.status.map { OutageBreaker.describe($0, now: clock.now) } }
-        let retrier = Retrier(
+        let session = FlowServiceSession(
+            sessionConfiguration,
             clock: clock,
-            policy: configuration.retry,
-            gate: PauseGate(clock: clock),
             stop: stop,
-            pacing: pacing,
-            breaker: breaker,
             statistics: statistics,
             logger: logger
         )
-        var tokens = retrier
-        tokens.pacing = nil
-        let client = FlowServiceClient.make(
-            settings: configuration.platform,
-            transport: transport,
-            retrying: tokens,
-            logger: logger,
-            pace: { [stop] in
-                if stop.isStopping { return false }
-                if pacing.isFree { return true }
-                return await stop.unlessStopped { try await pacing.acquire() }
-            }
-        )
+        let client = session.client
         // The first token and the connection spec before any file: credentials IMS refuses, or a
         // certificate that is not trusted, leave no journal to bind the next run.
         var authSpecs = ConnectionAuthSpecs.builtIn
         let (resume, key, journal, writer) = try await ConfigurationError.beforeSending(
-            startingTokenOf: client,
-            closing: transport,
+            startingTokenOf: session,
             reading: { [configuration, notify] () throws(RunError) in
                 authSpecs = try await ConnectionSpecReading.read(
                     client: client,
@@ -143,7 +126,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         var duplicates: [RunSummary.Duplicate] = []
         var pass = RowPass(
             run: self,
-            retrier: retrier,
+            session: session,
             decision: RowDecision(
                 validator: validator,
                 duplicates: scan.duplicates,
@@ -169,7 +152,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 )
                 let listing = ExistingConnectionsListing(
                     client: client,
-                    retrier: retrier,
+                    retrier: session.retrier(.read),
                     logger: logger,
                     refusals: refusals,
                     onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) }
@@ -182,19 +165,14 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 stop.stop(.runError(error))
             }
             try await pass.process(client: client)
-            duplicates = await lookUpAgain(
-                pass.createdNow,
-                existing: pass.decision.existing,
-                client: client,
-                retrier: retrier
-            )
+            duplicates = await lookUpAgain(pass.createdNow, existing: pass.decision.existing, session: session)
         } catch {
-            await transport.shutdown()
+            await session.shutdown()
             // Outcomes queued so far still go to disk: fewer look-ups for the next run.
             try? await journal.flush()
             throw error
         }
-        await transport.shutdown()
+        await session.shutdown()
         try await journal.flush()
         try writer.finish()
         return summary(
@@ -212,11 +190,14 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     private func lookUpAgain(
         _ created: [String: [String]],
         existing: ExistingConnections,
-        client: FlowServiceClient,
-        retrier: Retrier<C>
+        session: FlowServiceSession<C>
     ) async -> [RunSummary.Duplicate] {
         guard !created.isEmpty, !stop.isStopping else { return [] }
-        let listing = ExistingConnectionsListing(client: client, retrier: retrier, logger: logger)
+        let listing = ExistingConnectionsListing(
+            client: session.client,
+            retrier: session.retrier(.read),
+            logger: logger
+        )
         let now: ExistingConnections
         do {
             now = try await listing.list(sandboxes: created.keys.sorted(), names: created)

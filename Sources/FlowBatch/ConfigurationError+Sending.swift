@@ -6,15 +6,14 @@ extension ConfigurationError {
     /// spec), then the set-up: credentials that IMS or the gateway refuse and a certificate that is
     /// not trusted are configuration errors found before any file is written (see
     /// ``FlowServiceClient/startToken()``).
-    /// `transport` is shut down when any fails.
-    static func beforeSending<T>(
-        startingTokenOf client: FlowServiceClient,
-        closing transport: HTTPTransport,
+    /// The session is shut down when any fails.
+    static func beforeSending<T, C: Clock>(
+        startingTokenOf session: FlowServiceSession<C>,
         reading: () async throws(RunError) -> Void = {},
         _ body: () throws -> T
     ) async throws -> T {
         do {
-            try await client.startToken()
+            try await session.client.startToken()
             do {
                 try await reading()
             } catch  where ExitStatus.beforeWriting(error) == .configuration {
@@ -24,7 +23,7 @@ extension ConfigurationError {
             }
             return try beforeSending(body)
         } catch {
-            await transport.shutdown()
+            await session.shutdown()
             throw error
         }
     }

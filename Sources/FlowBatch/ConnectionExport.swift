@@ -34,18 +34,12 @@ public struct ConnectionExport: Sendable {
         }
     }
 
-    public let client: FlowServiceClient
+    public let session: FlowServiceSession<ContinuousClock>
     public let sandboxes: [String]
-    public let policy: RetryPolicy
-    public let stop: StopSignal
-    public let logger: Logger
 
-    public init(client: FlowServiceClient, sandboxes: [String], policy: RetryPolicy, stop: StopSignal, logger: Logger) {
-        self.client = client
+    public init(session: FlowServiceSession<ContinuousClock>, sandboxes: [String]) {
+        self.session = session
         self.sandboxes = sandboxes
-        self.policy = policy
-        self.stop = stop
-        self.logger = logger
     }
 
     /// Writes the header, then one line per connection with `write`; throws a run error (the
@@ -53,18 +47,10 @@ public struct ConnectionExport: Sendable {
     public func run(write: ([UInt8]) throws(RunError) -> Void) async throws(RunError) -> Summary {
         try write(CSVLineEncoder.line(Self.columns, neutralize: false))
         let refusals = SandboxRefusals()
-        let clock = ContinuousClock()
         let listing = ExistingConnectionsListing(
-            client: client,
-            retrier: Retrier(
-                clock: clock,
-                policy: policy,
-                gate: PauseGate(clock: clock),
-                stop: stop,
-                breaker: OutageBreaker(clock: clock),
-                logger: logger
-            ),
-            logger: logger,
+            client: session.client,
+            retrier: session.retrier(.read),
+            logger: session.logger,
             refusals: refusals
         )
         var summary = Summary()

@@ -232,30 +232,24 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             ],
             input: resultsPath
         )
-        let transport = HTTPTransport(connections: concurrency + 1, timeout: timeout, network: network, logger: logger)
-        let breaker = OutageBreaker(clock: clock)
-        statistics.setNotice { [clock] in breaker.status.map { OutageBreaker.describe($0, now: clock.now) } }
-        let window = ConcurrencyLimit(maximum: concurrency)
-        let retrier = Retrier(
+        var configuration = FlowServiceSession<C>.Configuration(platform: settings)
+        configuration.network = network
+        configuration.timeout = timeout
+        configuration.concurrency = concurrency
+        configuration.retry = policy
+        let session = FlowServiceSession(
+            configuration,
             clock: clock,
-            policy: policy,
-            gate: PauseGate(clock: clock),
             stop: stop,
-            concurrency: window,
-            pacing: AdaptiveRate(clock: clock),
-            breaker: breaker,
+            statistics: statistics,
             logger: logger
         )
-        let client = FlowServiceClient.make(
-            settings: settings,
-            transport: transport,
-            retrying: retrier,
-            logger: logger
-        )
+        let client = session.client
+        let retrier = session.retrier(.bulk)
+        let window = session.window
         // The first token before any file: credentials IMS refuses leave no journal behind.
         let (earlier, journal, runJournal) = try await ConfigurationError.beforeSending(
-            startingTokenOf: client,
-            closing: transport
+            startingTokenOf: session
         ) {
             let earlier = try Self.doneEarlier(journalPath: journalPath)
             let journal = try JournalWriter(path: journalPath)
@@ -294,7 +288,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             },
             sink: { (index, outcome) in landed(index, outcome) }
         )
-        await transport.shutdown()
+        await session.shutdown()
         try await journal.flush()
         if let runJournal { try await runJournal.flush() }
         var summary = Summary(outputPath: outputPath)

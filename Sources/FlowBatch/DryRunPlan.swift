@@ -9,13 +9,13 @@ import FlowServiceAPI
 /// name is taken show as *exists*; prints each request body with secrets masked as `***`.
 public struct DryRunPlan: Sendable {
     public let configuration: RunConfiguration
-    /// The client for read-only look-ups, when credentials were given.
-    public let client: FlowServiceClient?
+    /// The session for read-only look-ups, when credentials were given.
+    public let session: FlowServiceSession<ContinuousClock>?
     let validator: RowValidator
 
-    public init(configuration: RunConfiguration, client: FlowServiceClient?) {
+    public init(configuration: RunConfiguration, session: FlowServiceSession<ContinuousClock>?) {
         self.configuration = configuration
-        self.client = client
+        self.session = session
         validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
     }
 
@@ -32,7 +32,8 @@ public struct DryRunPlan: Sendable {
         let refusals = SandboxRefusals()
         var authSpecs = ConnectionAuthSpecs.builtIn
         if let oauth = configuration.oauthSpecName { authSpecs.oauthName = oauth }
-        if let client {
+        if let session {
+            let client = session.client
             // After the file is checked: a file refused whole sends nothing at all. Credentials IMS
             // refuses are a configuration error here too (exit 64), as in the run.
             try await client.startToken()
@@ -43,17 +44,9 @@ public struct DryRunPlan: Sendable {
                 notify: notify
             )
             // Read-only, and listed as the run would list: retried, and paced by --rate (the client's).
-            let clock = ContinuousClock()
             let listing = ExistingConnectionsListing(
                 client: client,
-                retrier: Retrier(
-                    clock: clock,
-                    policy: configuration.retry,
-                    gate: PauseGate(clock: clock),
-                    stop: StopSignal(),
-                    breaker: OutageBreaker(configuration: .init(limit: configuration.outageLimit), clock: clock),
-                    logger: client.logger
-                ),
+                retrier: session.retrier(.read),
                 logger: client.logger,
                 refusals: refusals
             )
@@ -136,7 +129,7 @@ public struct DryRunPlan: Sendable {
                         let body = ConnectionBody.encode(request, authSpecs: authSpecs, maskSecrets: true)
                         let unsure =
                             resume?.entry(sandbox: request.sandbox, name: request.name)?.lookUpFirst == true
-                                && client == nil
+                                && session == nil
                             ? " (sent by an earlier run without an answer: looked up first)" : ""
                         return [
                             "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",

@@ -9,7 +9,8 @@ import Logging
 /// run is stopped. `flowbatch run`, `--dry-run` and `export` list this way.
 struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Duration {
     let client: FlowServiceClient
-    /// The run's retrier (its pause gate, outage breaker and stop); the client paces each page.
+    /// The session's retrier for reads (``RequestPolicy/read``: its pause gate, outage
+    /// breaker and stop); the client paces each page.
     let retrier: Retrier<C>
     let logger: Logger
     /// Where a sandbox the service refuses for every row is recorded (its rows then fail without a request).
@@ -182,8 +183,6 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         what: String,
         _ request: () async throws(RunError) -> Value
     ) async throws(RunError) -> Fetched<Value> {
-        var retrier = self.retrier
-        retrier.pacesEachTry = false
         // Stopped (Ctrl-C, or a run error): no further request; the pass records every row not-run.
         if retrier.stop.isStopping { return .ended }
         let end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Fetched<Value>> in

@@ -10,8 +10,8 @@ import FlowServiceAPI
 /// recorded as `not-run` (or as done, when an earlier run finished them).
 struct RowPass<C: Clock> where C.Duration == Duration {
     let run: BatchRun<C>
-    /// The run's retrier: its pace, pause gate and outage breaker are shared by every request.
-    let retrier: Retrier<C>
+    /// The run's session: its pace, pause gate, outage breaker, window and budget are shared by every request.
+    let session: FlowServiceSession<C>
     /// What each row needs; the caller fills in the existing connections and the auth specs.
     var decision: RowDecision
     let journal: JournalWriter
@@ -35,14 +35,12 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         let configuration = run.configuration
         var cursor = try configuration.input.open()
         let limit = configuration.limit ?? .max
-        let concurrency = ConcurrencyLimit(maximum: configuration.concurrency)
-        var creates = retrier
-        creates.budget = RetryBudget(capacity: configuration.retryBudgetCapacity)
-        creates.concurrency = concurrency
+        let concurrency = session.window
         let worker = RowWorker(
             client: client,
             journal: journal,
-            retrier: creates,
+            writes: session.retrier(.write),
+            reads: session.retrier(.read),
             statistics: run.statistics,
             stop: run.stop,
             refusals: decision.refusals,

@@ -10,9 +10,12 @@ import Logging
 struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     let client: FlowServiceClient
     let journal: JournalWriter
-    /// Retries the row's creates and patches: with the run-wide budget, the adaptive window and the
-    /// rate limit (the client paces every other request).
-    let retrier: Retrier<C>
+    /// Retries the row's creates and patches (``RequestPolicy/write``): with the run-wide
+    /// budget, the adaptive window and the rate limit.
+    let writes: Retrier<C>
+    /// Retries the look-ups after an ambiguous answer (``RequestPolicy/read``): the client
+    /// paces them page by page; they spend no budget and leave the window as it is.
+    let reads: Retrier<C>
     let statistics: RunStatistics
     let stop: StopSignal
     /// Sandboxes the service refuses for every row: their rows fail without a request.
@@ -54,7 +57,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     private func run(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Result {
-        let end = try await retrier.run(before: { () async throws(RunError) -> Result? in
+        let end = try await writes.run(before: { () async throws(RunError) -> Result? in
             if let refused = refusals.failure(for: job.request.sandbox) { return state.failed(refused) }
             // Only a create can leave a connection behind unseen; a patch is sent again as it is.
             guard state.ambiguous, job.operation == .create else { return nil }
@@ -238,13 +241,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     /// retried like any request; `unknown` only when the look-up itself runs out of attempts or is
     /// refused.
     private func lookUp(_ job: RowJob) async throws(RunError) -> LookUp {
-        // The run's pause gate, pace and breaker; the client paces look-ups page by page, and they
-        // spend no budget and leave the window as it is.
-        var lookUps = retrier
-        lookUps.budget = nil
-        lookUps.concurrency = nil
-        lookUps.pacesEachTry = false
-        let end = try await lookUps.run { (_) async throws(RunError) -> TryVerdict<LookUp> in
+        let end = try await reads.run { (_) async throws(RunError) -> TryVerdict<LookUp> in
             let items: [FlowServiceClient.Listed]
             do throws(RunError) {
                 items = try await client.connections(named: job.request.name, sandbox: job.request.sandbox)

@@ -2,7 +2,7 @@ import FlowBatchModel
 import Synchronization
 
 /// Paces requests just below the rate the service admits, learned from its 429s, so that few
-/// requests are throttled; over all kinds of requests together, like ``RateLimiter``.
+/// requests are throttled; over all kinds of requests together (one pace per ``Retrier``'s session).
 ///
 /// Unlimited (no wait, no sleep) until the first 429, or capped by the user's `--rate` only. Then:
 /// - **Decrease**: the pace becomes ``Configuration/margin`` (97%) of the admitted rate, measured as

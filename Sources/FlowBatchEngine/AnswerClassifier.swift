@@ -1,5 +1,4 @@
 import FlowBatchModel
-import FlowServiceAPI
 
 /// Decides what a request's failure means for the row and for the run: the one place where an error
 /// is found to stop the run, its sandbox or only the row, and whether it is worth retrying.

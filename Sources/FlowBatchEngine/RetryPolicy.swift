@@ -4,7 +4,7 @@ import FlowBatchModel
 /// (a random delay between zero and `min(cap, base × 2^(retry−1))`), where a server's `Retry-After`
 /// wins over anything shorter.
 ///
-/// Pure arithmetic: the loop that sleeps lives in ``RowWorker`` and sleeps on an injected clock.
+/// Pure arithmetic: the loop that sleeps is ``Retrier/run(_:)``, on an injected clock.
 public struct RetryPolicy: Sendable, Equatable {
     /// Tries per row for failures that are not throttling (default 5).
     public var maxAttempts: Int

@@ -4,7 +4,7 @@
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
-    /// The value itself; read it only to put it into a request body.
+    /// The value itself; read it only where the type's summary says.
     public let revealed: String
 
     /// Wraps a value.

@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import NIOHTTP1
 
-/// Talks to the Flow Service: creates, finds, lists and deletes connections, with the headers every
-/// Platform call needs, renewing the token when the gateway refuses it.
+/// Talks to the Flow Service: creates, patches, finds, lists, counts, tests and deletes connections and
+/// reads the connection spec, with the headers every Platform call needs, renewing the token when the
+/// gateway refuses it.
 ///
 /// Each method returns the decoded answer or throws the one ``RunError``: no complete answer, an
 /// answer that refuses the request, or a success that cannot be read. Nothing here retries except
@@ -15,9 +16,11 @@ public struct FlowServiceClient: Sendable {
     let tokens: TokenProvider
     package let logger: Logger
     let redactor: Redactor
-    /// Waits for the run's rate limit before each request but a create (the worker paces those, so
-    /// that a row stopped while waiting counts as not sent); says `false` once the run is stopped,
-    /// and then no further listing page is asked for.
+    /// Waits for the run's rate limit; says `false` once the run is stopped, and then no further page
+    /// is asked for. The client calls it before each page of a name look-up, before resending a
+    /// request after a renewed token, and before an IMS token request; listing pages are paced by
+    /// their caller, and creates, patches, deletes and tests by their ``RequestPolicy`` retrier (so
+    /// that a row stopped while waiting counts as not sent).
     package let pace: (@Sendable () async -> Bool)?
 
     public init(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowBatch
+import FlowBatchEngine
 import FlowBatchIngest
 import FlowServiceAPI
 import Foundation
@@ -57,13 +58,18 @@ struct CheckCommand: AsyncParsableCommand {
         } else {
             sandboxes = [resolved.defaultSandbox]
         }
-        let status = try await ServiceSession.with(
-            settings: settings,
-            network: try platform.resolveNetwork(for: settings),
-            timeout: .milliseconds(Int64(timeout * 1000)),
-            logger: logger
-        ) { client in
-            await Preflight(client: client, sandboxes: sandboxes, oauthOverride: oauthSpecName).run { Console.out($0) }
+        var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
+        session.network = try platform.resolveNetwork(for: settings)
+        session.timeout = .milliseconds(Int64(timeout * 1000))
+        let oauthSpecName = self.oauthSpecName
+        // Under the lifecycle as every other command: Ctrl-C ends the checks.
+        let stop = StopSignal()
+        let status = try await Lifecycle.run(stop: stop, progress: nil, logger: logger) { [session] in
+            try await FlowServiceSession.with(session, clock: ContinuousClock(), stop: stop, logger: logger) {
+                await Preflight(client: $0.client, sandboxes: sandboxes, oauthOverride: oauthSpecName).run {
+                    Console.out($0)
+                }
+            }
         }
         Console.flush()
         if status != 0 { throw ExitCode(status) }

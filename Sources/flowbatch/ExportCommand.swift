@@ -61,19 +61,13 @@ struct ExportCommand: AsyncParsableCommand {
             let network = try platform.resolveNetwork(for: settings)
             summary = try await Lifecycle.run(stop: stop, progress: nil, logger: logger) {
                 [timeout, maxAttempts] in
-                try await ServiceSession.with(
-                    settings: settings,
-                    network: network,
-                    timeout: .milliseconds(Int64(timeout * 1000)),
-                    logger: logger
-                ) { client in
-                    try await ConnectionExport(
-                        client: client,
-                        sandboxes: sandboxes,
-                        policy: RetryPolicy(maxAttempts: maxAttempts),
-                        stop: stop,
-                        logger: logger
-                    ).run(into: target)
+                var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
+                session.network = network
+                session.timeout = .milliseconds(Int64(timeout * 1000))
+                session.retry = RetryPolicy(maxAttempts: maxAttempts)
+                return try await FlowServiceSession.with(session, clock: ContinuousClock(), stop: stop, logger: logger)
+                {
+                    try await ConnectionExport(session: $0, sandboxes: sandboxes).run(into: target)
                 }
             }
         } catch {

@@ -179,26 +179,30 @@ struct RunCommand: AsyncParsableCommand {
 
     private func runDryRun(_ configuration: RunConfiguration, settings: PlatformSettings?, logger: Logger) async throws
     {
-        let plan = { (client: FlowServiceClient?) in
-            try await DryRunPlan(configuration: configuration, client: client).run(
-                print: { [summaryJSON] in summaryJSON == "-" ? Console.err($0) : Console.out($0) },
+        let printsTo = summaryJSON
+        let plan = { @Sendable (session: FlowServiceSession<ContinuousClock>?) in
+            try await DryRunPlan(configuration: configuration, session: session).run(
+                print: { printsTo == "-" ? Console.err($0) : Console.out($0) },
                 notify: { Console.err($0) }
             )
         }
         let summary: RunSummary
         do {
-            if let settings {
-                // The plan's look-ups keep to --rate as the run's would.
-                summary = try await ServiceSession.with(
-                    settings: settings,
-                    network: configuration.network,
-                    timeout: configuration.timeout,
-                    rate: configuration.rate,
-                    logger: logger,
-                    plan
-                )
-            } else {
-                summary = try await plan(nil)
+            // Under the lifecycle as the run is: Ctrl-C ends the look-ups, a second one quits.
+            let stop = StopSignal()
+            summary = try await Lifecycle.run(stop: stop, progress: nil, logger: logger) {
+                guard let settings else { return try await plan(nil) }
+                // The plan's look-ups keep to --rate and the retry options as the run's would.
+                var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
+                session.network = configuration.network
+                session.timeout = configuration.timeout
+                session.rate = configuration.rate
+                session.outageLimit = configuration.outageLimit
+                session.retry = configuration.retry
+                return try await FlowServiceSession.with(session, clock: ContinuousClock(), stop: stop, logger: logger)
+                {
+                    try await plan($0)
+                }
             }
         } catch {
             throw Failure.from(error)

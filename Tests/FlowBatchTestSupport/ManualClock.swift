@@ -70,10 +70,13 @@ public final class ManualClock: Clock, Sendable {
         for sleeper in woken { sleeper.continuation.resume() }
     }
 
-    /// Waits (yielding) until `count` tasks sleep on the clock, or fails after many tries.
-    public func waitForSleepers(_ count: Int) async {
+    /// Waits (yielding) until `count` tasks sleep on the clock; returns whether they came within
+    /// 100,000 yields, so that a test can `#expect` it instead of going on with fewer sleepers.
+    @discardableResult
+    public func waitForSleepers(_ count: Int) async -> Bool {
         for _ in 0..<100_000 where sleeperCount < count {
             await Task.yield()
         }
+        return sleeperCount >= count
     }
 }

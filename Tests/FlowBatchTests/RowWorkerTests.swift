@@ -182,7 +182,18 @@ struct RowWorkerTests {
             authentication: authentication
         )
         let stop = StopSignal()
-        let imsRetrier = Retrier(clock: clock, policy: policy, gate: PauseGate(clock: clock), stop: stop)
+        let gate = PauseGate(clock: clock)
+        // IMS on real time with short backoffs: a token request that fails once under a loaded machine is
+        // retried, instead of sleeping on a manual clock that nothing advances.
+        let realTime = ContinuousClock()
+        let imsRetrier = Retrier(
+            clock: realTime,
+            policy: RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(10), maxDelay: .milliseconds(100)),
+            gate: PauseGate(clock: realTime),
+            stop: stop
+        )
+        var reads = Retrier(clock: clock, policy: policy, gate: gate, stop: stop)
+        reads.pacesEachTry = false
         return RowWorker(
             client: FlowServiceClient.make(
                 settings: settings,
@@ -191,14 +202,15 @@ struct RowWorkerTests {
                 logger: logger
             ),
             journal: try JournalWriter(path: journal),
-            retrier: Retrier(
+            writes: Retrier(
                 clock: clock,
                 policy: policy,
-                gate: PauseGate(clock: clock),
+                gate: gate,
                 stop: stop,
                 budget: RetryBudget(),
                 concurrency: ConcurrencyLimit(maximum: 2)
             ),
+            reads: reads,
             statistics: RunStatistics(),
             stop: stop,
             refusals: SandboxRefusals(),
