@@ -1,6 +1,7 @@
 import FlowBatchEngine
 import FlowBatchModel
 import FlowBatchReport
+import FlowServiceAPI
 
 /// One valid row on its way to the service: a `POST /connections`, or a `PATCH` of the row's
 /// existing connection (`--if-exists update`).
@@ -29,6 +30,20 @@ struct RowJob: Sendable {
 }
 
 extension RowJob {
+    /// The row's create as the exactly-once protocol takes it: a generic REST base connection, found
+    /// again after a lost answer by its name within the generic REST spec.
+    var create: ResourceCreate {
+        ResourceCreate(
+            kind: .baseConnection,
+            sandbox: request.sandbox,
+            name: request.name,
+            body: body,
+            secrets: request.credentials.secrets,
+            lookUpFilters: FlowServiceClient.connectionLookUpFilters(name: request.name),
+            preexisting: preexisting
+        )
+    }
+
     /// The journal line written before attempt number `attempt` is sent.
     func attemptRecord(attempt: Int) -> [UInt8] {
         let row = JournalEvent.Row(request)

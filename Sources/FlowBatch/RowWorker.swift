@@ -4,9 +4,10 @@ import FlowBatchReport
 import FlowServiceAPI
 import Logging
 
-/// Takes one row from its first request to its outcome: sends it, retries transient failures with
-/// backoff, honours `Retry-After` for every worker, and before sending again after an ambiguous
-/// failure looks the name up, so that no connection is created twice.
+/// Takes one row from its first request to its outcome: a create through the one exactly-once
+/// protocol (``ExactlyOnceCreate``: retried with backoff, `Retry-After` honoured for every worker, and
+/// looked up before sending again after an ambiguous failure, so that no connection is created
+/// twice), or a patch of its existing connection.
 struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     let client: FlowServiceClient
     let journal: JournalWriter
@@ -57,221 +58,125 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     private func run(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Result {
-        let end = try await writes.run(before: { () async throws(RunError) -> Result? in
-            if let refused = refusals.failure(for: job.request.sandbox) { return state.failed(refused) }
-            // Only a create can leave a connection behind unseen; a patch is sent again as it is.
-            guard state.ambiguous, job.operation == .create else { return nil }
-            switch try await lookUp(job) {
-            case .found(let listed):
-                return state.created(
-                    id: listed.id,
-                    etag: nil,
-                    status: state.lastFailure?.httpStatus,
-                    requestID: nil,
-                    recovered: true
-                )
-            case .absent:
-                state.ambiguous = false
-                return nil
-            case .stopped:
-                // Its request may have created the connection: the journal's attempt line has the
-                // next run look it up first.
-                return state.notRun()
-            case .unknown(let failure):
-                var result = state.failed(
-                    RunError(
-                        .outcomeUnknown,
-                        "could not tell whether an earlier request created the connection (\(failure.message));"
-                            + " it was not sent again, to avoid a duplicate",
-                        httpStatus: failure.httpStatus,
-                        requestID: failure.requestID
-                    )
-                )
-                result.ambiguous = true
-                return result
+        guard job.operation == .create else { return try await update(job, &state) }
+        let creates = ExactlyOnceCreate(
+            client: client,
+            writes: writes,
+            reads: reads,
+            refusals: refusals,
+            statistics: statistics,
+            logger: logger
+        )
+        var tries = ExactlyOnceCreate<C>.Tries()
+        let end: ExactlyOnceCreate<C>.End
+        do {
+            end = try await creates.run(job.create, &tries) { (number) async throws(RunError) in
+                try await client.ensureToken()
+                if number > 1 {
+                    // The first attempt was journaled, on disk, before the row was handed out; a retry
+                    // adds nothing recovery needs, so its line is not waited for.
+                    journal.append(job.attemptRecord(attempt: number))
+                }
             }
-        }) { (number) async throws(RunError) -> TryVerdict<Result> in
-            try await client.ensureToken()
-            state.attempts = number
-            if number > 1 {
-                // The first attempt was journaled, on disk, before the row was handed out; a retry
-                // adds nothing recovery needs, so its line is not waited for.
-                journal.append(job.attemptRecord(attempt: number))
-            }
-            return try await send(job, &state)
+        } catch {
+            (state.attempts, state.ambiguous, state.lastFailure) = (tries.attempts, tries.ambiguous, tries.lastFailure)
+            throw error
         }
+        (state.attempts, state.ambiguous, state.lastFailure) = (tries.attempts, tries.ambiguous, tries.lastFailure)
         switch end {
-        case .done(let result):
-            return result
-        case .gaveUp(let reason):
-            return try await giveUp(job, &state, reason.failure)
-        case .stopped(let reason):
-            // Stopped between tries of a request that created nothing (a 429, no connection): the
-            // row was not run. One whose last answer was ambiguous stays failed, to be looked up.
-            guard let reason, state.ambiguous else { return state.notRun() }
-            return state.failed(reason.failure, stoppedEarly: true)
+        case .created(let id, let etag, let status, let requestID, let recovered):
+            return state.created(id: id, etag: etag, status: status, requestID: requestID, recovered: recovered)
+        case .failed(let failure, let stoppedEarly):
+            return state.failed(failure, stoppedEarly: stoppedEarly)
+        case .notRun:
+            return state.notRun()
         }
     }
 
-    /// One try of the row's request: a create, or a patch (reading the connection's etag first when
-    /// none is known, and once more when the one sent was stale).
-    private func send(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> TryVerdict<Result> {
+    /// A patch of the row's connection: sent again as it is after any failure (a patch is
+    /// idempotent), so it never calls for a look-up.
+    private func update(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Result {
+        let end = try await writes.run(before: { () async throws(RunError) -> Result? in
+            refusals.failure(for: job.request.sandbox).map { state.failed($0) }
+        }) { (number) async throws(RunError) -> TryVerdict<Result> in
+            try await client.ensureToken()
+            state.attempts = number
+            if number > 1 { journal.append(job.attemptRecord(attempt: number)) }
+            return try await patch(job, &state)
+        }
+        switch end {
+        case .done(let result): return result
+        case .gaveUp(let reason): return state.failed(reason.failure)
+        case .stopped: return state.notRun()
+        }
+    }
+
+    /// One try of a patch, reading the connection's etag first when none is known, and once more
+    /// when the one sent was stale.
+    private func patch(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> TryVerdict<Result> {
+        guard case .update(let id, let known, _) = job.operation else { preconditionFailure("a patch of a create") }
         while true {
             statistics.requestStarted()
             let sent = ContinuousClock.now
             let written: CreatedConnection
             do {
-                switch job.operation {
-                case .create:
-                    written = try await client.create(
-                        body: job.body,
-                        sandbox: job.request.sandbox,
-                        rowSecrets: job.request.credentials.secrets
-                    )
-                case .update(let id, let known, _):
-                    if state.etag == nil, let known, state.rereads == 0 { state.etag = known }
-                    guard let etag = state.etag else {
-                        // No etag known, or the one sent was stale: read the connection as it is now.
-                        let current = try await client.connection(id: id, sandbox: job.request.sandbox)
-                        statistics.requestFinished(after: ContinuousClock.now - sent)
-                        guard let current else {
-                            return .done(
-                                state.failed(
-                                    RunError(
-                                        .connectionGone,
-                                        "the connection \(id) no longer exists; it was not created again"
-                                    )
+                if state.etag == nil, let known, state.rereads == 0 { state.etag = known }
+                guard let etag = state.etag else {
+                    // No etag known, or the one sent was stale: read the connection as it is now.
+                    let current = try await client.connection(id: id, sandbox: job.request.sandbox)
+                    statistics.requestFinished(after: ContinuousClock.now - sent)
+                    guard let current else {
+                        return .done(
+                            state.failed(
+                                RunError(
+                                    .connectionGone,
+                                    "the connection \(id) no longer exists; it was not created again"
                                 )
                             )
-                        }
-                        state.etag = current.etag ?? ""
-                        continue
+                        )
                     }
-                    written = try await client.patch(
-                        id: id,
-                        etag: etag,
-                        body: job.body,
-                        sandbox: job.request.sandbox,
-                        rowSecrets: job.request.credentials.secrets
-                    )
+                    state.etag = current.etag ?? ""
+                    continue
                 }
+                written = try await client.patch(
+                    id: id,
+                    etag: etag,
+                    body: job.body,
+                    sandbox: job.request.sandbox,
+                    rowSecrets: job.request.credentials.secrets
+                )
             } catch {
                 let disposition = try AnswerClassifier.classify(error, sandbox: job.request.sandbox)
                 statistics.requestFinished(after: ContinuousClock.now - sent)
-                if case .rowError(let failure) = disposition, failure.httpStatus == 412, state.rereads == 0 {
-                    // Changed behind flowbatch's back since its etag was read: read it again and patch once
-                    // more. The spreadsheet wins.
+                switch disposition {
+                case .rowError(let failure) where failure.httpStatus == 412 && state.rereads == 0:
+                    // Changed behind flowbatch's back since its etag was read: read it again and patch
+                    // once more. The spreadsheet wins.
                     state.rereads += 1
                     state.etag = nil
                     continue
+                case .rowError(let failure):
+                    return .done(state.failed(failure))
+                case .sandboxError(let failure):
+                    refusals.refuse(job.request.sandbox, failure)
+                    return .done(state.failed(failure))
+                case .runError(let error):
+                    state.lastFailure = RunError(
+                        error.code,
+                        error.message,
+                        serviceCode: error.serviceCode,
+                        requestID: error.requestID
+                    )
+                    throw error
+                case .transient(let reason, _):
+                    state.lastFailure = reason.failure
+                    return .again(reason)
                 }
-                return try verdict(on: disposition, job, &state)
             }
             statistics.requestFinished(after: ContinuousClock.now - sent)
-            if case .update(let id, _, _) = job.operation {
-                return .done(
-                    state.updated(id: id, etag: written.etag, status: written.status, requestID: written.requestID)
-                )
-            }
             return .done(
-                state.created(id: written.id, etag: written.etag, status: written.status, requestID: written.requestID)
+                state.updated(id: id, etag: written.etag, status: written.status, requestID: written.requestID)
             )
-        }
-    }
-
-    private func verdict(
-        on disposition: AnswerClassifier.Disposition,
-        _ job: RowJob,
-        _ state: inout Progress
-    ) throws(RunError) -> TryVerdict<Result> {
-        switch disposition {
-        case .rowError(let failure):
-            return .done(state.failed(failure))
-        case .sandboxError(let failure):
-            refusals.refuse(job.request.sandbox, failure)
-            return .done(state.failed(failure))
-        case .runError(let error):
-            state.lastFailure = RunError(
-                error.code,
-                error.message,
-                serviceCode: error.serviceCode,
-                requestID: error.requestID
-            )
-            throw error
-        case .transient(let reason, let ambiguous):
-            state.lastFailure = reason.failure
-            state.ambiguous = ambiguous && job.operation == .create
-            return .again(reason)
-        }
-    }
-
-    /// Out of attempts: an ambiguous last failure is looked up once more before the row is failed.
-    private func giveUp(_ job: RowJob, _ state: inout Progress, _ failure: RunError) async throws(RunError) -> Result {
-        guard state.ambiguous else { return state.failed(failure) }
-        switch try await lookUp(job) {
-        case .found(let listed):
-            return state.created(
-                id: listed.id,
-                etag: nil,
-                status: failure.httpStatus,
-                requestID: failure.requestID,
-                recovered: true
-            )
-        case .absent:
-            state.ambiguous = false
-            return state.failed(failure)
-        case .stopped:
-            return state.notRun()
-        case .unknown:
-            var result = state.failed(failure)
-            result.ambiguous = true
-            return result
-        }
-    }
-
-    private enum LookUp: Sendable {
-        case found(FlowServiceClient.Listed)
-        case absent
-        case unknown(RunError)
-        /// The run stopped before the look-up could tell.
-        case stopped
-    }
-
-    /// Finds a connection with the row's name that did not exist before flowbatch sent the row,
-    /// retried like any request; `unknown` only when the look-up itself runs out of attempts or is
-    /// refused.
-    private func lookUp(_ job: RowJob) async throws(RunError) -> LookUp {
-        let end = try await reads.run { (_) async throws(RunError) -> TryVerdict<LookUp> in
-            let items: [FlowServiceClient.Listed]
-            do throws(RunError) {
-                items = try await client.connections(named: job.request.name, sandbox: job.request.sandbox)
-            } catch  where error.code == .stopped {
-                return .done(.stopped)
-            } catch  where error.code == .malformedResponse {
-                return .again(RetryReason(RunError(.malformedResponse, error.message)))
-            } catch {
-                switch try AnswerClassifier.classify(error, sandbox: job.request.sandbox) {
-                case .runError(let error): throw error
-                case .transient(let reason, _): return .again(reason)
-                case .rowError(let reported), .sandboxError(let reported):
-                    // The look-up itself was refused; asking again will not help.
-                    return .done(.unknown(reported))
-                }
-            }
-            let ours = items.filter { !job.preexisting.contains($0.id) }
-                .sorted { ($0.createdAt ?? .max, $0.id) < ($1.createdAt ?? .max, $1.id) }
-            if ours.count > 1 {
-                logger.warning(
-                    "row \(job.request.row): \(ours.count) connections named \"\(job.request.name)\" appeared; using the oldest"
-                )
-            }
-            return .done(ours.first.map(LookUp.found) ?? .absent)
-        }
-        switch end {
-        case .done(let found): return found
-        case .gaveUp(let reason): return .unknown(reason.failure)
-        case .stopped:
-            return .stopped
         }
     }
 

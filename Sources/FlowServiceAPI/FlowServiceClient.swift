@@ -95,11 +95,16 @@ public struct FlowServiceClient: Sendable {
         }
     }
 
-    /// `POST /connections` with an encoded body; `rowSecrets` are masked in any message echoed back.
-    public func create(body: [UInt8], sandbox: String, rowSecrets: [Secret]) async throws(RunError) -> CreatedConnection
-    {
-        let (answer, token) = try await perform(.POST, target: "/connections", sandbox: sandbox, body: body)
-        return try written(answer, token: token, rowSecrets: rowSecrets)
+    /// `POST` of `create`'s body to its kind's collection (`/connections`, `/sourceConnections`, ...);
+    /// its secrets are masked in any message echoed back. Answered with the new resource's ID and etag.
+    public func create(_ create: ResourceCreate) async throws(RunError) -> CreatedConnection {
+        let (answer, token) = try await perform(
+            .POST,
+            target: create.kind.path,
+            sandbox: create.sandbox,
+            body: create.body
+        )
+        return try written(answer, token: token, rowSecrets: create.secrets)
     }
 
     /// `PATCH /connections/{id}` with `If-Match: etag` and a JSON Patch body; answered like a create
@@ -250,20 +255,28 @@ public struct FlowServiceClient: Sendable {
         }
     }
 
-    /// The connections of the generic REST spec in `sandbox` named exactly `name`.
-    ///
-    /// A name holding a comma cannot be asked for directly (a comma in a filter means OR), so then
-    /// the sandbox's generic REST connections are listed and compared by name.
-    public func connections(named name: String, sandbox: String) async throws(RunError) -> [Listed] {
-        let filter = Self.canFilter(name: name) ? ["name==\(name)", Self.spec] : [Self.spec]
-        return try await list(filters: filter, sandbox: sandbox).filter { $0.name == name }
+    /// The resources `create` may have made: its kind's listing with its look-up filters, every page,
+    /// narrowed to its name (a filter may match more, or, for a name holding a comma, nothing narrower
+    /// could be asked for).
+    public func resources(matching create: ResourceCreate) async throws(RunError) -> [Listed] {
+        try await list(path: create.kind.path, filters: create.lookUpFilters, sandbox: create.sandbox)
+            .filter { $0.name == create.name }
     }
 
-    /// Every connection matching `filters`, following the pages; for name look-ups, which their
+    /// The `property` filters that find the generic REST connections named `name`: by name and spec,
+    /// or, for a name holding a comma (a comma in a filter means OR), by spec alone.
+    public static func connectionLookUpFilters(name: String) -> [String] {
+        canFilter(name: name) ? ["name==\(name)", spec] : [spec]
+    }
+
+    /// Every resource at `path` matching `filters`, following the pages; for look-ups, which their
     /// caller retries as a whole. Throws ``RunError/Code/stopped`` once the run is stopped.
-    private func list(filters: [String], sandbox: String) async throws(RunError) -> [Listed] {
+    private func list(path: String, filters: [String], sandbox: String) async throws(RunError) -> [Listed] {
         var items: [Listed] = []
-        var target: String? = Self.firstPage(filters: filters)
+        var target: String? = Self.target(
+            path: path,
+            query: filters.map { ("property", $0) } + [("limit", "\(Self.defaultPage)")]
+        )
         var pages = 0
         while let next = target, pages < 100_000 {
             if let pace, !(await pace()) { throw RunError(.stopped, "the run was stopped") }
@@ -378,11 +391,17 @@ public struct FlowServiceClient: Sendable {
     /// Adobe's code for "the requested resource is not found: resource with given id does not exist".
     static let connectionNotFound = "FLOW-1101-404"
 
-    /// `DELETE /connections/{id}`.
-    public func delete(id: String, sandbox: String) async throws(RunError) -> Deletion {
+    /// `DELETE` of resource `id` of `kind` (`/connections/{id}` by default).
+    public func delete(
+        _ kind: ResourceKind = .baseConnection,
+        id: String,
+        sandbox: String
+    ) async throws(RunError)
+        -> Deletion
+    {
         let (answer, token) = try await perform(
             .DELETE,
-            target: "/connections/\(QueryEncoding.encode(id))",
+            target: "\(kind.path)/\(QueryEncoding.encode(id))",
             sandbox: sandbox,
             body: nil
         )

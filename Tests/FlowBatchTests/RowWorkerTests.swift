@@ -144,7 +144,15 @@ struct RowWorkerTests {
                 try? await limiter.acquire()
                 return true
             }
-            let listing = Task { try await client.connections(named: "Paced", sandbox: "prod") }
+            let lookUp = ResourceCreate(
+                kind: .baseConnection,
+                sandbox: "prod",
+                name: "Paced",
+                body: [],
+                secrets: [],
+                lookUpFilters: FlowServiceClient.connectionLookUpFilters(name: "Paced")
+            )
+            let listing = Task { try await client.resources(matching: lookUp) }
             #expect(await Self.poll { clock.sleeperCount == 1 })
             #expect(mock.stats().total("POST /ims/token/v3") == 0)
             // The page takes the next turn; the token it then needs waits for the one after.

@@ -1,0 +1,61 @@
+import FlowBatchModel
+
+/// A kind of Flow Service resource that flowbatch creates exactly once, as a value: where it is
+/// created and listed, and what the journal, the results and messages call it. The exactly-once
+/// create (``ResourceCreate`` and `FlowBatch`'s `ExactlyOnceCreate`) is written once over it; a new
+/// kind is a new value beside these, with the filters Adobe documents for finding it again.
+public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
+    /// Its name in the journal and the results' `step` column: `connection`, `source`, `target`, `flow`.
+    public let name: String
+    /// The collection under the Flow Service's base URL: `/connections`, `/sourceConnections`, ...
+    public let path: String
+    /// What a sentence calls one: "connection", "source connection".
+    public let noun: String
+
+    public init(name: String, path: String, noun: String) {
+        self.name = name
+        self.path = path
+        self.noun = noun
+    }
+
+    public var description: String { noun }
+
+    /// A generic REST base connection (`POST /connections`), found again by name within the generic
+    /// REST connection spec.
+    public static let baseConnection = ResourceKind(name: "connection", path: "/connections", noun: "connection")
+}
+
+/// One create of a resource, and how to find what it may have made when its answer was lost.
+public struct ResourceCreate: Sendable {
+    public var kind: ResourceKind
+    public var sandbox: String
+    /// The resource's name: what a look-up compares, and what messages show.
+    public var name: String
+    /// The encoded body of the `POST`.
+    public var body: [UInt8]
+    /// Secrets the body holds, masked in anything an answer echoes.
+    public var secrets: [Secret]
+    /// The `property` filters Adobe documents that find the resources this create may have made
+    /// (by name, or by the parent's ID); the listing is then narrowed to ``name``.
+    public var lookUpFilters: [String]
+    /// IDs of resources that matched before anything was sent for this create: never taken for its own.
+    public var preexisting: [String]
+
+    public init(
+        kind: ResourceKind,
+        sandbox: String,
+        name: String,
+        body: [UInt8],
+        secrets: [Secret],
+        lookUpFilters: [String],
+        preexisting: [String] = []
+    ) {
+        self.kind = kind
+        self.sandbox = sandbox
+        self.name = name
+        self.body = body
+        self.secrets = secrets
+        self.lookUpFilters = lookUpFilters
+        self.preexisting = preexisting
+    }
+}
