@@ -32,14 +32,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "The OAuth auth spec name a run would send instead of the one the service lists.")
     var oauthSpecName: String?
 
-    @Option(help: "Seconds per request.")
-    var timeout: Double = 30
+    @OptionGroup var timeoutOptions: TimeoutOptions
 
     @OptionGroup var logging: LoggingOptions
-
-    func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
-    }
 
     func run() async throws {
         let logger = logging.makeLogger()
@@ -60,7 +55,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
         var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
         session.network = try platform.resolveNetwork(for: settings)
-        session.timeout = .milliseconds(Int64(timeout * 1000))
+        session.timeout = timeoutOptions.duration
         let oauthSpecName = self.oauthSpecName
         // Under the lifecycle as every other command: Ctrl-C ends the checks.
         let stop = StopSignal()

@@ -22,14 +22,12 @@ struct DemoCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Requests in flight at most.")
-    var concurrency: Int = 8
+    @OptionGroup var concurrencyOptions: ConcurrencyOptions
 
     @Option(help: "Seed of the mock's fault choices.")
     var seed: UInt64 = 13
 
-    @Option(help: "Progress on stderr: auto, bar, log or none.")
-    var progress: ProgressOption = .auto
+    @OptionGroup var progressOptions: ProgressOptions
 
     @OptionGroup var logging: LoggingOptions
 
@@ -55,12 +53,15 @@ struct DemoCommand: AsyncParsableCommand {
         let resultsPath = folder + "/mixed.results.csv"
         let stop = StopSignal()
         let statistics = RunStatistics()
-        let (mock, summary) = try await progress.running(
+        let (mock, summary) = try await progressOptions.progress.running(
             statistics,
             stop: stop,
             services: [mockService],
             logger: logger
-        ) { [concurrency, mockConfiguration] () async throws -> (RunningMock, RunSummary) in
+        ) {
+            [concurrency = concurrencyOptions.concurrency, mockConfiguration] () async throws -> (
+                RunningMock, RunSummary
+            ) in
             guard let mock = await listening.first(where: { _ in true }) else { throw CancellationError() }
             let configuration = try Self.prepare(
                 folder: folder,

@@ -1,8 +1,8 @@
 import ArgumentParser
-import FlowServiceMock
+import FlowBatchModel
 
-/// A duration option as the mock's options write them (`90s`, `10m`, `1.5h`): one way to write a
-/// duration on flowbatch's whole command line.
+/// A duration option (`--timeout 30s`, `--outage-limit 10m`; a bare number is seconds): one way to
+/// write a duration on flowbatch's own command line (``DurationText``).
 struct DurationOption: ExpressibleByArgument, Sendable {
     var duration: Duration
 
@@ -11,9 +11,9 @@ struct DurationOption: ExpressibleByArgument, Sendable {
     }
 
     init?(argument: String) {
-        guard let parsed = try? MockDuration.parse(argument), parsed > .zero else { return nil }
+        guard let parsed = DurationText.parse(argument), parsed > .zero else { return nil }
         duration = parsed
     }
 
-    var defaultValueDescription: String { MockDuration.format(duration) }
+    var defaultValueDescription: String { DurationText.format(duration) }
 }

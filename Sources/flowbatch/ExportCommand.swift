@@ -30,18 +30,11 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Where to write the CSV; '-' for standard output (the default).", completion: .file())
     var out: String = "-"
 
-    @Option(help: "Tries per page for transient failures.")
-    var maxAttempts: Int = 5
+    @OptionGroup var retryOptions: RetryOptions
 
-    @Option(help: "Seconds per request.")
-    var timeout: Double = 30
+    @OptionGroup var timeoutOptions: TimeoutOptions
 
     @OptionGroup var logging: LoggingOptions
-
-    func validate() throws {
-        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
-    }
 
     func run() async throws {
         let logger = logging.makeLogger()
@@ -60,10 +53,10 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             let network = try platform.resolveNetwork(for: settings)
             summary = try await Lifecycle.run(stop: stop, progress: nil, logger: logger) {
-                [timeout, maxAttempts] in
+                [timeout = timeoutOptions.duration, maxAttempts = retryOptions.maxAttempts] in
                 var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
                 session.network = network
-                session.timeout = .milliseconds(Int64(timeout * 1000))
+                session.timeout = timeout
                 session.retry = RetryPolicy(maxAttempts: maxAttempts)
                 return try await FlowServiceSession.with(session, clock: ContinuousClock(), stop: stop, logger: logger)
                 {

@@ -12,17 +12,13 @@ struct ResultsFileOptions: ParsableArguments {
     @Argument(help: "A results file written by 'flowbatch run'.", completion: .file())
     var results: String
 
-    @Option(help: "Requests in flight at most.")
-    var concurrency: Int = 8
+    @OptionGroup var concurrencyOptions: ConcurrencyOptions
 
-    @Option(help: "Tries per connection for transient failures.")
-    var maxAttempts: Int = 5
+    @OptionGroup var retryOptions: RetryOptions
 
-    @Option(help: "Seconds per request.")
-    var timeout: Double = 30
+    @OptionGroup var timeoutOptions: TimeoutOptions
 
-    @Option(help: "Progress on stderr: auto (a live line on a terminal, log lines otherwise), bar, log or none.")
-    var progress: ProgressOption = .auto
+    @OptionGroup var progressOptions: ProgressOptions
 
     @OptionGroup var platform: PlatformOptions
 
@@ -30,11 +26,6 @@ struct ResultsFileOptions: ParsableArguments {
 
     func validate() throws {
         try platform.requireOneSandbox()
-        guard concurrency >= 1, concurrency <= 4096 else {
-            throw ValidationError("--concurrency must be between 1 and 4096")
-        }
-        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
     }
 
     /// Where and as whom to talk to Platform, and through which network.
@@ -82,15 +73,15 @@ struct ResultsFileOptions: ParsableArguments {
             resultsPath: results,
             outputPath: outputPath,
             settings: settings.platform,
-            concurrency: concurrency,
-            policy: RetryPolicy(maxAttempts: maxAttempts),
-            timeout: .milliseconds(Int64(timeout * 1000)),
+            concurrency: concurrencyOptions.concurrency,
+            policy: RetryPolicy(maxAttempts: retryOptions.maxAttempts),
+            timeout: timeoutOptions.duration,
             network: settings.network,
             clock: ContinuousClock(),
             stop: stop,
             logger: logger
         )
-        return try await progress.running(
+        return try await progressOptions.progress.running(
             run.statistics,
             line: ConnectionsRun<ContinuousClock>.progressLine(operation),
             stop: stop,

@@ -44,17 +44,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The results CSV (default: <input>.results.csv beside the input).", completion: .file())
     var out: String?
 
-    @Option(help: "Requests in flight at most.")
-    var concurrency: Int = 8
+    @OptionGroup var concurrencyOptions: ConcurrencyOptions
 
     @Option(help: "Requests per second at most, all kinds together (default: no limit).")
     var rate: Double?
 
-    @Option(help: "Tries per row for transient failures.")
-    var maxAttempts: Int = 5
+    @OptionGroup var retryOptions: RetryOptions
 
-    @Option(help: "Seconds per request.")
-    var timeout: Double = 30
+    @OptionGroup var timeoutOptions: TimeoutOptions
 
     @Option(
         help: ArgumentHelp(
@@ -90,8 +87,7 @@ struct RunCommand: AsyncParsableCommand {
     )
     var oauthSpecName: String?
 
-    @Option(help: "Progress on stderr: auto (a live line on a terminal, log lines otherwise), bar, log or none.")
-    var progress: ProgressOption = .auto
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Option(
         help:
@@ -106,12 +102,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         try platform.requireOneSandbox()
-        guard concurrency >= 1, concurrency <= 4096 else {
-            throw ValidationError("--concurrency must be between 1 and 4096")
-        }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }
-        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let oauthSpecName, oauthSpecName.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--oauth-spec-name must not be empty")
@@ -135,10 +126,10 @@ struct RunCommand: AsyncParsableCommand {
             resultsPath: resultsPath,
             platform: resolved.settings ?? placeholder
         )
-        configuration.concurrency = concurrency
+        configuration.concurrency = concurrencyOptions.concurrency
         configuration.rate = rate
-        configuration.retry.maxAttempts = maxAttempts
-        configuration.timeout = .milliseconds(Int64(timeout * 1000))
+        configuration.retry.maxAttempts = retryOptions.maxAttempts
+        configuration.timeout = timeoutOptions.duration
         configuration.outageLimit = outageLimit.duration
         configuration.network = network
         configuration.defaultSandbox = resolved.defaultSandbox
@@ -167,7 +158,9 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger,
             notify: { Console.err($0) }
         )
-        let summary = try await progress.running(statistics, stop: stop, logger: logger) { try await run.run() }
+        let summary = try await progressOptions.progress.running(statistics, stop: stop, logger: logger) {
+            try await run.run()
+        }
         printSummary(summary.text)
         Console.flush()
         if case .runError(let error) = stop.reason {
