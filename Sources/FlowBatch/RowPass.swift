@@ -183,7 +183,7 @@ struct RowPass<C: Clock> where C.Duration == Duration {
     }
 
     /// Records a worker's result; a run error stops the run.
-    private mutating func finish(_ result: RowWorker<C>.Result) throws {
+    private mutating func finish(_ result: RowWorker<C>.Finished) throws {
         if let error = result.runError {
             run.stop.stop(.runError(error))
         }

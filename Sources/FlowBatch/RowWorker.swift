@@ -24,7 +24,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     let logger: Logger
 
     /// The row's outcome, and the run error it ran into, if any.
-    struct Result: Sendable {
+    struct Finished: Sendable {
         var outcome: RowOutcome
         var runError: RunError?
         /// Created, as a name look-up showed, by a request whose answer never came.
@@ -36,9 +36,9 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         var secretFingerprint: String?
     }
 
-    func process(_ job: RowJob) async -> Result {
+    func process(_ job: RowJob) async -> Finished {
         var state = Progress(job: job, started: ContinuousClock.now)
-        var result: Result
+        var result: Finished
         do {
             result = try await run(job, &state)
         } catch {
@@ -57,7 +57,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         return result
     }
 
-    private func run(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Result {
+    private func run(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Finished {
         guard job.operation == .create else { return try await update(job, &state) }
         let creates = ExactlyOnceCreate(
             client: client,
@@ -95,10 +95,10 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
 
     /// A patch of the row's connection: sent again as it is after any failure (a patch is
     /// idempotent), so it never calls for a look-up.
-    private func update(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Result {
-        let end = try await writes.run(before: { () async throws(RunError) -> Result? in
+    private func update(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Finished {
+        let end = try await writes.run(before: { () async throws(RunError) -> Finished? in
             refusals.failure(for: job.request.sandbox).map { state.failed($0) }
-        }) { (number) async throws(RunError) -> TryVerdict<Result> in
+        }) { (number) async throws(RunError) -> TryVerdict<Finished> in
             try await client.ensureToken()
             state.attempts = number
             if number > 1 { journal.append(job.attemptRecord(attempt: number)) }
@@ -113,7 +113,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
 
     /// One try of a patch, reading the connection's etag first when none is known, and once more
     /// when the one sent was stale.
-    private func patch(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> TryVerdict<Result> {
+    private func patch(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> TryVerdict<Finished> {
         guard case .update(let id, let known, _) = job.operation else { preconditionFailure("a patch of a create") }
         while true {
             statistics.requestStarted()
@@ -216,20 +216,20 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             job.updating.map { .init(id: $0.id, etag: etag ?? $0.etag) }
         }
 
-        func created(id: String, etag: String?, status: Int?, requestID: String?, recovered: Bool = false) -> Result {
+        func created(id: String, etag: String?, status: Int?, requestID: String?, recovered: Bool = false) -> Finished {
             let answer = RowOutcome.Answer(httpStatus: status, requestID: requestID)
-            return Result(outcome: outcome(.created(.init(id: id, etag: etag), answer)), recovered: recovered)
+            return Finished(outcome: outcome(.created(.init(id: id, etag: etag), answer)), recovered: recovered)
         }
 
-        func updated(id: String, etag: String?, status: Int?, requestID: String?) -> Result {
+        func updated(id: String, etag: String?, status: Int?, requestID: String?) -> Finished {
             let answer = RowOutcome.Answer(httpStatus: status, requestID: requestID)
-            return Result(outcome: outcome(.updated(.init(id: id, etag: etag), answer)))
+            return Finished(outcome: outcome(.updated(.init(id: id, etag: etag), answer)))
         }
 
-        func failed(_ failure: RunError, stoppedEarly: Bool = false) -> Result {
+        func failed(_ failure: RunError, stoppedEarly: Bool = false) -> Finished {
             let message = stoppedEarly ? failure.message + " (the run stopped before retrying)" : failure.message
             let answer = RowOutcome.Answer(httpStatus: failure.httpStatus, requestID: failure.requestID)
-            return Result(
+            return Finished(
                 outcome: outcome(
                     .failed(.init(code: failure.resultCode, message: message), answer, connection: updating)
                 ),
@@ -237,10 +237,10 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             )
         }
 
-        func notRun() -> Result {
+        func notRun() -> Finished {
             var outcome = outcome(.notRun(.notRun(nil), connection: updating))
             outcome.durationMS = nil
-            return Result(outcome: outcome)
+            return Finished(outcome: outcome)
         }
     }
 }

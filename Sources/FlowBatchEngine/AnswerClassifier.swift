@@ -1,7 +1,8 @@
 import FlowBatchModel
 
-/// Decides what a request's failure means for the row and for the run: the one place where an error
-/// is found to stop the run, its sandbox or only the row, and whether it is worth retrying.
+/// Decides what one request's failure means for the row and for the run: whether it stops the run,
+/// its sandbox or only the row, and whether it is worth retrying. (A sandbox refused for every row
+/// is then remembered by `SandboxRefusals`, which may make it the run's error.)
 public enum AnswerClassifier {
     /// The meaning of one failure.
     public enum Disposition: Sendable, Equatable {

@@ -1,9 +1,11 @@
 /// What went wrong: flowbatch's one error, from a request that got no complete answer or an answer
 /// that refused it, to a run that cannot go on.
 ///
-/// The error only says what happened. Whether it costs the row, its sandbox or the whole run, and
-/// whether it is worth retrying, is decided in one place (`AnswerClassifier`); the exit status it
-/// ends a command with, by ``ExitStatus/of(_:)``. A run error stops the run at once (exit status 2);
+/// The error only says what happened. Whether a request's failure costs the row, its sandbox or the
+/// whole run, and whether it is worth retrying, is decided by `AnswerClassifier` (and, for what holds
+/// across rows, by `SandboxRefusals` and the connection spec's reading); the exit status it ends a
+/// command with, by the one table ``ExitStatus`` (``ExitStatus/of(_:)``, and
+/// ``ExitStatus/beforeWriting(_:)`` for the failures met before anything was written). A run error stops the run at once (exit status 2);
 /// rows not reached are `not-run`, and running the same command again resumes once the cause is fixed.
 public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of error, by flowbatch's name for it (as the results file writes it).

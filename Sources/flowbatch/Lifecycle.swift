@@ -34,7 +34,7 @@ enum Lifecycle {
         logger: Logger,
         _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let result = Result<T>()
+        let result = Outcome<T>()
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) } + [
@@ -88,7 +88,7 @@ enum Lifecycle {
     }
 
     /// The value the work service returned, for the caller once the group has ended.
-    private final class Result<T: Sendable>: Sendable {
+    private final class Outcome<T: Sendable>: Sendable {
         private let value = Mutex<T?>(nil)
 
         func set(_ value: T) { self.value.withLock { $0 = value } }
