@@ -48,7 +48,8 @@ package final class CSVByteSource {
     }
 
     /// Serves bytes from memory (tests, fuzzing).
-    init(bytes: [UInt8], name: String = "<memory>", encoding: TextEncoding = .utf8, chunkSize: Int = 64 * 1024) {
+    package init(bytes: [UInt8], name: String = "<memory>", encoding: TextEncoding = .utf8, chunkSize: Int = 64 * 1024)
+    {
         path = name
         storage = .memory(bytes)
         self.encoding = encoding
