@@ -16,7 +16,9 @@ public struct DryRunPlan: Sendable {
     public init(configuration: RunConfiguration, client: FlowServiceClient?) {
         self.configuration = configuration
         self.client = client
-        validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+        var validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+        validator.secretsMayBeKept = configuration.ifExists == .update
+        self.validator = validator
     }
 
     /// Prints the plan with `print` (one or more lines per row, then a line of counts; stdout) and
@@ -30,8 +32,9 @@ public struct DryRunPlan: Sendable {
             input: configuration.input.path
         )
         var header = try configuration.input.open()
-        if let note = header.columns.unmappedNote { notify("note: \(note)") }
+        for note in header.notes { notify("note: \(note)") }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
+        scan.nearDuplicateWarnings.forEach(notify)
         var existing = ExistingConnections()
         let refusals = SandboxRefusals()
         var authSpecs = ConnectionAuthSpecs.builtIn
@@ -61,7 +64,11 @@ public struct DryRunPlan: Sendable {
                 logger: client.logger,
                 refusals: refusals
             )
-            existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
+            do {
+                existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
+            } catch {
+                throw error.suggestingFlowServicePath(endpoint: configuration.platform.endpoint)
+            }
             if let error = refusals.stopsEveryRow(of: scan.sandboxes) {
                 notify("note: a run would stop before sending anything: \(error.message)")
             }
@@ -74,6 +81,8 @@ public struct DryRunPlan: Sendable {
             ? nil : try ResumeState.load(path: configuration.journalPath, matching: configuration.manifest)
         var cursor = try configuration.input.open()
         var counts: [RowStatus: Int] = [:]
+        // Rows an earlier run settled: counted in `counts` too, and no change a run would make.
+        var earlierCounts: [RowStatus: Int] = [:]
         var toSend = 0
         var toUpdate = 0
         // Read, never created: a dry run writes nothing.
@@ -98,6 +107,7 @@ public struct DryRunPlan: Sendable {
                 switch decision.decide(row, sequence: rows - 1) {
                 case .outcome(let outcome, _, let recovered, _, let earlier):
                     counts[outcome.status, default: 0] += 1
+                    if earlier { earlierCounts[outcome.status, default: 0] += 1 }
                     let quotedName = "\"\(outcome.name)\" in \(outcome.sandbox)"
                     let id = outcome.connectionID ?? ""
                     if earlier, recovered {
@@ -115,7 +125,9 @@ public struct DryRunPlan: Sendable {
                     }
                     switch outcome.status {
                     case .invalid: return ["row \(row.row): invalid: \(outcome.error ?? "")"]
-                    case .unchanged: return ["row \(row.row): unchanged \(quotedName) (id \(id))"]
+                    case .unchanged:
+                        let note = outcome.error.map { ": \($0)" } ?? ""
+                        return ["row \(row.row): unchanged \(quotedName) (id \(id))\(note)"]
                     case .exists:
                         existingNow += 1
                         return ["row \(row.row): exists \(quotedName) (id \(id))"]
@@ -165,6 +177,7 @@ public struct DryRunPlan: Sendable {
             rows: rows,
             counts: counts,
             topErrors: [],
+            earlier: earlierCounts,
             requests: 0,
             elapsedSeconds: (ContinuousClock.now - started).seconds,
             resultsPath: AbsolutePath.of(configuration.resultsPath),

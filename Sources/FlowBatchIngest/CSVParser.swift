@@ -269,11 +269,12 @@ package final class CSVParser {
     /// byte-order mark, and starts reading after it.
     private func start() throws(CSVFileError) {
         started = true
-        let prefix = try source.storedPrefix(8)
-        if let problem = FileSniff.problem(prefix: prefix, encoding: source.encoding) {
+        let prefix = try source.storedPrefix(FileSniff.prefixLength)
+        if let problem = FileSniff.problem(prefix: prefix, encoding: source.encoding, path: source.path) {
             throw CSVFileError(problem, path: source.path)
         }
-        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 3, alignment: 1)
+        // A byte-order mark, then possibly `sep=X` and a line end: 3 + 7 bytes at most.
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 10, alignment: 1)
         defer { head.deallocate() }
         var count = 0
         while count < head.count {
@@ -281,9 +282,30 @@ package final class CSVParser {
             if read == 0 { break }
             count += read
         }
-        bufferOffset = Array(head[..<count]) == [0xEF, 0xBB, 0xBF] ? 3 : 0
+        let bytes = Array(head[..<count])
+        bufferOffset = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if options.readsSeparatorLine, let (byte, length) = Self.separatorLine(bytes[bufferOffset...]) {
+            delimiter = byte
+            separatorLine = byte
+            csv_set_delim(parser, byte)
+            bufferOffset += length
+        }
         bufferCount = 0
         bufferPosition = 0
+    }
+
+    /// The delimiter and the length (with its line end) of a line `sep=X` at the start of `bytes`,
+    /// where X is `,`, `;` or tab; `sep` in any case, as Excel reads it.
+    private static func separatorLine(_ bytes: ArraySlice<UInt8>) -> (delimiter: UInt8, length: Int)? {
+        let line = Array(bytes)
+        guard line.count >= 5, String(decoding: line[0..<4], as: UTF8.self).lowercased() == "sep=" else { return nil }
+        let delimiter = line[4]
+        guard [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")].contains(delimiter) else { return nil }
+        let rest = line[5...]
+        if rest.isEmpty { return (delimiter, 5) }
+        if rest.starts(with: [carriageReturn, lineFeed]) { return (delimiter, 7) }
+        if rest.first == carriageReturn || rest.first == lineFeed { return (delimiter, 6) }
+        return nil
     }
 
     private func refill() throws(CSVFileError) {
