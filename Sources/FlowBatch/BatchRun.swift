@@ -47,7 +47,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             input: configuration.input.path
         )
         var header = try configuration.input.open()
-        if let note = header.columns.unmappedNote { notify("note: \(note)") }
+        for note in header.notes { notify("note: \(note)") }
         let carried = ResultsWriter.carriedHeaders(header.columns.extraHeaders)
         let renamed = zip(header.columns.extraHeaders, carried).filter { $0 != $1 }
         if !renamed.isEmpty {
@@ -57,10 +57,14 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             )
         }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
+        scan.nearDuplicateWarnings.forEach(notify)
         statistics.setTotal(scan.rows)
         if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
-        if let limit = configuration.limit, scan.rows == limit {
-            notify("note: --limit \(limit): only the first \(limit) data rows are read; the rest are left as they are")
+        if let limit = configuration.limit, scan.unread > 0 {
+            notify(
+                "note: --limit \(limit): only the first \(limit) data rows are read; the other"
+                    + " \(RunSummary.plural(scan.unread, "row")) are left as they are"
+            )
         }
         let transport = HTTPTransport(
             connections: configuration.concurrency + 2,
@@ -111,10 +115,13 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 )
             }
         ) { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
-            let resume = try loadJournal()
+            // The journal's notes wait for its lock: a run refused because another holds the journal
+            // says so first, not after notes about resuming it.
+            var notes: [String] = []
+            let resume = try loadJournal(notes: &notes)
             let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
             if let resume, let keyID = resume.manifest.keyID, keyID != key?.id {
-                notify(
+                notes.append(
                     "note: the journal's secret fingerprints were made with another key; changed secrets cannot be detected for earlier rows"
                 )
             }
@@ -122,6 +129,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 path: configuration.journalPath,
                 synchronous: configuration.journalSynchronous
             )
+            notes.forEach(notify)
             if resume == nil {
                 var manifest = configuration.manifest
                 manifest.keyID = key?.id
@@ -170,7 +178,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 // Every sandbox refused: no row can be sent at all, and that is the run's error.
                 if let error = refusals.stopsEveryRow(of: scan.sandboxes) { stop.stop(.runError(error)) }
             } catch {
-                stop.stop(.runError(error))
+                stop.stop(.runError(error.suggestingFlowServicePath(endpoint: configuration.platform.endpoint)))
             }
             try await pass.process(client: client)
         } catch {
@@ -182,19 +190,25 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         await transport.shutdown()
         try await journal.flush()
         try writer.finish()
-        return summary(started: started, rows: pass.sequence)
+        var ended = summary(started: started, rows: pass.sequence)
+        ended.limit = configuration.limit
+        if case .runError = stop.reason { ended.stoppedOnRunError = true }
+        ended.unread = scan.unread
+        return ended
     }
 
     var validator: RowValidator {
-        RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+        var validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+        validator.secretsMayBeKept = configuration.ifExists == .update
+        return validator
     }
 
     /// Reads the journal for this output, or moves it aside with `--restart`.
-    private func loadJournal() throws -> ResumeState? {
+    private func loadJournal(notes: inout [String]) throws -> ResumeState? {
         let path = configuration.journalPath
         if configuration.restart {
             if let moved = try JournalFiles.moveAside(path) {
-                notify("note: --restart: the earlier journal was moved to \(moved)")
+                notes.append("note: --restart: the earlier journal was moved to \(moved)")
             }
             return nil
         }
@@ -204,7 +218,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 // Nothing was created or may have been: the journal holds nothing this run could
                 // duplicate or lose, so a corrected command just runs.
                 let moved = try JournalFiles.moveAside(path)
-                notify(
+                notes.append(
                     "note: \(path) was written by a run that created no connection (\(conflict)); it was moved to"
                         + " \(moved ?? path) and this run starts afresh"
                 )
@@ -213,17 +227,18 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             throw ResumeState.conflictError(path: path, conflict)
         }
         if resume.manifest.input != configuration.manifest.input {
-            notify(
+            notes.append(
                 "note: the journal was written for \(resume.manifest.input); rows of \(configuration.manifest.input) are matched to it by sandbox and name"
             )
         }
-        for note in resume.notes { notify("note: \(note)") }
+        for note in resume.notes { notes.append("note: \(note)") }
         let done = resume.entries.values.filter { $0.done != nil }.count
         let pending = resume.entries.values.filter { $0.lookUpFirst }.count
-        notify(
+        notes.append(
             "note: resuming from \(path): \(RunSummary.plural(done, "row")) done earlier"
                 + (pending > 0
-                    ? ", \(pending) sent without a known answer (looked up by name before anything is sent)" : "")
+                    ? ", \(pending) journaled without a known answer, possibly sent (looked up by name before"
+                        + " anything is sent again)" : "")
         )
         return resume
     }
@@ -243,13 +258,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         return RunSummary(
             rows: rows,
             counts: snapshot.counts,
-            topErrors: snapshot.errors.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.prefix(5).map {
-                RunSummary.ErrorCount(
-                    code: $0.key.code,
-                    field: $0.key.field,
-                    count: $0.value.count,
-                    message: $0.value.message
-                )
+            topErrors: snapshot.errors.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5).map {
+                RunSummary.ErrorCount(code: $0.key.code, field: $0.key.field, count: $0.value, message: $0.key.message)
             },
             earlier: snapshot.earlier,
             requests: snapshot.requests,

@@ -138,7 +138,7 @@ public struct ConnectionExport: Sendable {
             params["username"] ?? "",
             "", params["authorizationTestUrl"] ?? "", params["clientId"] ?? "", "", "", "",
             params["expirationDate"] ?? "",
-            params["accessTokenUrl"] ?? "", connection.id, connection.etag ?? "", created ?? "",
+            params["accessTokenUrl"] ?? "", connection.id, connection.etag.map(EntityTag.bare) ?? "", created ?? "",
         ]
     }
 }
