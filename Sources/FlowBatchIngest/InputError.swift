@@ -76,7 +76,7 @@ public struct InputError: ExitStatusProviding, Sendable, Equatable, CustomString
         case .noNameColumn(let headers, let later?):
             let shown = headers.isEmpty ? "no columns" : headers.map { "'\($0)'" }.joined(separator: ", ")
             return prefix
-                + "no 'name' column in the first row (it has \(shown)), but row \(later) has one:"
+                + "no 'name' column in the header row (it has \(shown)), but row \(later) has one:"
                 + " if that is the header, pass --header-row \(later) (rows above it are skipped)"
         case .noNameColumn(let headers, nil):
             let shown = headers.isEmpty ? "no columns" : headers.map { "'\($0)'" }.joined(separator: ", ")
