@@ -8,6 +8,8 @@ import Foundation
 /// for exact duplicates; rows that repeat a name exactly are left to that finder's own report.
 public final class NearDuplicateFinder {
     private let folded = DuplicateNameFinder()
+    /// The folded form of an ASCII name, reused from row to row: no allocation per row.
+    private var scratch: [UInt8] = []
 
     public init() {}
 
@@ -17,8 +19,32 @@ public final class NearDuplicateFinder {
         name: UnsafeBufferPointer<UInt8>,
         row: Int
     ) throws(DuplicateNameFinderError) {
-        let key = Self.fold(name)
-        try folded.add(sandbox: String(decoding: sandbox, as: UTF8.self), name: key, row: row)
+        guard name.allSatisfy({ $0 < 0x80 }) else {
+            try folded.add(sandbox: String(decoding: sandbox, as: UTF8.self), name: Self.fold(name), row: row)
+            return
+        }
+        Self.foldASCII(name, into: &scratch)
+        let added = scratch.withUnsafeBufferPointer { name in
+            Result { () throws(DuplicateNameFinderError) in try folded.add(sandbox: sandbox, name: name, row: row) }
+        }
+        try added.get()
+    }
+
+    /// ``fold(_:)`` for ASCII, byte by byte: lowercased, runs of white space one space, none at the ends.
+    static func foldASCII(_ name: UnsafeBufferPointer<UInt8>, into folded: inout [UInt8]) {
+        folded.removeAll(keepingCapacity: true)
+        var pendingSpace = false
+        for byte in name {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !folded.isEmpty
+                continue
+            }
+            if pendingSpace {
+                folded.append(0x20)
+                pendingSpace = false
+            }
+            folded.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+        }
     }
 
     /// The rows whose name is a near-duplicate of an earlier row's and not an exact repeat of one.
@@ -28,16 +54,11 @@ public final class NearDuplicateFinder {
 
     /// The form two names that people would call the same share: compatibility-normalized (NFKC:
     /// full-width letters, ligatures), case-folded, every run of white space (a non-breaking space
-    /// too) one space, none at the ends. ASCII names, nearly all, take a path without Foundation.
+    /// too) one space, none at the ends. ASCII names, nearly all, take ``foldASCII(_:into:)`` instead.
     static func fold(_ name: UnsafeBufferPointer<UInt8>) -> String {
-        let text: String
-        if name.allSatisfy({ $0 < 0x80 }) {
-            text = String(decoding: name, as: UTF8.self).lowercased()
-        } else {
-            text = String(decoding: name, as: UTF8.self).precomposedStringWithCompatibilityMapping
-                .folding(options: [.caseInsensitive], locale: nil)
-        }
-        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        String(decoding: name, as: UTF8.self).precomposedStringWithCompatibilityMapping
+            .folding(options: [.caseInsensitive], locale: nil)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
 
