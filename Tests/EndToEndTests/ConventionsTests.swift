@@ -76,6 +76,23 @@ struct ConventionsTests {
         }
     }
 
+    @Test("check --input - reads the sandboxes of standard input")
+    func checkReadsStandardInput() async throws {
+        try await MockHarness.with { harness in
+            let result = try await CommandLineTool.run(
+                [
+                    "check", "--input", "-", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
+                    harness.mock.baseURL,
+                ],
+                environment: harness.environment,
+                stdin: "name,sandbox,host,username,password\nA,dev,https://a.example.com,u,pw-S3CRET\n"
+            )
+            #expect(result.status == 0, "\(result.allOutput)")
+            #expect(result.stdout.contains("sandbox dev: exists"), "\(result.stdout)")
+            #expect(!result.stdout.contains("sandbox prod:"), "\(result.stdout)")
+        }
+    }
+
     @Test("--quiet prints only errors and the summary: no note, warning or progress")
     func quiet() async throws {
         try await MockHarness.with { harness in
