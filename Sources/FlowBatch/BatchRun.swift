@@ -43,7 +43,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let started = clock.now
         let results = try configuration.checkOutputs()
         var header = try configuration.input.open()
-        for note in header.columns.notes { notify("note: \(note)") }
+        for note in header.notes { notify("note: \(note)") }
         let carried = ResultsWriter.carriedHeaders(header.columns.extraHeaders)
         let renamed = zip(header.columns.extraHeaders, carried).filter { $0 != $1 }
         if !renamed.isEmpty {
@@ -62,10 +62,14 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             results: configuration.resultsPath
         )
         defer { withExtendedLifetime(lock) {} }
+        scan.nearDuplicateWarnings.forEach(notify)
         statistics.setTotal(scan.rows)
         if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
-        if let limit = configuration.limit, scan.rows == limit {
-            notify("note: --limit \(limit): only the first \(limit) data rows are read; the rest are left as they are")
+        if let limit = configuration.limit, scan.unread > 0 {
+            notify(
+                "note: --limit \(limit): only the first \(limit) data rows are read; the other"
+                    + " \(RunSummary.plural(scan.unread, "row")) are left as they are"
+            )
         }
         var sessionConfiguration = FlowServiceSession<C>.Configuration(platform: configuration.platform)
         sessionConfiguration.network = configuration.network
@@ -100,10 +104,13 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             }
         ) { () throws -> (ResumeState?, JournalKey?, JournalWriter, ResultsWriter) in
             var kept: [JournalEvent] = []
-            let resume = try loadJournal(keptThroughRestart: &kept)
+            // The journal's notes wait for its lock: a run refused because another holds the journal
+            // says so first, not after notes about resuming it.
+            var notes: [String] = []
+            let resume = try loadJournal(keptThroughRestart: &kept, notes: &notes)
             let key = JournalKey.loadOrCreate(path: configuration.journalKeyPath)
             if let resume, let keyID = resume.manifest.keyID, keyID != key?.id {
-                notify(
+                notes.append(
                     "note: the journal's secret fingerprints were made with another key; changed secrets cannot be detected for earlier rows"
                 )
             }
@@ -111,6 +118,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 path: configuration.journalPath,
                 synchronous: configuration.journalSynchronous
             )
+            notes.forEach(notify)
             if resume == nil || configuration.restart {
                 var manifest = configuration.manifest
                 manifest.keyID = key?.id
@@ -162,7 +170,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 // Every sandbox refused: no row can be sent at all, and that is the run's error.
                 if let error = refusals.stopsEveryRow(of: scan.sandboxes) { stop.stop(.runError(error)) }
             } catch {
-                stop.stop(.runError(error))
+                stop.stop(.runError(error.suggestingFlowServicePath(endpoint: configuration.platform.endpoint)))
             }
             try await pass.process(client: client)
             duplicates = await lookUpAgain(pass.createdNow, existing: pass.decision.existing, session: session)
@@ -175,12 +183,16 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         await session.shutdown()
         try await journal.flush()
         try writer.finish()
-        return summary(
+        var ended = summary(
             started: started,
             rows: pass.sequence - pass.notInInput,
             notInInput: pass.notInInput,
             duplicates: duplicates
         )
+        ended.limit = configuration.limit
+        if case .runError = stop.reason { ended.stoppedOnRunError = true }
+        ended.unread = scan.unread
+        return ended
     }
 
     /// The names this run created, looked up once more at its end (as the listing at its start
@@ -218,22 +230,30 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     var validator: RowValidator {
-        RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+        var validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+        validator.secretsMayBeKept = configuration.ifExists == .update
+        return validator
     }
 
     /// Reads the journal for this output, or moves it aside with `--restart`, keeping in `kept` what
     /// earlier runs of this output created (for the new journal), so that the results still list it
-    /// as created and `undo` deletes it.
-    private func loadJournal(keptThroughRestart kept: inout [JournalEvent]) throws -> ResumeState? {
+    /// as created and `undo` deletes it; what to tell the user goes to `notes`, said once the journal's
+    /// lock is held.
+    private func loadJournal(
+        keptThroughRestart kept: inout [JournalEvent],
+        notes: inout [String]
+    ) throws
+        -> ResumeState?
+    {
         let path = configuration.journalPath
         if configuration.restart {
             // A journal that cannot be read keeps nothing; it is moved aside all the same.
             let earlier = try? ResumeState.load(path: path)
             guard let moved = try JournalFiles.moveAside(path) else { return nil }
-            notify("note: --restart: the earlier journal was moved to \(moved)")
+            notes.append("note: --restart: the earlier journal was moved to \(moved)")
             guard let earlier, !earlier.created.isEmpty else { return nil }
             guard let restarted = earlier.keptThroughRestart(into: configuration.manifest) else {
-                notify(
+                notes.append(
                     "note: the \(RunSummary.plural(earlier.created.count, "connection")) it records as created are at"
                         + " \(earlier.manifest.endpoint) (org \(earlier.manifest.org)), not this run's service: they are not"
                         + " carried over (undo them with the moved journal and the old results)"
@@ -241,7 +261,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 return nil
             }
             kept = restarted.events
-            notify(
+            notes.append(
                 "note: --restart keeps the \(RunSummary.plural(kept.count, "connection")) earlier runs of this output"
                     + " created (still created in the results, and undo deletes them); everything else it recorded is forgotten"
             )
@@ -253,7 +273,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 // Nothing was created or may have been: the journal holds nothing this run could
                 // duplicate or lose, so a corrected command just runs.
                 let moved = try JournalFiles.moveAside(path)
-                notify(
+                notes.append(
                     "note: \(path) was written by a run that created no connection (\(conflict)); it was moved to"
                         + " \(moved ?? path) and this run starts afresh"
                 )
@@ -262,17 +282,18 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             throw ResumeState.conflictError(path: path, conflict)
         }
         if resume.manifest.input != configuration.manifest.input {
-            notify(
+            notes.append(
                 "note: the journal was written for \(resume.manifest.input); rows of \(configuration.manifest.input) are matched to it by sandbox and name"
             )
         }
-        for note in resume.notes { notify("note: \(note)") }
+        for note in resume.notes { notes.append("note: \(note)") }
         let done = resume.entries.values.filter { $0.done != nil }.count
         let pending = resume.entries.values.filter { $0.lookUpFirst }.count
-        notify(
+        notes.append(
             "note: resuming from \(path): \(RunSummary.plural(done, "row")) done earlier"
                 + (pending > 0
-                    ? ", \(pending) sent without a known answer (looked up by name before anything is sent)" : "")
+                    ? ", \(pending) journaled without a known answer, possibly sent (looked up by name before"
+                        + " anything is sent again)" : "")
         )
         return resume
     }
@@ -298,13 +319,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         return RunSummary(
             rows: rows,
             counts: snapshot.counts,
-            topErrors: snapshot.errors.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.prefix(5).map {
-                RunSummary.ErrorCount(
-                    code: $0.key.code,
-                    field: $0.key.field,
-                    count: $0.value.count,
-                    message: $0.value.message
-                )
+            topErrors: snapshot.errors.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5).map {
+                RunSummary.ErrorCount(code: $0.key.code, field: $0.key.field, count: $0.value, message: $0.key.message)
             },
             earlier: snapshot.earlier,
             requests: snapshot.requests,

@@ -130,7 +130,7 @@ public struct ConnectionExport: Sendable {
             params["username"] ?? "",
             "", url("authorizationTestUrl"), params["clientId"] ?? "", "", "", "",
             params["expirationDate"] ?? "",
-            url("accessTokenUrl"), connection.id, connection.etag ?? "", created ?? "",
+            url("accessTokenUrl"), connection.id, connection.etag.map(EntityTag.bare) ?? "", created ?? "",
         ]
     }
 }

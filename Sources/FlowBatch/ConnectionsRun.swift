@@ -165,13 +165,20 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         /// Connections the request failed for (deleted or tested, nothing is known).
         public var failed = 0
         public var notRun = 0
-        /// Of ``deleted`` and the tests, those an earlier undo or test did (not asked again now).
-        public var earlier = 0
+        /// Of ``deleted``, ``passed`` and ``testFailed``: those an earlier run of the same command settled.
+        public var deletedEarlier = 0
+        public var passedEarlier = 0
+        public var testFailedEarlier = 0
         /// Deleted by this undo's own requests, the 404s apart.
-        public var deletedNow: Int { deleted - earlier }
+        public var deletedNow: Int { deleted - deletedEarlier }
         public var outputPath: String
         public var stoppedBecause: String?
         public var exitCode: Int32 = 0
+
+        /// `total`, or "N now, M earlier" when an earlier run settled `earlier` of them, as `run` says it.
+        public static func count(_ total: Int, earlier: Int) -> String {
+            earlier > 0 ? "\(total - earlier) now, \(earlier) earlier" : String(total)
+        }
     }
 
     /// What happened to one target.
@@ -274,7 +281,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 while let (index, target) = targets.next() {
                     // A deletion holds; a test holds for the connection as it was (a patch since gives it
                     // another etag, and it is tested again).
-                    guard let done = earlier[target.connectionID], operation == .delete || done.etag == target.etag
+                    guard let done = earlier[target.connectionID],
+                        operation == .delete || done.etag.map(EntityTag.bare) == EntityTag.bare(target.etag)
                     else { return (index, target) }
                     landed(index, done.outcome)
                 }
@@ -296,10 +304,11 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             switch outcome ?? .notRun {
             case .deleted(let alreadyGone, let earlier):
                 if alreadyGone { summary.alreadyGone += 1 } else { summary.deleted += 1 }
-                if earlier { summary.earlier += 1 }
+                if earlier { summary.deletedEarlier += 1 }
             case .tested(let passed, let earlier):
                 if passed { summary.passed += 1 } else { summary.testFailed += 1 }
-                if earlier { summary.earlier += 1 }
+                if earlier, passed { summary.passedEarlier += 1 }
+                if earlier, !passed { summary.testFailedEarlier += 1 }
             case .failed: summary.failed += 1
             case .notRun: summary.notRun += 1
             }

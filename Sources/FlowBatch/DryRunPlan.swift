@@ -16,7 +16,9 @@ public struct DryRunPlan: Sendable {
     public init(configuration: RunConfiguration, session: FlowServiceSession<ContinuousClock>?) {
         self.configuration = configuration
         self.session = session
-        validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+        var validator = RowValidator(defaultSandbox: configuration.defaultSandbox, today: configuration.today)
+        validator.secretsMayBeKept = configuration.ifExists == .update
+        self.validator = validator
     }
 
     /// Prints the plan with `print` (one or more lines per row, then a line of counts; stdout) and
@@ -26,8 +28,9 @@ public struct DryRunPlan: Sendable {
         let started = ContinuousClock.now
         _ = try configuration.checkOutputs()
         var header = try configuration.input.open()
-        for note in header.columns.notes { notify("note: \(note)") }
+        for note in header.notes { notify("note: \(note)") }
         let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
+        scan.nearDuplicateWarnings.forEach(notify)
         var existing = ExistingConnections()
         let refusals = SandboxRefusals()
         var authSpecs = ConnectionAuthSpecs.builtIn
@@ -50,7 +53,11 @@ public struct DryRunPlan: Sendable {
                 logger: client.logger,
                 refusals: refusals
             )
-            existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
+            do {
+                existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
+            } catch {
+                throw error.suggestingFlowServicePath(endpoint: configuration.platform.endpoint)
+            }
             if let error = refusals.stopsEveryRow(of: scan.sandboxes) {
                 notify("note: a run would stop before sending anything: \(error.message)")
             }
@@ -63,6 +70,8 @@ public struct DryRunPlan: Sendable {
             ? nil : try ResumeState.load(path: configuration.journalPath, matching: configuration.manifest)
         var cursor = try configuration.input.open()
         var counts: [RowStatus: Int] = [:]
+        // Rows an earlier run settled: counted in `counts` too, and no change a run would make.
+        var earlierCounts: [RowStatus: Int] = [:]
         var toSend = 0
         var toUpdate = 0
         // Read, never created: a dry run writes nothing.
@@ -87,6 +96,7 @@ public struct DryRunPlan: Sendable {
                 switch decision.decide(row, sequence: rows - 1) {
                 case .outcome(let outcome, _, let recovered, _, let earlier):
                     counts[outcome.status, default: 0] += 1
+                    if earlier { earlierCounts[outcome.status, default: 0] += 1 }
                     let quotedName = "\"\(outcome.name)\" in \(outcome.sandbox)"
                     let id = outcome.connectionID ?? ""
                     if earlier, recovered {
@@ -104,7 +114,9 @@ public struct DryRunPlan: Sendable {
                     }
                     switch outcome.status {
                     case .invalid: return ["row \(row.row): invalid: \(outcome.error ?? "")"]
-                    case .unchanged: return ["row \(row.row): unchanged \(quotedName) (id \(id))"]
+                    case .unchanged:
+                        let note = outcome.error.map { ": \($0)" } ?? ""
+                        return ["row \(row.row): unchanged \(quotedName) (id \(id))\(note)"]
                     case .exists:
                         existingNow += 1
                         return ["row \(row.row): exists \(quotedName) (id \(id))"]
@@ -154,6 +166,7 @@ public struct DryRunPlan: Sendable {
             rows: rows,
             counts: counts,
             topErrors: [],
+            earlier: earlierCounts,
             requests: 0,
             elapsedSeconds: (ContinuousClock.now - started).seconds,
             resultsPath: AbsolutePath.of(configuration.resultsPath),

@@ -196,7 +196,8 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                 case .runError(let error): throw error
                 case .sandboxError(let scoped):
                     refusals.refuse(sandbox, scoped)
-                    logger.warning("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
+                    // The refusal reaches the person once, in the rows' results and the summary, not in the log too.
+                    logger.info("sandbox refused: \(scoped.message)", metadata: ["sandbox": "\(sandbox)"])
                     return .done(.ended)
                 case .transient(let reason, _): return .again(reason)
                 case .rowError(let refused): return .done(.askedWrong(refused))

@@ -48,7 +48,7 @@ struct RowDecision: Sendable {
             )
         }
         var problems = result.problems
-        if let request = result.request { problems += authSpecs.problems(with: request) }
+        if let request = result.request, !request.keepsSecrets { problems += authSpecs.problems(with: request) }
         if let first = duplicates.firstRow(repeatedBy: row.row) {
             problems.append(
                 RowProblem(
@@ -85,6 +85,16 @@ struct RowDecision: Sendable {
             )
         }
         let fingerprint = RowFingerprint.content(of: request)
+        if request.keepsSecrets {
+            return keepingSecrets(
+                request,
+                sequence: sequence,
+                problemsIfCreated: result.problemsIfCreated,
+                extras: extras,
+                settle: settle,
+                fingerprint: fingerprint
+            )
+        }
         let secretFingerprint = RowFingerprint.secrets(of: request, key: key)
         let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
         let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
@@ -200,6 +210,92 @@ struct RowDecision: Sendable {
                     extras: extras,
                     contentFingerprint: fingerprint,
                     secretFingerprint: secretFingerprint,
+                    preexisting: []
+                )
+            )
+        }
+    }
+
+    /// `--if-exists update`, every secret cell empty (an export not filled in): the connection keeps its
+    /// credentials. Unchanged, with a note, unless its description differs (patched alone); invalid
+    /// when no connection has the name, since one cannot be created without them.
+    private func keepingSecrets(
+        _ request: ConnectionRequest,
+        sequence: Int,
+        problemsIfCreated: [RowProblem],
+        extras: [String],
+        settle: (RowOutcome.Result) -> RowOutcome,
+        fingerprint: String
+    ) -> Decision {
+        if let refused = refusals.failure(for: request.sandbox) {
+            return .outcome(
+                settle(
+                    .failed(
+                        .init(code: refused.resultCode, message: refused.message),
+                        .init(httpStatus: refused.httpStatus, requestID: refused.requestID)
+                    )
+                ),
+                event: nil,
+                recovered: false,
+                changed: false
+            )
+        }
+        let kept = RowOutcome.Note(
+            code: "secrets-kept",
+            message: "no secret given (every secret cell is empty): the connection's credentials were left as they are"
+        )
+        let decided = UpdateDecision.decide(
+            request,
+            entry: resume?.entry(sandbox: request.sandbox, name: request.name),
+            named: existing.connections(sandbox: request.sandbox, name: request.name),
+            fingerprint: fingerprint,
+            secretFingerprint: nil
+        )
+        switch decided {
+        case .asUsual:
+            let note = RowOutcome.Note(
+                code: problemsIfCreated.first?.code.rawValue ?? RowProblem.Code.missingField.rawValue,
+                message: (problemsIfCreated.map(\.description)
+                    + [
+                        "no connection is named \"\(request.name)\" in sandbox \(request.sandbox) to keep the credentials of"
+                    ])
+                    .joined(separator: "; ")
+            )
+            let event = JournalEvent.invalid(
+                .init(sandbox: request.sandbox, name: request.name, row: request.row),
+                code: note.code,
+                error: note.message
+            )
+            return .outcome(
+                settle(.invalid(note, field: problemsIfCreated.first?.field)),
+                event: event,
+                recovered: false,
+                changed: false
+            )
+        case .unchanged(let id, let etag), .patch(let id, let etag, description: false):
+            return .outcome(
+                settle(.unchanged(.init(id: id, etag: etag), note: kept)),
+                event: nil,
+                recovered: false,
+                changed: false
+            )
+        case .failed(let code, let message, let id):
+            return .outcome(
+                settle(.failed(.init(code: code, message: message), connection: id.map { .init(id: $0) })),
+                event: nil,
+                recovered: false,
+                changed: false
+            )
+        case .patch(let id, let etag, description: true):
+            return .job(
+                RowJob(
+                    sequence: sequence,
+                    request: request,
+                    operation: .update(id: id, etag: etag, description: true),
+                    body: ConnectionBody.patch(request, description: true),
+                    extras: extras,
+                    contentFingerprint: fingerprint,
+                    secretFingerprint: nil,
                     preexisting: []
                 )
             )

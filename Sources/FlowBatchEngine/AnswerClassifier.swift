@@ -102,6 +102,7 @@ public enum AnswerClassifier {
                 RunError(
                     .forbidden,
                     "the endpoint answered \(status) for the Flow Service's /connections path: check --endpoint (\(failure.message))",
+                    httpStatus: status,
                     serviceCode: failure.serviceCode,
                     requestID: failure.requestID
                 )

@@ -1,8 +1,4 @@
-@testable import FlowBatchIngest
-
-#if DEBUG || FLOWBATCH_FUZZING
-#else
-#endif
+import FlowBatchIngest
 
 /// Everything one read of a CSV input gave: its records, in order, and the error that ended it, if any.
 struct ReadOutcome: Equatable {
@@ -23,16 +19,14 @@ struct ReadOutcome: Equatable {
         return outcome
     }
 
-    /// Reads `bytes` with the engine itself, with or without the direct splitting of whole lines and
-    /// with a budget for reading again. `nil` in release builds without `FLOWBATCH_FUZZING`, where the
-    /// library is not compiled for testing and these options cannot be reached.
+    /// Reads `bytes` with the engine itself (its `package` interface: release builds refuse
+    /// `@testable`), with or without the direct splitting of whole lines and with a budget for reading again.
     static func readWithParser(
         _ bytes: [UInt8],
         options: CSVReader.Options,
         splitsLines: Bool,
         maxRereadBytes: Int? = nil
-    ) -> ReadOutcome? {
-        #if DEBUG || FLOWBATCH_FUZZING
+    ) -> ReadOutcome {
         var parserOptions = CSVParser.Options()
         parserOptions.delimiter = options.delimiter
         parserOptions.readSize = options.readSize
@@ -48,8 +42,5 @@ struct ReadOutcome: Equatable {
             outcome.error = error
         }
         return outcome
-        #else
-        return nil
-        #endif
     }
 }

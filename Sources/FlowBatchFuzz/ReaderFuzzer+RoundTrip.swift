@@ -23,7 +23,10 @@ extension ReaderFuzzer {
     /// comes back, its values neutralised; a value holding NUL makes its row a `nulByte` problem.
     static func checkRoundTrip(_ rows: [[String]], delimiter: UInt8, readSize: Int, _ violations: inout [String]) {
         let file = rows.flatMap { CSVLineEncoder.line($0, delimiter: delimiter) }
-        let outcome = ReadOutcome.read(file, options: CSVReader.Options(delimiter: delimiter, readSize: readSize))
+        var options = CSVReader.Options(delimiter: delimiter, readSize: readSize)
+        // What flowbatch writes starts with its own header, never with a value `sep=X` alone.
+        options.readsSeparatorLine = false
+        let outcome = ReadOutcome.read(file, options: options)
         if let error = outcome.error {
             violations.append("round trip: reading what was written threw \(error)")
         }

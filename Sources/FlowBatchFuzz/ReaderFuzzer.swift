@@ -46,38 +46,37 @@ enum ReaderFuzzer {
             var pathOptions = options
             pathOptions.readSize = readSize
             let libcsv = ReadOutcome.readWithParser(input.csv, options: pathOptions, splitsLines: false)
-            if let libcsv, libcsv != small {
+            if libcsv != small {
                 violations.append(
                     "pure libcsv at read size \(readSize) differs from the direct splitting of whole lines: "
                         + difference(small, libcsv)
                 )
             }
         }
-        if let budgeted = ReadOutcome.readWithParser(
+        let budgeted = ReadOutcome.readWithParser(
             input.csv,
             options: options,
             splitsLines: true,
             maxRereadBytes: input.maxRereadBytes
-        ) {
-            checkOutcome(budgeted, options: options, "reread budget \(input.maxRereadBytes)", &violations)
-            if budgeted.error == nil, budgeted != small {
-                violations.append("a reread budget that was not used up changed the records")
-            }
-            if budgeted.error != nil, !small.records.starts(with: budgeted.records) {
-                violations.append("the records before a used-up reread budget are not those of the unbounded read")
-            }
-            let wholeBudgeted = ReadOutcome.readWithParser(
-                input.csv,
-                options: wholeOptions,
-                splitsLines: true,
-                maxRereadBytes: input.maxRereadBytes
+        )
+        checkOutcome(budgeted, options: options, "reread budget \(input.maxRereadBytes)", &violations)
+        if budgeted.error == nil, budgeted != small {
+            violations.append("a reread budget that was not used up changed the records")
+        }
+        if budgeted.error != nil, !small.records.starts(with: budgeted.records) {
+            violations.append("the records before a used-up reread budget are not those of the unbounded read")
+        }
+        let wholeBudgeted = ReadOutcome.readWithParser(
+            input.csv,
+            options: wholeOptions,
+            splitsLines: true,
+            maxRereadBytes: input.maxRereadBytes
+        )
+        if wholeBudgeted != budgeted {
+            violations.append(
+                "with a reread budget, read size \(options.readSize) and \(referenceReadSize) differ: "
+                    + difference(budgeted, wholeBudgeted)
             )
-            if let wholeBudgeted, wholeBudgeted != budgeted {
-                violations.append(
-                    "with a reread budget, read size \(options.readSize) and \(referenceReadSize) differ: "
-                        + difference(budgeted, wholeBudgeted)
-                )
-            }
         }
         return small
     }

@@ -10,9 +10,10 @@ package enum AuthName {
     }
 
     package static func kind(of written: String) -> AuthKind? {
-        switch Field.normalize(written) {
+        // `OAuth 2.0` as people write it: the version's dot goes too.
+        switch Field.normalize(written).filter({ $0 != "." }) {
         case "basic", "basicauth", "basicauthentication": .basic
-        case "oauth2", "oauth", "oauth2refreshcode", "oauth2refresh": .oauth2
+        case "oauth2", "oauth", "oauth20", "oauth2refreshcode", "oauth20refreshcode", "oauth2refresh": .oauth2
         default: nil
         }
     }

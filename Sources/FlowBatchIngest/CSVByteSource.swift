@@ -42,13 +42,18 @@ package final class CSVByteSource {
         }
         guard (status.st_mode & S_IFMT) != S_IFDIR else {
             close(descriptor)
-            throw CSVFileError(.unreadable(errno: EISDIR), path: path)
+            // Numbers saves a document as a package folder too.
+            throw CSVFileError(
+                path.lowercased().hasSuffix(".numbers") ? .numbers : .unreadable(errno: EISDIR),
+                path: path
+            )
         }
         storage = .file(descriptor: descriptor, size: Int(status.st_size), modified: status.st_mtim)
     }
 
     /// Serves bytes from memory (tests, fuzzing).
-    init(bytes: [UInt8], name: String = "<memory>", encoding: TextEncoding = .utf8, chunkSize: Int = 64 * 1024) {
+    package init(bytes: [UInt8], name: String = "<memory>", encoding: TextEncoding = .utf8, chunkSize: Int = 64 * 1024)
+    {
         path = name
         storage = .memory(bytes)
         self.encoding = encoding

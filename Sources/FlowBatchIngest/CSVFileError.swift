@@ -14,6 +14,10 @@ public struct CSVFileError: Error, Sendable, Equatable, CustomStringConvertible 
         case otherEncoding(found: String, option: TextEncoding)
         /// The file is a spreadsheet workbook, not a CSV file.
         case workbook(kind: String)
+        /// The file is a document of Apple's Numbers (a ZIP archive, or a `.numbers` package folder).
+        case numbers
+        /// The file is JSON, not CSV.
+        case json
         /// The file changed size or modification time while it was being read.
         case changedWhileReading
         /// So many quotes never close that the file cannot be CSV with `"` quoting.
@@ -46,6 +50,13 @@ public struct CSVFileError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(path): the file is \(found), not what it is read as; save it as \"CSV UTF-8\" or pass --encoding \(option.rawValue)"
         case .workbook(let kind):
             "\(path): this is \(kind), not a CSV file; in the spreadsheet, save or export it as \"CSV UTF-8\" and pass that file"
+        case .numbers:
+            "\(path): this is a Numbers document, not a CSV file; in Numbers choose File > Export To > CSV"
+                + " (Text Encoding: Unicode (UTF-8)) and pass that file"
+        case .json:
+            "\(path): this is a JSON file, not a CSV file; flowbatch reads a spreadsheet saved as \"CSV UTF-8\""
+                + " (a header such as 'name,host,username,password', one row per connection); a credentials"
+                + " file goes to --config"
         case .changedWhileReading:
             "\(path): the file changed while it was being read; wait until it is saved and run again"
         case .tooManyUnterminatedQuotes:

@@ -20,21 +20,43 @@ import Darwin
 /// lines; it is told to report them (`CSV_REPALL_NL`) so that they count as rows, as a spreadsheet
 /// shows them.
 package final class CSVParser {
-    /// Limits and format.
-    struct Options: Sendable {
+    /// Limits and format; `package` so that the fuzz target can set the budget for reading again.
+    package struct Options: Sendable {
         /// The byte between values: `,`, `;` or tab.
-        var delimiter: UInt8 = UInt8(ascii: ",")
+        package var delimiter: UInt8 = UInt8(ascii: ",")
         /// Bytes read from the source at a time.
-        var readSize = 64 * 1024
+        package var readSize = 64 * 1024
         /// The most bytes one record may hold; longer records become a problem and are not kept.
-        var maxRecordBytes = 1 << 20
+        package var maxRecordBytes = 1 << 20
         /// The most values one record may hold.
-        var maxFields = 10_000
+        package var maxFields = 10_000
         /// The most bytes read again after quotes that never close; `nil`: twice the file, at least 64 MiB.
-        var maxRereadBytes: Int?
+        package var maxRereadBytes: Int?
         /// Split lines that hold a whole record directly instead of through libcsv (off only to test
         /// that both ways read the same).
-        var splitsLines = true
+        package var splitsLines = true
+        /// Read a first line `sep=X` (Excel writes it for locales whose list separator is not `,`) as
+        /// the delimiter, and skip it as Excel does, so that the header is row 1 as Excel shows it.
+        package var readsSeparatorLine = true
+
+        /// The defaults suit any spreadsheet export.
+        package init(
+            delimiter: UInt8 = UInt8(ascii: ","),
+            readSize: Int = 64 * 1024,
+            maxRecordBytes: Int = 1 << 20,
+            maxFields: Int = 10_000,
+            maxRereadBytes: Int? = nil,
+            splitsLines: Bool = true,
+            readsSeparatorLine: Bool = true
+        ) {
+            self.delimiter = delimiter
+            self.readSize = readSize
+            self.maxRecordBytes = maxRecordBytes
+            self.maxFields = maxFields
+            self.maxRereadBytes = maxRereadBytes
+            self.splitsLines = splitsLines
+            self.readsSeparatorLine = readsSeparatorLine
+        }
     }
 
     private static let rowNotBegun: Int32 = 0
@@ -45,6 +67,10 @@ package final class CSVParser {
 
     private let source: CSVByteSource
     private let options: Options
+    /// The byte between values: the option's, or the one a `sep=` first line gives.
+    private var delimiter: UInt8
+    /// The delimiter a first line `sep=X` set, when the file has one (the line itself is skipped).
+    package private(set) var separatorLine: UInt8?
     private let parser: UnsafeMutablePointer<csv_parser>
     private let buffer: UnsafeMutableRawBufferPointer
 
@@ -80,9 +106,10 @@ package final class CSVParser {
     /// The record that is complete and waiting to be read; its values are in `recordBytes`.
     @exclusivity(unchecked) private var pending: (row: Int, problem: CSVRecordProblem?)?
 
-    init(source: CSVByteSource, options: Options) {
+    package init(source: CSVByteSource, options: Options) {
         self.source = source
         self.options = options
+        delimiter = options.delimiter
         parser = .allocate(capacity: 1)
         csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
         csv_set_delim(parser, options.delimiter)
@@ -100,7 +127,7 @@ package final class CSVParser {
     }
 
     /// The next record, or `nil` at the end of the source.
-    func next() throws(CSVFileError) -> CSVRecord? {
+    package func next() throws(CSVFileError) -> CSVRecord? {
         do {
             return try nextView { $0.record() }
         } catch let error as CSVFileError {
@@ -178,7 +205,7 @@ package final class CSVParser {
             count: length
         )
         let quote = parser.pointee.quote_char
-        let delimiter = options.delimiter
+        let delimiter = self.delimiter
         var nextQuote = Self.find(quote, in: line, from: 0)
         var position = 0
         var values = 0
@@ -242,11 +269,12 @@ package final class CSVParser {
     /// byte-order mark, and starts reading after it.
     private func start() throws(CSVFileError) {
         started = true
-        let prefix = try source.storedPrefix(8)
-        if let problem = FileSniff.problem(prefix: prefix, encoding: source.encoding) {
+        let prefix = try source.storedPrefix(FileSniff.prefixLength)
+        if let problem = FileSniff.problem(prefix: prefix, encoding: source.encoding, path: source.path) {
             throw CSVFileError(problem, path: source.path)
         }
-        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 3, alignment: 1)
+        // A byte-order mark, then possibly `sep=X` and a line end: 3 + 7 bytes at most.
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 10, alignment: 1)
         defer { head.deallocate() }
         var count = 0
         while count < head.count {
@@ -254,9 +282,30 @@ package final class CSVParser {
             if read == 0 { break }
             count += read
         }
-        bufferOffset = Array(head[..<count]) == [0xEF, 0xBB, 0xBF] ? 3 : 0
+        let bytes = Array(head[..<count])
+        bufferOffset = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if options.readsSeparatorLine, let (byte, length) = Self.separatorLine(bytes[bufferOffset...]) {
+            delimiter = byte
+            separatorLine = byte
+            csv_set_delim(parser, byte)
+            bufferOffset += length
+        }
         bufferCount = 0
         bufferPosition = 0
+    }
+
+    /// The delimiter and the length (with its line end) of a line `sep=X` at the start of `bytes`,
+    /// where X is `,`, `;` or tab; `sep` in any case, as Excel reads it.
+    private static func separatorLine(_ bytes: ArraySlice<UInt8>) -> (delimiter: UInt8, length: Int)? {
+        let line = Array(bytes)
+        guard line.count >= 5, String(decoding: line[0..<4], as: UTF8.self).lowercased() == "sep=" else { return nil }
+        let delimiter = line[4]
+        guard [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")].contains(delimiter) else { return nil }
+        let rest = line[5...]
+        if rest.isEmpty { return (delimiter, 5) }
+        if rest.starts(with: [carriageReturn, lineFeed]) { return (delimiter, 7) }
+        if rest.first == carriageReturn || rest.first == lineFeed { return (delimiter, 6) }
+        return nil
     }
 
     private func refill() throws(CSVFileError) {

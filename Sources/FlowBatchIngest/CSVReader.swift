@@ -30,6 +30,9 @@ public struct CSVReader: AsyncSequence, Sendable {
         /// flowbatch's own code instead of libcsv (default `true`); off only to measure the fast path
         /// (Benchmarks/) or to check that both read the same.
         public var splitsLines = true
+        /// Whether a first line `sep=X`, as Excel writes it, sets the delimiter and is skipped
+        /// (default `true`; the header is then row 1, as Excel shows it).
+        public var readsSeparatorLine = true
 
         /// Creates options; the defaults suit any spreadsheet export.
         public init(
@@ -52,14 +55,15 @@ public struct CSVReader: AsyncSequence, Sendable {
                 readSize: readSize,
                 maxRecordBytes: maxRecordBytes,
                 maxFields: maxFields,
-                splitsLines: splitsLines
+                splitsLines: splitsLines,
+                readsSeparatorLine: readsSeparatorLine
             )
         }
     }
 
     private enum Input: Sendable {
         case path(String)
-        case bytes([UInt8])
+        case bytes([UInt8], name: String)
     }
 
     private let input: Input
@@ -72,9 +76,9 @@ public struct CSVReader: AsyncSequence, Sendable {
         self.options = options
     }
 
-    /// Reads bytes held in memory.
-    public init(bytes: [UInt8], options: Options = Options()) {
-        input = .bytes(bytes)
+    /// Reads bytes held in memory; `name` is what messages call them.
+    public init(bytes: [UInt8], name: String = "<memory>", options: Options = Options()) {
+        input = .bytes(bytes, name: name)
         self.options = options
     }
 
@@ -84,8 +88,8 @@ public struct CSVReader: AsyncSequence, Sendable {
         let source: CSVByteSource
         switch input {
         case .path(let path): source = try CSVByteSource(path: path, encoding: options.encoding)
-        case .bytes(let bytes):
-            source = CSVByteSource(bytes: bytes, encoding: options.encoding, chunkSize: options.readSize)
+        case .bytes(let bytes, let name):
+            source = CSVByteSource(bytes: bytes, name: name, encoding: options.encoding, chunkSize: options.readSize)
         }
         return CSVCursor(parser: CSVParser(source: source, options: options.parserOptions))
     }
@@ -130,6 +134,9 @@ public struct CSVCursor {
     public mutating func next() throws(CSVFileError) -> CSVRecord? {
         try parser.next()
     }
+
+    /// The delimiter the file's first line `sep=X` set, once the first record was read; `nil` without one.
+    public var separatorLine: UInt8? { parser.separatorLine }
 
     /// Calls `body` with the next record's values as bytes, without copying them; `nil` at the end.
     public mutating func nextView<Result>(_ body: (CSVRecordView) throws -> Result) throws -> Result? {

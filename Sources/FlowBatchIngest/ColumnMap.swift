@@ -40,12 +40,14 @@ public final class ColumnMap: Sendable, Equatable {
     ///
     /// Throws when two columns give the same field, when an override, `carry` or `noCarry` names a
     /// header the file does not have, when `carry` names a column that is sent, or when no column
-    /// gives `name`.
+    /// gives `name`. The `dropped` columns (an empty header over empty cells) are neither sent,
+    /// carried nor mentioned.
     public init(
         header: [String],
         overrides: [ColumnOverride] = [],
         carry: [String] = [],
-        noCarry: [String] = []
+        noCarry: [String] = [],
+        dropped: Set<Int> = []
     ) throws(InputError) {
         var columns = header.enumerated().map { Column(index: $0, header: $1, field: nil) }
         var claimedBy: [Field: Int] = [:]
@@ -99,7 +101,7 @@ public final class ColumnMap: Sendable, Equatable {
         self.columns = columns
         count = columns.count
         fieldColumns = claimedBy
-        let unmapped = columns.filter { $0.field == nil }.map(\.index)
+        let unmapped = columns.filter { $0.field == nil && !dropped.contains($0.index) }.map(\.index)
         let isWithheld = { (index: Int) in
             withheld.contains(index) || (!carried.contains(index) && Self.namesASecret(header[index]))
         }

@@ -13,8 +13,12 @@ public struct InputError: ExitStatusProviding, Sendable, Equatable, CustomString
         case empty
         /// The header row itself could not be read.
         case badHeader(CSVRecordProblem)
-        /// No column gives `name`.
-        case noNameColumn(headers: [String])
+        /// No column gives `name`; `laterHeaderRow` is a row below that has one (the header under a title).
+        case noNameColumn(headers: [String], laterHeaderRow: Int? = nil)
+        /// `--header-row N` is past the last row of the file (`last`).
+        case noHeaderRow(Int, last: Int)
+        /// `--header-row N` names a blank row.
+        case blankHeaderRow(Int)
         /// Two columns give the same field.
         case fieldGivenTwice(field: Field, first: String, second: String)
         /// A `--column` option is not `Header=field` with a known field.
@@ -49,10 +53,12 @@ public struct InputError: ExitStatusProviding, Sendable, Equatable, CustomString
         case .file(let error):
             switch error.code {
             case .notFound, .unreadable: .unreadableInput
-            case .unsupportedEncoding, .otherEncoding, .workbook, .changedWhileReading, .tooManyUnterminatedQuotes:
+            case .unsupportedEncoding, .otherEncoding, .workbook, .numbers, .json, .changedWhileReading,
+                .tooManyUnterminatedQuotes:
                 .unusableInput
             }
         case .empty, .badHeader, .noNameColumn, .fieldGivenTwice, .notUTF8, .otherDelimiter: .unusableInput
+        case .noHeaderRow, .blankHeaderRow: .configuration
         case .badOverride, .unknownOverrideHeader, .unknownCarryHeader, .carriedField, .carriedAndWithheld:
             .configuration
         }
@@ -67,10 +73,20 @@ public struct InputError: ExitStatusProviding, Sendable, Equatable, CustomString
             return prefix + "the file is empty; the first row must be a header such as 'name,host,username,password'"
         case .badHeader(let problem):
             return prefix + "the header row cannot be read: \(problem.description)"
-        case .noNameColumn(let headers):
+        case .noNameColumn(let headers, let later?):
+            let shown = headers.isEmpty ? "no columns" : headers.map { "'\($0)'" }.joined(separator: ", ")
+            return prefix
+                + "no 'name' column in the header row (it has \(shown)), but row \(later) has one:"
+                + " if that is the header, pass --header-row \(later) (rows above it are skipped)"
+        case .noNameColumn(let headers, nil):
             let shown = headers.isEmpty ? "no columns" : headers.map { "'\($0)'" }.joined(separator: ", ")
             return prefix
                 + "no 'name' column (the header has \(shown)); add one, check --delimiter, or map a column with --column 'Header=name'"
+        case .noHeaderRow(let wanted, let last):
+            return prefix + "--header-row \(wanted): the file ends at row \(last)"
+        case .blankHeaderRow(let wanted):
+            return prefix
+                + "--header-row \(wanted): that row is blank; pass the row number of the header as the spreadsheet shows it"
         case .fieldGivenTwice(let field, let first, let second):
             return prefix
                 + "columns '\(first)' and '\(second)' both give \(field.rawValue); keep one or map the other with --column"

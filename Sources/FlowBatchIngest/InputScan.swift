@@ -17,12 +17,30 @@ public struct InputScan: Sendable {
     /// beyond (a file that large gains nothing from looking its names up: see `ListingStrategy`).
     public var names: [String: [String]]?
 
+    /// Rows whose name differs from an earlier row's in the same sandbox only in case, spacing or Unicode form.
+    public var nearDuplicates: [DuplicateNames.Duplicate] = []
+    /// Data rows after the first `--limit` rows, counted, not read further: what a canary left.
+    public var unread = 0
+
+    /// What `run` and `--dry-run` say at the start about ``nearDuplicates``: a warning per row, the
+    /// first ten of them, then how many more (`validate` lists them all).
+    public var nearDuplicateWarnings: [String] {
+        var lines = nearDuplicates.prefix(10).map { "warning: row \($0.row): name: \($0.nearDuplicateMessage)" }
+        if nearDuplicates.count > 10 {
+            lines.append(
+                "warning: \(nearDuplicates.count - 10) more rows have a near-duplicate name; flowbatch validate lists them all"
+            )
+        }
+        return lines
+    }
+
     /// The most names ``names`` keeps.
     public static let namesKept = 4_000
 
     /// Reads `cursor` to its end (or `limit` rows) and leaves it there.
     public static func run(_ cursor: inout InputCursor, validator: RowValidator, limit: Int?) throws -> InputScan {
         let names = DuplicateNameFinder()
+        let nearNames = NearDuplicateFinder()
         var sandboxes: Set<String> = []
         var kept: [String: Set<String>]? = [:]
         var keptCount = 0
@@ -37,6 +55,7 @@ public struct InputScan: Sendable {
                     }
                     guard !name.isEmpty else { return }
                     try names.add(sandbox: sandbox, name: name, row: row.row)
+                    try nearNames.add(sandbox: sandbox, name: name, row: row.row)
                     if kept != nil, SandboxName.isValid(sandbox) {
                         let key = String(decoding: sandbox, as: UTF8.self)
                         if kept![key, default: []].insert(String(decoding: name, as: UTF8.self)).inserted {
@@ -49,11 +68,17 @@ public struct InputScan: Sendable {
             guard more != nil else { break }
             rows += 1
         }
-        return InputScan(
+        let exact = try names.finish()
+        var scan = InputScan(
             rows: rows,
-            duplicates: try names.finish(),
+            duplicates: exact,
             sandboxes: sandboxes.sorted(),
             names: kept?.mapValues { $0.sorted() }
         )
+        scan.nearDuplicates = try nearNames.finish(exact: exact)
+        if let limit, rows == limit {
+            while try cursor.nextRow({ _ in }) != nil { scan.unread += 1 }
+        }
+        return scan
     }
 }

@@ -45,8 +45,9 @@ public struct InputValidation {
     /// Runs the check, calling `report` for each finding; throws when the file as a whole is unusable.
     public func run(report: (Event) -> Void) throws -> Summary {
         var cursor = try input.open()
-        for note in cursor.columns.notes { report(.note(note)) }
+        for note in cursor.notes { report(.note(note)) }
         let names = DuplicateNameFinder()
+        let nearNames = NearDuplicateFinder()
         var summary = Summary()
         let validator = self.validator
         while summary.rows < limit ?? .max {
@@ -66,12 +67,18 @@ public struct InputValidation {
                             row: row.row,
                             flags: result.problems.isEmpty ? 0 : 1
                         )
+                        try nearNames.add(sandbox: sandbox, name: name, row: row.row)
                     }
                 }
             }
             if more == nil { break }
         }
-        for duplicate in try names.finish().duplicates {
+        let exact = try names.finish()
+        for near in try nearNames.finish(exact: exact) {
+            report(.warning(row: near.row, RowProblem(.name, .warning, near.nearDuplicateMessage)))
+            summary.warnings += 1
+        }
+        for duplicate in exact.duplicates {
             report(
                 .problem(
                     row: duplicate.row,

@@ -11,6 +11,9 @@ public struct RowValidator: Sendable {
     public var defaultSandbox: String
     /// Today, `YYYY-MM-DD`, to warn about expiration dates in the past; `nil` skips that warning.
     public var today: String?
+    /// `--if-exists update`: a row whose secret cells are all empty may keep an existing connection's
+    /// credentials; its missing secrets are then ``Result/problemsIfCreated``, not problems.
+    public var secretsMayBeKept = false
 
     public init(defaultSandbox: String = "prod", today: String? = nil) {
         self.defaultSandbox = defaultSandbox
@@ -31,6 +34,9 @@ public struct RowValidator: Sendable {
         public var sandbox = ""
         /// The kind of authentication, when it could be told.
         public var auth: AuthKind?
+        /// With ``RowValidator/secretsMayBeKept`` and no secret given: what makes the row invalid if no
+        /// connection with its name exists to keep the credentials of (the request then keeps them).
+        public var problemsIfCreated: [RowProblem] = []
     }
 
     private static let basicFields: [Field] = [.username, .password]
@@ -56,11 +62,16 @@ public struct RowValidator: Sendable {
             check.result.name = String(decoding: name, as: UTF8.self)
             check.result.sandbox = sandbox.isEmpty ? defaultSandbox : String(decoding: sandbox, as: UTF8.self)
         }
-        guard let auth else { return check.result }
-        let credentials = checkCredentials(auth, &check)
+        // Every problem of the row is reported at once, the host's too when the auth cannot be told.
+        let host = check.url(.host, required: true)
         for field in [Field.password, .clientSecret, .accessToken, .refreshToken] {
             check.secretLength(field)
         }
+        guard let auth else { return check.result }
+        check.keepsSecrets =
+            secretsMayBeKept
+            && [Field.password, .clientSecret, .accessToken, .refreshToken].allSatisfy { row[$0].isEmpty }
+        let credentials = checkCredentials(auth, host: host, &check)
         guard buildRequest, check.result.problems.isEmpty, let credentials else { return check.result }
         check.result.request = ConnectionRequest(
             row: row.row,
@@ -69,6 +80,7 @@ public struct RowValidator: Sendable {
             sandbox: check.result.sandbox,
             credentials: credentials
         )
+        check.result.request?.keepsSecrets = check.keepsSecrets
         return check.result
     }
 
@@ -144,8 +156,11 @@ public struct RowValidator: Sendable {
         return nil
     }
 
-    private func checkCredentials(_ kind: AuthKind, _ check: inout Check) -> Credentials? {
-        let host = check.url(.host, required: true)
+    private func checkCredentials(
+        _ kind: AuthKind,
+        host: UnsafeBufferPointer<UInt8>,
+        _ check: inout Check
+    ) -> Credentials? {
         switch kind {
         case .basic:
             let username = check.credential(.username, required: true)
@@ -158,6 +173,16 @@ public struct RowValidator: Sendable {
             let clientId = check.credential(.clientId)
             let clientSecret = check.secret(.clientSecret)
             let refreshToken = check.secret(.refreshToken)
+            if check.row[.refreshToken].isEmpty, !check.keepsSecrets {
+                check.result.warnings.append(
+                    RowProblem(
+                        .refreshToken,
+                        .warning,
+                        "empty: the connection stops working when its access token expires; fill refreshToken"
+                            + " (with clientId, clientSecret and accessTokenUrl) so that the service can renew it"
+                    )
+                )
+            }
             let expiration = check.date(.expirationDate, today: today)
             let tokenURL = check.url(.accessTokenUrl)
             guard check.buildStrings, let accessToken else { return nil }
@@ -184,6 +209,8 @@ private struct Check {
     let row: RawRow
     let buildStrings: Bool
     var result = RowValidator.Result()
+    /// The row keeps an existing connection's secrets: a missing one is a problem only if it is created.
+    var keepsSecrets = false
 
     init(row: RawRow, buildStrings: Bool) {
         self.row = row
@@ -253,6 +280,11 @@ private struct Check {
                 )
             )
         }
+        if field == .host {
+            for warning in HostCheck.warnings(for: text) {
+                result.warnings.append(RowProblem(field, .warning, warning))
+            }
+        }
         return value
     }
 
@@ -302,10 +334,15 @@ private struct Check {
     mutating func secret(_ field: Field, required: Bool = false) -> Secret? {
         let value = row[field]
         if value.isEmpty {
-            if required {
-                let hint = row.columns.hint(forMissing: field).map { " (\($0))" } ?? ""
-                problem(field, .missingField, "empty; \(field.rawValue) is required" + hint)
+            guard required else { return nil }
+            let hint = row.columns.hint(forMissing: field).map { " (\($0))" } ?? ""
+            if keepsSecrets {
+                result.problemsIfCreated.append(
+                    RowProblem(field, .missingField, "empty; \(field.rawValue) is required to create the connection")
+                )
+                return Secret("")
             }
+            problem(field, .missingField, "empty; \(field.rawValue) is required" + hint)
             return nil
         }
         if ByteText.trimmed(value).count != value.count {

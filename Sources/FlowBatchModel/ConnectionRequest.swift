@@ -10,6 +10,10 @@ public struct ConnectionRequest: Sendable, Equatable {
     public var sandbox: String
     /// How the source authenticates.
     public var credentials: Credentials
+    /// `--if-exists update` with every secret cell empty (an `export` not filled in): the existing
+    /// connection keeps its credentials, `credentials` holds empty secrets and is never sent, and
+    /// only the non-secret changes (the description) are applied.
+    public var keepsSecrets = false
 
     public init(row: Int, name: String, description: String?, sandbox: String, credentials: Credentials) {
         self.row = row

@@ -50,8 +50,9 @@ public struct RowOutcome: Sendable, Equatable {
         case exists(Connection, note: Note? = nil)
         /// `--if-exists update`: the existing connection was patched to match the row.
         case updated(Connection, Answer)
-        /// `--if-exists update`: the existing connection already matched the row; nothing was sent.
-        case unchanged(Connection)
+        /// `--if-exists update`: the existing connection already matched the row, or the row gives no
+        /// secret to set (`note` says so); nothing was sent.
+        case unchanged(Connection, note: Note? = nil)
         /// Not sent: the row is wrong. `field`: what its first problem is about, for grouping errors
         /// (not in the results file).
         case invalid(Note, field: String?)
@@ -113,7 +114,7 @@ public struct RowOutcome: Sendable, Equatable {
     public var connection: Connection? {
         switch result {
         case .created(let connection, _, _), .exists(let connection, _), .updated(let connection, _),
-            .unchanged(let connection):
+            .unchanged(let connection, _):
             connection
         case .failed(_, _, let connection), .notRun(_, let connection): connection
         case .invalid: nil
@@ -128,12 +129,12 @@ public struct RowOutcome: Sendable, Equatable {
         }
     }
 
-    /// The error, or a `created` or `exists` row's warning.
+    /// The error, or a `created`, `exists` or `unchanged` row's warning.
     public var note: Note? {
         switch result {
-        case .created(_, _, let note), .exists(_, let note): note
+        case .created(_, _, let note), .exists(_, let note), .unchanged(_, let note): note
         case .invalid(let note, _), .failed(let note, _, _), .notRun(let note, _): note
-        case .updated, .unchanged: nil
+        case .updated: nil
         }
     }
 

@@ -21,8 +21,8 @@ public final class RunStatistics: Sendable {
         public var recovered = 0
         /// Latencies of POST requests.
         public var latency = LatencyHistogram()
-        /// Errors by code and field: how many, and one message.
-        public var errors: [ErrorKey: (count: Int, message: String)] = [:]
+        /// Errors by code, field and sentence: how many of each.
+        public var errors: [ErrorKey: Int] = [:]
         /// Rows an earlier run finished, by status (counted in ``counts`` too).
         public var earlier: [RowStatus: Int] = [:]
         /// While the start-of-run listing goes on: the sandbox being listed and how many
@@ -41,13 +41,15 @@ public final class RunStatistics: Sendable {
         }
     }
 
-    /// What errors are grouped by in the summary: the code, and for invalid rows the field.
+    /// What errors are grouped by in the summary: the code, for invalid rows the field, and the
+    /// sentence, so that three different problems sharing a code are three lines, each with its own.
     public struct ErrorKey: Hashable, Sendable, Comparable {
         public var code: String
         public var field: String?
+        public var message: String
 
         public static func < (lhs: Self, rhs: Self) -> Bool {
-            (lhs.code, lhs.field ?? "") < (rhs.code, rhs.field ?? "")
+            (lhs.code, lhs.field ?? "", lhs.message) < (rhs.code, rhs.field ?? "", rhs.message)
         }
     }
 
@@ -78,9 +80,10 @@ public final class RunStatistics: Sendable {
             if recovered { state.recovered += 1 }
             if changed { state.changedSinceCreated += 1 }
             if outcome.status == .failed || outcome.status == .invalid, let code = outcome.errorCode {
-                let key = ErrorKey(code: code, field: outcome.errorField)
-                let existing = state.errors[key]
-                state.errors[key] = ((existing?.count ?? 0) + 1, existing?.message ?? outcome.error ?? "")
+                state.errors[
+                    ErrorKey(code: code, field: outcome.errorField, message: outcome.error ?? ""),
+                    default: 0
+                ] += 1
             }
         }
     }

@@ -120,7 +120,7 @@ public final class ResultsWriter {
         let (connection, answer, note) = (outcome.connection, outcome.answer, outcome.note)
         let values: [String] = [
             String(outcome.row), outcome.name, outcome.sandbox, outcome.auth?.rawValue ?? "", outcome.status.rawValue,
-            connection?.id ?? "", connection?.etag ?? "", answer?.httpStatus.map(String.init) ?? "",
+            connection?.id ?? "", connection?.etag.map(EntityTag.bare) ?? "", answer?.httpStatus.map(String.init) ?? "",
             String(outcome.attempts), note?.code ?? "", note?.message ?? "", answer?.requestID ?? "",
             outcome.durationMS.map(String.init) ?? "",
         ]

@@ -53,6 +53,9 @@ public struct RunSummary: Sendable, Equatable {
     public var changedSinceCreated: Int
     /// Why the run stopped early, if it did.
     public var stoppedBecause: String?
+    /// Whether it stopped on a run error, which the command prints on stderr as `error:` (the
+    /// summary then points there instead of saying it a second time).
+    public var stoppedOnRunError = false
     public var exitCode: Int32
     public var dryRun = false
     /// Whether ``text`` ends with what running the same command again will do.
@@ -61,6 +64,9 @@ public struct RunSummary: Sendable, Equatable {
     public var notInInput = 0
     /// Names this run created that the service now holds more than once (exit 1).
     public var duplicates: [Duplicate] = []
+    /// `--limit N`, and the data rows after the first N that were not read (a canary's rest).
+    public var limit: Int?
+    public var unread = 0
 
     package init(
         rows: Int,
@@ -111,10 +117,21 @@ public struct RunSummary: Sendable, Equatable {
         elapsedSeconds > 0 ? Double(rows - count(.notRun) - earlier.values.reduce(0, +)) / elapsedSeconds : 0
     }
 
+    /// Rows settled by this run (not by an earlier one, not left unreached).
+    private var settledNow: Int { rows - count(.notRun) - earlier.values.reduce(0, +) }
+
     /// What running the same command again will do.
     public var rerunAdvice: String {
         let done = RowStatus.allCases.filter(\.isDone).map(count).reduce(0, +)
         let again = count(.failed) + count(.notRun) + count(.invalid)
+        if unread > 0, let limit {
+            // A canary: the same command reads the same first rows; the rest needs the command without it.
+            let first =
+                again == 0
+                ? "Running the same command again sends nothing for these \(Self.plural(rows, "row"))"
+                : "Running the same command again tries the \(again) of these \(Self.plural(rows, "row")) not done"
+            return first + "; without --limit \(limit), it goes on with the \(Self.plural(unread, "row")) not read."
+        }
         if again == 0, count(.updated) + count(.unchanged) > 0 {
             return "Running the same command again sends nothing: every connection matches its row."
         }
@@ -133,18 +150,30 @@ public struct RunSummary: Sendable, Equatable {
     /// The summary as the terminal shows it.
     public var text: String {
         var lines: [String] = []
-        let rate = rowsPerSecond >= 100 ? String(Int(rowsPerSecond)) : Self.format(rowsPerSecond, digits: 1)
-        lines.append("\(Self.plural(rows, "row")) in \(Self.format(elapsedSeconds, digits: 1)) s (\(rate) rows/s)")
-        let width = RowStatus.allCases.map { String(count($0)).count }.max() ?? 1
+        let elapsed = "\(Self.plural(rows, "row")) in \(Self.format(elapsedSeconds, digits: 1)) s"
+        if settledNow == 0, rows > 0, count(.notRun) < rows {
+            // Nothing was settled now: a rate of 0.0 rows/s would read as a stall.
+            lines.append(elapsed + " (every row was done by an earlier run)")
+        } else {
+            let rate = rowsPerSecond >= 100 ? String(Int(rowsPerSecond)) : Self.format(rowsPerSecond, digits: 1)
+            lines.append(elapsed + " (\(rate) rows/s)")
+        }
         // `updated` and `unchanged` only where `--if-exists update` made them.
         let shown = RowStatus.allCases.filter { ![.updated, .unchanged].contains($0) || count($0) > 0 }
+        // A re-run that sends nothing must not read as if it had created the rows just now: "N now, M
+        // earlier". The first number of every line is right-aligned in one column.
+        let now = { (status: RowStatus) in self.count(status) - (self.earlier[status] ?? 0) }
+        let width = shown.map { String(now($0)).count }.max() ?? 1
         let label = shown.map(\.rawValue.count).max() ?? 8
         for status in shown {
             let before = earlier[status] ?? 0
-            // A re-run that sends nothing must not read as if it had created the rows just now.
-            let number = before > 0 ? "\(count(status) - before) now, \(before) earlier" : String(count(status))
-            let padded = String(repeating: " ", count: max(0, width - String(count(status)).count)) + number
-            lines.append("  \(status.rawValue.padding(toLength: max(8, label), withPad: " ", startingAt: 0)) \(padded)")
+            let first = String(now(status))
+            let padded = String(repeating: " ", count: max(0, width - first.count)) + first
+            let number = before > 0 ? "\(padded) now, \(before) earlier" : padded
+            lines.append("  \(status.rawValue.padding(toLength: max(8, label), withPad: " ", startingAt: 0)) \(number)")
+        }
+        if unread > 0, let limit {
+            lines.append("Not read: \(Self.plural(unread, "row")) after the first \(limit) (--limit \(limit)).")
         }
         if !topErrors.isEmpty {
             lines.append("Most common errors:")
@@ -182,7 +211,11 @@ public struct RunSummary: Sendable, Equatable {
                     + ". See --summary-json for their IDs."
             )
         }
-        if let stoppedBecause { lines.append("Stopped early: \(stoppedBecause)") }
+        if stoppedOnRunError {
+            lines.append("Stopped early on a run error (the 'error:' line on stderr says what to fix).")
+        } else if let stoppedBecause {
+            lines.append("Stopped early: \(stoppedBecause)")
+        }
         if !dryRun {
             lines.append("Results: \(resultsPath)")
             if showsRerunAdvice { lines.append(rerunAdvice) }
@@ -248,6 +281,7 @@ public struct RunSummary: Sendable, Equatable {
         json.field("resultsPath", dryRun ? nil : resultsPath)
         json.field("journalPath", dryRun ? nil : journalPath)
         json.field("stoppedBecause", stoppedBecause)
+        json.field("unread", unread)
         json.field("exitCode", Int(exitCode))
         json.field("rerun", rerunAdvice)
         json.key("dryRun")

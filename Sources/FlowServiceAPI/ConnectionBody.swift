@@ -30,19 +30,22 @@ public enum ConnectionBody {
     }
 
     /// The JSON Patch that makes an existing connection match `request`: its auth params replaced
-    /// whole (a replace is idempotent: sending it again is harmless), and its description when
+    /// whole (a replace is idempotent: sending it again is harmless) unless the row keeps the
+    /// connection's secrets (``ConnectionRequest/keepsSecrets``), and its description when
     /// `description` is true, with `add` as Adobe's example does: a connection made without a
     /// description has no such member, and `replace` of a missing member is an error (RFC 6902 §4.3),
     /// while `add` sets or replaces it.
     public static func patch(_ request: ConnectionRequest, description: Bool, maskSecrets: Bool = false) -> [UInt8] {
         var json = JSONWriter(capacity: 512)
         json.beginArray()
-        json.beginObject()
-        json.field("op", "replace")
-        json.field("path", "/auth/params")
-        json.key("value")
-        params(of: request.credentials, maskSecrets: maskSecrets, into: &json)
-        json.endObject()
+        if !request.keepsSecrets {
+            json.beginObject()
+            json.field("op", "replace")
+            json.field("path", "/auth/params")
+            json.key("value")
+            params(of: request.credentials, maskSecrets: maskSecrets, into: &json)
+            json.endObject()
+        }
         if description {
             json.beginObject()
             json.field("op", "add")

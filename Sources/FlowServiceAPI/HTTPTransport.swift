@@ -178,8 +178,27 @@ public final class HTTPTransport: Sendable {
             if NIODeadline.now() >= deadline {
                 throw RunError(.timeout, "no answer from \(host) within \(Self.describe(timeout))")
             }
-            throw Self.classify(error, host: host)
+            let classified = Self.classify(error, host: host)
+            if let proxy = network.proxies.proxy(for: url) { throw Self.throughProxy(classified, proxy, host: host) }
+            throw classified
         }
+    }
+
+    /// How a message about a proxy that cannot be reached begins (a caller's hint about its own URL
+    /// would mislead after it).
+    package static let proxyUnreachable = "could not connect to the proxy "
+
+    /// A connection that failed through `proxy`: the socket was the proxy's, so the proxy is named,
+    /// with the variable it came from, not the host it was to reach.
+    static func throughProxy(_ error: RunError, _ proxy: ProxyEnvironment.Proxy, host: String) -> RunError {
+        let prefix = "could not connect to \(host)"
+        guard error.code == .connectFailed, error.message.hasPrefix(prefix) else { return error }
+        var error = error
+        error.message =
+            Self.proxyUnreachable + "\(proxy) (from \(proxy.variable)) on the way to \(host)"
+            + error.message.dropFirst(prefix.count)
+            + "; check \(proxy.variable), or list \(host) in NO_PROXY to reach it directly"
+        return error
     }
 
     /// Sorts a client error into a transport error, deciding whether the request may have been sent;

@@ -141,7 +141,9 @@ public struct IMSClient: Sendable {
     }
 
     private func notIMS(_ happened: String) -> RunError {
-        RunError(.notTokenService, "could not get a token from IMS at \(described): \(happened); check the IMS URL")
+        // Through a proxy that cannot be reached, the IMS URL is not what to check: the proxy is.
+        let hint = happened.hasPrefix(HTTPTransport.proxyUnreachable) ? "" : "; check the IMS URL"
+        return RunError(.notTokenService, "could not get a token from IMS at \(described): \(happened)\(hint)")
     }
 
     /// An OAuth 2 error code (RFC 6749 5.2) as IMS gives them, e.g. `invalid_client`; another

@@ -12,7 +12,7 @@ public struct NetworkSettings: Sendable {
     public struct Certificates: Sendable {
         /// The file, as given.
         public var path: String
-        /// Where the path came from: `--ca-file` or `SSL_CERT_FILE`.
+        /// Where the path came from: `--ca-file`, or the variable.
         public var origin: String
         let certificates: [NIOSSLCertificate]
 
@@ -39,7 +39,8 @@ public struct NetworkSettings: Sendable {
 
     /// The proxies, from the environment.
     public var proxies = ProxyEnvironment()
-    /// Trusted instead of the system trust store (`SSL_CERT_FILE`); `nil` for the system's.
+    /// Trusted instead of the system trust store (`SSL_CERT_FILE`, `CURL_CA_BUNDLE` or
+    /// `REQUESTS_CA_BUNDLE`); `nil` for the system's.
     public var trustRoots: Certificates?
     /// Trusted as well (`--ca-file`).
     public var additionalTrustRoots: Certificates?
@@ -47,7 +48,7 @@ public struct NetworkSettings: Sendable {
     /// Direct connections, the system trust store.
     public init() {}
 
-    /// Reads the proxy variables, `SSL_CERT_FILE` and the `--ca-file` path.
+    /// Reads the proxy variables, the trust store variables and the `--ca-file` path.
     ///
     /// - Throws: ``ConfigurationError`` naming the variable or option whose value cannot be used.
     public static func resolve(
@@ -56,14 +57,20 @@ public struct NetworkSettings: Sendable {
     ) throws(ConfigurationError) -> NetworkSettings {
         var settings = NetworkSettings()
         settings.proxies = try ProxyEnvironment.from(environment)
-        if let path = environment["SSL_CERT_FILE"], !path.isEmpty {
-            settings.trustRoots = try Certificates.load(path: path, origin: "SSL_CERT_FILE")
+        // The first one set, as the tools that define them read them: OpenSSL's, curl's, Python requests'.
+        for variable in trustStoreVariables {
+            guard let path = environment[variable], !path.isEmpty else { continue }
+            settings.trustRoots = try Certificates.load(path: path, origin: variable)
+            break
         }
         if let caFile {
             settings.additionalTrustRoots = try Certificates.load(path: caFile, origin: "--ca-file")
         }
         return settings
     }
+
+    /// The variables that replace the system trust store, the first set winning.
+    public static let trustStoreVariables = ["SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE"]
 
     /// Where Linux distributions keep the system's trust store as one file.
     static let systemBundles: Set<String> = [
@@ -77,7 +84,7 @@ public struct NetworkSettings: Sendable {
         // SSL_CERT_FILE naming the system's own bundle (as some images set it) changes nothing worth a note.
         if let trustRoots, !Self.systemBundles.contains(trustRoots.path) {
             notes.append(
-                "trusting only the \(trustRoots.count) certificate(s) of SSL_CERT_FILE \(trustRoots.path), not the system's"
+                "trusting only the \(trustRoots.count) certificate(s) of \(trustRoots.origin) \(trustRoots.path), not the system's"
             )
         }
         if let additionalTrustRoots {

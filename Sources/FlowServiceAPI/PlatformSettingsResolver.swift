@@ -270,7 +270,8 @@ public struct PlatformSettingsResolver: Sendable {
     }
 
     private func loadConfig(_ warnings: inout [String]) throws(ConfigurationError) -> PlatformConfigFile? {
-        guard let path = flags.configPath else { return nil }
+        // `AEP_CONFIG` names the file for every command, as `--config` does for one.
+        guard let path = flags.configPath ?? env("AEP_CONFIG") else { return nil }
         let config = try PlatformConfigFile.read(path: path, chosenClientID: env("AEP_CLIENT_ID"))
         if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let permissions = attributes[.posixPermissions] as? Int, permissions & 0o077 != 0,

@@ -24,7 +24,8 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var platform: PlatformOptions
 
     @Option(
-        help: "An input CSV whose sandboxes to check (its sandbox column, and the default sandbox).",
+        help:
+            "An input CSV whose sandboxes to check (its sandbox column, and the default sandbox); - for standard input.",
         completion: .file()
     )
     var input: String?
@@ -44,7 +45,9 @@ struct CheckCommand: AsyncParsableCommand {
             sandboxes = platform.sandbox
         } else if let input {
             do {
-                var header = try InputFile(path: input).open()
+                var file = InputFile(path: input == "-" ? "standard input" : input)
+                if input == "-" { file.contents = Array(FileHandle.standardInput.readDataToEndOfFile()) }
+                var header = try file.open()
                 let validator = RowValidator(defaultSandbox: resolved.defaultSandbox, today: nil)
                 sandboxes = try InputScan.run(&header, validator: validator, limit: nil).sandboxes
             } catch {

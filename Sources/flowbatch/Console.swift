@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,8 +15,22 @@ enum Console {
         print(line)
     }
 
-    /// Prints a line on stderr, unbuffered so that it interleaves with progress output correctly.
+    private static let quietFlag = Atomic<Bool>(false)
+
+    /// `--quiet`: stderr shows only errors (and stdout the results and the summary); notes,
+    /// warnings and progress are left out.
+    static var quiet: Bool {
+        get { quietFlag.load(ordering: .relaxed) }
+        set { quietFlag.store(newValue, ordering: .relaxed) }
+    }
+
+    /// Whether stderr is a terminal: only then may a line be redrawn with control sequences.
+    static let stderrIsTerminal = isatty(2) != 0
+
+    /// Prints a line on stderr, unbuffered so that it interleaves with progress output correctly;
+    /// with `--quiet`, only lines that are not a note or a warning.
     static func err(_ line: String) {
+        if quiet, line.hasPrefix("note: ") || line.hasPrefix("warning: ") { return }
         errRaw(line + "\n")
     }
 

@@ -12,7 +12,7 @@ struct FlowBatchCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ValidateCommand.self, UndoCommand.self, TestCommand.self, ExportCommand.self,
             CheckCommand.self,
-            MockCommand.self, DemoCommand.self,
+            MockCommand.self, DemoCommand.self, VersionCommand.self,
         ]
     )
 }

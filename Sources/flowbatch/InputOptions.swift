@@ -4,8 +4,17 @@ import FlowBatchIngest
 
 /// Options that say how to read the input file; shared by `run` (and its `--dry-run`) and `validate`.
 struct InputOptions: ParsableArguments {
-    @Option(help: "The byte between values: ',', ';' or 'tab'.")
+    @Option(help: "The byte between values: ',', ';' or 'tab' (a first line 'sep=;', as Excel writes it, sets it).")
     var delimiter: String = ","
+
+    @Option(
+        help: ArgumentHelp(
+            "The spreadsheet row number of the header, when rows above it hold a title; they are skipped"
+                + " (default: the first row that is not blank).",
+            valueName: "N"
+        )
+    )
+    var headerRow: Int?
 
     @Option(
         name: .customLong("column"),
@@ -41,6 +50,9 @@ struct InputOptions: ParsableArguments {
     var withheld: [String] = []
 
     func validate() throws {
+        if let headerRow, headerRow < 1 {
+            throw ValidationError("--header-row must be at least 1 (the first row is 1)")
+        }
         _ = try delimiterByte()
         _ = try overrides()
         _ = try textEncoding()
@@ -77,7 +89,8 @@ struct InputOptions: ParsableArguments {
             csvOptions: CSVReader.Options(delimiter: try delimiterByte(), encoding: try textEncoding()),
             overrides: try overrides(),
             carry: carried,
-            noCarry: withheld
+            noCarry: withheld,
+            headerRow: headerRow
         )
     }
 }

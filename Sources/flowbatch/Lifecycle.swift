@@ -75,7 +75,9 @@ enum Lifecycle {
                         Console.err("\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)")
                         await group.triggerGracefulShutdown()
                     } else {
-                        Console.err("\r\u{1B}[2Kquitting at once; run the same command again to resume")
+                        // Clearing the progress line takes control sequences: only on a terminal.
+                        let clear = Console.stderrIsTerminal ? "\r\u{1B}[2K" : "\n"
+                        Console.err(clear + "quitting at once; run the same command again to resume")
                         TemporaryFiles.removeAll()
                         _exit(130)
                     }

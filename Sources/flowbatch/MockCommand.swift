@@ -155,11 +155,29 @@ struct MockCommand: AsyncParsableCommand {
         let service = MockService(configuration: configuration, logger: logger) { mock in
             print("listening on \(mock.baseURL)")
             fflush(nil)
+            // stdout stays the one line scripts read; what to copy goes to stderr.
+            Console.err(Self.howToPointAt(mock, configuration: configuration))
         }
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await group.run()
+    }
+
+    /// The variables that point `flowbatch` at `mock`, ready to paste into another shell. A client
+    /// secret given with `--client-secret` is not repeated: only the demo's default is shown.
+    static func howToPointAt(_ mock: RunningMock, configuration: MockConfiguration) -> String {
+        let secret =
+            configuration.clientSecret == MockConfiguration().clientSecret
+            ? configuration.clientSecret : "<the --client-secret given to the mock>"
+        let ca = configuration.tls == nil ? "" : " SSL_CERT_FILE=<the CA that signed --tls-cert>"
+        return """
+            To point flowbatch at this mock, in another shell:
+              export AEP_ENDPOINT=\(mock.flowServiceURL) AEP_IMS_URL=\(mock.baseURL)\(ca)
+              export AEP_CLIENT_ID=\(configuration.clientID) AEP_CLIENT_SECRET=\(secret) AEP_ORG_ID=\(configuration.orgID)
+              flowbatch run samples/mixed.csv
+            (or pass --endpoint \(mock.flowServiceURL) --ims-url \(mock.baseURL) to each command)
+            """
     }
 
     private func mockConfiguration() throws(MockConfigurationError) -> MockConfiguration {

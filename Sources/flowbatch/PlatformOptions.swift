@@ -34,7 +34,7 @@ struct PlatformOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "An aepp config file or the Developer Console's downloaded project JSON.",
+            "An aepp config file or the Developer Console's downloaded project JSON (default: $AEP_CONFIG).",
             discussion: """
                 aepp: org_id, client_id, secret (or client_secrets), scopes, sandbox-name, environment; keys in any \
                 case. Project JSON: its OAuth Server-to-Server credential; when it holds several, AEP_CLIENT_ID \
@@ -49,7 +49,7 @@ struct PlatformOptions: ParsableArguments {
     @Option(
         name: .customLong("ca-file"),
         help:
-            "Also trust the CA certificates of this PEM file, e.g. a TLS-inspecting proxy's; certificates are always verified. (SSL_CERT_FILE, when set, replaces the system trust store.)",
+            "Also trust the CA certificates of this PEM file, e.g. a TLS-inspecting proxy's; certificates are always verified. (SSL_CERT_FILE, else CURL_CA_BUNDLE, else REQUESTS_CA_BUNDLE, when set, replaces the system trust store.)",
         completion: .file()
     )
     var caFile: String?

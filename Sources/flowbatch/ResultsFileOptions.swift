@@ -25,6 +25,12 @@ struct ResultsFileOptions: ParsableArguments {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        if results == "-" {
+            throw ValidationError(
+                "undo and test need the results file itself, not standard input: its journal beside it says what"
+                    + " the run created, and their own results and journal are written beside it"
+            )
+        }
         try platform.requireOneSandbox()
     }
 

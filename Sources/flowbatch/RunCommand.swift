@@ -78,6 +78,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Show what would happen, row by row, and send nothing that writes.")
     var dryRun = false
 
+    @Flag(
+        help:
+            "With --dry-run, for CI gates (Terraform's convention): exit 0 when nothing would change, 2 when rows would be created or updated, 1 when a row is invalid or would fail."
+    )
+    var detailedExitcode = false
+
     @Option(help: "Process only the first N data rows (a canary).")
     var limit: Int?
 
@@ -101,6 +107,16 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        if file == "-" {
+            throw ValidationError(
+                "run needs the input as a file, not standard input: it reads it twice (a first pass counts the rows"
+                    + " and finds repeated names), and running it again resumes from it; save it first"
+                    + " (e.g. cat > sources.csv), or check standard input with: flowbatch validate -"
+            )
+        }
+        if detailedExitcode, !dryRun {
+            throw ValidationError("--detailed-exitcode goes with --dry-run (the exit status of a plan)")
+        }
         try platform.requireOneSandbox()
         if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -202,6 +218,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         Console.flush()
         try writeSummaryJSON(summary)
+        if detailedExitcode {
+            // 1 wins over 2: a plan with an invalid row is not one to apply.
+            let changes = [RowStatus.created, .updated].map { summary.count($0) - (summary.earlier[$0] ?? 0) }
+                .reduce(0, +)
+            let status: Int32 = summary.exitCode != 0 ? 1 : changes > 0 ? 2 : 0
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
@@ -261,11 +285,12 @@ enum ProgressOption: String, ExpressibleByArgument, CaseIterable {
     }
 
     var resolved: ProgressReporter.Mode {
+        if Console.quiet { return .none }
         switch self {
-        case .auto: isatty(2) != 0 ? .bar : .log
-        case .bar: .bar
-        case .log: .log
-        case .none: .none
+        case .auto: return Console.stderrIsTerminal ? .bar : .log
+        case .bar: return .bar
+        case .log: return .log
+        case .none: return .none
         }
     }
 }

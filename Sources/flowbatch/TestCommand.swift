@@ -28,8 +28,10 @@ struct TestCommand: AsyncParsableCommand {
             return
         }
         let summary = try await options.execute(.test, plan, settings: settings, outputPath: options.outputPath("test"))
-        var text =
-            "tested \(plan.targets.count - summary.notRun - summary.failed): passed \(summary.passed), failed \(summary.testFailed)"
+        typealias Summary = ConnectionsRun<ContinuousClock>.Summary
+        let passed = Summary.count(summary.passed, earlier: summary.passedEarlier)
+        let failed = Summary.count(summary.testFailed, earlier: summary.testFailedEarlier)
+        var text = "tested \(plan.targets.count - summary.notRun - summary.failed): passed \(passed), failed \(failed)"
         if summary.failed > 0 { text += "; could not be tested \(summary.failed)" }
         if summary.notRun > 0 { text += "; not run \(summary.notRun)" }
         Console.out(text)

@@ -70,7 +70,8 @@ struct UndoCommand: AsyncParsableCommand {
             settings: settings,
             outputPath: options.outputPath("undo")
         )
-        var text = "deleted \(summary.deleted), already gone \(summary.alreadyGone), failed \(summary.failed)"
+        let deleted = ConnectionsRun<ContinuousClock>.Summary.count(summary.deleted, earlier: summary.deletedEarlier)
+        var text = "deleted \(deleted), already gone \(summary.alreadyGone), failed \(summary.failed)"
         if summary.notRun > 0 { text += ", not run \(summary.notRun)" }
         Console.out(text)
         if let reason = summary.stoppedBecause { Console.out("Stopped early: \(reason)") }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FlowBatch
 import FlowBatchIngest
 import FlowBatchModel
+import Foundation
 
 /// `flowbatch validate`: checks the file and every row, sends nothing.
 struct ValidateCommand: ParsableCommand {
@@ -15,8 +16,11 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The input CSV file.", completion: .file())
+    @Argument(help: "The input CSV file, or - for standard input.", completion: .file())
     var file: String
+
+    @Flag(name: .shortAndLong, help: "Print only the problems and the count: no notes or warnings.")
+    var quiet = false
 
     @OptionGroup var input: InputOptions
 
@@ -31,8 +35,12 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if quiet { Console.quiet = true }
+        var inputFile = try input.inputFile(path: file == "-" ? "standard input" : file)
+        // Standard input is read whole first: the reader reads its file by position.
+        if file == "-" { inputFile.contents = Array(FileHandle.standardInput.readDataToEndOfFile()) }
         let validation = InputValidation(
-            input: try input.inputFile(path: file),
+            input: inputFile,
             validator: RowValidator(
                 defaultSandbox: sandbox ?? Environment.value("AEP_SANDBOX") ?? "prod",
                 today: Today.text()

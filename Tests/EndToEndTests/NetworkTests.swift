@@ -93,13 +93,16 @@ struct NetworkTests {
         }
     }
 
-    @Test("SSL_CERT_FILE replaces the system trust store: the run trusts the authority it names")
-    func sslCertFile() async throws {
+    @Test(
+        "SSL_CERT_FILE (or curl's CURL_CA_BUNDLE, or Python requests' REQUESTS_CA_BUNDLE) replaces the system trust store: the run trusts the authority it names",
+        arguments: ["SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE"]
+    )
+    func sslCertFile(variable: String) async throws {
         try await Self.withTLSMock { harness, certificates in
             let input = try harness.writeInput(rows: 6)
-            let result = try await harness.run(input, environment: ["SSL_CERT_FILE": certificates.authorityPath])
+            let result = try await harness.run(input, environment: [variable: certificates.authorityPath])
             #expect(result.status == 0, "\(result.allOutput)")
-            #expect(result.stderr.contains("trusting only the 1 certificate(s) of SSL_CERT_FILE"))
+            #expect(result.stderr.contains("trusting only the 1 certificate(s) of \(variable)"), "\(result.stderr)")
             harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 6)
             #expect(harness.mock.stats().connections == 6)
         }

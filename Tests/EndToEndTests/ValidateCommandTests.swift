@@ -25,7 +25,8 @@ struct ValidateCommandTests {
                 "row 16: csv: the row has 10 values but the header has 9 columns; a value holding the delimiter must be in quotes",
                 "row 18: name: a quote inside a value that is not in quotes; put the whole value in quotes and double the quote (\"ab\"\"c\")",
                 "row 11: name: the same name is already used by row 10 in the same sandbox",
-                "17 rows checked: 2 valid, 15 invalid (15 problems, 1 warning)",
+                // The warnings: row 19's trimmed name, and three OAuth rows without a refresh token.
+                "17 rows checked: 2 valid, 15 invalid (15 problems, 4 warnings)",
             ]
         )
         #expect(result.stderr.contains("warning: row 19: name: spaces around the value were removed"))
@@ -39,7 +40,9 @@ struct ValidateCommandTests {
     func validSamples(_ sample: String) async throws {
         let result = try await CommandLineTool.run(["validate", Repository.sample(sample)])
         #expect(result.status == 0, "\(result.allOutput)")
-        #expect(result.stdout.hasSuffix("invalid\n"))
+        // oauth2.csv's "Web Analytics" has no refresh token: a warning, and still valid.
+        let count = try #require(result.stdout.split(separator: "\n").last)
+        #expect(count.contains(" valid, 0 invalid"), "\(count)")
     }
 
     @Test("a missing or unreadable file exits 66")

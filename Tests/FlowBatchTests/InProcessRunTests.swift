@@ -22,6 +22,20 @@ struct InProcessRunTests {
         return logger
     }
 
+    /// A manual clock that moves to the next sleeper's deadline whenever one sleeps: time stays
+    /// virtual (a backoff or a pace takes no real time), and a retry after a failure that a loaded
+    /// machine may cause does not wait forever for a test to advance it.
+    static func autoAdvancing() -> (ManualClock, Task<Void, Never>) {
+        let clock = ManualClock()
+        let mover = Task {
+            while !Task.isCancelled {
+                if let next = clock.deadlines.first { clock.advance(by: clock.now.duration(to: next)) }
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+        }
+        return (clock, mover)
+    }
+
     static func settings(_ mock: RunningMock) -> PlatformSettings {
         PlatformSettings(
             endpoint: mock.flowServiceURL,
@@ -65,11 +79,13 @@ struct InProcessRunTests {
     @Test("the pass creates every row once, skips what exists, and a second pass sends nothing")
     func passCreatesOnce() async throws {
         try await Self.withMock { mock, directory in
+            let (clock, mover) = Self.autoAdvancing()
+            defer { mover.cancel() }
             let taken = mock.insertConnection(name: "Row 3")
             let configuration = try Self.configuration(mock, directory, rows: 12)
             let first = try await BatchRun(
                 configuration: configuration,
-                clock: ManualClock(),
+                clock: clock,
                 stop: StopSignal(),
                 logger: Self.logger,
                 notify: { _ in }
@@ -82,7 +98,7 @@ struct InProcessRunTests {
             #expect(results.first { $0["name"] == "Row 3" }?["connection_id"] == taken.id)
             let second = try await BatchRun(
                 configuration: configuration,
-                clock: ManualClock(),
+                clock: clock,
                 stop: StopSignal(),
                 logger: Self.logger,
                 notify: { _ in }
@@ -121,11 +137,13 @@ struct InProcessRunTests {
     @Test("undo deletes what the pass created and test tests the rest, each through its own session")
     func undoAndTest() async throws {
         try await Self.withMock { mock, directory in
+            let (clock, mover) = Self.autoAdvancing()
+            defer { mover.cancel() }
             mock.insertConnection(name: "Row 0")
             let configuration = try Self.configuration(mock, directory, rows: 5)
             _ = try await BatchRun(
                 configuration: configuration,
-                clock: ManualClock(),
+                clock: clock,
                 stop: StopSignal(),
                 logger: Self.logger,
                 notify: { _ in }
@@ -145,7 +163,7 @@ struct InProcessRunTests {
                     concurrency: 4,
                     policy: RetryPolicy(),
                     timeout: .seconds(10),
-                    clock: ManualClock(),
+                    clock: clock,
                     stop: StopSignal(),
                     logger: Self.logger
                 ).run(plan)
@@ -163,10 +181,12 @@ struct InProcessRunTests {
     @Test("the listing reads a big sandbox in pages of 1,000 and export writes every connection, guarded")
     func listingAndExport() async throws {
         try await Self.withMock { mock, directory in
+            let (clock, mover) = Self.autoAdvancing()
+            defer { mover.cancel() }
             for index in 0..<2_345 { mock.insertConnection(name: index == 7 ? "=SUM(A1)" : "Existing \(index)") }
             let existing = try await FlowServiceSession.with(
                 .init(platform: Self.settings(mock)),
-                clock: ManualClock(),
+                clock: clock,
                 stop: StopSignal(),
                 logger: Self.logger
             ) { session in

@@ -50,7 +50,7 @@ struct ResultsWriterTests {
         try writer.finish()
         let expected = #"""
             row,name,sandbox,auth,status,connection_id,etag,http_status,attempts,error_code,error,request_id,duration_ms,owner,note
-            2,"Acme, ""Inc""",prod,basic,created,id-0,"""3702dabc-0000""",201,1,,,req-1,42,data-eng,"'=HYPERLINK(""x"")"
+            2,"Acme, ""Inc""",prod,basic,created,id-0,3702dabc-0000,201,1,,,req-1,42,data-eng,"'=HYPERLINK(""x"")"
             3,"Línea
             nueva 東京",prod,basic,failed,,,400,1,FLOW-1415-400,The auth spec name is invalid,,,'-5,'@sum
 

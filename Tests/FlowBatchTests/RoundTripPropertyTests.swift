@@ -112,7 +112,7 @@ struct RoundTripPropertyTests {
             let written: [String] =
                 [
                     String(outcome.row), outcome.name, outcome.sandbox, outcome.auth?.rawValue ?? "",
-                    outcome.status.rawValue, outcome.connectionID ?? "", outcome.etag ?? "",
+                    outcome.status.rawValue, outcome.connectionID ?? "", outcome.etag.map(EntityTag.bare) ?? "",
                     outcome.httpStatus.map(String.init) ?? "", String(outcome.attempts), outcome.errorCode ?? "",
                     outcome.error ?? "", outcome.requestID ?? "", outcome.durationMS.map(String.init) ?? "",
                 ] + outcome.extras

@@ -163,7 +163,10 @@ struct RowValidatorTests {
 
     @Test("an expiration date in the past is a warning, not a problem")
     func pastDate() throws {
-        let result = try validate(oauthRow.merging(["expirationDate": "2020-01-01"]) { $1 })
+        // With a refresh token: a row without one is warned about too (it stops working once the token expires).
+        let result = try validate(
+            oauthRow.merging(["expirationDate": "2020-01-01", "refreshToken": "rt-S3CRET"]) { $1 }
+        )
         #expect(result.request != nil)
         #expect(result.warnings.map(\.field) == ["expirationDate"])
     }
