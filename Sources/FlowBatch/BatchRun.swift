@@ -41,18 +41,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     /// (``InputError`` for the file, ``ConfigurationError`` for the journal).
     public func run() async throws -> RunSummary {
         let started = clock.now
-        let results = try configuration.checkOutputs()
-        var header = try configuration.input.open()
-        for note in header.notes { notify("note: \(note)") }
-        let carried = ResultsWriter.carriedHeaders(header.columns.extraHeaders)
-        let renamed = zip(header.columns.extraHeaders, carried).filter { $0 != $1 }
-        if !renamed.isEmpty {
-            notify(
-                "note: carried as " + renamed.map { "'\($1)'" }.joined(separator: ", ")
-                    + " in the results, beside flowbatch's own columns of the same name"
-            )
-        }
-        let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
+        let preparation = try RunPreparation(configuration, validator: validator, notify: notify)
+        let (results, scan, columns) = (preparation.results, preparation.scan, preparation.columns)
         // Before the listing: a second run in the same sandbox would list it before this one has
         // created anything, and create the same names.
         let lock = try SandboxLock.acquire(
@@ -62,15 +52,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             results: configuration.resultsPath
         )
         defer { withExtendedLifetime(lock) {} }
-        scan.nearDuplicateWarnings.forEach(notify)
         statistics.setTotal(scan.rows)
-        if scan.rows == 0 { notify("note: \(InputNotes.noDataRows)") }
-        if let limit = configuration.limit, scan.unread > 0 {
-            notify(
-                "note: --limit \(limit): only the first \(limit) data rows are read; the other"
-                    + " \(RunSummary.plural(scan.unread, "row")) are left as they are"
-            )
-        }
         var sessionConfiguration = FlowServiceSession<C>.Configuration(platform: configuration.platform)
         sessionConfiguration.network = configuration.network
         sessionConfiguration.timeout = configuration.timeout
@@ -127,7 +109,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             } else {
                 journal.append(JournalRecord(.resume).encoded())
             }
-            let writer = try ResultsWriter(path: results.path, extraHeaders: header.columns.extraHeaders)
+            let writer = try ResultsWriter(path: results.path, extraHeaders: columns.extraHeaders)
             return (resume, key, journal, writer)
         }
         let refusals = SandboxRefusals()
@@ -146,7 +128,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             ),
             journal: journal,
             writer: writer,
-            extraColumns: header.columns.extraHeaders.count
+            extraColumns: columns.extraHeaders.count
         )
         do {
             do {

@@ -26,11 +26,7 @@ public struct DryRunPlan: Sendable {
     /// would end with.
     public func run(print: (String) -> Void, notify: @escaping @Sendable (String) -> Void) async throws -> RunSummary {
         let started = ContinuousClock.now
-        _ = try configuration.checkOutputs()
-        var header = try configuration.input.open()
-        for note in header.notes { notify("note: \(note)") }
-        let scan = try InputScan.run(&header, validator: validator, limit: configuration.limit)
-        scan.nearDuplicateWarnings.forEach(notify)
+        let scan = try RunPreparation(configuration, validator: validator, notify: notify).scan
         var existing = ExistingConnections()
         let refusals = SandboxRefusals()
         var authSpecs = ConnectionAuthSpecs.builtIn
