@@ -22,45 +22,10 @@ import Darwin
 /// `Retry-After` pausing every worker, a stop), write one result per row and resume from their own
 /// journal: a connection an earlier undo deleted, or an earlier test tested, is not asked again.
 public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Duration {
-    /// What is done to each connection.
-    public enum Operation: String, Sendable {
-        /// `DELETE /connections/{id}`, for rows a run created.
-        case delete
-        /// `GET /connections/{id}/test`, for every row with a connection.
-        case test
-
-        /// The statuses whose rows the operation applies to.
-        var statuses: Set<String> {
-            switch self {
-            case .delete: [RowStatus.created.rawValue]
-            case .test: Set([RowStatus.created, .exists, .updated, .unchanged].map(\.rawValue))
-            }
-        }
-    }
-
-    /// One connection the operation applies to.
-    public struct Target: Sendable, Equatable {
-        public var row: Int
-        public var name: String
-        public var sandbox: String
-        public var connectionID: String
-        /// The etag the results file gives: a test is reused only for the connection as it was tested.
-        public var etag: String
-        /// The index of its line among the results file's rows.
-        public var line: Int
-    }
-
-    /// What the operation would touch, read from a results file.
-    public struct Plan: Sendable {
-        public var targets: [Target]
-        /// Rows the results file lists as `exists`: never deleted.
-        public var existing: Int
-        /// The results file's header and rows, as they are (`test` writes them again with its answer).
-        public var header: [String]
-        public var lines: [[String]]
-        public var rows: Int { lines.count }
-        public var sandboxes: [String] { Array(Set(targets.map(\.sandbox))).sorted() }
-    }
+    /// What is done to each connection: a ``BulkOperation`` value (``BulkOperation/delete``, ``BulkOperation/test``).
+    public typealias Operation = BulkOperation
+    public typealias Target = BulkTarget
+    public typealias Plan = BulkPlan
 
     public let operation: Operation
     public let resultsPath: String
@@ -128,7 +93,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         var plan = Plan(targets: [], existing: 0, header: header.fields, lines: [])
         // A row an update run rewrote (`updated`, `unchanged`, or failed with its ID) may be one a run
         // created: the run's journal says so, and undo deletes it too.
-        let journal = operation == .delete ? (try? ResumeState.load(path: resultsPath + ".journal")) ?? nil : nil
+        let journal =
+            operation.includesCreatedByARun ? (try? ResumeState.load(path: resultsPath + ".journal")) ?? nil : nil
         while let record = try cursor.next() {
             guard record.problem == nil, record.fields.count > idColumn else { continue }
             let fields = record.fields
@@ -156,21 +122,29 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
 
     /// The counts at the end.
     public struct Summary: Sendable, Equatable {
-        /// Deleted now, or by an earlier undo; tests that passed.
-        public var deleted = 0
-        public var alreadyGone = 0
-        public var passed = 0
-        /// Tests the service answered `false`.
-        public var testFailed = 0
-        /// Connections the request failed for (deleted or tested, nothing is known).
+        /// Answered yes (deleted, the 404s apart; the test passed), now or by an earlier run.
+        public var yes = 0
+        /// Done already (a deletion answered 404).
+        public var alreadyDone = 0
+        /// Answered no (the test failed).
+        public var no = 0
+        /// Connections the request failed for (nothing is known).
         public var failed = 0
         public var notRun = 0
-        /// Of ``deleted``, ``passed`` and ``testFailed``: those an earlier run of the same command settled.
-        public var deletedEarlier = 0
-        public var passedEarlier = 0
-        public var testFailedEarlier = 0
-        /// Deleted by this undo's own requests, the 404s apart.
-        public var deletedNow: Int { deleted - deletedEarlier }
+        /// Of ``yes`` and ``no``: those an earlier run of the same command settled.
+        public var yesEarlier = 0
+        public var noEarlier = 0
+        /// Answered yes by this run's own requests.
+        public var yesNow: Int { yes - yesEarlier }
+        // The operations' own words for the counts, as `undo` and `test` print them.
+        public var deleted: Int { yes }
+        public var deletedEarlier: Int { yesEarlier }
+        public var deletedNow: Int { yesNow }
+        public var alreadyGone: Int { alreadyDone }
+        public var passed: Int { yes }
+        public var passedEarlier: Int { yesEarlier }
+        public var testFailed: Int { no }
+        public var testFailedEarlier: Int { noEarlier }
         public var outputPath: String
         public var stoppedBecause: String?
         public var exitCode: Int32 = 0
@@ -181,36 +155,15 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         }
     }
 
-    /// What happened to one target.
-    enum Outcome: Sendable {
-        case deleted(alreadyGone: Bool, earlier: Bool)
-        case tested(Bool, earlier: Bool)
-        case failed(RunError)
-        case notRun
-
-        /// How the progress counts it: done well (`created`), a test that said false (`invalid`),
-        /// a request that failed, or not run.
-        var progressStatus: RowStatus {
-            switch self {
-            case .deleted, .tested(true, _): .created
-            case .tested(false, _): .invalid
-            case .failed: .failed
-            case .notRun: .notRun
-            }
-        }
-    }
+    typealias Outcome = BulkOutcome
 
     /// The progress line of `operation`: how many connections are done, and how they went.
     public static func progressLine(_ operation: Operation) -> ProgressReporter.Line {
         { snapshot, rate, width in
             let total = snapshot.total ?? 0
-            var parts = ["\(operation == .delete ? "deleted" : "tested") \(snapshot.done)/\(total)"]
-            if operation == .test {
-                parts.append("passed \(snapshot.count(.created))")
-                parts.append("failed \(snapshot.count(.invalid))")
-            }
+            var parts = ["\(operation.pastTense) \(snapshot.done)/\(total)"] + operation.progressParts(snapshot)
             if snapshot.count(.failed) > 0 {
-                parts.append("could not \(operation == .delete ? "delete" : "test") \(snapshot.count(.failed))")
+                parts.append("could not \(operation.verb) \(snapshot.count(.failed))")
             }
             if let rate, rate > 0 {
                 parts.append("\(Int(rate.rounded())) connections/s")
@@ -228,12 +181,12 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         let journalPath = outputPath + ".journal"
         // Before anything is sent: outputs that would overwrite the results file, each other, or a file
         // flowbatch did not write, or that cannot be written.
-        let output = try OutputTarget.resolve(outputPath, role: "the \(operation.rawValue) results", special: false)
+        let output = try OutputTarget.resolve(outputPath, role: "the \(operation.name) results", special: false)
         try OutputPaths.check(
             [
                 .init(output, replacesOnlyOwnFiles: true),
                 .init(
-                    try OutputTarget.resolve(journalPath, role: "the \(operation.rawValue) journal", special: false),
+                    try OutputTarget.resolve(journalPath, role: "the \(operation.name) journal", special: false),
                     isJournal: true
                 ),
             ],
@@ -258,13 +211,13 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         let (earlier, journal, runJournal) = try await ConfigurationError.beforeSending(
             startingTokenOf: session
         ) {
-            let earlier = try Self.doneEarlier(journalPath: journalPath)
+            let earlier = try Self.doneEarlier(operation, journalPath: journalPath)
             let journal = try JournalWriter(path: journalPath)
             // Undo tells the run's journal what was deleted, so that running again creates it anew;
             // a results file without its journal is undone all the same, and no journal is made up.
             let runJournalPath = resultsPath + ".journal"
             let runJournal =
-                operation == .delete && access(runJournalPath, F_OK) == 0
+                operation.tellsTheRunJournal && access(runJournalPath, F_OK) == 0
                 ? try JournalWriter(path: runJournalPath) : nil
             return (earlier, journal, runJournal)
         }
@@ -281,8 +234,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 while let (index, target) = targets.next() {
                     // A deletion holds; a test holds for the connection as it was (a patch since gives it
                     // another etag, and it is tested again).
-                    guard let done = earlier[target.connectionID],
-                        operation == .delete || done.etag.map(EntityTag.bare) == EntityTag.bare(target.etag)
+                    guard let done = earlier[target.connectionID], operation.earlierHolds(done.etag, target)
                     else { return (index, target) }
                     landed(index, done.outcome)
                 }
@@ -302,13 +254,14 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         var summary = Summary(outputPath: outputPath)
         for outcome in outcomes {
             switch outcome ?? .notRun {
-            case .deleted(let alreadyGone, let earlier):
-                if alreadyGone { summary.alreadyGone += 1 } else { summary.deleted += 1 }
-                if earlier { summary.deletedEarlier += 1 }
-            case .tested(let passed, let earlier):
-                if passed { summary.passed += 1 } else { summary.testFailed += 1 }
-                if earlier, passed { summary.passedEarlier += 1 }
-                if earlier, !passed { summary.testFailedEarlier += 1 }
+            case .answered(let answer, let earlier) where answer.alreadyDone && !earlier:
+                summary.alreadyDone += 1
+            case .answered(let answer, let earlier) where answer.yes:
+                summary.yes += 1
+                if earlier { summary.yesEarlier += 1 }
+            case .answered(_, let earlier):
+                summary.no += 1
+                if earlier { summary.noEarlier += 1 }
             case .failed: summary.failed += 1
             case .notRun: summary.notRun += 1
             }
@@ -320,7 +273,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         case nil: break
         }
         summary.exitCode =
-            stop.reason.exitStatus(allDone: summary.failed + summary.notRun + summary.testFailed == 0)
+            stop.reason.exitStatus(allDone: summary.failed + summary.notRun + summary.no == 0)
             .rawValue
         return summary
     }
@@ -337,16 +290,12 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         do {
             end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Outcome> in
                 do throws(RunError) {
-                    switch operation {
-                    case .delete:
-                        let deletion = try await client.delete(id: target.connectionID, sandbox: target.sandbox)
-                        record(.deleted, target, passed: nil, journal: journal, runJournal: runJournal)
-                        return .done(.deleted(alreadyGone: deletion == .alreadyGone, earlier: false))
-                    case .test:
-                        let passed = try await client.test(id: target.connectionID, sandbox: target.sandbox)
-                        record(.tested, target, passed: passed, journal: journal, runJournal: nil)
-                        return .done(.tested(passed, earlier: false))
-                    }
+                    let answer = try await operation.perform(client, target)
+                    let row = JournalEvent.Row(sandbox: target.sandbox, name: target.name, row: target.row)
+                    let line = JournalRecord(operation.event(row, target, answer)).encoded()
+                    journal.append(line)
+                    runJournal?.append(line)
+                    return .done(.answered(answer, earlier: false))
                 } catch {
                     switch try AnswerClassifier.classify(error, sandbox: target.sandbox) {
                     case .runError(let error): throw error
@@ -370,86 +319,27 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         }
     }
 
-    /// What ``record(_:_:passed:journal:runJournal:)`` journals.
-    private enum Done { case deleted, tested }
-
-    private func record(
-        _ done: Done,
-        _ target: Target,
-        passed: Bool?,
-        journal: JournalWriter,
-        runJournal: JournalWriter?
-    ) {
-        let row = JournalEvent.Row(sandbox: target.sandbox, name: target.name, row: target.row)
-        let line = JournalRecord(
-            done == .tested
-                ? .tested(row, id: target.connectionID, etag: target.etag, passed: passed ?? false)
-                : .deleted(row, id: target.connectionID, etag: target.etag)
-        ).encoded()
-        journal.append(line)
-        runJournal?.append(line)
-    }
-
     /// Writes the operation's results file: for `undo`, one line per connection it was to delete; for
     /// `test`, every line of the results file again with `result` and `test_error` after it.
     private func write(_ plan: Plan, _ outcomes: [Outcome], to outputPath: String) throws {
         var writer = try TemporaryFiles.create(besides: outputPath)
         defer { TemporaryFiles.unregister(writer.path) }
-        switch operation {
-        case .delete:
-            try writer.write(
-                CSVLineEncoder.line([
-                    "row", "name", "sandbox", "connection_id", "status", "http_status", "attempts", "error_code",
-                    "error",
-                    "request_id",
-                ])
-            )
-            for (target, outcome) in zip(plan.targets, outcomes) {
-                let (status, failure, detail): (String, RunError?, String) =
-                    switch outcome {
-                    case .deleted(_, true): ("deleted", nil, "deleted by an earlier undo")
-                    case .deleted(true, _): ("deleted", nil, "it was already gone (404)")
-                    case .deleted: ("deleted", nil, "")
-                    case .failed(let failure): ("failed", failure, "")
-                    case .notRun, .tested: ("not-run", nil, "")
-                    }
-                try writer.write(
-                    CSVLineEncoder.line([
-                        String(target.row), target.name, target.sandbox, target.connectionID, status,
-                        failure?.httpStatus.map(String.init) ?? "", "", failure?.resultCode ?? "",
-                        (failure?.message ?? "") + detail, failure?.requestID ?? "",
-                    ])
-                )
-            }
-        case .test:
-            try writer.write(CSVLineEncoder.line(plan.header + ["result", "test_error"]))
-            var byLine: [Int: Outcome] = [:]
-            for (target, outcome) in zip(plan.targets, outcomes) { byLine[target.line] = outcome }
-            for (index, fields) in plan.lines.enumerated() {
-                let answer: [String] =
-                    switch byLine[index] {
-                    case .tested(let passed, _)?: [passed ? "true" : "false", ""]
-                    case .failed(let failure)?: ["", "\(failure.message) [\(failure.resultCode)]"]
-                    case .notRun?: ["", "not tested: the run stopped first"]
-                    case .deleted?, nil: ["", ""]
-                    }
-                try writer.write(CSVLineEncoder.line(fields + answer))
-            }
-        }
+        try operation.writeResults(plan, outcomes, &writer)
         try writer.close(sync: true)
         guard rename(writer.path, outputPath) == 0 else {
             throw RunError(.localFile, "cannot move the results into place at \(outputPath)")
         }
     }
 
-    /// What an earlier undo deleted or an earlier test tested, by connection ID.
-    static func doneEarlier(journalPath: String) throws(RunError) -> [String: (outcome: Outcome, etag: String?)] {
+    /// What an earlier run of `operation` settled, by connection ID, with the etag it was for.
+    static func doneEarlier(
+        _ operation: BulkOperation,
+        journalPath: String
+    ) throws(RunError) -> [String: (outcome: Outcome, etag: String?)] {
         var done: [String: (outcome: Outcome, etag: String?)] = [:]
         _ = try JournalReader.read(path: journalPath) { record in
-            switch record.event {
-            case .deleted(_, let id, let etag): done[id] = (.deleted(alreadyGone: false, earlier: true), etag)
-            case .tested(_, let id, let etag, let passed): done[id] = (.tested(passed, earlier: true), etag)
-            default: break
+            if let (id, etag, answer) = operation.earlier(record.event) {
+                done[id] = (.answered(answer, earlier: true), etag)
             }
         }
         return done

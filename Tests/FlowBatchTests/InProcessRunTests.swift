@@ -197,7 +197,7 @@ struct InProcessRunTests {
                 ).list(sandboxes: ["prod"])
             }
             #expect(existing.count == 2_345)
-            #expect(mock.stats().total("GET /connections") == 3)
+            #expect(mock.stats().count("GET /connections", status: "200") == 3)
             let target = try OutputTarget.resolve(directory.file("export.csv"), role: "--out")
             let summary = try await FlowServiceSession.with(
                 .init(platform: Self.settings(mock)),

@@ -65,17 +65,28 @@ struct JournalCompatibilityTests {
 
     @Test("test's and undo's own journals read as what an earlier test tested and an earlier undo deleted")
     func testAndUndoJournals() throws {
-        let tested = try ConnectionsRun<ContinuousClock>.doneEarlier(journalPath: Self.fixture("test.journal"))
+        let tested = try ConnectionsRun<ContinuousClock>.doneEarlier(.test, journalPath: Self.fixture("test.journal"))
         #expect(tested.count == 6)
         let basic = try #require(tested["8252201f-64a6-4cae-93ba-b888947f51ee"])
         #expect(basic.etag == #""bed6f165-0000-0200-0000-016b8b1a5071""#)
-        #expect(tested.values.allSatisfy { if case .tested(true, earlier: true) = $0.outcome { true } else { false } })
-        let deleted = try ConnectionsRun<ContinuousClock>.doneEarlier(journalPath: Self.fixture("undo.journal"))
+        #expect(
+            tested.values.allSatisfy {
+                if case .answered(BulkAnswer(yes: true), earlier: true) = $0.outcome { true } else { false }
+            }
+        )
+        let deleted = try ConnectionsRun<ContinuousClock>.doneEarlier(
+            .delete,
+            journalPath: Self.fixture("undo.journal")
+        )
         #expect(deleted.count == 5)
         #expect(deleted["8252201f-64a6-4cae-93ba-b888947f51ee"] != nil)
         #expect(
             deleted.values.allSatisfy {
-                if case .deleted(alreadyGone: false, earlier: true) = $0.outcome { true } else { false }
+                if case .answered(BulkAnswer(yes: true, alreadyDone: false), earlier: true) = $0.outcome {
+                    true
+                } else {
+                    false
+                }
             }
         )
     }
