@@ -224,22 +224,8 @@ public struct OutputTarget: Sendable, Equatable {
     }
 
     fileprivate static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(RunError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes {
-                systemWrite(descriptor, $0.baseAddress! + offset, bytes.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw RunError(.localFile, "cannot write \(path): \(SystemError.describe(errno))")
-            }
-            offset += written
-        }
+        try BufferedFile.writeAll(bytes, to: descriptor, path: path)
     }
-}
-
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
 }
 
 private func systemClose(_ descriptor: Int32) {

@@ -274,10 +274,16 @@ package struct BufferedFile {
     }
 
     package mutating func flush() throws(RunError) {
+        try Self.writeAll(buffer, to: descriptor, path: path)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes every byte to `descriptor`, again after a short write or `EINTR`.
+    package static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(RunError) {
         var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes {
-                posixWrite(descriptor, $0.baseAddress! + offset, buffer.count - offset)
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes {
+                posixWrite(descriptor, $0.baseAddress! + offset, bytes.count - offset)
             }
             if written < 0 {
                 if errno == EINTR { continue }
@@ -285,7 +291,6 @@ package struct BufferedFile {
             }
             offset += written
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     package mutating func close(sync: Bool) throws(RunError) {

@@ -76,6 +76,17 @@ struct InProcessRunTests {
         return configuration
     }
 
+    /// One run of `configuration` to its end.
+    static func pass(_ configuration: RunConfiguration, clock: ManualClock) async throws -> RunSummary {
+        try await BatchRun(
+            configuration: configuration,
+            clock: clock,
+            stop: StopSignal(),
+            logger: Self.logger,
+            notify: { _ in }
+        ).run()
+    }
+
     @Test("the pass creates every row once, skips what exists, and a second pass sends nothing")
     func passCreatesOnce() async throws {
         try await Self.withMock { mock, directory in
@@ -83,26 +94,14 @@ struct InProcessRunTests {
             defer { mover.cancel() }
             let taken = mock.insertConnection(name: "Row 3")
             let configuration = try Self.configuration(mock, directory, rows: 12)
-            let first = try await BatchRun(
-                configuration: configuration,
-                clock: clock,
-                stop: StopSignal(),
-                logger: Self.logger,
-                notify: { _ in }
-            ).run()
+            let first = try await Self.pass(configuration, clock: clock)
             #expect(first.count(.created) == 11)
             #expect(first.count(.exists) == 1)
             #expect(first.exitCode == 0)
             #expect(mock.stats().total("POST /connections") == 11)
             let results = SimpleCSV.records(try directory.read("in.results.csv"))
             #expect(results.first { $0["name"] == "Row 3" }?["connection_id"] == taken.id)
-            let second = try await BatchRun(
-                configuration: configuration,
-                clock: clock,
-                stop: StopSignal(),
-                logger: Self.logger,
-                notify: { _ in }
-            ).run()
+            let second = try await Self.pass(configuration, clock: clock)
             #expect(second.earlier[.created] == 11)
             #expect(mock.stats().total("POST /connections") == 11)
             #expect(mock.stats().duplicateNames.isEmpty)
@@ -141,13 +140,7 @@ struct InProcessRunTests {
             defer { mover.cancel() }
             mock.insertConnection(name: "Row 0")
             let configuration = try Self.configuration(mock, directory, rows: 5)
-            _ = try await BatchRun(
-                configuration: configuration,
-                clock: clock,
-                stop: StopSignal(),
-                logger: Self.logger,
-                notify: { _ in }
-            ).run()
+            _ = try await Self.pass(configuration, clock: clock)
             func operate(
                 _ operation: ConnectionsRun<ManualClock>.Operation,
                 _ suffix: String
