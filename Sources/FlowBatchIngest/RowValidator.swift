@@ -258,7 +258,7 @@ private struct Check {
         if let reason = URLCheck.problem(with: value) {
             problem(field, .invalidURL, reason)
         } else if field == .host {
-            for warning in HostCheck.warnings(for: string(value)) {
+            for warning in HostCheck.warnings(forBytes: value) {
                 result.warnings.append(RowProblem(field, .warning, warning))
             }
         }
