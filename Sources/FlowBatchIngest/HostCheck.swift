@@ -3,6 +3,8 @@
 ///
 /// Each finding is a warning, not a problem: a test service on a private network reached through a
 /// tunnel is legitimate, but nearly always such a host is a mistake copied from a developer's notes.
+/// It runs for every row: the usual host is recognised on its bytes, without making a string (making
+/// them took two thirds of `validate`'s time).
 enum HostCheck {
     /// Warnings for the `host` URL `value` (already a valid http(s) URL): a scheme that sends the
     /// credentials in clear text, `localhost`, a loopback or private address, a name without a dot.
@@ -29,6 +31,43 @@ enum HostCheck {
             )
         }
         return warnings
+    }
+
+    /// ``warnings(for:)`` on the URL's bytes; the common host (`https://`, a name with a dot whose
+    /// last label holds a letter, not under `localhost`) is told apart without making a string.
+    static func warnings(forBytes bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        if isPlainPublicHTTPS(bytes) { return [] }
+        return warnings(for: String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static let httpsScheme = Array("https://".utf8)
+    private static let localhostSuffix = Array(".localhost".utf8)
+
+    /// Whether `bytes` is an https URL whose host is a dotted name that no warning concerns.
+    private static func isPlainPublicHTTPS(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let scheme = httpsScheme
+        guard bytes.count > scheme.count else { return false }
+        for index in 0..<scheme.count where bytes[index] | 0x20 != scheme[index] | 0x20 { return false }
+        var end = scheme.count
+        while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"),
+            bytes[end] != UInt8(ascii: "#"), bytes[end] != UInt8(ascii: ":")
+        {
+            end += 1
+        }
+        let host = UnsafeBufferPointer(rebasing: bytes[scheme.count..<end])
+        guard let lastDot = host.lastIndex(of: UInt8(ascii: ".")), lastDot > 0, lastDot + 1 < host.count,
+            host[0] != UInt8(ascii: "[")
+        else { return false }
+        // An IPv4 literal's last label is digits; a name's holds a letter.
+        guard host[(lastDot + 1)...].contains(where: { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else {
+            return false
+        }
+        let localhost = localhostSuffix
+        if host.count >= localhost.count {
+            let tail = host[(host.count - localhost.count)...]
+            if zip(tail, localhost).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) { return false }
+        }
+        return true
     }
 
     /// The host of a valid URL, without brackets or port, lowercased.

@@ -261,6 +261,14 @@ private struct Check {
             problem(field, .invalidURL, reason)
             return value
         }
+        if field == .host {
+            for warning in HostCheck.warnings(forBytes: value) {
+                result.warnings.append(RowProblem(field, .warning, warning))
+            }
+        }
+        // A string only for a URL with a query or fragment: most have none, and a string per row's
+        // URL shows in validate's time.
+        guard value.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return value }
         let text = string(value)
         let secrets = URLSecrets.names(in: text)
         if URLSecrets.holdsMask(text) {
@@ -279,11 +287,6 @@ private struct Check {
                         + " in everything it writes, but credentials belong in the credential columns"
                 )
             )
-        }
-        if field == .host {
-            for warning in HostCheck.warnings(for: text) {
-                result.warnings.append(RowProblem(field, .warning, warning))
-            }
         }
         return value
     }

@@ -61,10 +61,15 @@ public struct PlatformConfigFile: Sendable, Equatable {
     static let credentialsKey = "project.workspace.details.credentials"
 
     /// Reads and parses the file at `path`; `chosenClientID` (from `AEP_CLIENT_ID`) picks one of
-    /// several OAuth server-to-server credentials of a project JSON.
-    public static func read(path: String, chosenClientID: String?) throws(ConfigurationError) -> PlatformConfigFile {
+    /// several OAuth server-to-server credentials of a project JSON. `origin` names where the path
+    /// came from in a message: `--config` or `AEP_CONFIG`.
+    public static func read(
+        path: String,
+        chosenClientID: String?,
+        origin: String = "--config"
+    ) throws(ConfigurationError) -> PlatformConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError("--config \(path): the file cannot be read")
+            throw ConfigurationError("\(origin) \(path): the file cannot be read")
         }
         return try parse(data, path: path, chosenClientID: chosenClientID)
     }

@@ -272,13 +272,14 @@ public struct PlatformSettingsResolver: Sendable {
     private func loadConfig(_ warnings: inout [String]) throws(ConfigurationError) -> PlatformConfigFile? {
         // `AEP_CONFIG` names the file for every command, as `--config` does for one.
         guard let path = flags.configPath ?? env("AEP_CONFIG") else { return nil }
-        let config = try PlatformConfigFile.read(path: path, chosenClientID: env("AEP_CLIENT_ID"))
+        let origin = flags.configPath != nil ? "--config" : "AEP_CONFIG"
+        let config = try PlatformConfigFile.read(path: path, chosenClientID: env("AEP_CLIENT_ID"), origin: origin)
         if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let permissions = attributes[.posixPermissions] as? Int, permissions & 0o077 != 0,
             config.clientSecret != nil
         {
             warnings.append(
-                "--config \(path) can be read by other users (mode \(String(permissions & 0o777, radix: 8))) and holds"
+                "\(origin) \(path) can be read by other users (mode \(String(permissions & 0o777, radix: 8))) and holds"
                     + " a secret; run: chmod 600 \(path)"
             )
         }

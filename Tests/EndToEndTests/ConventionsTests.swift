@@ -141,6 +141,15 @@ struct ConventionsTests {
             #expect(result.status == 0, "\(result.allOutput)")
             #expect(harness.mock.connections(sandbox: nil).count == 2)
             #expect(!result.allOutput.contains(MockHarness.clientSecret))
+            // A path from AEP_CONFIG is named as coming from there.
+            let missing = try await CommandLineTool.run(
+                harness.runArguments(input),
+                environment: ["AEP_CONFIG": harness.directory.file("nope.json")]
+            )
+            #expect(missing.status == 64, "\(missing.allOutput)")
+            #expect(
+                missing.stderr.contains("AEP_CONFIG \(harness.directory.file("nope.json")): the file cannot be read")
+            )
         }
     }
 

@@ -84,7 +84,9 @@ struct RowWorkerTests {
         logger.logLevel = .critical
         let directory = try TemporaryDirectory()
         try await FlowServiceMock.withRunning(configuration, logger: logger) { mock in
-            let transport = HTTPTransport(connections: 2, timeout: .seconds(10), logger: logger)
+            // The deadline is real time and the retrier's clock a manual one that never advances: a token request
+            // that timed out on a machine busy with the whole suite would wait for ever, so it gets a generous one.
+            let transport = HTTPTransport(connections: 2, timeout: .seconds(60), logger: logger)
             let worker = try Self.worker(
                 mock: mock,
                 authentication: .clientCredentials(
