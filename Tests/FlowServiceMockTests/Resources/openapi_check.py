@@ -304,13 +304,13 @@ def run_chain(checker, run_id, basic):
     """The dataflow chain: specs, a base connection, source and target connections, a flow, its runs,
     explore, the dataset and mapping set, the documented filters, and undo in reverse order."""
     status, body = checker.send("the flow spec by name", "GET", "/flowSpecs", "/flowSpecs", query=[("property", "name==RestStorageToAEP")])
-    flow_spec = body["items"][0]["id"] if status == 200 and body.get("items") else "6499120c-0b15-42dc-936e-847ea3c24d72"
+    flow_spec = body["items"][0]["id"] if status == 200 and isinstance(body, dict) and body.get("items") else "6499120c-0b15-42dc-936e-847ea3c24d72"
     checker.send("the flow spec by id", "GET", f"/flowSpecs/{flow_spec}", "/flowSpecs/{FLOW_SPEC_ID}")
     status, body = checker.send("the default dataset", "GET", f"/catalog/dataSets/{DEMO_DATASET}", None, base="/data/foundation", schema=DATASET_SCHEMA)
-    schema_id = body[DEMO_DATASET]["schemaRef"]["id"] if status == 200 else ""
+    schema_id = body[DEMO_DATASET]["schemaRef"]["id"] if status == 200 and isinstance(body, dict) and DEMO_DATASET in body else ""
     checker.send("the default mapping set", "GET", f"/conversion/mappingSets/{DEMO_MAPPING_SET}", None, base="/data/foundation", schema=MAPPING_SET_SCHEMA)
     status, base = checker.send("create the chain's base connection", "POST", "/connections", "/connections", body={**basic, "name": f"chain {run_id}"})
-    if status != 201:
+    if status != 201 or not isinstance(base, dict) or "id" not in base:
         return
     base_id = base["id"]
     params = {"urlParams": {"path": "/v1/customers", "method": "GET"}}
@@ -319,7 +319,7 @@ def run_chain(checker, run_id, basic):
         "connectionSpec": {"id": GENERIC_REST_SPEC_ID, "version": "1.0"},
     }
     status, created = checker.send("create a source connection", "POST", "/sourceConnections", "/sourceConnections", body=source)
-    source_id = created["id"] if status == 201 else "none"
+    source_id = created["id"] if status == 201 and isinstance(created, dict) and "id" in created else "none"
     target = {
         "name": f"chain {run_id} target",
         "connectionSpec": {"id": DATA_LAKE_SPEC_ID, "version": "1.0"},
@@ -327,7 +327,7 @@ def run_chain(checker, run_id, basic):
         "params": {"dataSetId": DEMO_DATASET},
     }
     status, created = checker.send("create a target connection", "POST", "/targetConnections", "/targetConnections", body=target)
-    target_id = created["id"] if status == 201 else "none"
+    target_id = created["id"] if status == 201 and isinstance(created, dict) and "id" in created else "none"
     flow = {
         "name": f"chain {run_id}", "flowSpec": {"id": flow_spec, "version": "1.0"},
         "sourceConnectionIds": [source_id], "targetConnectionIds": [target_id],
@@ -335,7 +335,7 @@ def run_chain(checker, run_id, basic):
         "scheduleParams": {"startTime": 1700000000, "frequency": "hour", "interval": 1},
     }
     status, created = checker.send("create a flow", "POST", "/flows", "/flows", body=flow)
-    flow_id = created["id"] if status == 201 else "none"
+    flow_id = created["id"] if status == 201 and isinstance(created, dict) and "id" in created else "none"
     checker.send("get the source connection", "GET", f"/sourceConnections/{source_id}", "/sourceConnections/{SOURCE_CONNECTION_ID}")
     checker.send("get the target connection", "GET", f"/targetConnections/{target_id}", "/targetConnections/{TARGET_CONNECTION_ID}")
     checker.send("get the flow", "GET", f"/flows/{flow_id}", "/flows/{FLOW_ID}")
