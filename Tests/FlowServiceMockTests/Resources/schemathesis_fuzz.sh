@@ -33,4 +33,4 @@ exec schemathesis run "$here/flow-service.openapi.yaml" \
     --checks not_a_server_error,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing \
     --max-examples "$examples" --max-time "$seconds" --workers 2 --seed 24 \
-    --request-timeout 10 --no-color --suppress-health-check all --warnings off
+    --request-timeout 10 --no-color --suppress-health-check all --warnings off --generation-database none
