@@ -4,6 +4,7 @@ extension MockStats {
         .object([
             ("connections", .integer(Int64(self.connections))),
             ("duplicateNames", .array(self.duplicateNames.map(JSONOutput.string))),
+            ("flows", .integer(Int64(self.flows))),
             (
                 "requests",
                 .object(
@@ -15,6 +16,8 @@ extension MockStats {
                     }
                 )
             ),
+            ("sourceConnections", .integer(Int64(self.sourceConnections))),
+            ("targetConnections", .integer(Int64(self.targetConnections))),
         ])
     }
 }

@@ -35,6 +35,33 @@ public struct RunningMock: Sendable {
         self.state.store.snapshot(sandbox: sandbox).map(MockConnection.init)
     }
 
+    /// The source connections in `sandbox` (in every sandbox when `nil`), in creation order.
+    public func sourceConnections(sandbox: String?) -> [MockSourceConnection] {
+        self.state.resources.snapshot(.sourceConnections, sandbox: sandbox).map(MockSourceConnection.init)
+    }
+
+    /// The target connections in `sandbox` (in every sandbox when `nil`), in creation order.
+    public func targetConnections(sandbox: String?) -> [MockTargetConnection] {
+        self.state.resources.snapshot(.targetConnections, sandbox: sandbox).map(MockTargetConnection.init)
+    }
+
+    /// The flows in `sandbox` (in every sandbox when `nil`), in creation order.
+    public func flows(sandbox: String?) -> [MockFlow] {
+        self.state.resources.snapshot(.flows, sandbox: sandbox).map(MockFlow.init)
+    }
+
+    /// The runs due by now on the mock's clock, of the flow `flowID` (of every flow when `nil`) in
+    /// `sandbox` (every sandbox when `nil`), in flow creation order, oldest first.
+    public func runs(flowID: String? = nil, sandbox: String? = nil) -> [MockRun] {
+        self.state.runs(sandbox: sandbox).filter { flowID == nil || $0.flow.id == flowID }.map(MockRun.init)
+    }
+
+    /// Now on the mock's clock as wall time: the start time plus how far the configured clock
+    /// moved since (so a ``ManualMockClock`` moves it). Flow schedules are compared with it.
+    public var now: Date {
+        Date(timeIntervalSince1970: Double(self.state.epochMilliseconds) / 1_000)
+    }
+
     /// Adds a Basic Authentication connection directly, as if it had been created earlier.
     ///
     /// A `sandbox` that is not among the configured ones is accepted but unreachable over HTTP.
@@ -43,7 +70,8 @@ public struct RunningMock: Sendable {
         name: String,
         sandbox: String = "prod",
         specName: String = "Basic Authentication",
-        description: String? = nil
+        description: String? = nil,
+        host: String = "https://api.example.invalid"
     ) -> MockConnection {
         let now = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
         let connection = StoredConnection(
@@ -56,7 +84,7 @@ public struct RunningMock: Sendable {
                 ConnectionSpecCatalog.genericRESTVersions.count - 1
             ],
             authSpecName: specName,
-            visibleParams: ["host": "https://api.example.invalid", "username": "seeded"],
+            visibleParams: ["host": host, "username": "seeded"],
             maskedParams: ["password"],
             createdAt: now,
             updatedAt: now,

@@ -13,8 +13,10 @@ struct MockCommand: AsyncParsableCommand {
         discussion: """
             Prints one line to stdout, 'listening on http://HOST:PORT' (https:// with --tls-cert and \
             --tls-key), then serves until SIGINT or \
-            SIGTERM. Durations are written like 20ms, 1.5s, 2m, 24h. Every fault is off by default; \
-            GET /__mock/stats shows what the mock has seen.
+            SIGTERM; the datasets and mapping sets it serves go to stderr. Durations are written like \
+            20ms, 1.5s, 2m, 24h. Every fault is off by default and the create faults apply to every \
+            create (connections, source and target connections, flows); GET /__mock/stats shows what \
+            the mock has seen.
             """
     )
 
@@ -56,15 +58,30 @@ struct MockCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("error-rate"),
-        help: "Share of POST /connections answered 500 or 503 without creating."
+        help: "Share of creates (every create route) answered 500 or 503 without creating."
     )
     var errorRate: Double = 0
 
     @Option(
         name: .customLong("ambiguous-rate"),
-        help: "Share of POST /connections that create, then answer 504 or drop the connection."
+        help: "Share of creates (every create route) that create, then answer 504 or drop the connection."
     )
     var ambiguousRate: Double = 0
+
+    @Option(
+        name: .customLong("dataset"),
+        help: ArgumentHelp(
+            "A Catalog dataset to serve, as ID or ID=SCHEMA_ID (repeatable). (default: one demo dataset)",
+            discussion: "Without SCHEMA_ID its schema is https://ns.adobe.com/flowbatch/schemas/ID."
+        )
+    )
+    var datasets: [String] = []
+
+    @Option(
+        name: .customLong("mapping-set"),
+        help: "A Data Prep mapping set to serve, at version 0 (repeatable). (default: one demo mapping set)"
+    )
+    var mappingSets: [String] = []
 
     @Option(
         name: .customLong("answer-fault"),
@@ -157,6 +174,14 @@ struct MockCommand: AsyncParsableCommand {
             fflush(nil)
             // stdout stays the one line scripts read; what to copy goes to stderr.
             Console.err(Self.howToPointAt(mock, configuration: configuration))
+            var served = ""
+            for dataset in mock.configuration.datasets {
+                served += "dataset \(dataset.id) schema \(dataset.schemaID)\n"
+            }
+            for mappingSet in mock.configuration.mappingSets {
+                served += "mapping set \(mappingSet.id) version \(mappingSet.version)\n"
+            }
+            Console.errRaw(served)
         }
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -193,6 +218,17 @@ struct MockCommand: AsyncParsableCommand {
         }
         if let tlsCert, let tlsKey {
             configuration.tls = MockTLS(certificatePath: tlsCert, privateKeyPath: tlsKey)
+        }
+        if !self.datasets.isEmpty {
+            configuration.datasets = try self.datasets.map { text throws(MockConfigurationError) in
+                guard let dataset = MockDataset(option: text) else {
+                    throw MockConfigurationError(.outOfRange, option: "dataset", value: text)
+                }
+                return dataset
+            }
+        }
+        if !self.mappingSets.isEmpty {
+            configuration.mappingSets = self.mappingSets.map { MockMappingSet(id: $0) }
         }
         configuration.tokenLifetime = try MockDuration.parse(self.tokenLifetime, option: "token-lifetime")
         var faults = MockFaults()

@@ -29,6 +29,7 @@ struct OpenAPICheckTests {
             #expect(!lines.contains { $0.hasPrefix("FAILED") }, "\(result.stdout)")
             let schema = "validates against the OpenAPI description"
             let errorShape = "matches Adobe's documented error shape"
+            let outside = "matches the shape Adobe documents outside the OpenAPI file"
             let expected: [(String, String)] = [
                 ("the generic REST connection spec: HTTP 200", schema),
                 ("create a basic connection: HTTP 201", schema),
@@ -42,6 +43,22 @@ struct OpenAPICheckTests {
                 ("create with a text/plain body: HTTP 400", errorShape),
                 ("create without a password: HTTP 400", errorShape),
                 ("an unknown connection spec: HTTP 404", errorShape),
+                ("the flow spec by name: HTTP 200", schema), ("the flow spec by id: HTTP 200", schema),
+                ("create a source connection: HTTP 201", schema), ("create a target connection: HTTP 201", schema),
+                ("create a flow: HTTP 201", schema), ("get the source connection: HTTP 200", schema),
+                ("get the target connection: HTTP 200", schema), ("get the flow: HTTP 200", schema),
+                ("source connections by base connection: HTTP 200", schema),
+                ("target connections by name: HTTP 200", schema), ("flows by source connection: HTTP 200", schema),
+                ("a page of one flow: HTTP 200", schema), ("the flow's runs: HTTP 200", schema),
+                ("explore a preview: HTTP 200", outside), ("the default dataset: HTTP 200", outside),
+                ("the default mapping set: HTTP 200", outside),
+                ("explore without sourceParams: HTTP 400", errorShape),
+                ("a source connection without params: HTTP 400", errorShape),
+                ("an unknown dataset: HTTP 404", errorShape),
+                ("delete a base connection still used: HTTP 400", errorShape),
+                ("delete a source connection a flow uses: HTTP 400", errorShape),
+                ("delete the flow: HTTP 204", "documented without a body, and has none"),
+                ("delete the chain's base connection: HTTP 204", "documented without a body, and has none"),
             ]
             for (prefix, check) in expected {
                 #expect(

@@ -100,7 +100,10 @@ struct StatsTests {
                 decoded == MockStats(connections: 2, duplicateNames: ["a"], requests: ["POST /connections": ["201": 2]])
             )
             let object = try first.object()
-            #expect(Set(object.keys) == ["connections", "duplicateNames", "requests"])
+            #expect(
+                Set(object.keys)
+                    == ["connections", "duplicateNames", "requests", "sourceConnections", "targetConnections", "flows"]
+            )
         }
     }
 }

@@ -10,23 +10,28 @@ import Hummingbird
 ///
 /// | code | meaning here | where documented |
 /// | --- | --- | --- |
-/// | `FLOW-1101-404` | no connection or connection spec with this ID | catalog |
+/// | `FLOW-1101-404` | no connection, source or target connection, flow, connection spec or flow spec with this ID | catalog |
 /// | `FLOW-1102-500`, `1103-503`, `1104-504` | injected internal error, unavailable, gateway timeout | catalog |
 /// | `FLOW-1401-400` | `count` together with `limit` | catalog |
 /// | `FLOW-1403-400` | `If-Match` missing on `PATCH` | catalog |
 /// | `FLOW-1404-412` | `If-Match` is not the connection's current etag | catalog |
 /// | `FLOW-1405-400` | empty request body | catalog |
-/// | `FLOW-1413-400` | unknown connection spec ID or version | catalog |
+/// | `FLOW-1410-400` | `state` in a create flow request | catalog |
+/// | `FLOW-1412-400` | a flow's mapping version that the mapping set does not have | catalog |
+/// | `FLOW-1413-400` | unknown connection spec or flow spec ID or version (also the wrong spec for the kind) | catalog |
 /// | `FLOW-1414-400` | a `PATCH` of `/connectionSpec` | catalog |
 /// | `FLOW-1415-400` | an auth spec name the connection spec does not list | catalog |
+/// | `FLOW-1418-400` | deleting a base connection that a source connection uses | catalog |
 /// | `FLOW-1433-400` | `orderby` on a field that cannot be sorted by | catalog |
 /// | `FLOW-1434-400` | a `PATCH` operation that is not add, replace or remove | catalog |
 /// | `FLOW-1445-400` | "PATCH Connection Feature not enabled", for every `PATCH` when ``MockFaults/patchDisabled`` | catalog |
+/// | `FLOW-1447-400` | deleting a source or target connection that a flow uses ("Found active flows containing id") | catalog |
 /// | `FLOW-1449-400` | a `property` filter on an unknown field | catalog |
 /// | `FLOW-1453-400` | a query value that cannot be read (`limit=ten`, `count=maybe`, `property=x`) | catalog |
 /// | `FLOW-1455-400` | a `PATCH` body that is not a list of operations, or a path to no field | catalog |
 /// | `FLOW-2100-404` | `x-sandbox-name` names no sandbox | catalog |
 /// | `FLOW-2105-400` | `x-sandbox-name` missing | catalog |
+/// | `FLOW-2119-400` | explore without `objectType` or `sourceParams` | catalog |
 /// | `FLOW-2121-403` | the token lacks the manage (writes) or view (reads) permission in the sandbox | catalog |
 /// | `MOCK-4001-400` | required auth params missing (the message names them, and any invalid ones) | none |
 /// | `MOCK-4002-400` | auth params of the wrong form (not a string, `expirationDate` not `YYYY-MM-DD`) | none |
@@ -37,6 +42,12 @@ import Hummingbird
 /// | `MOCK-4007-400` | a `PATCH` the mock does not implement (add, remove, or a path but `/auth/params`, `/description`, `/name`) | none |
 /// | `MOCK-4008-413` | a body over 1 MiB | none |
 /// | `MOCK-4009-400` | the hostile answer `echo-400` (a service that echoes the request) | none |
+/// | `MOCK-4010-400` | a `baseConnectionId`, `sourceConnectionIds`, `targetConnectionIds`, `dataSetId` or `mappingId` naming nothing | none |
+/// | `MOCK-4011-400` | source params (create or explore) that break the invented `sourceSpec` | none: the spec is invented |
+/// | `MOCK-4012-400` | `scheduleParams` that break the schedule rules (frequency, interval, epoch seconds) | none |
+/// | `MOCK-4013-400` | a target connection's schema that is not its dataset's | none |
+/// | `MOCK-4014-400` | explore of a source whose host is in the reserved `.invalid` domain | none |
+/// | `MOCK-4040-404`, `MOCK-4041-404` | no such Catalog dataset, no such Data Prep mapping set | none: their 404 bodies are not on Adobe's pages the mock follows |
 ///
 /// Not in this type: a wrong `Content-Type` is answered by the gateway (``GatewayBadRequest``).
 struct FlowServiceProblem: MockErrorAnswer, Equatable {

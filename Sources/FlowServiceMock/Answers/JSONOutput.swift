@@ -11,6 +11,8 @@ indirect enum JSONOutput: Sendable, Equatable, ExpressibleByStringLiteral, Expre
     case array([JSONOutput])
     case string(String)
     case integer(Int64)
+    /// A number that is not a whole one (only echoed from a request body).
+    case number(Double)
     case bool(Bool)
     case null
 
@@ -33,6 +35,7 @@ indirect enum JSONOutput: Sendable, Equatable, ExpressibleByStringLiteral, Expre
         case (.array(let left), .array(let right)): left == right
         case (.string(let left), .string(let right)): left == right
         case (.integer(let left), .integer(let right)): left == right
+        case (.number(let left), .number(let right)): left == right
         case (.bool(let left), .bool(let right)): left == right
         case (.null, .null): true
         default: false
@@ -73,6 +76,8 @@ indirect enum JSONOutput: Sendable, Equatable, ExpressibleByStringLiteral, Expre
             Self.writeString(text, to: &buffer)
         case .integer(let number):
             buffer.writeString(String(number))
+        case .number(let number):
+            buffer.writeString(number.isFinite ? String(number) : "null")
         case .bool(let value):
             buffer.writeString(value ? "true" : "false")
         case .null:

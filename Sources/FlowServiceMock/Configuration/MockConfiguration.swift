@@ -29,6 +29,11 @@ public struct MockConfiguration: Sendable {
     public var oauthSpecName: String?
     /// Serve HTTPS with this certificate and key instead of plain HTTP. Default `nil` (plain HTTP).
     public var tls: MockTLS?
+    /// The Catalog datasets the mock serves and target connections may write to. Default one,
+    /// ``MockDataset/demo``.
+    public var datasets: [MockDataset] = [.demo]
+    /// The Data Prep mapping sets the mock serves and flows may name. Default one, ``MockMappingSet/demo``.
+    public var mappingSets: [MockMappingSet] = [.demo]
     /// The injected faults; all off by default. They can be changed while the mock runs with
     /// ``RunningMock/updateFaults(_:)``.
     public var faults: MockFaults = MockFaults()
@@ -59,7 +64,29 @@ public struct MockConfiguration: Sendable {
         if let name = self.oauthSpecName, name.isEmpty || name == AuthSpec.basicName {
             throw MockConfigurationError(.outOfRange, option: "oauth-spec-name", value: name)
         }
+        for dataset in self.datasets where !Self.isIdentifier(dataset.id) || dataset.schemaID.isEmpty {
+            throw MockConfigurationError(.outOfRange, option: "dataset", value: dataset.id + "=" + dataset.schemaID)
+        }
+        if let repeated = Self.firstRepeated(self.datasets.map(\.id)) {
+            throw MockConfigurationError(.outOfRange, option: "dataset", value: repeated)
+        }
+        for mappingSet in self.mappingSets where !Self.isIdentifier(mappingSet.id) || mappingSet.version < 0 {
+            throw MockConfigurationError(.outOfRange, option: "mapping-set", value: mappingSet.id)
+        }
+        if let repeated = Self.firstRepeated(self.mappingSets.map(\.id)) {
+            throw MockConfigurationError(.outOfRange, option: "mapping-set", value: repeated)
+        }
         try self.faults.validate()
         _ = try self.tls?.serverConfiguration()
+    }
+
+    /// An ID that fits in one path segment: not empty, no `/`, `?` or `#`.
+    private static func isIdentifier(_ id: String) -> Bool {
+        !id.isEmpty && !id.contains { $0 == "/" || $0 == "?" || $0 == "#" }
+    }
+
+    private static func firstRepeated(_ ids: [String]) -> String? {
+        var seen: Set<String> = []
+        return ids.first { !seen.insert($0).inserted }
     }
 }

@@ -1,6 +1,7 @@
 /// The faults the mock injects. Every fault is off by default.
 ///
-/// Shares are fractions in `0...1`. Every `POST /connections` that passes the gateway and the
+/// Shares are fractions in `0...1`. Every create (`POST /connections`, `/sourceConnections`,
+/// `/targetConnections`, `/flows`; "`POST /connections`" below stands for all four) that passes the gateway and the
 /// sandbox check draws one number from the seeded generator and lands in at most one band:
 /// first ``errorRate``, then ``ambiguousRate``, then each ``answerFaults`` kind in
 /// ``AnswerFault/allCases`` order; the rest are answered normally. So the shares together must not

@@ -1,26 +1,36 @@
-/// The query of `GET /connections`: `property` filters, `orderby`, `limit`, `count` and
-/// `continuationToken`.
+/// The query of a listing (`GET /connections`, `/sourceConnections`, `/targetConnections`, `/flows`,
+/// `/runs`): `property` filters, `orderby`, `limit`, `count` and `continuationToken`.
 ///
 /// Without `limit` a page holds 100 items; a larger `limit` than 1,000 is cut to 1,000. The
 /// default order is creation order. With a `continuationToken`, the filters and the order come
 /// from the token (a client may repeat `property` and `orderby` beside it; they are ignored),
 /// and a `limit` beside it sets the size of the next page. Errors: `count` with `limit`
 /// `FLOW-1401`, an unreadable `count` or `limit` (or one above ``MockFaults/largestPage``)
-/// `FLOW-1453`, an unknown `orderby` `FLOW-1433`, a token the mock did not make `MOCK-4006`,
-/// filters as ``ConnectionFilter`` says.
+/// `FLOW-1453`, an unknown `orderby` `FLOW-1433`, a token the mock did not make (or made for another
+/// sandbox or another kind) `MOCK-4006`,
+/// filters as ``PropertyFilter`` says.
 struct ConnectionListQuery: Sendable {
     static let defaultLimit = 100
     static let maximumLimit = 1_000
 
     var properties: [String]
-    var filter: ConnectionFilter
+    var filter: PropertyFilter
     var order: ConnectionOrder
     var limit: Int
     var cursor: PageCursor?
     /// `count=true`: answer `{"count": N}` only.
     var countOnly: Bool
 
-    init(query: String?, sandbox: String, largestPage: Int? = nil) throws(FlowServiceProblem) {
+    /// - Parameters:
+    ///   - kind: the path of the listed kind (`connections`, `flows`, ...), kept in the token.
+    ///   - filterFields: the fields that kind can be filtered on.
+    init(
+        query: String?,
+        sandbox: String,
+        kind: String = "connections",
+        filterFields: [String] = StoredConnection.filterFields,
+        largestPage: Int? = nil
+    ) throws(FlowServiceProblem) {
         let fields = URLFormFields(query ?? "")
         switch fields["count"]?.lowercased() {
         case nil, "false": self.countOnly = false
@@ -40,7 +50,7 @@ struct ConnectionListQuery: Sendable {
             throw .countWithLimit
         }
         if let text = fields["continuationToken"] {
-            guard let token = ContinuationToken(encoded: text), token.sandbox == sandbox else {
+            guard let token = ContinuationToken(encoded: text), token.sandbox == sandbox, token.kind == kind else {
                 throw .invalidContinuationToken
             }
             self.properties = token.properties
@@ -60,6 +70,40 @@ struct ConnectionListQuery: Sendable {
             self.limit = explicitLimit ?? Self.defaultLimit
             self.cursor = nil
         }
-        self.filter = try ConnectionFilter(properties: self.properties)
+        self.filter = try PropertyFilter(properties: self.properties, fields: filterFields)
+    }
+}
+
+extension ConnectionListQuery {
+    /// The `_links.next.href` of a page of `kind` in `sandbox` whose last item is `last`; `nil`
+    /// (the last page) when `last` is.
+    func nextHref(kind: String, sandbox: String, after last: PageCursor?) -> String? {
+        guard let last else { return nil }
+        let token = ContinuationToken(
+            sandbox: sandbox,
+            kind: kind,
+            properties: self.properties,
+            order: self.order,
+            limit: self.limit,
+            cursor: last
+        )
+        return "/\(kind)?continuationToken=\(token.encoded)"
+    }
+
+    /// The answer to this query over every match (`candidates`, in any order): `{"count": N}`, or
+    /// the page after the cursor with its `_links`.
+    func answer<Item>(
+        _ candidates: [Item],
+        kind: String,
+        sandbox: String,
+        key: (Item) -> PageCursor,
+        item: (Item) -> JSONOutput
+    ) -> JSONOutput {
+        if self.countOnly {
+            return .object([("count", .integer(Int64(candidates.count)))])
+        }
+        let page = self.order.page(candidates, key: key, after: self.cursor, limit: self.limit)
+        let next = self.nextHref(kind: kind, sandbox: sandbox, after: page.hasMore ? page.items.last.map(key) : nil)
+        return ConnectionListBody(items: page.items.map(item), next: next, hasLinks: true).json
     }
 }

@@ -4,65 +4,20 @@ import Hummingbird
 /// Flow Service's base connection and connection spec endpoints (the gateway has admitted the
 /// request already).
 struct ConnectionsController: Sendable {
-    /// What a request does in its sandbox: the permission it needs there.
-    enum Access: String {
-        case view
-        case manage
-    }
-
-    /// Largest request body read; a larger one is answered 413 `MOCK-4008-413`.
-    static let maximumBodyBytes = 1 << 20
-
     let state: MockState
 
     func create(_ request: Request) async throws -> Response {
-        let sandbox = try self.sandbox(of: request, access: .manage)
-        let fault = self.state.faults.drawCreateFault()
-        switch fault {
-        case .internalError: throw FlowServiceProblem.internalError
-        case .unavailable: throw FlowServiceProblem.unavailable
-        case .answer(let kind) where !kind.creates:
-            var sent = ""
-            if kind == .echo400 {
-                let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
-                sent = "authorization '\(request.headers[.authorization] ?? "")', body \(String(buffer: body))"
-            }
-            return try HostileAnswer.response(
-                kind,
-                created: .init(id: "", etag: ""),
-                location: "",
-                sent: sent,
-                faults: self.state.faults.faults
+        try await CreateResponder(state: self.state).create(request, path: "connections") { body, sandbox in
+            let created = self.store(
+                try CreateConnectionRequest(body: body, authSpecs: self.state.authSpecs),
+                sandbox: sandbox
             )
-        default: break
-        }
-        try Self.checkJSONContentType(request.headers[.contentType])
-        let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
-        let created = try self.store(
-            CreateConnectionRequest(body: body, authSpecs: self.state.authSpecs),
-            sandbox: sandbox
-        )
-        let answer = CreatedConnectionBody(id: created.id, etag: created.etag)
-        let location = MockRoute.flowServicePath + "/connections/" + created.id
-        switch fault {
-        case .gatewayTimeout:
-            throw FlowServiceProblem.gatewayTimeout
-        case .drop:
-            throw ConnectionDropped()
-        case .answer(let kind):
-            return try HostileAnswer.response(
-                kind,
-                created: answer,
-                location: location,
-                faults: self.state.faults.faults
-            )
-        case .none, .internalError, .unavailable:
-            return JSONAnswer.response(.created, answer.buffer, headers: [.location: location])
+            return CreatedConnectionBody(id: created.id, etag: created.etag)
         }
     }
 
     func list(_ request: Request) throws -> Response {
-        let sandbox = try self.sandbox(of: request, access: .view)
+        let sandbox = try self.state.sandbox(of: request, access: .view)
         let query = try ConnectionListQuery(
             query: request.uri.query,
             sandbox: sandbox,
@@ -79,29 +34,25 @@ struct ConnectionsController: Sendable {
             after: query.cursor,
             limit: query.limit
         )
-        var next: String?
-        if page.hasMore, let last = page.items.last {
-            let token = ContinuationToken(
-                sandbox: sandbox,
-                properties: query.properties,
-                order: query.order,
-                limit: query.limit,
-                cursor: PageCursor(after: last)
-            )
-            next = "/connections?continuationToken=\(token.encoded)"
-        }
-        let body = ConnectionListBody(items: page.items.map { self.item($0) }, next: next, hasLinks: true)
+        let next = query.nextHref(
+            kind: "connections",
+            sandbox: sandbox,
+            after: page.hasMore ? page.items.last.map(PageCursor.init(after:)) : nil
+        )
+        let body = ConnectionListBody(items: page.items.map { self.item($0).json }, next: next, hasLinks: true)
         return JSONAnswer.response(.ok, body.json)
     }
 
     func get(_ request: Request, id: String) throws -> Response {
         let connection = try self.existingConnection(request, id: id, access: .view)
-        return JSONAnswer.response(.ok, ConnectionListBody(items: [self.item(connection)], hasLinks: false).json)
+        return JSONAnswer.response(.ok, ConnectionListBody(items: [self.item(connection).json], hasLinks: false).json)
     }
 
     func delete(_ request: Request, id: String) throws -> Response {
-        let sandbox = try self.sandbox(of: request, access: .manage)
-        guard self.state.store.delete(id: id, sandbox: sandbox) else { throw FlowServiceProblem.notFound }
+        let sandbox = try self.state.sandbox(of: request, access: .manage)
+        guard try self.state.resources.deleteConnection(id: id, sandbox: sandbox) else {
+            throw FlowServiceProblem.notFound
+        }
         return Response(status: .noContent)
     }
 
@@ -119,7 +70,7 @@ struct ConnectionsController: Sendable {
     /// against the connection's own auth spec; then stores the change under a new etag and
     /// answers 200 `{"id", "etag"}`.
     func patch(_ request: Request, id: String) async throws -> Response {
-        let sandbox = try self.sandbox(of: request, access: .manage)
+        let sandbox = try self.state.sandbox(of: request, access: .manage)
         let contentType = request.headers[.contentType]
         guard
             MediaType.matches(contentType, "application/json")
@@ -129,7 +80,7 @@ struct ConnectionsController: Sendable {
         guard let ifMatch = request.headers[.ifMatch], !ifMatch.isEmpty else {
             throw FlowServiceProblem.ifMatchMissing
         }
-        let patch = try ConnectionPatch(body: try await request.body.collect(upTo: Self.maximumBodyBytes))
+        let patch = try ConnectionPatch(body: try await request.body.collect(upTo: CreateResponder.maximumBodyBytes))
         guard let connection = self.state.store.connection(id: id, sandbox: sandbox) else {
             throw FlowServiceProblem.notFound
         }
@@ -191,8 +142,9 @@ struct ConnectionsController: Sendable {
         return self.state.store.insert(connection)
     }
 
-    private func existingConnection(_ request: Request, id: String, access: Access) throws -> StoredConnection {
-        let sandbox = try self.sandbox(of: request, access: access)
+    private func existingConnection(_ request: Request, id: String, access: MockState.Access) throws -> StoredConnection
+    {
+        let sandbox = try self.state.sandbox(of: request, access: access)
         guard let connection = self.state.store.connection(id: id, sandbox: sandbox) else {
             throw FlowServiceProblem.notFound
         }
@@ -207,19 +159,4 @@ struct ConnectionsController: Sendable {
         )
     }
 
-    /// The sandbox named by `x-sandbox-name`: `FLOW-2105-400` when missing, `FLOW-2121-403` when
-    /// the token lacks `access` there (``MockFaults/forbiddenSandboxes``), `FLOW-2100-404` when
-    /// no such sandbox exists.
-    private func sandbox(of request: Request, access: Access) throws(FlowServiceProblem) -> String {
-        guard let name = request.headers[.xSandboxName], !name.isEmpty else { throw .sandboxHeaderMissing }
-        guard !self.state.faults.faults.forbiddenSandboxes.contains(name) else {
-            throw .permissionDenied(access.rawValue)
-        }
-        guard self.state.sandboxIDs[name] != nil else { throw .sandboxNotFound(name) }
-        return name
-    }
-
-    private static func checkJSONContentType(_ value: String?) throws(GatewayBadRequest) {
-        guard MediaType.matches(value, "application/json") else { throw .contentTypeMissing }
-    }
 }

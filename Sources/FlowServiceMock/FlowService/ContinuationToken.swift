@@ -1,18 +1,28 @@
 import Foundation
 import NIOCore
 
-/// The opaque `continuationToken` of a listing: the whole query (sandbox, filters, order, page
+/// The opaque `continuationToken` of a listing: the whole query (sandbox, kind, filters, order, page
 /// size) and where the last page ended, as unpadded base64url JSON. It holds no `=` or `&`, so a
 /// client may cut it out of `_links.next.href` by splitting on `=`.
 struct ContinuationToken: Sendable, Equatable {
     var sandbox: String
+    /// The listed kind's path (`connections`, `flows`, ...), so a token is not taken by another listing.
+    var kind: String
     var properties: [String]
     var order: ConnectionOrder
     var limit: Int
     var cursor: PageCursor
 
-    init(sandbox: String, properties: [String], order: ConnectionOrder, limit: Int, cursor: PageCursor) {
+    init(
+        sandbox: String,
+        kind: String = "connections",
+        properties: [String],
+        order: ConnectionOrder,
+        limit: Int,
+        cursor: PageCursor
+    ) {
         self.sandbox = sandbox
+        self.kind = kind
         self.properties = properties
         self.order = order
         self.limit = limit
@@ -22,6 +32,7 @@ struct ContinuationToken: Sendable, Equatable {
     var encoded: String {
         let json: JSONOutput = .object([
             ("s", .string(self.sandbox)),
+            ("k", .string(self.kind)),
             ("p", .array(self.properties.map(JSONOutput.string))),
             ("o", .string(self.order.rawValue)),
             ("l", .integer(Int64(self.limit))),
@@ -36,10 +47,8 @@ struct ContinuationToken: Sendable, Equatable {
 
     /// Decodes a token; `nil` when it is not one the mock made.
     init?(encoded: String) {
-        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard
-            let data = Data(base64Encoded: base64),
+            let data = Base64Text.decode(encoded),
             case .object(let fields)? = try? JSONValue.parse(data),
             let sandbox = fields["s"]?.stringValue,
             case .array(let properties)? = fields["p"],
@@ -52,6 +61,7 @@ struct ContinuationToken: Sendable, Equatable {
         guard propertyTexts.count == properties.count else { return nil }
         self.init(
             sandbox: sandbox,
+            kind: fields["k"]?.stringValue ?? "connections",
             properties: propertyTexts,
             order: order,
             limit: limit,

@@ -11,12 +11,16 @@ struct MockResponder: HTTPResponder {
     let state: MockState
     let gateway: Gateway
     let connections: ConnectionsController
+    let resources: ResourcesController
+    let lookups: ChainLookupController
     let tokens: TokenController
 
     init(state: MockState) {
         self.state = state
         self.gateway = Gateway(state: state)
         self.connections = ConnectionsController(state: state)
+        self.resources = ResourcesController(state: state)
+        self.lookups = ChainLookupController(state: state)
         self.tokens = TokenController(state: state)
     }
 
@@ -81,6 +85,16 @@ struct MockResponder: HTTPResponder {
         case .testConnection(let id): return try self.connections.test(request, id: id)
         case .patchConnection(let id): return try await self.connections.patch(request, id: id)
         case .connectionSpec(let id): return try self.connections.connectionSpec(id: id)
+        case .exploreConnection(let id): return try self.lookups.explore(request, id: id)
+        case .createResource(let kind): return try await self.resources.create(request, kind: kind)
+        case .listResources(let kind): return try self.resources.list(request, kind: kind)
+        case .getResource(let kind, let id): return try self.resources.get(request, kind: kind, id: id)
+        case .deleteResource(let kind, let id): return try self.resources.delete(request, kind: kind, id: id)
+        case .flowSpecs: return try self.lookups.flowSpecs(request)
+        case .flowSpec(let id): return try self.lookups.flowSpec(id: id)
+        case .runs: return try self.lookups.runs(request)
+        case .dataset(let id): return try self.lookups.dataset(id: id)
+        case .mappingSet(let id): return try self.lookups.mappingSet(id: id)
         case .other: return Response(status: .notFound)
         }
     }

@@ -13,8 +13,18 @@ enum MockRoute: Equatable, Sendable {
     case getConnection(id: String)
     case deleteConnection(id: String)
     case testConnection(id: String)
+    case exploreConnection(id: String)
     case patchConnection(id: String)
     case connectionSpec(id: String)
+    case createResource(ResourceKind)
+    case listResources(ResourceKind)
+    case getResource(ResourceKind, id: String)
+    case deleteResource(ResourceKind, id: String)
+    case flowSpecs
+    case flowSpec(id: String)
+    case runs
+    case dataset(id: String)
+    case mappingSet(id: String)
     /// A method or path the mock does not serve (answered 404).
     case other
 
@@ -23,19 +33,40 @@ enum MockRoute: Equatable, Sendable {
 
     init(method: HTTPRequest.Method, path: String) {
         let components = path.split(separator: "/")
-        switch (method, components.count) {
-        case (.get, 2) where path == Self.statsPath || path == Self.statsPath + "/":
-            self = .stats
-        case (.post, 3) where components == ["ims", "token", "v3"]:
-            self = .issueToken
-        case (_, 4...6)
-        where components[0] == "data" && components[1] == "foundation" && components[2] == "flowservice"
-            && components[3] == "connections":
-            self = Self.connectionsRoute(method: method, rest: components.dropFirst(4))
-        case (.get, 5)
-        where components[0] == "data" && components[1] == "foundation" && components[2] == "flowservice"
-            && components[3] == "connectionSpecs":
-            self = .connectionSpec(id: String(components[4]))
+        guard components.count >= 4, components[0] == "data", components[1] == "foundation" else {
+            switch (method, components.count) {
+            case (.get, 2) where path == Self.statsPath || path == Self.statsPath + "/":
+                self = .stats
+            case (.post, 3) where components == ["ims", "token", "v3"]:
+                self = .issueToken
+            default:
+                self = .other
+            }
+            return
+        }
+        let rest = components.dropFirst(4)
+        switch (method, components[2], components[3], rest.count) {
+        case (_, "flowservice", "connections", 0...2):
+            self = Self.connectionsRoute(method: method, rest: rest)
+        case (.get, "flowservice", "connectionSpecs", 1):
+            self = .connectionSpec(id: String(rest[rest.startIndex]))
+        case (.get, "flowservice", "flowSpecs", 0): self = .flowSpecs
+        case (.get, "flowservice", "flowSpecs", 1): self = .flowSpec(id: String(rest[rest.startIndex]))
+        case (.get, "flowservice", "runs", 0): self = .runs
+        case (.get, "catalog", "dataSets", 1): self = .dataset(id: String(rest[rest.startIndex]))
+        case (.get, "conversion", "mappingSets", 1): self = .mappingSet(id: String(rest[rest.startIndex]))
+        case (_, "flowservice", let name, 0...1):
+            guard let kind = ResourceKind(rawValue: String(name)) else {
+                self = .other
+                return
+            }
+            switch (method, rest.first.map(String.init)) {
+            case (.post, nil): self = .createResource(kind)
+            case (.get, nil): self = .listResources(kind)
+            case (.get, let id?): self = .getResource(kind, id: id)
+            case (.delete, let id?): self = .deleteResource(kind, id: id)
+            default: self = .other
+            }
         default:
             self = .other
         }
@@ -49,17 +80,16 @@ enum MockRoute: Equatable, Sendable {
         case (.delete, 1): .deleteConnection(id: String(rest[rest.startIndex]))
         case (.patch, 1): .patchConnection(id: String(rest[rest.startIndex]))
         case (.get, 2) where rest.last == "test": .testConnection(id: String(rest[rest.startIndex]))
+        case (.get, 2) where rest.last == "explore": .exploreConnection(id: String(rest[rest.startIndex]))
         default: .other
         }
     }
 
-    /// Whether the gateway's checks apply (Flow Service endpoints).
+    /// Whether the gateway's checks apply (Platform endpoints: Flow Service, Catalog, Data Prep).
     var isPlatform: Bool {
         switch self {
-        case .createConnection, .listConnections, .getConnection, .deleteConnection, .testConnection,
-            .patchConnection, .connectionSpec:
-            true
         case .stats, .issueToken, .other: false
+        default: true
         }
     }
 
@@ -74,8 +104,18 @@ enum MockRoute: Equatable, Sendable {
         case .getConnection: "GET /connections/{id}"
         case .deleteConnection: "DELETE /connections/{id}"
         case .testConnection: "GET /connections/{id}/test"
+        case .exploreConnection: "GET /connections/{id}/explore"
         case .patchConnection: "PATCH /connections/{id}"
         case .connectionSpec: "GET /connectionSpecs/{id}"
+        case .createResource(let kind): "POST /\(kind.path)"
+        case .listResources(let kind): "GET /\(kind.path)"
+        case .getResource(let kind, _): "GET /\(kind.path)/{id}"
+        case .deleteResource(let kind, _): "DELETE /\(kind.path)/{id}"
+        case .flowSpecs: "GET /flowSpecs"
+        case .flowSpec: "GET /flowSpecs/{id}"
+        case .runs: "GET /runs"
+        case .dataset: "GET /catalog/dataSets/{id}"
+        case .mappingSet: "GET /conversion/mappingSets/{id}"
         case .other: "other"
         }
     }

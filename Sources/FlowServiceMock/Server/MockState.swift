@@ -1,10 +1,13 @@
+import Foundation
 import Logging
 
 /// Everything the handlers share: the configuration, the connections, the issued tokens, the
 /// counters and the fault generators.
 final class MockState: Sendable {
     let configuration: MockConfiguration
-    let store = ConnectionStore()
+    let store: ConnectionStore
+    /// Source connections, target connections and flows.
+    let resources: ResourceStore
     let tokens = TokenStore()
     let counter = RequestCounter()
     let throttle = ThrottleWindow()
@@ -17,9 +20,16 @@ final class MockState: Sendable {
     let authSpecs: [AuthSpec]
     /// The mock clock's reading at start, the origin of the outage window.
     let startedAt: Duration
+    /// The wall time at start, in epoch milliseconds: with ``startedAt`` it turns the mock's clock
+    /// into the epoch time that flow schedules are compared with, so a manual clock moves runs too.
+    let startedAtEpochMilliseconds: Int64
 
     init(configuration: MockConfiguration, logger: Logger) {
         self.configuration = configuration
+        let store = ConnectionStore()
+        self.store = store
+        self.resources = ResourceStore(connections: store)
+        self.startedAtEpochMilliseconds = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
         self.faults = FaultInjector(configuration.faults)
         let identifiers = self.identifiers
         self.sandboxIDs = Dictionary(
@@ -45,11 +55,21 @@ final class MockState: Sendable {
         return faults.outageAt != nil && faults.inOutage(elapsed: self.configuration.clock.now - self.startedAt)
     }
 
+    /// Now on the mock's clock, in epoch milliseconds.
+    var epochMilliseconds: Int64 {
+        let elapsed = self.configuration.clock.now - self.startedAt
+        return self.startedAtEpochMilliseconds + elapsed.components.seconds * 1_000
+            + elapsed.components.attoseconds / 1_000_000_000_000_000
+    }
+
     func stats() -> MockStats {
         MockStats(
             connections: self.store.totalCount,
             duplicateNames: self.store.duplicateNames,
-            requests: self.counter.snapshot
+            requests: self.counter.snapshot,
+            sourceConnections: self.resources.count(.sourceConnections),
+            targetConnections: self.resources.count(.targetConnections),
+            flows: self.resources.count(.flows)
         )
     }
 }

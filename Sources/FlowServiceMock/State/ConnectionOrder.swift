@@ -14,8 +14,8 @@ enum ConnectionOrder: String, Sendable, CaseIterable {
         self.init(rawValue: text)
     }
 
-    /// Whether `lhs` comes before `rhs` in this order.
-    func precedes(_ lhs: StoredConnection, _ rhs: StoredConnection) -> Bool {
+    /// Whether the item whose sort key is `lhs` comes before the one whose key is `rhs`.
+    func precedes(_ lhs: PageCursor, _ rhs: PageCursor) -> Bool {
         switch self {
         case .created, .updated:
             lhs.sequence < rhs.sequence
@@ -28,23 +28,23 @@ enum ConnectionOrder: String, Sendable, CaseIterable {
         }
     }
 
-    /// Whether `connection` comes after the one `cursor` points at.
-    func follows(_ connection: StoredConnection, cursor: PageCursor) -> Bool {
-        let probe = StoredConnection(
-            id: "",
-            sequence: cursor.sequence,
-            name: cursor.name,
-            sandboxName: "",
-            connectionSpecID: "",
-            connectionSpecVersion: "",
-            authSpecName: "",
-            visibleParams: [:],
-            maskedParams: [],
-            createdAt: 0,
-            updatedAt: 0,
-            etag: "",
-            createdClient: ""
-        )
-        return self.precedes(probe, connection)
+    /// Whether `lhs` comes before `rhs` in this order.
+    func precedes(_ lhs: StoredConnection, _ rhs: StoredConnection) -> Bool {
+        self.precedes(PageCursor(after: lhs), PageCursor(after: rhs))
+    }
+
+    /// One page of `candidates` (every match, in any order): sorted, after `cursor`, at most
+    /// `limit`, and whether more follow.
+    func page<Item>(
+        _ candidates: [Item],
+        key: (Item) -> PageCursor,
+        after cursor: PageCursor?,
+        limit: Int
+    ) -> (items: [Item], hasMore: Bool) {
+        var page = candidates.sorted { self.precedes(key($0), key($1)) }[...]
+        if let cursor {
+            page = page.drop { !self.precedes(cursor, key($0)) }
+        }
+        return (Array(page.prefix(limit)), page.count > limit)
     }
 }

@@ -54,25 +54,19 @@ final class ConnectionStore: Sendable {
     /// and whether more follow.
     func page(
         sandbox: String,
-        filter: ConnectionFilter,
+        filter: PropertyFilter,
         order: ConnectionOrder,
         after cursor: PageCursor?,
         limit: Int
     ) -> (items: [StoredConnection], hasMore: Bool) {
-        var candidates = self.state.withLock { state in
+        let candidates = self.state.withLock { state in
             state.sandboxes[sandbox]?.candidates(filter: filter, order: order, after: cursor, limit: limit) ?? []
         }
-        candidates.sort(by: order.precedes)
-        var page = candidates[...]
-        if let cursor {
-            page = page.drop { !order.follows($0, cursor: cursor) }
-        }
-        let items = Array(page.prefix(limit))
-        return (items, page.count > limit)
+        return order.page(candidates, key: PageCursor.init(after:), after: cursor, limit: limit)
     }
 
     /// How many connections in `sandbox` match `filter`.
-    func count(sandbox: String, filter: ConnectionFilter) -> Int {
+    func count(sandbox: String, filter: PropertyFilter) -> Int {
         self.state.withLock { state in
             guard let connections = state.sandboxes[sandbox] else { return 0 }
             return connections.matching(filter).count

@@ -39,7 +39,7 @@ struct SandboxConnections: Sendable {
         return true
     }
 
-    func matching(_ filter: ConnectionFilter) -> [StoredConnection] {
+    func matching(_ filter: PropertyFilter) -> [StoredConnection] {
         if let names = filter.requiredNames {
             return Set(names.flatMap { self.idsByName[$0] ?? [] }).compactMap { self.byID[$0] }.filter(filter.matches)
         }
@@ -49,7 +49,7 @@ struct SandboxConnections: Sendable {
     /// A superset of the page: exact (at most `limit + 1`, in order) when the order is creation
     /// order and no name narrows the search; otherwise every match, unsorted.
     func candidates(
-        filter: ConnectionFilter,
+        filter: PropertyFilter,
         order: ConnectionOrder,
         after cursor: PageCursor?,
         limit: Int
@@ -69,7 +69,7 @@ struct SandboxConnections: Sendable {
 
     private func scan(
         _ entries: some Sequence<(sequence: UInt64, id: String)>,
-        filter: ConnectionFilter,
+        filter: PropertyFilter,
         limit: Int
     ) -> [StoredConnection] {
         var found: [StoredConnection] = []

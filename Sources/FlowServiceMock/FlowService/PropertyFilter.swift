@@ -8,40 +8,23 @@
 /// form finds nothing after its first name. Values are compared exactly, after the query string's
 /// percent-decoding, so a name that itself contains a comma cannot be matched by a `name==` filter:
 /// `name==Acme, Inc` means "named `Acme` or named ` Inc`".
-struct ConnectionFilter: Sendable, Equatable {
-    /// A field a filter can test.
-    enum Field: String, Sendable, CaseIterable {
-        case id
-        case name
-        case description
-        case connectionSpecID = "connectionSpec.id"
-        case connectionSpecVersion = "connectionSpec.version"
-        case state
-        case authSpecName = "auth.specName"
-        case sandboxName
-        case createdClient
-    }
-
+///
+/// A field that holds a list (a flow's `sourceConnectionIds`) matches `==` when any of its values is
+/// equal, and `!=` when none is. Adobe's table writes such a field with `[]`
+/// (`sourceConnectionIds[]==ID`) and `flow-service-api.md` without; the mock reads both as the same
+/// field, since which one the live service takes is not documented.
+///
+/// One grammar for every kind: each kind names the fields it can be filtered on and says what
+/// values a resource holds for one (``matches(_:)``).
+struct PropertyFilter: Sendable, Equatable {
     /// One `field==value` or `field!=value` test.
     struct Condition: Sendable, Equatable {
-        var field: Field
+        var field: String
         var equal: Bool
         var value: String
 
-        func matches(_ connection: StoredConnection) -> Bool {
-            let actual: String? =
-                switch self.field {
-                case .id: connection.id
-                case .name: connection.name
-                case .description: connection.description
-                case .connectionSpecID: connection.connectionSpecID
-                case .connectionSpecVersion: connection.connectionSpecVersion
-                case .state: "enabled"
-                case .authSpecName: connection.authSpecName
-                case .sandboxName: connection.sandboxName
-                case .createdClient: connection.createdClient
-                }
-            return (actual == self.value) == self.equal
+        func matches(_ values: [String]) -> Bool {
+            values.contains(self.value) == self.equal
         }
     }
 
@@ -49,17 +32,18 @@ struct ConnectionFilter: Sendable, Equatable {
     private(set) var clauses: [[Condition]]
 
     /// Matches everything.
-    static let all = ConnectionFilter(clauses: [])
+    static let all = PropertyFilter(clauses: [])
 
     private init(clauses: [[Condition]]) {
         self.clauses = clauses
     }
 
-    /// Parses the values of every `property` parameter.
+    /// Parses the values of every `property` parameter, given the fields the listed kind can be
+    /// filtered on.
     ///
     /// - Throws: ``FlowServiceProblem`` `FLOW-1449-400` for an unknown field, `FLOW-1453-400` for a
     ///   clause without `==` or `!=`.
-    init(properties: [String]) throws(FlowServiceProblem) {
+    init(properties: [String], fields: [String]) throws(FlowServiceProblem) {
         var clauses: [[Condition]] = []
         for property in properties {
             var alternatives: [Condition] = []
@@ -68,11 +52,11 @@ struct ConnectionFilter: Sendable, Equatable {
                     alternatives.append(Condition(field: first.field, equal: first.equal, value: String(part)))
                     continue
                 }
-                let (condition, fieldName) = Self.condition(part)
+                let (condition, fieldName) = Self.condition(part, fields: fields)
                 if let condition {
                     alternatives.append(condition)
                 } else if let fieldName {
-                    throw .invalidFilterField(fieldName, known: Field.allCases.map(\.rawValue))
+                    throw .invalidFilterField(fieldName, known: fields)
                 } else {
                     throw .invalidQueryValue(
                         "property",
@@ -86,15 +70,16 @@ struct ConnectionFilter: Sendable, Equatable {
         self.clauses = clauses
     }
 
-    func matches(_ connection: StoredConnection) -> Bool {
-        self.clauses.allSatisfy { alternatives in alternatives.contains { $0.matches(connection) } }
+    /// Whether a resource whose values for a field are `values(field)` passes every clause.
+    func matches(_ values: (String) -> [String]) -> Bool {
+        self.clauses.allSatisfy { alternatives in alternatives.contains { $0.matches(values($0.field)) } }
     }
 
     /// When some clause only accepts given names (`name==A,B`), the names every match must have
     /// one of; `nil` when no clause narrows by name.
     var requiredNames: Set<String>? {
         var names: Set<String>?
-        for alternatives in self.clauses where alternatives.allSatisfy({ $0.field == .name && $0.equal }) {
+        for alternatives in self.clauses where alternatives.allSatisfy({ $0.field == "name" && $0.equal }) {
             let clauseNames = Set(alternatives.map(\.value))
             names = names.map { $0.intersection(clauseNames) } ?? clauseNames
         }
@@ -103,7 +88,7 @@ struct ConnectionFilter: Sendable, Equatable {
 
     /// The condition `text` states; `nil` when it has no operator or an unknown field, with the field
     /// name when there was an operator.
-    private static func condition(_ text: Substring) -> (Condition?, field: String?) {
+    private static func condition(_ text: Substring, fields: [String]) -> (Condition?, field: String?) {
         let equal = text.firstRange(of: "==")
         let notEqual = text.firstRange(of: "!=")
         let (range, isEqual): (Range<Substring.Index>, Bool)
@@ -115,7 +100,8 @@ struct ConnectionFilter: Sendable, Equatable {
         case (nil, nil): return (nil, nil)
         }
         let name = String(text[..<range.lowerBound])
-        guard let field = Field(rawValue: name) else { return (nil, name) }
+        let field = name.hasSuffix("[]") ? String(name.dropLast(2)) : name
+        guard fields.contains(field) else { return (nil, name) }
         return (Condition(field: field, equal: isEqual, value: String(text[range.upperBound...])), name)
     }
 }
