@@ -25,6 +25,9 @@ operations=(
 include=()
 for operation in "${operations[@]}"; do include+=(--include-operation-id "$operation"); done
 
+# One worker: with two, Hypothesis's description of a filter lambda read source lines that another
+# thread was reading (linecache) and crashed inside schemathesis (ast.parse of a stray chunk of its
+# own source; seen twice, once on a fresh clone), which failed the test without any finding.
 # schemathesis keeps a cache of crashes under the working directory: run it in a throwaway one.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -36,5 +39,5 @@ schemathesis run "$here/flow-service.openapi.yaml" \
     "${include[@]}" \
     --checks not_a_server_error,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing \
-    --max-examples "$examples" --max-time "$seconds" --workers 2 --seed 24 \
+    --max-examples "$examples" --max-time "$seconds" --workers 1 --seed 24 \
     --request-timeout 10 --no-color --suppress-health-check all --warnings off --generation-database none
