@@ -15,6 +15,10 @@ struct CreateResponder: Sendable {
     /// Creates through `store`, which validates the body and stores the resource in `sandbox`,
     /// returning its ID and etag; `path` is the kind's path (`connections`, `flows`, ...) for
     /// `Location`.
+    ///
+    /// Not optimised: Swift 6.3.1's release build crashed (signal 11, "while splitting
+    /// coroutine") on this async function specialised with `ResourcesController`'s throwing closure.
+    @_optimize(none)
     func create(
         _ request: Request,
         path: String,

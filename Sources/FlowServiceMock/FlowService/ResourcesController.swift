@@ -7,6 +7,10 @@ import NIOCore
 struct ResourcesController: Sendable {
     let state: MockState
 
+    /// Not optimised, nor is ``CreateResponder/create(_:path:store:)``: Swift 6.3.1's release build
+    /// crashed (signal 11, "while splitting coroutine") specialising that async function with this
+    /// throwing closure.
+    @_optimize(none)
     func create(_ request: Request, kind: ResourceKind) async throws -> Response {
         try await CreateResponder(state: self.state).create(request, path: kind.path) { body, sandbox in
             let resource = try self.resource(kind, body: body, sandbox: sandbox)
