@@ -30,13 +30,27 @@ public struct SourceParam: Sendable, Equatable {
     public var required: Bool
     /// The schema's description, for `check`.
     public var description: String?
+    /// For each component of ``path``, whether its object's `required` lists it (`urlParams.path`
+    /// below an optional `urlParams`: `[false, true]`): a param below an optional object is required
+    /// only once that object is given. ``required`` is all of them.
+    public var requiredAtEachLevel: [Bool]
 
-    public init(path: String, type: ValueType, enumValues: [String]? = nil, required: Bool, description: String? = nil) {
+    /// A param; `requiredAtEachLevel` defaults to `required` at every level of `path`.
+    public init(
+        path: String,
+        type: ValueType,
+        enumValues: [String]? = nil,
+        required: Bool,
+        description: String? = nil,
+        requiredAtEachLevel: [Bool]? = nil
+    ) {
         self.path = path
         self.type = type
         self.enumValues = enumValues
         self.required = required
         self.description = description
+        self.requiredAtEachLevel =
+            requiredAtEachLevel ?? Array(repeating: required, count: path.split(separator: ".").count)
     }
 }
 

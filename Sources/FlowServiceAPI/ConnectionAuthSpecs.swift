@@ -18,6 +18,10 @@ public struct ConnectionAuthSpecs: Sendable, Equatable {
     public var listed: [String]
     /// Whether these are the service's (read from its connection spec) or flowbatch's built-in ones.
     public var fromService = false
+    /// The source params the spec's `sourceSpec.spec` lists (a JSON Schema), read from the same
+    /// answer; `nil` when it has none or it cannot be read (and in ``builtIn``: Adobe does not
+    /// document generic REST's, so flowbatch never assumes them).
+    public var sourceParams: SourceParamsSchema?
 
     public init(
         basicName: String,
@@ -25,9 +29,11 @@ public struct ConnectionAuthSpecs: Sendable, Equatable {
         basicRequired: [String],
         oauthRequired: [String],
         listed: [String],
-        fromService: Bool = false
+        fromService: Bool = false,
+        sourceParams: SourceParamsSchema? = nil
     ) {
         self.fromService = fromService
+        self.sourceParams = sourceParams
         self.basicName = basicName
         self.oauthName = oauthName
         self.basicRequired = basicRequired
@@ -60,7 +66,8 @@ public struct ConnectionAuthSpecs: Sendable, Equatable {
     }
 
     /// Reads the answer of `GET /connectionSpecs/{id}` (`{"items": [spec]}`, or the spec itself);
-    /// `nil` when it lists no basic or no OAuth 2 refresh-code auth spec.
+    /// `nil` when it lists no basic or no OAuth 2 refresh-code auth spec. Its `sourceSpec.spec` gives
+    /// ``sourceParams``; one that cannot be read leaves them `nil` and the auth specs as read.
     static func read(from body: [UInt8]) -> ConnectionAuthSpecs? {
         let decoder = JSONDecoder()
         let spec =
@@ -79,7 +86,8 @@ public struct ConnectionAuthSpecs: Sendable, Equatable {
             basicRequired: basic.spec?.required ?? Self.builtIn.basicRequired,
             oauthRequired: oauth.spec?.required ?? Self.builtIn.oauthRequired,
             listed: auths.compactMap(\.name),
-            fromService: true
+            fromService: true,
+            sourceParams: spec?.sourceSpec?.schema
         )
     }
 
@@ -92,6 +100,16 @@ public struct ConnectionAuthSpecs: Sendable, Equatable {
             var type: String?
             var spec: Schema?
         }
+        /// `sourceSpec`, whose `spec` is the params' JSON Schema: one that cannot be read is no
+        /// schema, not an unreadable spec (the auth specs still count).
+        struct SourceSpec: Decodable {
+            enum Key: String, CodingKey { case spec }
+            var schema: SourceParamsSchema?
+            init(from decoder: any Decoder) throws {
+                schema = try? decoder.container(keyedBy: Key.self).decode(SourceParamsSchema.self, forKey: .spec)
+            }
+        }
         var authSpec: [Auth]?
+        var sourceSpec: SourceSpec?
     }
 }
