@@ -74,13 +74,22 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         // The first token and the connection spec before any file: credentials IMS refuses, or a
         // certificate that is not trusted, leave no journal to bind the next run.
         var authSpecs = ConnectionAuthSpecs.builtIn
+        var chain: ChainRows?
         let (resume, key, journal, writer) = try await ConfigurationError.beforeSending(
             startingTokenOf: session,
-            reading: { [configuration, notify] () throws(RunError) in
+            reading: { [configuration, notify] () throws in
                 authSpecs = try await ConnectionSpecReading.read(
                     client: client,
                     sandbox: configuration.defaultSandbox,
                     oauthOverride: configuration.oauthSpecName,
+                    notify: notify
+                )
+                chain = try await ChainRows.read(
+                    configuration,
+                    client: client,
+                    sourceParams: authSpecs.sourceParams,
+                    extraHeaders: columns.extraHeaders,
+                    retrying: session.retrier(.read),
                     notify: notify
                 )
             }
@@ -109,7 +118,11 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             } else {
                 journal.append(JournalRecord(.resume).encoded())
             }
-            let writer = try ResultsWriter(path: results.path, extraHeaders: columns.extraHeaders)
+            let writer = try ResultsWriter(
+                path: results.path,
+                extraHeaders: columns.extraHeaders,
+                chain: configuration.chain.goesPastConnection
+            )
             return (resume, key, journal, writer)
         }
         let refusals = SandboxRefusals()
@@ -124,7 +137,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 key: key.map { Digest.Keyed(key: $0.bytes) },
                 ifExists: configuration.ifExists,
                 refusals: refusals,
-                notify: notify
+                notify: notify,
+                chain: chain
             ),
             journal: journal,
             writer: writer,

@@ -9,14 +9,14 @@ extension ConfigurationError {
     /// The session is shut down when any fails.
     static func beforeSending<T, C: Clock>(
         startingTokenOf session: FlowServiceSession<C>,
-        reading: () async throws(RunError) -> Void = {},
+        reading: () async throws -> Void = {},
         _ body: () throws -> T
     ) async throws -> T {
         do {
             try await session.client.startToken()
             do {
                 try await reading()
-            } catch  where ExitStatus.beforeWriting(error) == .configuration {
+            } catch let error as RunError where ExitStatus.beforeWriting(error) == .configuration {
                 // The gateway refusing the key, the org or the token before anything was written: the
                 // settings are wrong, and no journal binds the corrected command.
                 throw ConfigurationError(error.description)

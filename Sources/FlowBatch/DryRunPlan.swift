@@ -26,7 +26,9 @@ public struct DryRunPlan: Sendable {
     /// would end with.
     public func run(print: (String) -> Void, notify: @escaping @Sendable (String) -> Void) async throws -> RunSummary {
         let started = ContinuousClock.now
-        let scan = try RunPreparation(configuration, validator: validator, notify: notify).scan
+        let preparation = try RunPreparation(configuration, validator: validator, notify: notify)
+        let scan = preparation.scan
+        var chain: ChainRows?
         var existing = ExistingConnections()
         let refusals = SandboxRefusals()
         var authSpecs = ConnectionAuthSpecs.builtIn
@@ -40,6 +42,14 @@ public struct DryRunPlan: Sendable {
                 client: client,
                 sandbox: configuration.defaultSandbox,
                 oauthOverride: configuration.oauthSpecName,
+                notify: notify
+            )
+            chain = try await ChainRows.read(
+                configuration,
+                client: client,
+                sourceParams: authSpecs.sourceParams,
+                extraHeaders: preparation.columns.extraHeaders,
+                retrying: session.retrier(.read),
                 notify: notify
             )
             // Read-only, and listed as the run would list: retried, and paced by --rate (the client's).
@@ -59,6 +69,12 @@ public struct DryRunPlan: Sendable {
             }
         } else {
             notify("note: no Platform credentials given: existing names are not looked up")
+            if configuration.chain.goesPastConnection {
+                notify(
+                    "note: without credentials the connection spec's source params, the flow spec and the datasets"
+                        + " cannot be read: only the base connections are planned"
+                )
+            }
         }
         // As the run would: --restart sets the journal aside, and another run's journal is refused.
         let resume =
@@ -75,6 +91,7 @@ public struct DryRunPlan: Sendable {
         var doneEarlier = 0
         var existingNow = 0
         var rows = 0
+        var chainCreates = 0
         var decision = RowDecision(
             validator: validator,
             duplicates: scan.duplicates,
@@ -82,77 +99,98 @@ public struct DryRunPlan: Sendable {
             key: key.map { Digest.Keyed(key: $0.bytes) },
             ifExists: configuration.ifExists,
             refusals: refusals,
-            notify: notify
+            notify: notify,
+            chain: chain
         )
         decision.existing = existing
         decision.authSpecs = authSpecs
         while rows < configuration.limit ?? .max {
             let line: [String]? = try cursor.nextRow { row in
                 rows += 1
-                switch decision.decide(row, sequence: rows - 1) {
+                let decided = decision.decide(row, sequence: rows - 1)
+                var lines: [String]
+                switch decided {
                 case .outcome(let outcome, _, let recovered, _, let earlier):
-                    counts[outcome.status, default: 0] += 1
-                    if earlier { earlierCounts[outcome.status, default: 0] += 1 }
-                    let quotedName = "\"\(outcome.name)\" in \(outcome.sandbox)"
-                    let id = outcome.connectionID ?? ""
-                    if earlier, recovered {
-                        doneEarlier += 1
-                        return [
-                            "row \(row.row): created by an earlier run whose answer was lost: \(quotedName) (id \(id))"
-                        ]
-                    }
-                    if earlier {
-                        doneEarlier += 1
-                        let changed = outcome.errorCode.map { _ in ": " + (outcome.error ?? "") } ?? ""
-                        return [
-                            "row \(row.row): done earlier: \(outcome.status.rawValue) \(quotedName) (id \(id))\(changed)"
-                        ]
-                    }
-                    switch outcome.status {
-                    case .invalid: return ["row \(row.row): invalid: \(outcome.error ?? "")"]
-                    case .unchanged:
-                        let note = outcome.error.map { ": \($0)" } ?? ""
-                        return ["row \(row.row): unchanged \(quotedName) (id \(id))\(note)"]
-                    case .exists:
-                        existingNow += 1
-                        return ["row \(row.row): exists \(quotedName) (id \(id))"]
-                    default:
-                        return ["row \(row.row): would fail: \(outcome.error ?? "") [\(outcome.errorCode ?? "")]"]
-                    }
+                    lines = describe(outcome, row: row.row, recovered: recovered, earlier: earlier)
                 case .job(let job):
-                    let request = job.request
-                    let quotedName = "\"\(request.name)\" in \(request.sandbox)"
                     switch job.operation {
-                    case .update(let id, _, let description):
-                        counts[.updated, default: 0] += 1
-                        toUpdate += 1
-                        let body = ConnectionBody.patch(request, description: description, maskSecrets: true)
-                        return [
-                            "row \(row.row): update \(quotedName) (id \(id))",
-                            "  PATCH /connections/\(id) " + String(decoding: body, as: UTF8.self),
-                        ]
-                    case .create:
-                        counts[.created, default: 0] += 1
-                        toSend += 1
-                        let body = ConnectionBody.encode(request, authSpecs: authSpecs, maskSecrets: true)
-                        let unsure =
-                            resume?.entry(sandbox: request.sandbox, name: request.name)?.lookUpFirst == true
-                                && session == nil
-                            ? " (sent by an earlier run without an answer: looked up first)" : ""
-                        return [
-                            "row \(row.row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",
-                            "  POST /connections " + String(decoding: body, as: UTF8.self),
-                        ]
+                    case .settled(let settled):
+                        lines = describe(
+                            settled.outcome,
+                            row: row.row,
+                            recovered: settled.recovered,
+                            earlier: settled.earlier
+                        )
+                    case .update, .create:
+                        lines = describe(job, row: row.row)
+                    }
+                    if let plan = job.chain, let chain {
+                        let planned = Self.chainLines(plan, specs: chain.specs, job: job)
+                        chainCreates += planned.creates
+                        lines += planned.lines
                     }
                 }
+                return lines
             }
             guard let line else { break }
             line.forEach(print)
         }
+        /// The lines of a row settled without a request for its base connection, counted.
+        func describe(_ outcome: RowOutcome, row: Int, recovered: Bool, earlier: Bool) -> [String] {
+            counts[outcome.status, default: 0] += 1
+            if earlier { earlierCounts[outcome.status, default: 0] += 1 }
+            let quotedName = "\"\(outcome.name)\" in \(outcome.sandbox)"
+            let id = outcome.connectionID ?? ""
+            if earlier, recovered {
+                doneEarlier += 1
+                return ["row \(row): created by an earlier run whose answer was lost: \(quotedName) (id \(id))"]
+            }
+            if earlier {
+                doneEarlier += 1
+                let changed = outcome.errorCode.map { _ in ": " + (outcome.error ?? "") } ?? ""
+                return ["row \(row): done earlier: \(outcome.status.rawValue) \(quotedName) (id \(id))\(changed)"]
+            }
+            switch outcome.status {
+            case .invalid: return ["row \(row): invalid: \(outcome.error ?? "")"]
+            case .unchanged:
+                let note = outcome.error.map { ": \($0)" } ?? ""
+                return ["row \(row): unchanged \(quotedName) (id \(id))\(note)"]
+            case .exists:
+                existingNow += 1
+                return ["row \(row): exists \(quotedName) (id \(id))"]
+            default:
+                return ["row \(row): would fail: \(outcome.error ?? "") [\(outcome.errorCode ?? "")]"]
+            }
+        }
+        /// The lines of a row whose base connection would be sent, counted.
+        func describe(_ job: RowJob, row: Int) -> [String] {
+            let request = job.request
+            let quotedName = "\"\(request.name)\" in \(request.sandbox)"
+            if case .update(let id, _, let description) = job.operation {
+                counts[.updated, default: 0] += 1
+                toUpdate += 1
+                let body = ConnectionBody.patch(request, description: description, maskSecrets: true)
+                return [
+                    "row \(row): update \(quotedName) (id \(id))",
+                    "  PATCH /connections/\(id) " + String(decoding: body, as: UTF8.self),
+                ]
+            }
+            counts[.created, default: 0] += 1
+            toSend += 1
+            let body = ConnectionBody.encode(request, authSpecs: authSpecs, maskSecrets: true)
+            let unsure =
+                resume?.entry(sandbox: request.sandbox, name: request.name)?.lookUpFirst == true && session == nil
+                ? " (sent by an earlier run without an answer: looked up first)" : ""
+            return [
+                "row \(row): create \(quotedName) (\(request.credentials.kind.rawValue))\(unsure)",
+                "  POST /connections " + String(decoding: body, as: UTF8.self),
+            ]
+        }
         let invalid = counts[.invalid] ?? 0
         let failing = counts[.failed] ?? 0
+        let chainPart = chain.map { _ in "\(chainCreates) chain resources to create (or reuse), " } ?? ""
         print(
-            "plan for \(rows) rows: \(toSend) to create, "
+            "plan for \(rows) rows: \(toSend) to create, " + chainPart
                 + (configuration.ifExists == .update
                     ? "\(toUpdate) to update, \(counts[.unchanged] ?? 0) unchanged, " : "")
                 + "\(doneEarlier) done earlier, \(existingNow) exist,"
@@ -173,5 +211,60 @@ public struct DryRunPlan: Sendable {
             exitCode: ExitStatus.finished(allDone: invalid + failing == 0).rawValue,
             dryRun: true
         )
+    }
+
+    /// What the rest of a row's chain would send: each step's body (the chain's resources hold no
+    /// secret), or the ID an earlier run recorded; IDs not made yet are shown as `<source id>`.
+    static func chainLines(_ plan: ChainPlan, specs: ChainSpecs, job: RowJob) -> (lines: [String], creates: Int) {
+        var lines: [String] = []
+        var creates = 0
+        let request = job.request
+        var ids = plan.knownIDs
+        let connectionID =
+            if case .settled(let settled) = job.operation { settled.outcome.connectionID ?? "<connection id>" } else {
+                "<connection id>"
+            }
+        for step in plan.steps {
+            let noun = ResourceKind.of(step).noun
+            if let id = ids[step] {
+                lines.append("  \(step.rawValue): done earlier: \(noun) \(id)")
+                continue
+            }
+            let create: ResourceCreate
+            switch step {
+            case .connection, .source:
+                create = .sourceConnection(
+                    sandbox: request.sandbox,
+                    name: plan.sourceName,
+                    baseConnectionID: connectionID,
+                    format: plan.dataFormat,
+                    schema: specs.sourceParams,
+                    params: plan.params
+                )
+            case .target:
+                guard let dataset = plan.dataset else { continue }
+                create = .targetConnection(sandbox: request.sandbox, name: plan.targetName, dataset: dataset)
+            case .flow:
+                guard let flowSpec = specs.flowSpec else { continue }
+                create = .flow(
+                    sandbox: request.sandbox,
+                    name: plan.flowName,
+                    flowSpec: flowSpec,
+                    sourceID: ids.sourceID ?? "<source id>",
+                    targetID: ids.targetID ?? "<target id>",
+                    mapping: plan.mapping,
+                    schedule: plan.schedule
+                )
+            }
+            let reuse =
+                connectionID == "<connection id>"
+                ? "" : " (a \(noun) found by \(create.lookUpFilters.joined(separator: " and ")) is reused)"
+            lines.append(
+                "  \(step.rawValue): POST \(create.kind.path)\(reuse) " + String(decoding: create.body, as: UTF8.self)
+            )
+            creates += 1
+            ids[step] = ids[step] ?? "<\(step.rawValue) id>"
+        }
+        return (lines, creates)
     }
 }

@@ -21,6 +21,8 @@ struct RowDecision: Sendable {
     var authSpecs = ConnectionAuthSpecs.builtIn
     /// Hears the warnings about a row.
     let notify: @Sendable (String) -> Void
+    /// `run --through source|flow`: the chain's part of the decision.
+    var chain: ChainRows?
 
     /// What a row needs.
     enum Decision: Sendable {
@@ -29,8 +31,70 @@ struct RowDecision: Sendable {
         case job(RowJob)
     }
 
-    /// Decides what a row needs: an outcome now, or a request.
+    /// Decides what a row needs: an outcome now, or a request. With a chain, a row whose base
+    /// connection is settled becomes a job for the rest of its chain unless the journal records it all.
     func decide(_ row: RawRow, sequence: Int) -> Decision {
+        var base: BaseRow?
+        guard let chain else { return decideConnection(row, sequence: sequence, chainProblems: [], base: &base) }
+        let read = chain.read(row.problem == nil ? row.extras() : [])
+        let decision = decideConnection(row, sequence: sequence, chainProblems: read.problems, base: &base)
+        guard let base else {
+            // A row an earlier run finished that has become invalid since: its chain's IDs are kept too.
+            guard case .outcome(var outcome, let event, let recovered, let changed, let earlier) = decision,
+                outcome.status.isDone, let entry = resume?.entry(sandbox: outcome.sandbox, name: outcome.name)
+            else { return decision }
+            for step in chain.options.steps { outcome.chain[step] = entry.steps[step]?.id }
+            return .outcome(outcome, event: event, recovered: recovered, changed: changed, earlier: earlier)
+        }
+        let request = base.request
+        let plan = chain.plan(
+            read,
+            name: request.name,
+            sequence: sequence,
+            known: resume?.entry(sandbox: request.sandbox, name: request.name)?.steps ?? [:]
+        )
+        switch decision {
+        case .job(var job):
+            job.chain = plan
+            return .job(job)
+        case .outcome(var outcome, let event, let recovered, let changed, let earlier):
+            guard outcome.status.isDone, outcome.connection != nil else { return decision }
+            outcome.chain = plan.knownIDs
+            if plan.isComplete {
+                return .outcome(outcome, event: event, recovered: recovered, changed: changed, earlier: earlier)
+            }
+            return .job(
+                RowJob(
+                    sequence: sequence,
+                    request: request,
+                    operation: .settled(
+                        .init(outcome: outcome, event: event, recovered: recovered, changed: changed, earlier: earlier)
+                    ),
+                    body: [],
+                    extras: outcome.extras,
+                    contentFingerprint: base.fingerprint,
+                    secretFingerprint: base.secretFingerprint,
+                    preexisting: [],
+                    chain: plan
+                )
+            )
+        }
+    }
+
+    /// A valid row's request and fingerprints, as the base connection's decision read them.
+    private struct BaseRow {
+        var request: ConnectionRequest
+        var fingerprint: String
+        var secretFingerprint: String?
+    }
+
+    /// The base connection's decision; `base` gets the row's request once it is valid.
+    private func decideConnection(
+        _ row: RawRow,
+        sequence: Int,
+        chainProblems: [RowProblem],
+        base: inout BaseRow?
+    ) -> Decision {
         let result = validator.validate(row)
         for warning in result.warnings {
             notify("warning: row \(row.row): \(warning)")
@@ -47,7 +111,7 @@ struct RowDecision: Sendable {
                 extras: extras
             )
         }
-        var problems = result.problems
+        var problems = result.problems + chainProblems
         if let request = result.request, !request.keepsSecrets { problems += authSpecs.problems(with: request) }
         if let first = duplicates.firstRow(repeatedBy: row.row) {
             problems.append(
@@ -85,6 +149,7 @@ struct RowDecision: Sendable {
             )
         }
         let fingerprint = RowFingerprint.content(of: request)
+        base = BaseRow(request: request, fingerprint: fingerprint, secretFingerprint: nil)
         if request.keepsSecrets {
             return keepingSecrets(
                 request,
@@ -96,6 +161,7 @@ struct RowDecision: Sendable {
             )
         }
         let secretFingerprint = RowFingerprint.secrets(of: request, key: key)
+        base?.secretFingerprint = secretFingerprint
         let existingIDs = existing.ids(sandbox: request.sandbox, name: request.name)
         let entry = resume?.entry(sandbox: request.sandbox, name: request.name)
         if ifExists == .update, refusals.failure(for: request.sandbox) == nil,

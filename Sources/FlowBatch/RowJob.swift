@@ -13,6 +13,19 @@ struct RowJob: Sendable {
         /// Patch connection `id` to match the row; `etag` as last known (the journal's or the
         /// listing's), `nil` when it must be read first.
         case update(id: String, etag: String?, description: Bool = false)
+        /// Nothing to send for the base connection (an earlier run created it, or it exists): only the
+        /// rest of the chain (``RowJob/chain``) is left.
+        case settled(Settled)
+    }
+
+    /// A row whose base connection the decision settled without a request, as it decided it.
+    struct Settled: Sendable, Equatable {
+        var outcome: RowOutcome
+        /// Journaled before the chain's first request.
+        var event: JournalEvent?
+        var recovered: Bool
+        var changed: Bool
+        var earlier: Bool
     }
 
     /// The row's place among the data rows.
@@ -27,6 +40,8 @@ struct RowJob: Sendable {
     var secretFingerprint: String?
     /// IDs of connections with this name that existed before flowbatch sent anything for the row.
     var preexisting: [String]
+    /// `run --through source|flow`: the row's steps past its base connection.
+    var chain: ChainPlan?
 }
 
 extension RowJob {
@@ -44,8 +59,10 @@ extension RowJob {
         )
     }
 
-    /// The journal line written before attempt number `attempt` is sent.
+    /// The journal line written before attempt number `attempt` is sent; for a settled base
+    /// connection, the decision's event (if any), before the chain's first request.
     func attemptRecord(attempt: Int) -> [UInt8] {
+        if case .settled(let settled) = operation { return settled.event.map { JournalRecord($0).encoded() } ?? [] }
         let row = JournalEvent.Row(request)
         let sending = JournalEvent.Sending(
             attempt: attempt,
@@ -59,7 +76,13 @@ extension RowJob {
 
     /// The outcome of a row that was never sent because the run stopped first.
     var notRun: RowOutcome {
-        RowOutcome(
+        if case .settled(let settled) = operation {
+            var outcome = settled.outcome
+            outcome.result = .notRun(.notRun(nil), connection: settled.outcome.connection)
+            outcome.chain = chain?.knownIDs ?? RowOutcome.Chain()
+            return outcome
+        }
+        return RowOutcome(
             sequence: sequence,
             row: request.row,
             name: request.name,

@@ -44,7 +44,8 @@ struct RowPass<C: Clock> where C.Duration == Duration {
             statistics: run.statistics,
             stop: run.stop,
             refusals: decision.refusals,
-            logger: run.logger
+            logger: run.logger,
+            specs: decision.chain?.specs
         )
         var inputError: (any Error)?
         // A batch's `attempt` lines are made durable with one sync before any of its rows is sent
@@ -189,35 +190,18 @@ struct RowPass<C: Clock> where C.Duration == Duration {
         }
         var outcome = result.outcome
         if outcome.status == .notRun { outcome = notRun(outcome) }
-        let row = JournalEvent.Row(sandbox: outcome.sandbox, name: outcome.name, row: outcome.row)
-        func written(_ connection: RowOutcome.Connection, _ answer: RowOutcome.Answer) -> JournalEvent.Connection {
-            JournalEvent.Connection(
-                content: result.contentFingerprint,
-                secrets: result.secretFingerprint,
-                id: connection.id,
-                etag: connection.etag,
-                requestID: answer.requestID
-            )
+        if result.createdNow {
+            createdNow[outcome.sandbox, default: []].append(outcome.name)
         }
-        if case .created = outcome.result { createdNow[outcome.sandbox, default: []].append(outcome.name) }
-        let event: JournalEvent? =
-            switch outcome.result {
-            case .created(let connection, let answer, _): .created(row, written(connection, answer))
-            case .updated(let connection, let answer): .updated(row, written(connection, answer))
-            case .failed(let note, let answer, _):
-                .failed(
-                    row,
-                    .init(
-                        code: note.code,
-                        error: note.message,
-                        status: answer.httpStatus,
-                        ambiguous: result.ambiguous,
-                        requestID: answer.requestID
-                    )
-                )
-            case .exists, .unchanged, .invalid, .notRun: nil
-            }
-        try record(outcome, event: event, recovered: result.recovered)
+        // A row whose chain went on past its base connection was journaled by its worker, step by step.
+        let event = result.journaled ? nil : result.event
+        try record(
+            outcome,
+            event: event,
+            recovered: result.recovered,
+            changed: result.changed,
+            earlier: result.earlier
+        )
     }
 
     private func record(

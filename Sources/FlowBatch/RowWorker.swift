@@ -22,6 +22,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     /// Sandboxes the service refuses for every row: their rows fail without a request.
     let refusals: SandboxRefusals
     let logger: Logger
+    /// `run --through source|flow`: what the chain's steps are made with.
+    var specs: ChainSpecs?
 
     /// The row's outcome, and the run error it ran into, if any.
     struct Finished: Sendable {
@@ -34,6 +36,43 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         /// The row's fingerprints, for the journal.
         var contentFingerprint = ""
         var secretFingerprint: String?
+        /// An earlier run settled the row (statistics), and the row changed since.
+        var earlier = false
+        var changed = false
+        /// This run's request created the row's base connection (looked up again at the end of the run).
+        var createdNow = false
+        /// The worker journaled the row's events itself (a chain's steps follow its base connection's).
+        var journaled = false
+
+        /// The journal event of the row's base connection, as the outcome says.
+        var event: JournalEvent? {
+            let row = JournalEvent.Row(sandbox: outcome.sandbox, name: outcome.name, row: outcome.row)
+            func written(_ connection: RowOutcome.Connection, _ answer: RowOutcome.Answer) -> JournalEvent.Connection {
+                JournalEvent.Connection(
+                    content: contentFingerprint,
+                    secrets: secretFingerprint,
+                    id: connection.id,
+                    etag: connection.etag,
+                    requestID: answer.requestID
+                )
+            }
+            return switch outcome.result {
+            case .created(let connection, let answer, _): .created(row, written(connection, answer))
+            case .updated(let connection, let answer): .updated(row, written(connection, answer))
+            case .failed(let note, let answer, _):
+                .failed(
+                    row,
+                    .init(
+                        code: note.code,
+                        error: note.message,
+                        status: answer.httpStatus,
+                        ambiguous: ambiguous,
+                        requestID: answer.requestID
+                    )
+                )
+            case .exists, .unchanged, .invalid, .notRun: nil
+            }
+        }
     }
 
     func process(_ job: RowJob) async -> Finished {
@@ -54,10 +93,100 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         }
         result.contentFingerprint = job.contentFingerprint
         result.secretFingerprint = job.secretFingerprint
+        if job.operation == .create, case .created = result.outcome.result { result.createdNow = true }
+        if let plan = job.chain, let specs, result.runError == nil, result.outcome.status.isDone,
+            let connection = result.outcome.connection
+        {
+            return await carryOn(job, plan, specs: specs, from: result, connection: connection, started: state.started)
+        }
+        return result
+    }
+
+    /// The rest of the row's chain, once its base connection is done: the outcome is the row's.
+    private func carryOn(
+        _ job: RowJob,
+        _ plan: ChainPlan,
+        specs: ChainSpecs,
+        from base: Finished,
+        connection: RowOutcome.Connection,
+        started: ContinuousClock.Instant
+    ) async -> Finished {
+        var result = base
+        // The base connection's line goes ahead of the chain's (a settled one's went with the batch).
+        if case .settled = job.operation {
+        } else if let event = base.event {
+            journal.append(JournalRecord(event).encoded())
+        }
+        result.journaled = true
+        let steps = ChainSteps(
+            creates: ExactlyOnceCreate(
+                client: client,
+                writes: writes,
+                reads: reads,
+                refusals: refusals,
+                statistics: statistics,
+                logger: logger
+            ),
+            client: client,
+            journal: journal,
+            specs: specs
+        )
+        let fresh = job.operation == .create && !base.recovered && base.outcome.status == .created
+        let end = await steps.run(
+            plan,
+            row: JournalEvent.Row(sandbox: base.outcome.sandbox, name: base.outcome.name, row: base.outcome.row),
+            sandbox: base.outcome.sandbox,
+            connectionID: connection.id,
+            fresh: fresh
+        )
+        var outcome = base.outcome
+        outcome.chain = end.chain
+        outcome.attempts += end.attempts
+        outcome.durationMS = (ContinuousClock.now - started).milliseconds
+        func failed(_ step: ChainStep, _ failure: RunError) {
+            outcome.chain.failedStep = step
+            let note = RowOutcome.Note(
+                code: failure.resultCode,
+                message: "the \(ResourceKind.of(step).noun) was not created: \(failure.message)"
+            )
+            let answer = RowOutcome.Answer(httpStatus: failure.httpStatus, requestID: failure.requestID)
+            outcome.result = .failed(note, answer, connection: connection)
+        }
+        switch end.ending {
+        case .complete:
+            switch outcome.result {
+            case .exists(_, let note) where end.createdAny, .unchanged(_, let note) where end.createdAny:
+                outcome.result = .created(connection, end.answer, note: note)
+            default:
+                break
+            }
+        case .failed(let step, let failure, let ambiguous):
+            failed(step, failure)
+            result.ambiguous = ambiguous
+        case .notRun:
+            outcome.result = .notRun(.notRun(nil), connection: connection)
+            outcome.durationMS = nil
+        case .runError(let step, let error, let ambiguous):
+            result.runError = error
+            if end.attempts == 0 || error.code == .serviceUnreachable {
+                outcome.result = .notRun(.notRun(nil), connection: connection)
+            } else {
+                failed(step, error)
+                result.ambiguous = ambiguous
+            }
+        }
+        result.outcome = outcome
+        result.recovered = base.recovered || end.recovered
+        result.earlier = base.earlier && !end.createdAny
         return result
     }
 
     private func run(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> Finished {
+        if case .settled(let settled) = job.operation {
+            var finished = Finished(outcome: settled.outcome, recovered: settled.recovered)
+            (finished.earlier, finished.changed) = (settled.earlier, settled.changed)
+            return finished
+        }
         guard job.operation == .create else { return try await update(job, &state) }
         let creates = ExactlyOnceCreate(
             client: client,
@@ -114,7 +243,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
     /// One try of a patch, reading the connection's etag first when none is known, and once more
     /// when the one sent was stale.
     private func patch(_ job: RowJob, _ state: inout Progress) async throws(RunError) -> TryVerdict<Finished> {
-        guard case .update(let id, let known, _) = job.operation else { preconditionFailure("a patch of a create") }
+        guard case .update(let id, let known, _) = job.operation else { preconditionFailure("a patch of no update") }
         while true {
             statistics.requestStarted()
             let sent = ContinuousClock.now

@@ -56,6 +56,8 @@ public struct RunConfiguration: Sendable {
     public var today: String?
     /// Whether journal appends are synced to disk; off only to measure what durability costs.
     public var journalSynchronous = true
+    /// `--through` and the chain's options: how far down the onboarding chain each row goes.
+    public var chain = ChainOptions()
     /// The key file for secret fingerprints; `nil` for the user's default.
     public var journalKeyPath: String? = JournalKey.defaultPath
 

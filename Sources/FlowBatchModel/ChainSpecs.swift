@@ -142,3 +142,43 @@ public struct ChainSpecs: Sendable, Equatable {
     /// The XDM schema version a target connection sends when the dataset names none.
     public static let xdmSchemaVersion = "application/vnd.adobe.xed-full+json;version=1"
 }
+
+/// A flow's schedule (`--schedule`, `--start`, `--stagger`): its `scheduleParams`.
+public struct ChainSchedule: Sendable, Equatable {
+    /// `once`, `minute`, `hour`, `day` or `week`, as the Flow Service names them.
+    public var frequency: String
+    /// Units between runs; `nil` for `once`.
+    public var interval: Int?
+    /// The first run, in epoch seconds.
+    public var startTime: Int64
+
+    public init(frequency: String, interval: Int?, startTime: Int64) {
+        self.frequency = frequency
+        self.interval = interval
+        self.startTime = startTime
+    }
+
+    /// Reads `--schedule`: `once`, or a count and a unit, `15m` (at least 15 minutes), `1h`, `1d`, `1w`;
+    /// `nil` with the reason for anything else.
+    public static func parse(_ text: String, startTime: Int64) -> Result<ChainSchedule, ScheduleError> {
+        let trimmed = String(text.lowercased().filter { $0 != " " })
+        if trimmed == "once" { return .success(ChainSchedule(frequency: "once", interval: nil, startTime: startTime)) }
+        let units: [Character: String] = ["m": "minute", "h": "hour", "d": "day", "w": "week"]
+        guard let unit = trimmed.last, let frequency = units[unit], let count = Int(trimmed.dropLast()), count >= 1
+        else {
+            return .failure(
+                ScheduleError("'\(text)' is not a schedule: use once, 15m, 1h, 1d or 1w (a count and a unit)")
+            )
+        }
+        guard frequency != "minute" || count >= 15 else {
+            return .failure(ScheduleError("'\(text)': the Flow Service runs a flow at most every 15 minutes (15m)"))
+        }
+        return .success(ChainSchedule(frequency: frequency, interval: count, startTime: startTime))
+    }
+
+    /// Why a `--schedule` cannot be used.
+    public struct ScheduleError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+}

@@ -56,6 +56,12 @@ package struct JSONWriter {
         bytes.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
     }
 
+    /// Writes `json`, a whole JSON value already encoded, as the next value.
+    package mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes += json
+    }
+
     package mutating func bool(_ value: Bool) {
         separate()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)

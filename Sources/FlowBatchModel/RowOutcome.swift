@@ -18,6 +18,8 @@ public struct RowOutcome: Sendable, Equatable {
     public var durationMS: Int?
     /// The input's columns that fill no field, carried unchanged.
     public var extras: [String]
+    /// `run --through source|flow`: the row's resources past its base connection.
+    public var chain = Chain()
 
     public init(
         sequence: Int,
@@ -61,6 +63,55 @@ public struct RowOutcome: Sendable, Equatable {
         case failed(Note, Answer = Answer(), connection: Connection? = nil)
         /// The run stopped before this row; `note` says why. An update's row keeps its connection.
         case notRun(Note, connection: Connection? = nil)
+    }
+
+    /// The resources a row has past its base connection (`run --through source|flow`), and the step
+    /// a failed row failed at: the results' `source_connection_id`, `target_connection_id`, `flow_id`,
+    /// `step` and `failed_step`.
+    public struct Chain: Sendable, Equatable {
+        public var sourceID: String?
+        public var targetID: String?
+        public var flowID: String?
+        public var failedStep: ChainStep?
+
+        public init(
+            sourceID: String? = nil,
+            targetID: String? = nil,
+            flowID: String? = nil,
+            failedStep: ChainStep? = nil
+        ) {
+            self.sourceID = sourceID
+            self.targetID = targetID
+            self.flowID = flowID
+            self.failedStep = failedStep
+        }
+
+        /// The ID of the resource of `step` past the base connection.
+        public subscript(step: ChainStep) -> String? {
+            get {
+                switch step {
+                case .connection: nil
+                case .source: sourceID
+                case .target: targetID
+                case .flow: flowID
+                }
+            }
+            set {
+                switch step {
+                case .connection: break
+                case .source: sourceID = newValue
+                case .target: targetID = newValue
+                case .flow: flowID = newValue
+                }
+            }
+        }
+    }
+
+    /// The last step of the chain the row has a resource for: `connection` once it has a base
+    /// connection, then `source`, `target`, `flow`.
+    public var step: ChainStep? {
+        guard connection != nil else { return nil }
+        return ChainStep.allCases.last { $0 == .connection || chain[$0] != nil }
     }
 
     /// A connection: its ID, and its etag when known.

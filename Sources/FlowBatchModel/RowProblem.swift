@@ -21,6 +21,8 @@ public struct RowProblem: Sendable, Equatable, CustomStringConvertible {
         case tooManyColumns = "too-many-columns"
         case nulByte = "nul-byte"
         case invalidUTF8 = "invalid-utf8"
+        /// A source param (`run --through source|flow`) that breaks the connection spec's `sourceSpec`.
+        case invalidSourceParam = "invalid-source-param"
         /// Not a problem: a warning about a value that was changed or will be ignored.
         case warning
     }

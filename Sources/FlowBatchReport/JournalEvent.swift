@@ -27,6 +27,23 @@ package enum JournalEvent: Sendable, Equatable {
     case deleted(Row, id: String, etag: String)
     /// `flowbatch test` tested the connection: `passed` is the service's answer.
     case tested(Row, id: String, etag: String, passed: Bool)
+    /// `run --through source|flow`: an event about the row's resource of `step` past its base
+    /// connection (a source connection, a target connection, a flow).
+    case step(Row, ChainStep, StepEvent)
+
+    /// What happened to one of a row's resources past its base connection; written as its own
+    /// `step-…` lines, so that a journal of a `--through connection` run reads as it always did.
+    package enum StepEvent: Sendable, Equatable {
+        /// Its `POST` is about to be sent (on disk before it leaves).
+        case attempt(Int)
+        /// Created by this run (or found after an answer that never came, its attempt journaled).
+        case created(id: String, requestID: String?)
+        /// Found by the look-up Adobe documents for the kind, not created by flowbatch: reused.
+        case exists(id: String)
+        case failed(Failure)
+        /// `flowbatch undo` deleted it.
+        case deleted(id: String)
+    }
 
     /// The row an event is about: its sandbox and name (what a later run matches rows by) and its
     /// spreadsheet row number.
@@ -127,7 +144,7 @@ package enum JournalEvent: Sendable, Equatable {
         case .manifest, .resume: nil
         case .attempt(let row, _), .patch(let row, _, _), .unsent(let row), .created(let row, _),
             .exists(let row, _), .updated(let row, _), .failed(let row, _), .invalid(let row, _, _),
-            .deleted(let row, _, _), .tested(let row, _, _, _):
+            .deleted(let row, _, _), .tested(let row, _, _, _), .step(let row, _, _):
             row
         }
     }

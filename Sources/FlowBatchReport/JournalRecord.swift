@@ -17,7 +17,8 @@ public struct JournalRecord: Codable, Sendable, Equatable {
     }
 
     private enum Key: String, CodingKey {
-        case event, at, id, etag, code, error, result
+        case event, at, id, etag, code, error, result, step, attempt
+        case requestID = "requestId"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +41,25 @@ public struct JournalRecord: Codable, Sendable, Equatable {
         case "tested":
             let passed = try line.decode(Bool.self, forKey: .result)
             event = .tested(try row(), id: try string(.id), etag: try string(.etag), passed: passed)
+        case let other where other.hasPrefix("step-"):
+            guard let step = ChainStep(rawValue: try string(.step)), step != .connection else {
+                throw DecodingError.dataCorruptedError(forKey: .step, in: line, debugDescription: "no step")
+            }
+            let stepEvent: JournalEvent.StepEvent
+            switch other {
+            case "step-attempt": stepEvent = .attempt(try line.decode(Int.self, forKey: .attempt))
+            case "step-created":
+                stepEvent = .created(
+                    id: try string(.id),
+                    requestID: try line.decodeIfPresent(String.self, forKey: .requestID)
+                )
+            case "step-exists": stepEvent = .exists(id: try string(.id))
+            case "step-failed": stepEvent = .failed(try .init(from: decoder))
+            case "step-deleted": stepEvent = .deleted(id: try string(.id))
+            default:
+                throw DecodingError.dataCorruptedError(forKey: .event, in: line, debugDescription: "no event \(other)")
+            }
+            event = .step(try row(), step, stepEvent)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .event, in: line, debugDescription: "no event \(other)")
         }
@@ -67,6 +87,16 @@ public struct JournalRecord: Codable, Sendable, Equatable {
             try line.encode(id, forKey: .id)
             try line.encode(etag, forKey: .etag)
             if case .tested(_, _, _, let passed) = event { try line.encode(passed, forKey: .result) }
+        case .step(_, let step, let stepEvent):
+            try line.encode(step.rawValue, forKey: .step)
+            switch stepEvent {
+            case .attempt(let number): try line.encode(number, forKey: .attempt)
+            case .created(let id, let requestID):
+                try line.encode(id, forKey: .id)
+                try line.encodeIfPresent(requestID, forKey: .requestID)
+            case .exists(let id), .deleted(let id): try line.encode(id, forKey: .id)
+            case .failed(let failure): try failure.encode(to: encoder)
+            }
         }
     }
 
@@ -85,7 +115,21 @@ public struct JournalRecord: Codable, Sendable, Equatable {
         case .invalid: "invalid"
         case .deleted: "deleted"
         case .tested: "tested"
+        case .step(_, _, .attempt): "step-attempt"
+        case .step(_, _, .created): "step-created"
+        case .step(_, _, .exists): "step-exists"
+        case .step(_, _, .failed): "step-failed"
+        case .step(_, _, .deleted): "step-deleted"
         }
+    }
+
+    private static func write(_ failure: JournalEvent.Failure, to json: inout JSONWriter) {
+        json.field("code", failure.code)
+        json.field("error", failure.error)
+        json.field("status", failure.status)
+        json.key("ambiguous")
+        json.bool(failure.ambiguous)
+        json.field("requestId", failure.requestID)
     }
 
     /// The line, with its line break: the document ``encode(to:)`` writes, keys in a fixed order.
@@ -117,13 +161,17 @@ public struct JournalRecord: Codable, Sendable, Equatable {
             json.field("id", connection.id)
             json.field("etag", connection.etag)
             json.field("requestId", connection.requestID)
-        case .failed(_, let failure):
-            json.field("code", failure.code)
-            json.field("error", failure.error)
-            json.field("status", failure.status)
-            json.key("ambiguous")
-            json.bool(failure.ambiguous)
-            json.field("requestId", failure.requestID)
+        case .step(_, let step, let stepEvent):
+            json.field("step", step.rawValue)
+            switch stepEvent {
+            case .attempt(let number): json.field("attempt", number)
+            case .created(let id, let requestID):
+                json.field("id", id)
+                json.field("requestId", requestID)
+            case .exists(let id), .deleted(let id): json.field("id", id)
+            case .failed(let failure): Self.write(failure, to: &json)
+            }
+        case .failed(_, let failure): Self.write(failure, to: &json)
         case .invalid(_, let code, let error):
             json.field("code", code)
             json.field("error", error)

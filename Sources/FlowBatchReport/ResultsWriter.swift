@@ -23,6 +23,16 @@ public final class ResultsWriter {
         "error_code", "error", "request_id", "duration_ms",
     ]
 
+    /// The columns `run --through source|flow` adds after `etag`: the row's resources past its base
+    /// connection, the last step done and the step a failed row failed at.
+    public static let chainColumns = ["source_connection_id", "target_connection_id", "flow_id", "step", "failed_step"]
+
+    /// The columns before the input's own: with ``chainColumns`` after `etag` when the run goes past
+    /// the base connection (a `--through connection` results file is today's, byte for byte).
+    public static func columns(chain: Bool) -> [String] {
+        chain ? Array(columns[..<7]) + chainColumns + columns[7...] : columns
+    }
+
     /// The final path.
     public let path: String
     /// Lines kept in memory before spilling.
@@ -34,12 +44,14 @@ public final class ResultsWriter {
     private var spill: SpillFile?
     private var nextSequence = 0
     private var finished = false
+    /// Whether the lines carry ``chainColumns``.
+    private let chain: Bool
 
     /// The headers of the input's carried columns in the results: one named like a results column
     /// (an export fed back carries `connection_id` and `etag`) becomes `input_<name>`, so that no
     /// header appears twice.
-    public static func carriedHeaders(_ extra: [String]) -> [String] {
-        var taken = Set(columns.map { $0.lowercased() })
+    public static func carriedHeaders(_ extra: [String], chain: Bool = false) -> [String] {
+        var taken = Set(columns(chain: chain).map { $0.lowercased() })
         return extra.map { header in
             var name = header
             var suffix = 1
@@ -54,12 +66,15 @@ public final class ResultsWriter {
 
     /// Creates the temporary file beside `path` and writes the header; `extraHeaders` are the input's
     /// own columns, carried after ours.
-    public init(path: String, extraHeaders: [String], memoryLimit: Int = 8192) throws(RunError) {
+    public init(path: String, extraHeaders: [String], chain: Bool = false, memoryLimit: Int = 8192) throws(RunError) {
         self.path = path
+        self.chain = chain
         self.memoryLimit = max(2, memoryLimit)
         output = try TemporaryFiles.create(besides: path)
         temporaryPath = output.path
-        try output.write(CSVLineEncoder.line(Self.columns + Self.carriedHeaders(extraHeaders)))
+        try output.write(
+            CSVLineEncoder.line(Self.columns(chain: chain) + Self.carriedHeaders(extraHeaders, chain: chain))
+        )
     }
 
     deinit {
@@ -69,7 +84,7 @@ public final class ResultsWriter {
 
     /// Takes one outcome, in any order; each sequence number exactly once.
     public func add(_ outcome: RowOutcome) throws(RunError) {
-        waiting.push(outcome.sequence, Self.line(for: outcome))
+        waiting.push(outcome.sequence, Self.line(for: outcome, chain: chain))
         try drain()
         if waiting.count > memoryLimit { try spillLaterHalf() }
     }
@@ -116,13 +131,21 @@ public final class ResultsWriter {
         runs.removeAll { $0.isExhausted }
     }
 
-    static func line(for outcome: RowOutcome) -> [UInt8] {
+    static func line(for outcome: RowOutcome, chain: Bool = false) -> [UInt8] {
         let (connection, answer, note) = (outcome.connection, outcome.answer, outcome.note)
-        let values: [String] = [
+        var values: [String] = [
             String(outcome.row), outcome.name, outcome.sandbox, outcome.auth?.rawValue ?? "", outcome.status.rawValue,
-            connection?.id ?? "", connection?.etag.map(EntityTag.bare) ?? "", answer?.httpStatus.map(String.init) ?? "",
-            String(outcome.attempts), note?.code ?? "", note?.message ?? "", answer?.requestID ?? "",
-            outcome.durationMS.map(String.init) ?? "",
+            connection?.id ?? "", connection?.etag.map(EntityTag.bare) ?? "",
+        ]
+        if chain {
+            values += [
+                outcome.chain.sourceID ?? "", outcome.chain.targetID ?? "", outcome.chain.flowID ?? "",
+                outcome.step?.rawValue ?? "", outcome.chain.failedStep?.rawValue ?? "",
+            ]
+        }
+        values += [
+            answer?.httpStatus.map(String.init) ?? "", String(outcome.attempts), note?.code ?? "", note?.message ?? "",
+            answer?.requestID ?? "", outcome.durationMS.map(String.init) ?? "",
         ]
         return CSVLineEncoder.line(values + outcome.extras)
     }

@@ -28,6 +28,28 @@ public struct ResumeState: Sendable {
         /// holds, whatever the row says now.
         public var sentContent: String?
         public var sentSecrets: String?
+        /// `run --through source|flow`: what the journal says of the row's resources past its base
+        /// connection, by step.
+        public var steps: [ChainStep: Step] = [:]
+    }
+
+    /// What the journal says of one of a row's resources past its base connection.
+    public struct Step: Sendable, Equatable {
+        /// Its ID, once created or found.
+        public var id: String?
+        /// Created by flowbatch (`undo` deletes it), not found as someone else's.
+        public var created = false
+        /// Its last `POST` may have created it: look it up before sending again.
+        public var lookUpFirst = false
+        /// A `POST` was ever written ahead for it: a resource found later is flowbatch's own.
+        public var attempted = false
+
+        public init(id: String? = nil, created: Bool = false, lookUpFirst: Bool = false, attempted: Bool = false) {
+            self.id = id
+            self.created = created
+            self.lookUpFirst = lookUpFirst
+            self.attempted = attempted
+        }
     }
 
     /// The manifest (first line).
@@ -50,7 +72,9 @@ public struct ResumeState: Sendable {
     /// Whether the journal records a connection that was created or found, or a request that may
     /// have created one: only then does it bind the next run to its settings.
     public var bindsConnections: Bool {
-        entries.values.contains { $0.done != nil || $0.lookUpFirst }
+        entries.values.contains { entry in
+            entry.done != nil || entry.lookUpFirst || entry.steps.values.contains { $0.id != nil || $0.lookUpFirst }
+        }
     }
 
     /// The journal at `path` when it was written by a run with the same endpoint, org and sandbox as
@@ -103,6 +127,13 @@ public struct ResumeState: Sendable {
             )
             state.apply(event)
             events.append(event)
+            let row = JournalEvent.Row(sandbox: sandbox, name: name, row: entry.row)
+            for step in ChainStep.allCases {
+                guard let kept = entry.steps[step], kept.created, let id = kept.id else { continue }
+                let created = JournalEvent.step(row, step, .created(id: id, requestID: nil))
+                state.apply(created)
+                events.append(created)
+            }
         }
         return (state, events)
     }
@@ -189,8 +220,28 @@ public struct ResumeState: Sendable {
         case .failed(_, let failure):
             if entry.done == nil { entry.lookUpFirst = failure.ambiguous }
         case .deleted:
+            // Undo deletes a row's resources past its base connection before the base connection.
             entry.done = nil
             entry.lookUpFirst = false
+            entry.steps = [:]
+        case .step(_, let step, let stepEvent):
+            var record = entry.steps[step] ?? Step()
+            switch stepEvent {
+            case .attempt:
+                record.attempted = true
+                if record.id == nil { record.lookUpFirst = true }
+            case .created(let id, _):
+                record = Step(id: id, created: true, attempted: true)
+            case .exists(let id):
+                record = Step(id: id, created: false, attempted: record.attempted)
+            case .failed(let failure):
+                if record.id == nil { record.lookUpFirst = failure.ambiguous }
+            case .deleted:
+                entry.steps[step] = nil
+                entries[key] = entry
+                return
+            }
+            entry.steps[step] = record
         case .updated(_, let connection):
             // The status stays what it was (created by flowbatch or not): undo deletes only what a run created.
             let origin = entry.done?.connectionID == connection.id ? entry.done?.status ?? .exists : .exists

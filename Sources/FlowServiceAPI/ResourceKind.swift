@@ -23,6 +23,16 @@ public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
     /// A generic REST base connection (`POST /connections`), found again by name within the generic
     /// REST connection spec.
     public static let baseConnection = ResourceKind(name: "connection", path: "/connections", noun: "connection")
+
+    /// The kind a step of the onboarding chain creates.
+    public static func of(_ step: ChainStep) -> ResourceKind {
+        switch step {
+        case .connection: .baseConnection
+        case .source: .sourceConnection
+        case .target: .targetConnection
+        case .flow: .flow
+        }
+    }
 }
 
 /// One create of a resource, and how to find what it may have made when its answer was lost.

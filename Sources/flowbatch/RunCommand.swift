@@ -104,6 +104,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup(title: "Onboarding chain") var chain: ChainCommandOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -156,6 +158,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.oauthSpecName = oauthSpecName
         configuration.today = Today.text()
         configuration.journalSynchronous = Environment.value("FLOWBATCH_BENCH_JOURNAL_NO_SYNC") == nil
+        configuration.chain = try chain.chainOptions()
 
         if dryRun {
             try await runDryRun(configuration, settings: resolved.settings, logger: logger)
