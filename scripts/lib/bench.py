@@ -10,12 +10,14 @@ Parts:
             variants (--static-swift-stdlib, -Osize; every build links with --gc-sections) by size,
             RSS and ingest speed
   run       client CPU per row with the mock pinned to core 1 and each client to core 0 (flowbatch,
-            aiohttp, parallel+curl, bare AsyncHTTPClient loop async and futures), 0 ms; then the
-            efficiency against N / latency at 20 ms, N = 64 and 256, pinned
+            aiohttp, parallel+curl, bare AsyncHTTPClient loop async and futures), 0 ms, over plain
+            HTTP and (but parallel+curl) over TLS, the mock serving a certificate of a CA made for
+            the bench; then the efficiency against N / latency at 20 ms, N = 64 and 256, pinned
   memory    peak RSS against the number of rows
   journal   fsyncs per row, and the cost of a durable journal
   listing   a sandbox of 9,000 existing connections: requests and time to the first create of a
-            small and a big run, and what paging with the largest page or per-name look-ups cost
+            small and a big run, and what paging with the largest page or per-name look-ups cost;
+            then client CPU of 20,000 rows into 40,000 existing connections against an empty sandbox
   throttle  the mock admitting 100 requests/s: rows/s against it, time against the ideal, 429s
   profile   flowbatch and its peers under valgrind's callgrind: instructions per row, and where
             flowbatch's go (by origin, malloc/ARC/tasks, top functions by inclusive cost)
@@ -41,10 +43,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_binary  # noqa: E402
 import bench_profile  # noqa: E402
 import bench_service  # noqa: E402
-from bench_common import (API_KEY, BARE_AHC, DATA, HERE, ORG, REPO, RUNS, TOKEN, WORK, Mock,  # noqa: E402
+from bench_common import (API_KEY, BARE_AHC, DATA, HERE, ORG, REPO, RUNS, TOKEN, WORK, Mock, TLSFiles,  # noqa: E402
                           _on_signal, _stop_live, bodies_file, c_ceiling, check_bodies, fmt, input_file, log,
                           measure, mib, pinned, short, summarize, table)
 # The helpers every part shares live in bench_common, which imports no part: no module imports this one.
+
+TLS = "over TLS"  # the suffix of a client's name in the run part's rounds over TLS
 
 
 class Bench:
@@ -61,6 +65,7 @@ class Bench:
         self.report = {}
         self.markdown = []
         self.serial = 0
+        self.tls_files = None
         self.config_home = os.path.join(WORK, "config")
         os.makedirs(self.config_home, exist_ok=True)
         os.makedirs(DATA, exist_ok=True)
@@ -92,8 +97,15 @@ class Bench:
             return "client and mock not pinned (they share every core)"
         return f"mock pinned to core {self.mock_core}, client to core {self.client_core} (taskset)"
 
-    def mock(self, latency_ms, folder, extra=()):
-        return Mock(self.binary, latency_ms, os.path.join(folder, "mock.log"), core=self.mock_core, extra=extra)
+    def mock(self, latency_ms, folder, extra=(), tls=False):
+        return Mock(self.binary, latency_ms, os.path.join(folder, "mock.log"), core=self.mock_core, extra=extra,
+                    tls=self.tls() if tls else None)
+
+    def tls(self):
+        """The bench's CA and the mock's certificate (made once a bench run, in .bench/tls)."""
+        if self.tls_files is None:
+            self.tls_files = TLSFiles(os.path.join(WORK, "tls"))
+        return self.tls_files
 
     def client_args(self, tool, mock, concurrency, input_path, bodies_path, folder):
         if tool == "flowbatch":
@@ -113,19 +125,27 @@ class Bench:
         raise ValueError(tool)
 
     def one_run(self, tool, latency_ms, concurrency, input_path, bodies_path, rows, env=None, wrap=None, keep=False,
-                mock_extra=(), extra=(), check=True):
+                mock_extra=(), extra=(), check=True, tls=False):
         """One measured run of `tool` (on the client core) against a fresh mock (on the mock core,
         with `mock_extra` options); `extra` options go to flowbatch. Checks that the mock created
-        exactly `rows`, unless `check` is false (the throttle scenario reports what happened)."""
-        folder = self.scratch(f"{tool.replace('+', '-').replace(' ', '')}-{latency_ms}ms-n{concurrency}-{rows}")
-        mock = self.mock(latency_ms, folder, mock_extra)
+        exactly `rows`, unless `check` is false (the throttle scenario reports what happened).
+        With `tls`, the mock serves HTTPS with the bench's certificate and the client trusts the
+        bench's CA: flowbatch by `--ca-file`, the peers by SSL_CERT_FILE."""
+        over = "-tls" if tls else ""
+        folder = self.scratch(f"{tool.replace('+', '-').replace(' ', '')}{over}-{latency_ms}ms-n{concurrency}-{rows}")
+        mock = self.mock(latency_ms, folder, mock_extra, tls=tls)
+        env = env or self.env
+        if tls and tool == "flowbatch":
+            extra = [*extra, "--ca-file", self.tls().ca]
+        elif tls:
+            env = dict(env, SSL_CERT_FILE=self.tls().ca)
         try:
             args = [*self.client_args(tool, mock, concurrency, input_path, bodies_path, folder), *extra]
             if wrap:
                 args = wrap(folder) + args
-            result = measure(pinned(self.client_core, args), env=env or self.env,
+            result = measure(pinned(self.client_core, args), env=env,
                              stdout=os.path.join(folder, "stdout.txt"), stderr=os.path.join(folder, "stderr.txt"),
-                             label=f"{tool} {latency_ms} ms N={concurrency} {rows:,} rows")
+                             label=f"{tool}{' over TLS' if tls else ''} {latency_ms} ms N={concurrency} {rows:,} rows")
             died = mock.died()
             if died:
                 raise RuntimeError(f"the mock ended during the {tool} run ({died}); the client said "
@@ -280,18 +300,23 @@ class Bench:
         checked = check_bodies(self.binary, input_path, self.env, self.scratch("dry-run"))
         log(f"the peers' bodies match flowbatch --dry-run on the first {checked} rows")
 
-        def runner(tool, latency, concurrency):
+        def runner(tool, latency, concurrency, tls=False):
             n_rows, path = (curl_rows, curl_bodies) if tool == "parallel+curl" else (rows, bodies)
-            return lambda: self.one_run(tool, latency, concurrency, input_path, path, n_rows)
+            return lambda: self.one_run(tool, latency, concurrency, input_path, path, n_rows, tls=tls)
 
         # Client CPU per row at 0 ms: the mock answers at once, so the client's CPU is all its own work.
+        # Over plain HTTP, then (but for parallel+curl, a TLS handshake a row) over TLS, in the same rounds.
         n = self.options.cpu_concurrency
         tools = self.run_tools(["flowbatch", "aiohttp", "parallel+curl", *BARE_AHC])
-        cpu = self.interleaved({tool: runner(tool, 0, n) for tool in tools})
-        for summary in cpu.values():
+        tls_tools = [] if self.options.no_tls else [tool for tool in tools if tool != "parallel+curl"]
+        both = self.interleaved({**{tool: runner(tool, 0, n) for tool in tools},
+                                 **{f"{tool} {TLS}": runner(tool, 0, n, tls=True) for tool in tls_tools}})
+        for summary in both.values():
             for key in ("cpu", "user", "sys", "mock_cpu"):
                 if summary.get(f"{key}_s") is not None:
                     summary[f"{key}_ms_per_row"] = 1000 * summary[f"{key}_s"] / summary["rows"]
+        cpu = {tool: both[tool] for tool in tools}
+        tls = {tool: both[f"{tool} {TLS}"] for tool in tls_tools}
         fb = cpu["flowbatch"]
         self.emit(f"### Client CPU per row: 0 ms, N={n}, {self.pinning()} (median of {self.options.repeat})")
         self.emit()
@@ -318,6 +343,8 @@ class Bench:
         if "aiohttp" in cpu:
             ratio = fb["cpu_ms_per_row"] / cpu["aiohttp"]["cpu_ms_per_row"]
             self.target("run", f"0 ms, N={n}: CPU/row ≤ 0.5× aiohttp's", f"{ratio:.2f}×", "≤ 0.50×", ratio <= 0.5)
+        if tls:
+            self.emit_tls(tls, cpu, n)
 
         # Efficiency at latency: rows/s against the ideal N / latency.
         latency = self.options.latency
@@ -348,7 +375,33 @@ class Bench:
                   f"{fmt(256 / (latency / 1000))} rows/s asks for ≤ {1000 / (256 / (latency / 1000)):.3f} ms a row.")
         self.emit()
         self.report["run"] = {"rows": rows, "curl_rows": curl_rows, "pinning": self.pinning(),
-                              "cpu": cpu, "efficiency": efficiency}
+                              "cpu": cpu, "cpu_tls": tls, "efficiency": efficiency}
+
+    def emit_tls(self, tls, plain, n):
+        """The table of client CPU per row over TLS, beside the same run over plain HTTP."""
+        fb = tls["flowbatch"]
+        self.emit(f"### Client CPU per row over TLS: 0 ms, N={n}, {self.pinning()} (median of {self.options.repeat})")
+        self.emit()
+        lines = [[tool, fmt(r["rows"]), f"{r['cpu_ms_per_row']:.3f}", f"{r['user_ms_per_row']:.3f}",
+                  f"{r['sys_ms_per_row']:.3f}", f"{fb['cpu_ms_per_row'] / r['cpu_ms_per_row']:.2f}×",
+                  fmt(r["rows_per_s"]), f"{r['mock_cpu_ms_per_row']:.3f}" if "mock_cpu_ms_per_row" in r else "—",
+                  mib(r["peak_rss_kib"]), f"{r['cpu_ms_per_row'] / plain[tool]['cpu_ms_per_row']:.2f}×",
+                  fmt(r["load1"], 2)]
+                 for tool, r in tls.items()]
+        self.emit(table(["client", "rows", "CPU ms/row", "user", "sys", "flowbatch ÷ this", "rows/s",
+                         "mock CPU ms/row", "peak RSS MiB", "÷ plain HTTP", "load"], lines))
+        self.emit()
+        self.emit("The same runs as the table above (in the same rounds), the mock serving HTTPS (`--tls-cert`, "
+                  "`--tls-key`) with a certificate signed by a CA made for the bench (openssl, P-256, in "
+                  ".bench/tls): flowbatch trusts it by `--ca-file` (besides the system store), aiohttp and the bare "
+                  "loop by `SSL_CERT_FILE`. Each client opens its N connections once (one handshake each) and "
+                  "keeps them; parallel+curl (a handshake a row) is left out. `÷ plain HTTP`: this client's CPU "
+                  "per row over TLS ÷ over plain HTTP.")
+        self.emit()
+        if "aiohttp" in tls:
+            ratio = fb["cpu_ms_per_row"] / tls["aiohttp"]["cpu_ms_per_row"]
+            self.target("run", f"0 ms, N={n}, TLS: CPU/row ≤ 0.5× aiohttp's over TLS", f"{ratio:.2f}×", "≤ 0.50×",
+                        ratio <= 0.5)
 
     # ------------------------------------------------------------ the parts in modules of their own
 
@@ -487,6 +540,7 @@ def main():
     parser.add_argument("--no-pin", action="store_true", help="do not pin the mock and the clients to cores")
     parser.add_argument("--rows", type=int, default=20000, help="rows for the run part (default 20,000)")
     parser.add_argument("--curl-rows", type=int, default=500, help="rows for parallel+curl (default 500)")
+    parser.add_argument("--no-tls", action="store_true", help="leave out the run part's rows over TLS")
     parser.add_argument("--cpu-concurrency", type=int, default=64, help="N of the CPU-per-row table (default 64)")
     parser.add_argument("--latency", type=int, default=20, help="mock latency in ms of the efficiency table "
                         "(default 20)")
@@ -505,6 +559,10 @@ def main():
                         "listing part (default 9,000)")
     parser.add_argument("--listing-rows", default="20,2000", help="small,big files of the listing part "
                         "(default 20,2000)")
+    parser.add_argument("--scale-rows", type=int, default=20000, help="rows of the listing part's scale row "
+                        "(default 20,000)")
+    parser.add_argument("--scale-existing", type=int, default=40000, help="connections already in the sandbox of "
+                        "the listing part's scale row, against an empty one (default 40,000)")
     parser.add_argument("--throttle-rows", type=int, default=3000, help="rows of the throttle part (default 3,000)")
     parser.add_argument("--throttle-rps", type=int, default=100, help="what the mock admits in the throttle part "
                         "(default 100 requests/s)")

@@ -8,6 +8,7 @@ import os
 import re
 import select
 import signal
+import ssl
 import statistics
 import subprocess
 import sys
@@ -139,9 +140,12 @@ def pinned(core, args):
 
 class Mock:
     """A fresh `flowbatch mock` on a free loopback port, on `core` if given, with `extra` options
-    (faults); stop() returns its own CPU and peak RSS."""
+    (faults), serving HTTPS with `tls` (TLSFiles) if given; stop() returns its own CPU and peak RSS."""
 
-    def __init__(self, binary, latency_ms, log_path, core=None, extra=()):
+    def __init__(self, binary, latency_ms, log_path, core=None, extra=(), tls=None):
+        if tls:
+            extra = [*tls.mock_options(), *extra]
+        self.context = ssl.create_default_context(cafile=tls.ca) if tls else None
         args = pinned(core, [binary, "mock", "--port", "0", "--static-token", TOKEN, "--latency",
                              f"{latency_ms}ms", "--log-level", "warning", *extra])
         self.log = open(log_path, "wb")
@@ -152,7 +156,7 @@ class Mock:
         _live[self.process.pid] = self.process
         ready, _, _ = select.select([self.process.stdout], [], [], 30)
         line = self.process.stdout.readline().decode() if ready else ""
-        match = re.search(r"listening on (http://\S+)", line)
+        match = re.search(r"listening on (https?://\S+)", line)
         if not match:
             self.stop()
             raise RuntimeError(f"the mock did not start (said {line!r}; see {log_path})")
@@ -179,7 +183,7 @@ class Mock:
         _live.pop(self.process.pid, None)
 
     def stats(self):
-        with urllib.request.urlopen(self.url + "/__mock/stats", timeout=10) as answer:
+        with urllib.request.urlopen(self.url + "/__mock/stats", timeout=10, context=self.context) as answer:
             return json.load(answer)
 
     def count(self, route, status=None):
@@ -201,6 +205,36 @@ class Mock:
         if self.usage is None:
             return {}
         return {"cpu_s": self.usage.ru_utime + self.usage.ru_stime, "peak_rss_kib": self.usage.ru_maxrss}
+
+
+class TLSFiles:
+    """A certificate authority made for the bench and a server certificate it signed for the mock
+    (localhost and 127.0.0.1), with openssl, in `folder`: the mock serves HTTPS with `server` and
+    `key` (--tls-cert, --tls-key); the clients trust `ca` (flowbatch's --ca-file, the peers'
+    SSL_CERT_FILE). P-256 keys, as the tests' TestCertificates makes them."""
+
+    def __init__(self, folder):
+        os.makedirs(folder, exist_ok=True)
+        self.ca = os.path.join(folder, "ca.pem")
+        self.server = os.path.join(folder, "server.pem")
+        self.key = os.path.join(folder, "server.key")
+        key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        extensions = os.path.join(folder, "server.cnf")
+        with open(extensions, "w", encoding="ascii") as handle:
+            handle.write("subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\n"
+                         "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n")
+        ca_key, csr = os.path.join(folder, "ca.key"), os.path.join(folder, "server.csr")
+        for args in (
+            ["req", "-x509", *key, "-keyout", ca_key, "-out", self.ca, "-days", "2", "-subj", "/CN=flowbatch bench CA",
+             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+            ["req", *key, "-keyout", self.key, "-out", csr, "-subj", "/CN=localhost"],
+            ["x509", "-req", "-in", csr, "-CA", self.ca, "-CAkey", ca_key, "-CAcreateserial", "-out", self.server,
+             "-days", "2", "-extfile", extensions],
+        ):
+            subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def mock_options(self):
+        return ["--tls-cert", self.server, "--tls-key", self.key]
 
 
 def count_of(stats, route, status=None):
