@@ -275,6 +275,36 @@ struct RunCommandTests {
         }
     }
 
+    /// Why `--if-exists create` still learns the file's names at the start: after an ambiguous answer
+    /// (created, then 504 or dropped) the look-up tells its own connection from those that existed
+    /// before only by the IDs the start showed; without them it would take the older one (and `undo`
+    /// would delete a connection the run did not make), and the end-of-run look-up would call every
+    /// such name a duplicate.
+    @Test("--if-exists create: after ambiguous creates of names already there, each row records the one it made")
+    func ifExistsCreateAmbiguous() async throws {
+        try await MockHarness.with({
+            $0.faults.ambiguousRate = 1
+            $0.faults.seed = 7
+        }) { harness in
+            let before = (0..<3).map { harness.mock.insertConnection(name: "Row \($0)").id }
+            let input = try harness.writeInput(rows: 3)
+            let result = try await harness.run(input, ["--if-exists", "create"])
+            // Exit 0: the end-of-run look-up, which compares with the start's count, reports no duplicate.
+            #expect(result.status == 0, "\(result.allOutput)")
+            let results = try harness.results(harness.directory.file("in.results.csv"))
+            #expect(results.map { $0["status"]! } == ["created", "created", "created"])
+            let stats = harness.mock.stats()
+            #expect(stats.connections == 6)
+            #expect(stats.total("POST /connections") == 3)
+            for (row, old) in zip(results, before) {
+                let named = harness.mock.connections(sandbox: nil).filter { $0.name == row["name"] }.map(\.id)
+                #expect(named.count == 2)
+                #expect(row["connection_id"] != old, "\(row["name"]!): recorded the connection that was there before")
+                #expect(named.contains(row["connection_id"] ?? ""))
+            }
+        }
+    }
+
     @Test("--dry-run sends nothing that writes, masks secrets, and shows what exists")
     func dryRun() async throws {
         try await MockHarness.with { harness in

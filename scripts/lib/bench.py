@@ -10,12 +10,14 @@ Parts:
             variants (--static-swift-stdlib, -Osize; every build links with --gc-sections) by size,
             RSS and ingest speed
   run       client CPU per row with the mock pinned to core 1 and each client to core 0 (flowbatch,
-            aiohttp, parallel+curl, bare AsyncHTTPClient loop async and futures), 0 ms; then the
-            efficiency against N / latency at 20 ms, N = 64 and 256, pinned
+            aiohttp, parallel+curl, bare AsyncHTTPClient loop async and futures), 0 ms, over plain
+            HTTP and (but parallel+curl) over TLS, the mock serving a certificate of a CA made for
+            the bench; then the efficiency against N / latency at 20 ms, N = 64 and 256, pinned
   memory    peak RSS against the number of rows
   journal   fsyncs per row, and the cost of a durable journal
   listing   a sandbox of 9,000 existing connections: requests and time to the first create of a
-            small and a big run, and what paging with the largest page or per-name look-ups cost
+            small and a big run, and what paging with the largest page or per-name look-ups cost;
+            then client CPU of 20,000 rows into 40,000 existing connections against an empty sandbox
   throttle  the mock admitting 100 requests/s: rows/s against it, time against the ideal, 429s
   profile   flowbatch and its peers under valgrind's callgrind: instructions per row, and where
             flowbatch's go (by origin, malloc/ARC/tasks, top functions by inclusive cost)
@@ -31,316 +33,22 @@ import json
 import os
 import platform
 import re
-import select
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-WORK = os.path.join(REPO, ".bench")
-DATA = os.path.join(WORK, "data")
-RUNS = os.path.join(WORK, "runs")
-sys.path.insert(0, HERE)
-import bench_bodies  # noqa: E402
-
-# The parts in modules of their own import this one as `bench`; run as a script it is `__main__`,
-# and without this alias they would load a second copy with its own list of live children.
-sys.modules.setdefault("bench", sys.modules[__name__])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_binary  # noqa: E402
 import bench_profile  # noqa: E402
 import bench_service  # noqa: E402
+from bench_common import (API_KEY, BARE_AHC, DATA, HERE, ORG, REPO, RUNS, TOKEN, WORK, Mock, TLSFiles,  # noqa: E402
+                          _on_signal, _stop_live, bodies_file, c_ceiling, check_bodies, fmt, input_file, log,
+                          measure, mib, pinned, short, summarize, table)
+# The helpers every part shares live in bench_common, which imports no part: no module imports this one.
 
-TOKEN = "flowbatch-bench-token"
-ORG = "DEMO0000000000000000@AdobeOrg"
-API_KEY = "flowbatch-demo"
-FLOW_PATH = "/data/foundation/flowservice"
-# The bare AsyncHTTPClient loop of Benchmarks/ (bare-ahc-loop), by the options of each mode.
-BARE_AHC = {"bare-ahc": [], "bare-ahc futures": ["--futures"]}
-MIB = 1024 * 1024
-
-_live = {}  # pid -> Popen of children still running, stopped on exit
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def load1():
-    return round(os.getloadavg()[0], 2)
-
-
-def _stop_live(grace=10.0):
-    """Stops every child still running, newest first (the client before its mock): SIGTERM to the
-    process group each child leads (start_new_session; bench_spawn also passes it on and waits for
-    its command), then SIGKILL to the group if the child is still there after `grace` seconds."""
-    for pid in reversed(list(_live)):
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + grace
-        while True:
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                    break
-            except ChildProcessError:
-                break
-            if time.monotonic() > deadline:
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                deadline = time.monotonic() + grace  # SIGKILL cannot be refused: the next wait ends
-            time.sleep(0.05)
-        _live.pop(pid, None)
-
-
-def _on_signal(number, frame):
-    raise SystemExit(128 + number)
-
-
-# ---------------------------------------------------------------- measuring children
-
-def spawner():
-    """bench_spawn, the small launcher that reports its child's peak RSS (see bench_spawn.c)."""
-    return compiled("bench_spawn.c", "bench_spawn")
-
-
-def compiled(source_name, binary_name, libraries=()):
-    """A helper C program compiled with gcc -O2 (once, again when its source changes)."""
-    source = os.path.join(HERE, source_name)
-    binary = os.path.join(DATA, binary_name)
-    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(source):
-        subprocess.run(["gcc", "-O2", "-o", binary + ".tmp", source, *libraries], check=True)
-        os.replace(binary + ".tmp", binary)
-    return binary
-
-
-def measure(args, env=None, stdout=None, stderr=None, label=""):
-    """Runs args to the end; wall seconds, CPU seconds and peak RSS.
-
-    Wall and CPU time (ru_utime + ru_stime of the child and its reaped descendants) come from
-    os.wait4 here. Peak RSS comes from bench_spawn's own wait4 on the command: a child forked from
-    this Python process would start from this process's peak RSS (see bench_spawn.c)."""
-    out = open(stdout or os.devnull, "wb")
-    err = open(stderr or os.devnull, "wb")
-    report = os.path.join(DATA, f".spawn-{os.getpid()}.txt")
-    sample_load = load1()
-    start = time.perf_counter()
-    process = subprocess.Popen([spawner(), report, "--", *args], env=env, stdout=out, stderr=err,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
-    _live[process.pid] = process
-    try:
-        _, status, usage = os.wait4(process.pid, 0)
-    except BaseException:  # interrupted: stop the child's process group, not only the launcher
-        _stop_live()
-        raise
-    finally:
-        _live.pop(process.pid, None)
-        out.close()
-        err.close()
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    with open(report, encoding="ascii") as handle:
-        _, _, _, maxrss, code = handle.read().split()
-    os.remove(report)
-    result = {
-        "wall_s": wall,
-        "user_s": usage.ru_utime,
-        "sys_s": usage.ru_stime,
-        "cpu_s": usage.ru_utime + usage.ru_stime,
-        "peak_rss_kib": int(maxrss),
-        "exit": int(code),
-        "load1": sample_load,
-    }
-    if label:
-        log(f"  {label}: {wall:.2f} s wall, {result['cpu_s']:.2f} s CPU, "
-            f"{result['peak_rss_kib'] / 1024:.1f} MiB peak, exit {result['exit']}, load {sample_load}")
-    return result
-
-
-def pinned(core, args):
-    """args run on `core` only (taskset, which execs the command: the pid and wait4 stay its own);
-    args unchanged when `core` is None."""
-    return args if core is None else ["taskset", "-c", str(core), *args]
-
-
-class Mock:
-    """A fresh `flowbatch mock` on a free loopback port, on `core` if given, with `extra` options
-    (faults); stop() returns its own CPU and peak RSS."""
-
-    def __init__(self, binary, latency_ms, log_path, core=None, extra=()):
-        args = pinned(core, [binary, "mock", "--port", "0", "--static-token", TOKEN, "--latency",
-                             f"{latency_ms}ms", "--log-level", "warning", *extra])
-        self.log = open(log_path, "wb")
-        self.ended = None
-        self.usage = None
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
-        _live[self.process.pid] = self.process
-        ready, _, _ = select.select([self.process.stdout], [], [], 30)
-        line = self.process.stdout.readline().decode() if ready else ""
-        match = re.search(r"listening on (http://\S+)", line)
-        if not match:
-            self.stop()
-            raise RuntimeError(f"the mock did not start (said {line!r}; see {log_path})")
-        self.url = match.group(1).rstrip("/")
-        self.endpoint = self.url + FLOW_PATH
-
-    def died(self):
-        """How the mock ended, if it ended on its own (a crash): 'exit N' or 'signal S', else None."""
-        if self.ended is None:
-            try:
-                pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
-            except ChildProcessError:  # already stopped and reaped (an interrupted run)
-                self.ended = "stopped"
-                return None
-            if pid == 0:
-                return None
-            self._ended(status, usage)
-        return None if self.ended == "stopped" else self.ended
-
-    def _ended(self, status, usage):
-        code = os.waitstatus_to_exitcode(status)
-        self.ended = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
-        self.usage = usage
-        _live.pop(self.process.pid, None)
-
-    def stats(self):
-        with urllib.request.urlopen(self.url + "/__mock/stats", timeout=10) as answer:
-            return json.load(answer)
-
-    def count(self, route, status=None):
-        """Answers to `route` (e.g. "POST /connections") so far, of `status` or of any."""
-        return count_of(self.stats(), route, status)
-
-    def stop(self):
-        """Stops the mock (SIGTERM) and returns its CPU seconds and peak RSS."""
-        if self.died() is None and self.ended is None:
-            try:
-                os.kill(self.process.pid, signal.SIGTERM)
-                _, status, usage = os.wait4(self.process.pid, 0)
-                self._ended(status, usage)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-        self.process.returncode = 0
-        self.process.stdout.close()
-        self.log.close()
-        if self.usage is None:
-            return {}
-        return {"cpu_s": self.usage.ru_utime + self.usage.ru_stime, "peak_rss_kib": self.usage.ru_maxrss}
-
-
-def count_of(stats, route, status=None):
-    """Answers to `route` in a stats snapshot, of `status` (e.g. "429") or of any."""
-    statuses = stats.get("requests", {}).get(route, {})
-    return statuses.get(status, 0) if status else sum(statuses.values())
-
-
-def requests_between(before, after):
-    """{route: {status: n}} of the answers between two stats snapshots (routes that had none left out)."""
-    routes = {}
-    for route, statuses in after.get("requests", {}).items():
-        earlier = before.get("requests", {}).get(route, {})
-        delta = {status: n - earlier.get(status, 0) for status, n in statuses.items() if n - earlier.get(status, 0)}
-        if delta:
-            routes[route] = delta
-    return routes
-
-
-# ---------------------------------------------------------------- inputs
-
-def input_file(python, rows, shape="bench", prefix="Source"):
-    """The generated input of `rows` data rows of `shape` whose names start with `prefix` (see
-    gen_input.py; made once, remade when the generator changes)."""
-    name = "input" if (shape, prefix) == ("bench", "Source") else f"{shape}-{prefix.lower()}"
-    path = os.path.join(DATA, f"{name}-{rows}.csv")
-    generator = os.path.join(HERE, "gen_input.py")
-    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(generator):
-        log(f"generating {rows:,} rows ({shape}, names '{prefix} …') into {os.path.relpath(path, REPO)}")
-        subprocess.run([python, generator, "--rows", str(rows), "--shape", shape, "--prefix", prefix,
-                        "--out", path + ".tmp"], check=True)
-        os.replace(path + ".tmp", path)
-    return path
-
-
-def bodies_file(input_path, rows):
-    """The bodies flowbatch sends for the first `rows` rows of input_path, for the peers."""
-    path = os.path.join(DATA, f"bodies-{os.path.basename(input_path)[:-4]}-{rows}.tsv")
-    sources = [input_path, os.path.join(HERE, "bench_bodies.py")]
-    if not os.path.exists(path) or os.path.getmtime(path) < max(map(os.path.getmtime, sources)):
-        count = bench_bodies.write(input_path, path + ".tmp", limit=rows)
-        assert count == rows, (count, rows)
-        os.replace(path + ".tmp", path)
-    return path
-
-
-def c_ceiling():
-    """libcsv_count, compiled with gcc -O2 against libcsv."""
-    return compiled("libcsv_count.c", "libcsv_count", ["-lcsv"])
-
-
-def check_bodies(binary, input_path, env, scratch):
-    """Checks that the peers' bodies are flowbatch's: its --dry-run prints each body (secrets masked)."""
-    rows = 6
-    out = os.path.join(scratch, "dry.txt")
-    args = [binary, "run", input_path, "--dry-run", "--limit", str(rows), "--out", os.path.join(scratch, "dry.csv")]
-    env = {k: v for k, v in env.items() if not k.startswith("AEP_")}  # no credentials: no look-ups, offline
-    with open(out, "wb") as handle:
-        subprocess.run(args, env=env, stdout=handle, stderr=subprocess.STDOUT, check=False)
-    printed = open(out, encoding="utf-8").read()
-    ours = []
-    for index, row in enumerate(bench_bodies.rows(input_path)):
-        if index == rows:
-            break
-        ours.append(bench_bodies.body(row, masked=True)[1])
-    missing = [text for text in ours if text not in printed]
-    if missing:
-        raise RuntimeError("the peers' bodies differ from what flowbatch --dry-run prints; first ours:\n"
-                           f"{missing[0]}\nflowbatch printed (see {out}):\n{printed[:1500]}")
-    return rows
-
-
-# ---------------------------------------------------------------- helpers
-
-def median_of(samples, key):
-    return statistics.median(sample[key] for sample in samples)
-
-
-def summarize(samples, keys=("wall_s", "cpu_s", "peak_rss_kib", "load1")):
-    """The median of each key over repeated samples, with the samples themselves."""
-    summary = {key: median_of(samples, key) for key in keys}
-    summary["samples"] = samples
-    return summary
-
-
-def table(headers, rows, align=None):
-    align = align or ["l"] + ["r"] * (len(headers) - 1)
-    lines = ["| " + " | ".join(headers) + " |",
-             "| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def short(rows):
-    """10000 -> 10k, 1000000 -> 1M, 500 -> 500."""
-    for size, suffix in ((1000000, "M"), (1000, "k")):
-        if rows >= size and rows % size == 0:
-            return f"{rows // size}{suffix}"
-    return f"{rows:,}"
-
-
-def mib(kib):
-    return f"{kib / 1024:.1f}"
-
-
-def fmt(value, digits=0):
-    return f"{value:,.{digits}f}"
+TLS = "over TLS"  # the suffix of a client's name in the run part's rounds over TLS
 
 
 class Bench:
@@ -357,6 +65,7 @@ class Bench:
         self.report = {}
         self.markdown = []
         self.serial = 0
+        self.tls_files = None
         self.config_home = os.path.join(WORK, "config")
         os.makedirs(self.config_home, exist_ok=True)
         os.makedirs(DATA, exist_ok=True)
@@ -388,8 +97,15 @@ class Bench:
             return "client and mock not pinned (they share every core)"
         return f"mock pinned to core {self.mock_core}, client to core {self.client_core} (taskset)"
 
-    def mock(self, latency_ms, folder, extra=()):
-        return Mock(self.binary, latency_ms, os.path.join(folder, "mock.log"), core=self.mock_core, extra=extra)
+    def mock(self, latency_ms, folder, extra=(), tls=False):
+        return Mock(self.binary, latency_ms, os.path.join(folder, "mock.log"), core=self.mock_core, extra=extra,
+                    tls=self.tls() if tls else None)
+
+    def tls(self):
+        """The bench's CA and the mock's certificate (made once a bench run, in .bench/tls)."""
+        if self.tls_files is None:
+            self.tls_files = TLSFiles(os.path.join(WORK, "tls"))
+        return self.tls_files
 
     def client_args(self, tool, mock, concurrency, input_path, bodies_path, folder):
         if tool == "flowbatch":
@@ -409,19 +125,27 @@ class Bench:
         raise ValueError(tool)
 
     def one_run(self, tool, latency_ms, concurrency, input_path, bodies_path, rows, env=None, wrap=None, keep=False,
-                mock_extra=(), extra=(), check=True):
+                mock_extra=(), extra=(), check=True, tls=False):
         """One measured run of `tool` (on the client core) against a fresh mock (on the mock core,
         with `mock_extra` options); `extra` options go to flowbatch. Checks that the mock created
-        exactly `rows`, unless `check` is false (the throttle scenario reports what happened)."""
-        folder = self.scratch(f"{tool.replace('+', '-').replace(' ', '')}-{latency_ms}ms-n{concurrency}-{rows}")
-        mock = self.mock(latency_ms, folder, mock_extra)
+        exactly `rows`, unless `check` is false (the throttle scenario reports what happened).
+        With `tls`, the mock serves HTTPS with the bench's certificate and the client trusts the
+        bench's CA: flowbatch by `--ca-file`, the peers by SSL_CERT_FILE."""
+        over = "-tls" if tls else ""
+        folder = self.scratch(f"{tool.replace('+', '-').replace(' ', '')}{over}-{latency_ms}ms-n{concurrency}-{rows}")
+        mock = self.mock(latency_ms, folder, mock_extra, tls=tls)
+        env = env or self.env
+        if tls and tool == "flowbatch":
+            extra = [*extra, "--ca-file", self.tls().ca]
+        elif tls:
+            env = dict(env, SSL_CERT_FILE=self.tls().ca)
         try:
             args = [*self.client_args(tool, mock, concurrency, input_path, bodies_path, folder), *extra]
             if wrap:
                 args = wrap(folder) + args
-            result = measure(pinned(self.client_core, args), env=env or self.env,
+            result = measure(pinned(self.client_core, args), env=env,
                              stdout=os.path.join(folder, "stdout.txt"), stderr=os.path.join(folder, "stderr.txt"),
-                             label=f"{tool} {latency_ms} ms N={concurrency} {rows:,} rows")
+                             label=f"{tool}{' over TLS' if tls else ''} {latency_ms} ms N={concurrency} {rows:,} rows")
             died = mock.died()
             if died:
                 raise RuntimeError(f"the mock ended during the {tool} run ({died}); the client said "
@@ -576,18 +300,23 @@ class Bench:
         checked = check_bodies(self.binary, input_path, self.env, self.scratch("dry-run"))
         log(f"the peers' bodies match flowbatch --dry-run on the first {checked} rows")
 
-        def runner(tool, latency, concurrency):
+        def runner(tool, latency, concurrency, tls=False):
             n_rows, path = (curl_rows, curl_bodies) if tool == "parallel+curl" else (rows, bodies)
-            return lambda: self.one_run(tool, latency, concurrency, input_path, path, n_rows)
+            return lambda: self.one_run(tool, latency, concurrency, input_path, path, n_rows, tls=tls)
 
         # Client CPU per row at 0 ms: the mock answers at once, so the client's CPU is all its own work.
+        # Over plain HTTP, then (but for parallel+curl, a TLS handshake a row) over TLS, in the same rounds.
         n = self.options.cpu_concurrency
         tools = self.run_tools(["flowbatch", "aiohttp", "parallel+curl", *BARE_AHC])
-        cpu = self.interleaved({tool: runner(tool, 0, n) for tool in tools})
-        for summary in cpu.values():
+        tls_tools = [] if self.options.no_tls else [tool for tool in tools if tool != "parallel+curl"]
+        both = self.interleaved({**{tool: runner(tool, 0, n) for tool in tools},
+                                 **{f"{tool} {TLS}": runner(tool, 0, n, tls=True) for tool in tls_tools}})
+        for summary in both.values():
             for key in ("cpu", "user", "sys", "mock_cpu"):
                 if summary.get(f"{key}_s") is not None:
                     summary[f"{key}_ms_per_row"] = 1000 * summary[f"{key}_s"] / summary["rows"]
+        cpu = {tool: both[tool] for tool in tools}
+        tls = {tool: both[f"{tool} {TLS}"] for tool in tls_tools}
         fb = cpu["flowbatch"]
         self.emit(f"### Client CPU per row: 0 ms, N={n}, {self.pinning()} (median of {self.options.repeat})")
         self.emit()
@@ -614,6 +343,8 @@ class Bench:
         if "aiohttp" in cpu:
             ratio = fb["cpu_ms_per_row"] / cpu["aiohttp"]["cpu_ms_per_row"]
             self.target("run", f"0 ms, N={n}: CPU/row ≤ 0.5× aiohttp's", f"{ratio:.2f}×", "≤ 0.50×", ratio <= 0.5)
+        if tls:
+            self.emit_tls(tls, cpu, n)
 
         # Efficiency at latency: rows/s against the ideal N / latency.
         latency = self.options.latency
@@ -644,7 +375,33 @@ class Bench:
                   f"{fmt(256 / (latency / 1000))} rows/s asks for ≤ {1000 / (256 / (latency / 1000)):.3f} ms a row.")
         self.emit()
         self.report["run"] = {"rows": rows, "curl_rows": curl_rows, "pinning": self.pinning(),
-                              "cpu": cpu, "efficiency": efficiency}
+                              "cpu": cpu, "cpu_tls": tls, "efficiency": efficiency}
+
+    def emit_tls(self, tls, plain, n):
+        """The table of client CPU per row over TLS, beside the same run over plain HTTP."""
+        fb = tls["flowbatch"]
+        self.emit(f"### Client CPU per row over TLS: 0 ms, N={n}, {self.pinning()} (median of {self.options.repeat})")
+        self.emit()
+        lines = [[tool, fmt(r["rows"]), f"{r['cpu_ms_per_row']:.3f}", f"{r['user_ms_per_row']:.3f}",
+                  f"{r['sys_ms_per_row']:.3f}", f"{fb['cpu_ms_per_row'] / r['cpu_ms_per_row']:.2f}×",
+                  fmt(r["rows_per_s"]), f"{r['mock_cpu_ms_per_row']:.3f}" if "mock_cpu_ms_per_row" in r else "—",
+                  mib(r["peak_rss_kib"]), f"{r['cpu_ms_per_row'] / plain[tool]['cpu_ms_per_row']:.2f}×",
+                  fmt(r["load1"], 2)]
+                 for tool, r in tls.items()]
+        self.emit(table(["client", "rows", "CPU ms/row", "user", "sys", "flowbatch ÷ this", "rows/s",
+                         "mock CPU ms/row", "peak RSS MiB", "÷ plain HTTP", "load"], lines))
+        self.emit()
+        self.emit("The same runs as the table above (in the same rounds), the mock serving HTTPS (`--tls-cert`, "
+                  "`--tls-key`) with a certificate signed by a CA made for the bench (openssl, P-256, in "
+                  ".bench/tls): flowbatch trusts it by `--ca-file` (besides the system store), aiohttp and the bare "
+                  "loop by `SSL_CERT_FILE`. Each client opens its N connections once (one handshake each) and "
+                  "keeps them; parallel+curl (a handshake a row) is left out. `÷ plain HTTP`: this client's CPU "
+                  "per row over TLS ÷ over plain HTTP.")
+        self.emit()
+        if "aiohttp" in tls:
+            ratio = fb["cpu_ms_per_row"] / tls["aiohttp"]["cpu_ms_per_row"]
+            self.target("run", f"0 ms, N={n}, TLS: CPU/row ≤ 0.5× aiohttp's over TLS", f"{ratio:.2f}×", "≤ 0.50×",
+                        ratio <= 0.5)
 
     # ------------------------------------------------------------ the parts in modules of their own
 
@@ -783,6 +540,7 @@ def main():
     parser.add_argument("--no-pin", action="store_true", help="do not pin the mock and the clients to cores")
     parser.add_argument("--rows", type=int, default=20000, help="rows for the run part (default 20,000)")
     parser.add_argument("--curl-rows", type=int, default=500, help="rows for parallel+curl (default 500)")
+    parser.add_argument("--no-tls", action="store_true", help="leave out the run part's rows over TLS")
     parser.add_argument("--cpu-concurrency", type=int, default=64, help="N of the CPU-per-row table (default 64)")
     parser.add_argument("--latency", type=int, default=20, help="mock latency in ms of the efficiency table "
                         "(default 20)")
@@ -801,6 +559,10 @@ def main():
                         "listing part (default 9,000)")
     parser.add_argument("--listing-rows", default="20,2000", help="small,big files of the listing part "
                         "(default 20,2000)")
+    parser.add_argument("--scale-rows", type=int, default=20000, help="rows of the listing part's scale row "
+                        "(default 20,000)")
+    parser.add_argument("--scale-existing", type=int, default=40000, help="connections already in the sandbox of "
+                        "the listing part's scale row, against an empty one (default 40,000)")
     parser.add_argument("--throttle-rows", type=int, default=3000, help="rows of the throttle part (default 3,000)")
     parser.add_argument("--throttle-rps", type=int, default=100, help="what the mock admits in the throttle part "
                         "(default 100 requests/s)")

@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 
-import bench
+import bench_common as common
 
 # name -> (scratch folder under .bench/build, swift build options); None: the bench's own binary.
 VARIANTS = {
@@ -25,14 +25,14 @@ VARIANTS = {
     "Osize": ("osize", ["-Xswiftc", "-Osize"]),
     "Osize+static-stdlib": ("osize", ["-Xswiftc", "-Osize", "--static-swift-stdlib"]),
 }
-BUILD = os.path.join(bench.WORK, "build")
-VARIANT_BINARIES = os.path.join(bench.WORK, "variants")
+BUILD = os.path.join(common.WORK, "build")
+VARIANT_BINARIES = os.path.join(common.WORK, "variants")
 
 
 def newest_source():
     """The latest modification time of anything a release build reads."""
-    newest = os.path.getmtime(os.path.join(bench.REPO, "Package.swift"))
-    for folder, _, files in os.walk(os.path.join(bench.REPO, "Sources")):
+    newest = os.path.getmtime(os.path.join(common.REPO, "Package.swift"))
+    for folder, _, files in os.walk(os.path.join(common.REPO, "Sources")):
         for name in files:
             newest = max(newest, os.path.getmtime(os.path.join(folder, name)))
     return newest
@@ -51,11 +51,11 @@ def variant_binary(name):
         return copy
     os.makedirs(os.path.dirname(copy), exist_ok=True)
     os.makedirs(BUILD, exist_ok=True)
-    command = ["swift", "build", "--package-path", bench.REPO, "-c", "release", "--product", "flowbatch",
+    command = ["swift", "build", "--package-path", common.REPO, "-c", "release", "--product", "flowbatch",
                "--scratch-path", os.path.join(BUILD, scratch), *flags]
     log_path = os.path.join(BUILD, f"{name}.log")
-    bench.log(f"building the {name} variant ({' '.join(flags)}; the first build of a scratch path takes minutes; "
-              f"log: {os.path.relpath(log_path, bench.REPO)})")
+    common.log(f"building the {name} variant ({' '.join(flags)}; the first build of a scratch path takes minutes; "
+               f"log: {os.path.relpath(log_path, common.REPO)})")
     with open(log_path, "wb") as handle:
         done = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT)
     if done.returncode != 0:
@@ -94,7 +94,7 @@ def resident_by_mapping(binary, env, folder):
     """{mapping: {"rss", "anonymous"} in KiB} of `binary --help` as it exits, from /proc/self/smaps.
     Anonymous pages are the process's own (relocated data, heap, stack); the others are the files'
     pages in the page cache, which every process running the same file shares."""
-    preload = bench.compiled("smaps_at_exit.c", "smaps_at_exit.so", ["-shared", "-fPIC"])
+    preload = common.compiled("smaps_at_exit.c", "smaps_at_exit.so", ["-shared", "-fPIC"])
     out = os.path.join(folder, f"smaps-{abs(hash(binary))}.txt")
     subprocess.run([binary, "--help"], env=dict(env, LD_PRELOAD=preload, BENCH_SMAPS_OUT=out),
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -124,20 +124,20 @@ def part(b):
     binaries = {}
     for name in options.variants:
         binaries[name] = variant_binary(name) or b.binary
-    ceiling = bench.c_ceiling()
+    ceiling = common.c_ceiling()
     # Rounds: the C parse, then each variant's validate and --help, so that load drift falls on all alike.
     samples = collections.defaultdict(list)
     for _ in range(options.repeat):
-        samples["C libcsv"].append(bench.measure([ceiling, path], env=b.env, label=f"C libcsv {rows:,} rows"))
+        samples["C libcsv"].append(common.measure([ceiling, path], env=b.env, label=f"C libcsv {rows:,} rows"))
         for name, binary in binaries.items():
             result = b.ingest_round({f"flowbatch validate ({name})": [binary, "validate", path]}, rows, folder)
             samples[f"validate {name}"].append(next(iter(result.values())))
-            samples[f"help {name}"].append(bench.measure([binary, "--help"], env=b.env, label=f"--help ({name})"))
-    c = bench.summarize(samples["C libcsv"])
+            samples[f"help {name}"].append(common.measure([binary, "--help"], env=b.env, label=f"--help ({name})"))
+    c = common.summarize(samples["C libcsv"])
     lines, report = [], {}
     for name, binary in binaries.items():
-        validate = bench.summarize(samples[f"validate {name}"])
-        helps = bench.summarize(samples[f"help {name}"])
+        validate = common.summarize(samples[f"validate {name}"])
+        helps = common.summarize(samples[f"help {name}"])
         libs = libraries(binary)
         swift_libs = [lib for lib, where in libs if "/swift/" in where or lib.startswith(("libswift", "libFoundation",
                                                                                               "lib_Foundation",
@@ -148,19 +148,19 @@ def part(b):
         report[name] = {"binary": binary, "bytes": os.path.getsize(binary), "libraries": libs,
                         "loader": loader, "validate": validate, "help": helps, "validate_vs_c": vs_c,
                         "resident_at_help_exit": resident_by_mapping(binary, b.env, folder)}
-        lines.append([name, f"{os.path.getsize(binary) / bench.MIB:.1f}", f"{len(libs)} ({len(swift_libs)} Swift)",
-                      f"{bench.fmt(loader['relocations'] or 0)} + {bench.fmt(loader['relative_relocations'] or 0)}",
-                      bench.mib(helps["peak_rss_kib"]),
-                      f"{helps['wall_s'] * 1000:.0f}", bench.mib(validate["peak_rss_kib"]),
-                      bench.fmt(rows / validate["wall_s"]), f"{vs_c:.2f}×", bench.fmt(validate["load1"], 2)])
+        lines.append([name, f"{os.path.getsize(binary) / common.MIB:.1f}", f"{len(libs)} ({len(swift_libs)} Swift)",
+                      f"{common.fmt(loader['relocations'] or 0)} + {common.fmt(loader['relative_relocations'] or 0)}",
+                      common.mib(helps["peak_rss_kib"]),
+                      f"{helps['wall_s'] * 1000:.0f}", common.mib(validate["peak_rss_kib"]),
+                      common.fmt(rows / validate["wall_s"]), f"{vs_c:.2f}×", common.fmt(validate["load1"], 2)])
     b.emit(f"### The binary itself: release variants (median of {options.repeat}; validate on the bench file, "
            f"{rows:,} rows)")
     b.emit()
-    b.emit(bench.table(["variant", "file MiB", "shared libraries", "relocations at start (symbol + relative)", "--help peak RSS MiB",
-                        "--help ms", "validate peak RSS MiB", "validate rows/s", "÷ C libcsv", "load"], lines))
+    b.emit(common.table(["variant", "file MiB", "shared libraries", "relocations at start (symbol + relative)", "--help peak RSS MiB",
+                         "--help ms", "validate peak RSS MiB", "validate rows/s", "÷ C libcsv", "load"], lines))
     b.emit()
-    b.emit(f"C libcsv parse of the same file in the same rounds: {bench.fmt(rows / c['wall_s'])} rows/s, "
-           f"peak RSS {bench.mib(c['peak_rss_kib'])} MiB. Variants are built with `swift build -c release` plus the "
+    b.emit(f"C libcsv parse of the same file in the same rounds: {common.fmt(rows / c['wall_s'])} rows/s, "
+           f"peak RSS {common.mib(c['peak_rss_kib'])} MiB. Variants are built with `swift build -c release` plus the "
            "options named (static-stdlib: `--static-swift-stdlib`; Osize: `-Xswiftc -Osize`) into their own "
            "scratch paths; every one links with `--gc-sections` (SwiftPM's default dead stripping).")
     b.emit()
@@ -171,9 +171,9 @@ def part(b):
         b.emit(f"What `flowbatch --help` ({name}) holds resident as it exits: {total / 1024:.1f} MiB")
         b.emit()
         own = sum(g["anonymous"] for g in groups.values())
-        b.emit(bench.table(["mapping", "RSS MiB", "of which its own (anonymous) MiB", "share"],
-                           [[mapping, bench.mib(g["rss"]), bench.mib(g["anonymous"]), f"{100 * g['rss'] / total:.0f}%"]
-                            for mapping, g in top]))
+        b.emit(common.table(["mapping", "RSS MiB", "of which its own (anonymous) MiB", "share"],
+                            [[mapping, common.mib(g["rss"]), common.mib(g["anonymous"]), f"{100 * g['rss'] / total:.0f}%"]
+                             for mapping, g in top]))
         b.emit()
         b.emit(f"Of the {total / 1024:.1f} MiB, {own / 1024:.1f} MiB are the process's own (relocated data, heap, "
                "stack); the rest are pages of the binary and the libraries read from the page cache.")

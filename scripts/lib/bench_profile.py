@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 
-import bench
+import bench_common as common
 
 CLIENTS = ["flowbatch", "bare-ahc", "bare-ahc futures", "aiohttp"]
 LINE = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*?)\s*(?:\[(.*)\])?\s*$")
@@ -176,21 +176,21 @@ def simplified(name):
 
 def profiled_run(b, tool, rows, folder, binaries):
     """Ir of one run of `tool` over `rows` rows under callgrind; the callgrind output's path."""
-    input_path = bench.input_file(b.python, rows)
-    bodies = bench.bodies_file(input_path, rows) if tool != "flowbatch" else None
+    input_path = common.input_file(b.python, rows)
+    bodies = common.bodies_file(input_path, rows) if tool != "flowbatch" else None
     run_folder = b.scratch(f"profile-{tool.replace(' ', '-')}-{rows}")
     mock = b.mock(0, run_folder)
     out = os.path.join(folder, f"callgrind.{tool.replace(' ', '-')}.{rows}.out")
-    env = dict(b.env, LD_PRELOAD=bench.compiled("sigsuspend_copy.c", "sigsuspend_copy.so", ["-shared", "-fPIC"]))
+    env = dict(b.env, LD_PRELOAD=common.compiled("sigsuspend_copy.c", "sigsuspend_copy.so", ["-shared", "-fPIC"]))
     try:
         args = b.client_args(tool, mock, 64, input_path, bodies, run_folder)
         if args[0] in (b.binary, b.bare_ahc):
             args[0] = binaries.stripped(args[0])
         args = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *args]
-        result = bench.measure(bench.pinned(b.client_core, args), env=env,
-                               stdout=os.path.join(run_folder, "stdout.txt"),
-                               stderr=os.path.join(run_folder, "stderr.txt"),
-                               label=f"{tool} {rows:,} rows under callgrind")
+        result = common.measure(common.pinned(b.client_core, args), env=env,
+                                stdout=os.path.join(run_folder, "stdout.txt"),
+                                stderr=os.path.join(run_folder, "stderr.txt"),
+                                label=f"{tool} {rows:,} rows under callgrind")
         created = mock.stats().get("connections")
     finally:
         mock.stop()
@@ -205,7 +205,7 @@ def part(b):
     if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
         raise RuntimeError("valgrind is missing (scripts/bench installs it)")
     small, big = b.options.profile_rows
-    folder = os.path.join(bench.WORK, "profile")
+    folder = os.path.join(common.WORK, "profile")
     os.makedirs(folder, exist_ok=True)
     binaries = Binaries(folder)
     clients = b.run_tools(CLIENTS)
@@ -219,11 +219,11 @@ def part(b):
     fb = measured["flowbatch"]
     b.emit(f"### Profile: instructions per row under callgrind (0 ms, N=64, {b.pinning()})")
     b.emit()
-    b.emit(bench.table(["client", f"Ir, {small:,} rows", f"Ir, {big:,} rows", "instructions per row",
-                        "flowbatch ÷ this", "load"],
-                       [[tool, bench.fmt(m["ir_small"]), bench.fmt(m["ir_big"]), bench.fmt(m["per_row"]),
-                         f"{fb['per_row'] / m['per_row']:.2f}×", bench.fmt(m["load1"], 2)]
-                        for tool, m in measured.items()]))
+    b.emit(common.table(["client", f"Ir, {small:,} rows", f"Ir, {big:,} rows", "instructions per row",
+                         "flowbatch ÷ this", "load"],
+                        [[tool, common.fmt(m["ir_small"]), common.fmt(m["ir_big"]), common.fmt(m["per_row"]),
+                          f"{fb['per_row'] / m['per_row']:.2f}×", common.fmt(m["load1"], 2)]
+                         for tool, m in measured.items()]))
     b.emit()
     b.emit(f"Instructions per row = (Ir({big:,}) − Ir({small:,})) ÷ {big - small:,}: what grows with the rows. "
            "Counts are of user-space instructions and do not move with the machine's load.")
@@ -239,15 +239,15 @@ def part(b):
     for title, rows_ in breakdown["tables"]:
         b.emit(title)
         b.emit()
-        b.emit(bench.table(["", "instructions per row", "share"], rows_, ["l", "r", "r"]))
+        b.emit(common.table(["", "instructions per row", "share"], rows_, ["l", "r", "r"]))
         b.emit()
     top = top_inclusive(fb["out_big"], b.options.profile_top, binaries)
     b.emit(f"Top {b.options.profile_top} functions of the {big:,}-row flowbatch run by inclusive cost "
            "(async functions summed over their partial functions; runtime frames that only run jobs left in):")
     b.emit()
-    b.emit(bench.table(["Ir (inclusive)", "share", "function", "source"], top, ["r", "r", "l", "l"]))
+    b.emit(common.table(["Ir (inclusive)", "share", "function", "source"], top, ["r", "r", "l", "l"]))
     b.emit()
-    b.emit(f"Callgrind outputs: {os.path.relpath(folder, bench.REPO)}/ (open with callgrind_annotate or kcachegrind).")
+    b.emit(f"Callgrind outputs: {os.path.relpath(folder, common.REPO)}/ (open with callgrind_annotate or kcachegrind).")
     b.emit()
     b.report["profile"] = {"rows": [small, big], "clients": measured, "breakdown": breakdown["data"], "top": top}
 
@@ -308,7 +308,7 @@ def breakdown_per_row(out_small, out_big, rows, binaries):
                 return label
             return label + (f":{first_lines[label]})" if label in first_lines else ")")
 
-        tables.append((title, [[shown(label), bench.fmt(value), f"{100 * value / total:.1f}%"]
+        tables.append((title, [[shown(label), common.fmt(value), f"{100 * value / total:.1f}%"]
                                for label, value in ordered]))
         data[title] = per_row
     data["total_per_row"] = total
@@ -331,5 +331,5 @@ def top_inclusive(out, count, binaries):
         name = simplified(function)
         merged[name] += ir
         files.setdefault(name, short_source(file, obj))
-    return [[bench.fmt(ir), f"{100 * ir / total:.1f}%", f"`{name}`", files.get(name, "")]
+    return [[common.fmt(ir), f"{100 * ir / total:.1f}%", f"`{name}`", files.get(name, "")]
             for name, ir in merged.most_common(count)]

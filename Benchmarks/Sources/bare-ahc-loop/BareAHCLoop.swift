@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// The floor AsyncHTTPClient allows for flowbatch's creates: every body of a bodies file POSTed to
@@ -18,7 +19,9 @@ import Synchronization
 /// `AEP_ACCESS_TOKEN`, `AEP_API_KEY` and `AEP_ORG_ID`; on stdout one `status count` line per
 /// answer status (or error type), sorted as text; exit 0 when every answer is 201, 1 otherwise,
 /// 64 for a usage error. `--futures` drives the same requests through `execute(request:)` and its
-/// `EventLoopFuture` instead of async/await, to show what the async API itself costs.
+/// `EventLoopFuture` instead of async/await, to show what the async API itself costs. An
+/// `https://` endpoint is verified against `SSL_CERT_FILE` when it is set (it replaces the system
+/// trust store, as it does for flowbatch, OpenSSL and curl): scripts/bench's TLS rows.
 @main
 struct BareAHCLoop {
     static let usage = "usage: bare-ahc-loop ENDPOINT BODIES N [--futures]"
@@ -44,7 +47,14 @@ struct BareAHCLoop {
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         let headers = Headers(token: credentials[0], apiKey: credentials[1], orgID: credentials[2])
 
-        let client = HTTPClient(eventLoopGroup: EventLoops.group, configuration: .flowbatch(limit))
+        var configuration = HTTPClient.Configuration.flowbatch(limit)
+        if let trusted = environment["SSL_CERT_FILE"], !trusted.isEmpty {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .fullVerification
+            tls.trustRoots = .file(trusted)
+            configuration.tlsConfiguration = tls
+        }
+        let client = HTTPClient(eventLoopGroup: EventLoops.group, configuration: configuration)
         let loop = Loop(client: client, url: endpoint + "/connections", headers: headers, posts: posts, limit: limit)
         let tally = futures ? await loop.runWithFutures() : await loop.runAsync()
         try? await client.shutdown()
