@@ -91,6 +91,12 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         let idColumn = try column("connection_id")
         let etagColumn = header.fields.firstIndex(of: "etag")
         var plan = Plan(targets: [], existing: 0, header: header.fields, lines: [])
+        // `--through source|flow`: the chain's columns, last made first (the order undo deletes in).
+        let chainColumns: [(step: ChainStep, index: Int)] =
+            operation.appliesToChain
+            ? [(ChainStep.flow, "flow_id"), (.target, "target_connection_id"), (.source, "source_connection_id")]
+                .compactMap { step, name in header.fields.firstIndex(of: name).map { (step, $0) } } : []
+        plan.hasChain = !chainColumns.isEmpty
         // A row an update run rewrote (`updated`, `unchanged`, or failed with its ID) may be one a run
         // created: the run's journal says so, and undo deletes it too.
         let journal =
@@ -101,21 +107,31 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             plan.lines.append(fields)
             if fields[statusColumn] == RowStatus.exists.rawValue { plan.existing += 1 }
             let id = fields[idColumn]
-            let createdByARun =
-                journal?.entry(sandbox: fields[sandboxColumn], name: fields[nameColumn])?.done.map {
-                    $0.status == .created && $0.connectionID == id
-                } ?? false
-            guard operation.statuses.contains(fields[statusColumn]) || createdByARun, !id.isEmpty else { continue }
-            plan.targets.append(
-                Target(
-                    row: Int(fields[rowColumn]) ?? record.row,
-                    name: fields[nameColumn],
-                    sandbox: fields[sandboxColumn],
-                    connectionID: fields[idColumn],
-                    etag: etagColumn.map { fields.count > $0 ? fields[$0] : "" } ?? "",
-                    line: plan.lines.count - 1
-                )
+            let entry = journal?.entry(sandbox: fields[sandboxColumn], name: fields[nameColumn])
+            let createdByARun = entry?.done.map { $0.status == .created && $0.connectionID == id } ?? false
+            let listed = operation.statuses.contains(fields[statusColumn])
+            // The chain's resources a run created: the journal says which (a row is `created` once any of
+            // its resources is, so its status cannot); without it, those of a `created` row.
+            let chain = chainColumns.compactMap { step, index -> ChainResource? in
+                guard fields.count > index, case let resource = fields[index], !resource.isEmpty else { return nil }
+                let created = journal.map { _ in entry?.steps[step].map { $0.created && $0.id == resource } ?? false }
+                return created ?? listed ? ChainResource(step: step, id: resource) : nil
+            }
+            // A chain's base connection is the run's only when the journal says it created it.
+            let includesConnection =
+                !id.isEmpty && (chain.isEmpty && listed || createdByARun || journal == nil && listed)
+            guard includesConnection || !chain.isEmpty else { continue }
+            var target = Target(
+                row: Int(fields[rowColumn]) ?? record.row,
+                name: fields[nameColumn],
+                sandbox: fields[sandboxColumn],
+                connectionID: fields[idColumn],
+                etag: etagColumn.map { fields.count > $0 ? fields[$0] : "" } ?? "",
+                line: plan.lines.count - 1
             )
+            target.chain = chain
+            target.includesConnection = includesConnection
+            plan.targets.append(target)
         }
         return plan
     }
@@ -292,9 +308,10 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 do throws(RunError) {
                     let answer = try await operation.perform(client, target)
                     let row = JournalEvent.Row(sandbox: target.sandbox, name: target.name, row: target.row)
-                    let line = JournalRecord(operation.event(row, target, answer)).encoded()
-                    journal.append(line)
-                    runJournal?.append(line)
+                    let events = [operation.event(row, target, answer)] + operation.chainEvents(row, target)
+                    let lines = events.flatMap { JournalRecord($0).encoded() }
+                    journal.append(lines)
+                    runJournal?.append(lines)
                     return .done(.answered(answer, earlier: false))
                 } catch {
                     switch try AnswerClassifier.classify(error, sandbox: target.sandbox) {

@@ -33,6 +33,11 @@ public struct BulkOperation: Sendable {
     let progressParts: @Sendable (RunStatistics.Snapshot) -> [String]
     /// Writes its results file from the plan and each target's outcome.
     let writeResults: @Sendable (BulkPlan, [BulkOutcome], inout BufferedFile) throws(RunError) -> Void
+    /// The journal events, after ``event``, about an answered target's resources past its base
+    /// connection (undo's deletions of a row's flow, target and source connections).
+    var chainEvents: @Sendable (JournalEvent.Row, BulkTarget) -> [JournalEvent] = { _, _ in [] }
+    /// It applies to a row's resources past its base connection too, those a run created (undo).
+    var appliesToChain = false
 }
 
 /// The service's answer to one target's request: `yes` (deleted; the test said true), and whether
@@ -75,6 +80,22 @@ public struct BulkTarget: Sendable, Equatable {
     public var etag: String
     /// The index of its line among the results file's rows.
     public var line: Int
+    /// `run --through source|flow`: the row's resources past its base connection that the operation
+    /// applies to, in the order it applies to them (undo: the flow, the target and source connections).
+    public var chain: [ChainResource] = []
+    /// Whether the operation applies to the base connection itself (undo: only when a run created it).
+    public var includesConnection = true
+}
+
+/// One of a row's resources past its base connection.
+public struct ChainResource: Sendable, Equatable {
+    public var step: ChainStep
+    public var id: String
+
+    public init(step: ChainStep, id: String) {
+        self.step = step
+        self.id = id
+    }
 }
 
 /// What an operation would touch, read from a results file.
@@ -85,6 +106,8 @@ public struct BulkPlan: Sendable {
     /// The results file's header and rows, as they are (`test` writes them again with its answer).
     public var header: [String]
     public var lines: [[String]]
+    /// The results file has the chain's columns (`run --through source|flow`).
+    public var hasChain = false
     public var rows: Int { lines.count }
     public var sandboxes: [String] { Array(Set(targets.map(\.sandbox))).sorted() }
 }
