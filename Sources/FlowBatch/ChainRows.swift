@@ -105,12 +105,29 @@ struct ChainRows: Sendable {
             retrying: retrying,
             notify: notify
         )
-        return try ChainRows(
+        let rows = try ChainRows(
             options: options,
             specs: specs,
             extraHeaders: extraHeaders,
             now: Int64(JournalClock.now() / 1000)
         )
+        let taken = rows.paramColumns.map { "'\(extraHeaders[$0.index])' as \($0.path)" }
+        notify(
+            "note: the source connections' params come from "
+                + (taken.isEmpty ? "no column" : taken.joined(separator: ", "))
+                + "; they are carried into the results too"
+        )
+        let missing = specs.sourceParams.params.filter { param in
+            param.required && !rows.paramColumns.contains { $0.path == param.path }
+        }
+        if !missing.isEmpty {
+            notify(
+                "warning: no column holds " + missing.map(\.path).joined(separator: ", ")
+                    + ", which the connection spec's sourceSpec requires: every row will be invalid (add a column"
+                    + " headed '" + missing[0].path + "'; case, spaces, '_' and '-' do not matter)"
+            )
+        }
+        return rows
     }
 
     /// The IDs the chain's `dataset_id` and `mapping_set_id` columns (or `--dataset`, `--mapping-set`)

@@ -18,11 +18,20 @@ struct DemoCommand: AsyncParsableCommand {
             Starts the mock on a free loopback port with mild faults (throttling with Retry-After, some 500 and \
             503 answers, a few requests that create the connection and then lose the answer), runs the \
             40-row sample through the real client, and writes the results to a new folder in the current \
-            directory. Nothing leaves this machine.
+            directory. Each row goes the whole onboarding chain by default (--through flow): base connection, \
+            source connection, target connection and dataflow, each created exactly once. Nothing leaves this machine.
             """
     )
 
     @OptionGroup var concurrencyOptions: ConcurrencyOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "How far down the onboarding chain each sample row goes: 'flow' (the default: base connection, source connection, target connection and dataflow), 'source' or 'connection'.",
+            valueName: "step"
+        )
+    )
+    var through: ThroughOption = .flow
 
     @Option(help: "Seed of the mock's fault choices.")
     var seed: UInt64 = 13
@@ -59,7 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
             services: [mockService],
             logger: logger
         ) {
-            [concurrency = concurrencyOptions.concurrency, mockConfiguration] () async throws -> (
+            [concurrency = concurrencyOptions.concurrency, mockConfiguration, through] () async throws -> (
                 RunningMock, RunSummary
             ) in
             guard let mock = await listening.first(where: { _ in true }) else { throw CancellationError() }
@@ -68,7 +77,8 @@ struct DemoCommand: AsyncParsableCommand {
                 resultsPath: resultsPath,
                 mock: mock,
                 mockConfiguration: mockConfiguration,
-                concurrency: concurrency
+                concurrency: concurrency,
+                through: through.step
             )
             let run = BatchRun(
                 configuration: configuration,
@@ -84,12 +94,20 @@ struct DemoCommand: AsyncParsableCommand {
         shown.showsRerunAdvice = false
         Console.out(shown.text)
         let stats = mock.stats()
-        let answers = (stats.requests["POST /connections"] ?? [:]).sorted { $0.key < $1.key }
-            .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         Console.out("")
-        Console.out("The mock answered POST /connections with: \(answers).")
+        for route in ["/connections", "/sourceConnections", "/targetConnections", "/flows"] {
+            guard let answered = stats.requests["POST \(route)"] else { continue }
+            let answers = answered.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+            Console.out("The mock answered POST \(route) with: \(answers).")
+        }
         Console.out(
-            "It now holds \(stats.connections) connections and \(stats.duplicateNames.isEmpty ? "no duplicate names" : "duplicate names: \(stats.duplicateNames.joined(separator: ", "))")."
+            "It now holds \(stats.connections) connections"
+                + (through == .connection
+                    ? "" : ", \(mock.sourceConnections(sandbox: nil).count) source connections"
+                        + (through == .flow
+                            ? ", \(mock.targetConnections(sandbox: nil).count) target connections and \(mock.flows(sandbox: nil).count) flows"
+                            : ""))
+                + " and \(stats.duplicateNames.isEmpty ? "no duplicate names" : "duplicate names: \(stats.duplicateNames.joined(separator: ", "))")."
         )
         Console.out("")
         // `column -s, -t` splits quoted cells that hold commas; Miller reads CSV properly.
@@ -97,7 +115,9 @@ struct DemoCommand: AsyncParsableCommand {
             "Look at the results:   mlr --icsv --opprint cat \(resultsPath) | less -S   (apt install miller)"
         )
         Console.out("Against Adobe's real service: export AEP_CLIENT_ID, AEP_CLIENT_SECRET and AEP_ORG_ID, then")
-        Console.out("  flowbatch run your-sources.csv")
+        Console.out(
+            "  flowbatch run your-sources.csv" + (through == .flow ? " --through flow --dataset YOUR_DATASET_ID" : "")
+        )
         Console.flush()
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
@@ -108,7 +128,8 @@ struct DemoCommand: AsyncParsableCommand {
         resultsPath: String,
         mock: RunningMock,
         mockConfiguration: MockConfiguration,
-        concurrency: Int
+        concurrency: Int,
+        through: ChainStep
     ) throws -> RunConfiguration {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         let inputPath = folder + "/" + DemoInput.fileName
@@ -120,7 +141,13 @@ struct DemoCommand: AsyncParsableCommand {
             "It throttles above \(mockConfiguration.faults.throttleRPS ?? 0) requests/s, fails 10% of creates with 500/503,"
                 + " and for 8% creates the connection but loses the answer (504 or a dropped connection)."
         )
-        Console.out("Creating the 40 connections of \(inputPath) with up to \(concurrency) requests in flight...")
+        let chain =
+            switch through {
+            case .connection: "the 40 connections"
+            case .source: "the 40 connections and their source connections"
+            case .target, .flow: "the 40 connections, source connections, target connections and dataflows"
+            }
+        Console.out("Creating \(chain) of \(inputPath) with up to \(concurrency) requests in flight...")
         Console.out("")
         Console.flush()
 
@@ -142,6 +169,11 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.concurrency = concurrency
         configuration.today = Today.text()
         configuration.journalKeyPath = folder + "/.journal.key"
+        configuration.chain.through = through
+        if through == .flow {
+            configuration.chain.datasetID = mockConfiguration.datasets.first?.id
+            configuration.chain.mappingSetID = mockConfiguration.mappingSets.first?.id
+        }
         return configuration
     }
 
