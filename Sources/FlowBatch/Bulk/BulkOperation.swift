@@ -33,6 +33,9 @@ public struct BulkOperation: Sendable {
     let progressParts: @Sendable (RunStatistics.Snapshot) -> [String]
     /// Writes its results file from the plan and each target's outcome.
     let writeResults: @Sendable (BulkPlan, [BulkOutcome], inout BufferedFile) throws(RunError) -> Void
+    /// It also checks each row's dataflow when the results file has a `flow_id` column (``FlowCheck``):
+    /// `test`'s, whose results then carry them in ``BulkPlan/flowChecks``.
+    var checksFlows = false
 }
 
 /// The service's answer to one target's request: `yes` (deleted; the test said true), and whether
@@ -85,6 +88,10 @@ public struct BulkPlan: Sendable {
     /// The results file's header and rows, as they are (`test` writes them again with its answer).
     public var header: [String]
     public var lines: [[String]]
+    /// What `test` found of each row's dataflow, by line (``FlowCheck``); filled in by the run.
+    public var flowChecks: [Int: FlowCheck] = [:]
+    /// Whether the results file has rows that may have flows (a `flow_id` column).
+    public var hasFlows: Bool { header.contains(FlowCheck.flowIDColumn) }
     public var rows: Int { lines.count }
     public var sandboxes: [String] { Array(Set(targets.map(\.sandbox))).sorted() }
 }
