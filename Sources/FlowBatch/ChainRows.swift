@@ -102,6 +102,7 @@ struct ChainRows: Sendable {
             flowSpecID: options.flowSpecID,
             datasetIDs: referenced.datasets,
             mappingSetIDs: referenced.mappingSets,
+            origins: referenced.origins,
             retrying: retrying,
             notify: notify
         )
@@ -136,27 +137,36 @@ struct ChainRows: Sendable {
         options: ChainOptions,
         input: InputFile,
         limit: Int?
-    ) throws -> (datasets: Set<String>, mappingSets: Set<String>) {
+    ) throws -> (datasets: Set<String>, mappingSets: Set<String>, origins: ChainReading.Origins) {
         var datasets = Set(options.datasetID.map { [$0] } ?? [])
         var mappingSets = Set(options.mappingSetID.map { [$0] } ?? [])
-        guard options.through == .flow else { return ([], []) }
+        var origins = ChainReading.Origins()
+        if let id = options.datasetID { origins.datasets[id] = "--dataset" }
+        if let id = options.mappingSetID { origins.mappingSets[id] = "--mapping-set" }
+        guard options.through == .flow else { return ([], [], origins) }
         var cursor = try input.open()
         let normalized = cursor.columns.extraHeaders.map(Field.normalize)
         let datasetColumn = normalized.firstIndex(of: Field.normalize("dataset_id"))
         let mappingColumn = normalized.firstIndex(of: Field.normalize("mapping_set_id"))
-        guard datasetColumn != nil || mappingColumn != nil else { return (datasets, mappingSets) }
+        guard datasetColumn != nil || mappingColumn != nil else { return (datasets, mappingSets, origins) }
         var rows = 0
         while rows < (limit ?? .max),
-            let extras = try cursor.nextRow({ row in row.problem == nil ? row.extras() : nil })
+            let read = try cursor.nextRow({ row in (row.row, row.problem == nil ? row.extras() : nil) })
         {
             rows += 1
-            guard let extras else { continue }
-            if let datasetColumn, case let id = Self.trimmed(extras[datasetColumn]), !id.isEmpty { datasets.insert(id) }
-            if let mappingColumn, case let id = Self.trimmed(extras[mappingColumn]), !id.isEmpty {
-                mappingSets.insert(id)
+            guard let extras = read.1 else { continue }
+            if let datasetColumn, case let id = Self.trimmed(extras[datasetColumn]), !id.isEmpty,
+                datasets.insert(id).inserted
+            {
+                origins.datasets[id] = "the dataset_id column (row \(read.0))"
+            }
+            if let mappingColumn, case let id = Self.trimmed(extras[mappingColumn]), !id.isEmpty,
+                mappingSets.insert(id).inserted
+            {
+                origins.mappingSets[id] = "the mapping_set_id column (row \(read.0))"
             }
         }
-        return (datasets, mappingSets)
+        return (datasets, mappingSets, origins)
     }
 
     /// A cell without the spaces around it (chain cells are names and IDs, never secrets).

@@ -147,6 +147,10 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         /// Connections the request failed for (nothing is known).
         public var failed = 0
         public var notRun = 0
+        /// Rows whose dataflow `test` checked (``FlowCheck``), and of them those whose preview or
+        /// latest run failed.
+        public var flowsChecked = 0
+        public var flowsFailed = 0
         /// Of ``yes`` and ``no``: those an earlier run of the same command settled.
         public var yesEarlier = 0
         public var noEarlier = 0
@@ -224,8 +228,23 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         let retrier = session.retrier(.bulk)
         let window = session.window
         // The first token before any file: credentials IMS refuses leave no journal behind.
+        // A test of rows with flows previews each row's source with its params: the connection spec's
+        // sourceSpec says which columns they are, read once, before anything is written.
+        let checksFlows = operation.checksFlows && plan.hasFlows
+        var schema: SourceParamsSchema?
         let (earlier, journal, runJournal) = try await ConfigurationError.beforeSending(
-            startingTokenOf: session
+            startingTokenOf: session,
+            reading: { () async throws(RunError) in
+                guard checksFlows else { return }
+                schema =
+                    try await ConnectionSpecReading.read(
+                        client: client,
+                        sandbox: plan.sandboxes.first ?? "prod",
+                        oauthOverride: nil,
+                        notify: { logger.warning("\($0)") }
+                    )
+                    .sourceParams
+            }
         ) {
             let earlier = try Self.doneEarlier(operation, journalPath: journalPath)
             let journal = try JournalWriter(path: journalPath)
@@ -264,6 +283,16 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             },
             sink: { (index, outcome) in landed(index, outcome) }
         )
+        var plan = plan
+        if checksFlows, !stop.isStopping {
+            plan.flowChecks = try await checkFlows(
+                FlowCheck.targets(plan, schema: schema),
+                schema: schema,
+                client: client,
+                retrier: retrier,
+                window: window
+            )
+        }
         await session.shutdown()
         try await journal.flush()
         if let runJournal { try await runJournal.flush() }
@@ -282,6 +311,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             case .notRun: summary.notRun += 1
             }
         }
+        summary.flowsChecked = plan.flowChecks.count
+        summary.flowsFailed = plan.flowChecks.values.filter(\.failed).count
         try write(plan, outcomes.map { $0 ?? .notRun }, to: output.path)
         switch stop.reason {
         case .interrupted: summary.stoppedBecause = "interrupted"
@@ -289,7 +320,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         case nil: break
         }
         summary.exitCode =
-            stop.reason.exitStatus(allDone: summary.failed + summary.notRun + summary.no == 0)
+            stop.reason.exitStatus(allDone: summary.failed + summary.notRun + summary.no + summary.flowsFailed == 0)
             .rawValue
         return summary
     }

@@ -151,25 +151,27 @@ public struct FlowServiceClient: Sendable {
     }
 
     /// `GET target`, its 200 answer decoded as `T`; `what` names it in the message when it cannot be read.
-    private func get<T: Decodable>(
+    /// `root` is where `target` is (the endpoint unless given: Catalog and Data Prep are beside it).
+    func get<T: Decodable>(
         _ target: String,
+        root: String? = nil,
         sandbox: String,
         as type: T.Type,
         what: String
     ) async throws(RunError) -> T {
-        let body = try await get(target, sandbox: sandbox, what: what)
+        let body = try await get(target, root: root, sandbox: sandbox, what: what)
         guard let decoded = try? Self.decoder.decode(T.self, from: Data(body)) else {
             throw Self.unreadable("the \(what) answer could not be read")
         }
         return decoded
     }
 
-    /// `GET target`: the body of its 200 answer, whole.
-    private func get(_ target: String, sandbox: String, what: String) async throws(RunError) -> [UInt8] {
+    /// `GET target` (under `root`, the endpoint unless given): the body of its 200 answer, whole.
+    func get(_ target: String, root: String? = nil, sandbox: String, what: String) async throws(RunError) -> [UInt8] {
         let answer: ServiceAnswer
         let token: Secret
         do {
-            (answer, token) = try await perform(.GET, target: target, sandbox: sandbox, body: nil)
+            (answer, token) = try await perform(.GET, target: target, root: root, sandbox: sandbox, body: nil)
         } catch  where error.code == .malformedResponse {
             throw Self.unreadable("the \(what) answer was larger than expected")
         }
@@ -178,7 +180,7 @@ public struct FlowServiceClient: Sendable {
     }
 
     /// A 200 answer to a read that cannot be read.
-    private static func unreadable(_ reason: String) -> RunError {
+    static func unreadable(_ reason: String) -> RunError {
         RunError(.malformedResponse, reason, httpStatus: 200)
     }
 
@@ -207,7 +209,7 @@ public struct FlowServiceClient: Sendable {
     }
 
     /// One decoder for every answer: making one per request showed in profiles.
-    private static let decoder = JSONDecoder()
+    static let decoder = JSONDecoder()
 
     private struct CreatedBody: Decodable {
         var id: String?
@@ -458,15 +460,17 @@ public struct FlowServiceClient: Sendable {
     /// Sends one Platform call with a valid token; a refused token is renewed (shared with every other
     /// task) and the call sent again. Also gives the token sent, for masking it in an echoed message
     /// (a token IMS issued during the run is in no settings). `target` is the path under the endpoint,
-    /// with its query already encoded.
+    /// with its query already encoded; `root` replaces the endpoint for the Platform APIs beside the
+    /// Flow Service (Catalog, Data Prep).
     private func perform(
         _ method: HTTPMethod,
         target: String,
+        root: String? = nil,
         sandbox: String,
         body: [UInt8]?,
         headers extra: [(String, String)] = []
     ) async throws(RunError) -> (ServiceAnswer, Secret) {
-        let url = settings.endpoint + target
+        let url = (root ?? settings.endpoint) + target
         let path = String(target.prefix { $0 != "?" })
         var token = try await tokens.token()
         var refusals = 0

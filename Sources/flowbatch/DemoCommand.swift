@@ -103,7 +103,8 @@ struct DemoCommand: AsyncParsableCommand {
         Console.out(
             "It now holds \(stats.connections) connections"
                 + (through == .connection
-                    ? "" : ", \(mock.sourceConnections(sandbox: nil).count) source connections"
+                    ? ""
+                    : ", \(mock.sourceConnections(sandbox: nil).count) source connections"
                         + (through == .flow
                             ? ", \(mock.targetConnections(sandbox: nil).count) target connections and \(mock.flows(sandbox: nil).count) flows"
                             : ""))

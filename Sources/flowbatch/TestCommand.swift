@@ -14,7 +14,14 @@ struct TestCommand: AsyncParsableCommand {
             'test_error' (why a connection could not be tested). Running the same command again tests only what \
             was not tested yet.
 
-            Exit status: 0 every tested connection passed; 1 a test failed or could not be run; 2 the run \
+            A results file of a run --through flow (one with a flow_id column) also gets, for each row with a \
+            flow, 'flow_state' (the status of the flow's latest run, or no-run) and 'preview' (ok, or why the \
+            service could not read the row's source with the row's source params, through explore). These are \
+            read again on every test. They leave 'result' as the connection test gave it, but a failed preview \
+            or latest run makes the exit status 1.
+
+            Exit status: 0 every tested connection passed (and every flow checked was fine); 1 a test, a preview \
+            or a flow's latest run failed, or a test could not be run; 2 the run \
             stopped on a run error; 64 bad options or settings; 66 the results file cannot be read; 130 interrupted.
             """
     )
@@ -35,6 +42,12 @@ struct TestCommand: AsyncParsableCommand {
         if summary.failed > 0 { text += "; could not be tested \(summary.failed)" }
         if summary.notRun > 0 { text += "; not run \(summary.notRun)" }
         Console.out(text)
+        if summary.flowsChecked > 0 {
+            Console.out(
+                "flows checked \(summary.flowsChecked): fine \(summary.flowsChecked - summary.flowsFailed), failed"
+                    + " \(summary.flowsFailed) (see flow_state and preview)"
+            )
+        }
         if let reason = summary.stoppedBecause { Console.out("Stopped early: \(reason)") }
         Console.out("Results: \(summary.outputPath)")
         Console.flush()

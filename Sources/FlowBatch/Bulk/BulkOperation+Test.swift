@@ -5,7 +5,8 @@ import FlowServiceAPI
 extension BulkOperation {
     /// `flowbatch test`: `GET /connections/{id}/test` for every row with a connection. An earlier test
     /// holds for the connection as it was (a patch since gives it another etag, and it is tested
-    /// again). Its results are the results file again, with `result` and `test_error`.
+    /// again). Its results are the results file again, with `result` and `test_error`; for a results
+    /// file with `flow_id`, also `flow_state` and `preview` (``FlowCheck``), empty for a row without a flow.
     public static let test = BulkOperation(
         name: "test",
         verb: "test",
@@ -26,7 +27,10 @@ extension BulkOperation {
         },
         progressParts: { snapshot in ["passed \(snapshot.count(.created))", "failed \(snapshot.count(.invalid))"] },
         writeResults: { (plan, outcomes, file) throws(RunError) in
-            try file.write(CSVLineEncoder.line(plan.header + ["result", "test_error"]))
+            let flows = plan.hasFlows
+            try file.write(
+                CSVLineEncoder.line(plan.header + ["result", "test_error"] + (flows ? FlowCheck.columns : []))
+            )
             var byLine: [Int: BulkOutcome] = [:]
             for (target, outcome) in zip(plan.targets, outcomes) { byLine[target.line] = outcome }
             for (index, fields) in plan.lines.enumerated() {
@@ -37,8 +41,10 @@ extension BulkOperation {
                     case .notRun?: ["", "not tested: the run stopped first"]
                     case nil: ["", ""]
                     }
-                try file.write(CSVLineEncoder.line(fields + answer))
+                let flow = plan.flowChecks[index].map { [$0.flowState, $0.preview] } ?? ["", ""]
+                try file.write(CSVLineEncoder.line(fields + answer + (flows ? flow : [])))
             }
-        }
+        },
+        checksFlows: true
     )
 }

@@ -38,6 +38,9 @@ public struct BulkOperation: Sendable {
     var chainEvents: @Sendable (JournalEvent.Row, BulkTarget) -> [JournalEvent] = { _, _ in [] }
     /// It applies to a row's resources past its base connection too, those a run created (undo).
     var appliesToChain = false
+    /// It also checks each row's dataflow when the results file has a `flow_id` column (``FlowCheck``):
+    /// `test`'s, whose results then carry them in ``BulkPlan/flowChecks``.
+    var checksFlows = false
 }
 
 /// The service's answer to one target's request: `yes` (deleted; the test said true), and whether
@@ -108,6 +111,10 @@ public struct BulkPlan: Sendable {
     public var lines: [[String]]
     /// The results file has the chain's columns (`run --through source|flow`).
     public var hasChain = false
+    /// What `test` found of each row's dataflow, by line (``FlowCheck``); filled in by the run.
+    public var flowChecks: [Int: FlowCheck] = [:]
+    /// Whether the results file has rows that may have flows (a `flow_id` column).
+    public var hasFlows: Bool { header.contains(FlowCheck.flowIDColumn) }
     public var rows: Int { lines.count }
     public var sandboxes: [String] { Array(Set(targets.map(\.sandbox))).sorted() }
 }
