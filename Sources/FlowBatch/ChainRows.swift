@@ -41,6 +41,45 @@ struct ChainPlan: Sendable, Equatable {
 
     /// Whether every step already has its resource.
     var isComplete: Bool { steps.allSatisfy { known[$0]?.id != nil } }
+
+    /// The create of the row's resource of `step` on base connection `connectionID`, given the IDs of
+    /// the steps before it (`chain`); `nil` for a target without a dataset or a flow without a flow
+    /// spec (the row decision makes such a row invalid before it is sent).
+    func create(
+        _ step: ChainStep,
+        specs: ChainSpecs,
+        sandbox: String,
+        connectionID: String,
+        chain: RowOutcome.Chain
+    ) -> ResourceCreate? {
+        switch step {
+        case .connection, .source:
+            return .sourceConnection(
+                sandbox: sandbox,
+                name: sourceName,
+                baseConnectionID: connectionID,
+                format: dataFormat,
+                schema: specs.sourceParams,
+                params: params
+            )
+        case .target:
+            guard let dataset else { return nil }
+            return .targetConnection(sandbox: sandbox, name: targetName, dataset: dataset)
+        case .flow:
+            guard let flowSpec = specs.flowSpec, let sourceID = chain.sourceID, let targetID = chain.targetID else {
+                return nil
+            }
+            return .flow(
+                sandbox: sandbox,
+                name: flowName,
+                flowSpec: flowSpec,
+                sourceID: sourceID,
+                targetID: targetID,
+                mapping: mapping,
+                schedule: schedule
+            )
+        }
+    }
 }
 
 /// The chain's part of the one row decision: reads a row's chain cells (source params by the
@@ -148,6 +187,12 @@ struct ChainRows: Sendable {
         let normalized = cursor.columns.extraHeaders.map(Field.normalize)
         let datasetColumn = normalized.firstIndex(of: Field.normalize("dataset_id"))
         let mappingColumn = normalized.firstIndex(of: Field.normalize("mapping_set_id"))
+        // Every row would be invalid: that is the run's setting, not the rows'.
+        if datasetColumn == nil, options.datasetID == nil {
+            throw ConfigurationError(
+                "--through flow needs the flows' dataset: give --dataset ID, or a dataset_id column in \(input.path)"
+            )
+        }
         guard datasetColumn != nil || mappingColumn != nil else { return (datasets, mappingSets, origins) }
         var rows = 0
         while rows < (limit ?? .max),

@@ -59,13 +59,15 @@ struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
                 freshNow[step] = false
                 continue
             }
-            let create = resourceCreate(
-                step,
-                plan: plan,
-                sandbox: sandbox,
-                connectionID: connectionID,
-                chain: end.chain
-            )
+            guard
+                let create = plan.create(
+                    step,
+                    specs: specs,
+                    sandbox: sandbox,
+                    connectionID: connectionID,
+                    chain: end.chain
+                )
+            else { preconditionFailure("the row decision lets no row without a dataset or flow spec through") }
             let parentFresh =
                 switch step {
                 case .connection, .source, .target: freshNow[.connection] ?? false
@@ -141,39 +143,5 @@ struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
             )
         )
         .encoded()
-    }
-
-    /// The create of the row's resource of `step`, given the IDs of the steps before it.
-    private func resourceCreate(
-        _ step: ChainStep,
-        plan: ChainPlan,
-        sandbox: String,
-        connectionID: String,
-        chain: RowOutcome.Chain
-    ) -> ResourceCreate {
-        switch step {
-        case .connection, .source:
-            return .sourceConnection(
-                sandbox: sandbox,
-                name: plan.sourceName,
-                baseConnectionID: connectionID,
-                format: plan.dataFormat,
-                schema: specs.sourceParams,
-                params: plan.params
-            )
-        case .target:
-            // The row decision makes a row without a dataset invalid before it gets here.
-            return .targetConnection(sandbox: sandbox, name: plan.targetName, dataset: plan.dataset!)
-        case .flow:
-            return .flow(
-                sandbox: sandbox,
-                name: plan.flowName,
-                flowSpec: specs.flowSpec!,
-                sourceID: chain.sourceID!,
-                targetID: chain.targetID!,
-                mapping: plan.mapping,
-                schedule: plan.schedule
-            )
-        }
     }
 }

@@ -224,38 +224,24 @@ public struct DryRunPlan: Sendable {
             if case .settled(let settled) = job.operation { settled.outcome.connectionID ?? "<connection id>" } else {
                 "<connection id>"
             }
+        // IDs not made yet stand as placeholders in the bodies shown.
+        ids.sourceID = ids.sourceID ?? (plan.steps.contains(.source) ? "<source id>" : nil)
+        ids.targetID = ids.targetID ?? (plan.steps.contains(.target) ? "<target id>" : nil)
         for step in plan.steps {
             let noun = ResourceKind.of(step).noun
-            if let id = ids[step] {
+            if let id = plan.knownIDs[step] {
                 lines.append("  \(step.rawValue): done earlier: \(noun) \(id)")
                 continue
             }
-            let create: ResourceCreate
-            switch step {
-            case .connection, .source:
-                create = .sourceConnection(
+            guard
+                let create = plan.create(
+                    step,
+                    specs: specs,
                     sandbox: request.sandbox,
-                    name: plan.sourceName,
-                    baseConnectionID: connectionID,
-                    format: plan.dataFormat,
-                    schema: specs.sourceParams,
-                    params: plan.params
+                    connectionID: connectionID,
+                    chain: ids
                 )
-            case .target:
-                guard let dataset = plan.dataset else { continue }
-                create = .targetConnection(sandbox: request.sandbox, name: plan.targetName, dataset: dataset)
-            case .flow:
-                guard let flowSpec = specs.flowSpec else { continue }
-                create = .flow(
-                    sandbox: request.sandbox,
-                    name: plan.flowName,
-                    flowSpec: flowSpec,
-                    sourceID: ids.sourceID ?? "<source id>",
-                    targetID: ids.targetID ?? "<target id>",
-                    mapping: plan.mapping,
-                    schedule: plan.schedule
-                )
-            }
+            else { continue }
             let reuse =
                 connectionID == "<connection id>"
                 ? "" : " (a \(noun) found by \(create.lookUpFilters.joined(separator: " and ")) is reused)"
@@ -263,7 +249,6 @@ public struct DryRunPlan: Sendable {
                 "  \(step.rawValue): POST \(create.kind.path)\(reuse) " + String(decoding: create.body, as: UTF8.self)
             )
             creates += 1
-            ids[step] = ids[step] ?? "<\(step.rawValue) id>"
         }
         return (lines, creates)
     }

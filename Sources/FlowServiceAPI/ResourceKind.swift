@@ -69,3 +69,14 @@ public struct ResourceCreate: Sendable {
         self.preexisting = preexisting
     }
 }
+
+extension JSONWriter {
+    /// A `{"id": …, "version": …}` spec reference under `key`, as every kind's body names its spec.
+    mutating func spec(_ key: String, id: String, version: String) {
+        self.key(key)
+        beginObject()
+        field("id", id)
+        field("version", version)
+        endObject()
+    }
+}

@@ -176,6 +176,20 @@ struct ChainRunTests {
     }
 
     @Test(
+        "--through flow with neither --dataset nor a dataset_id column is refused before anything is written (exit 64)"
+    )
+    func noDatasetAtAll() async throws {
+        try await MockHarness.with { harness in
+            let input = try Self.writeChainInput(harness, rows: 2)
+            let run = try await harness.run(input, ["--through", "flow"])
+            #expect(run.status == 64, "\(run.allOutput)")
+            #expect(run.stderr.contains("--dataset"), "\(run.stderr)")
+            #expect(harness.mock.connections(sandbox: nil).isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: harness.directory.file("in.results.csv.journal")))
+        }
+    }
+
+    @Test(
         "a row carries on from its last step: base connections made --through connection get the rest of the chain; one found as existing is reused and undo leaves it"
     )
     func carriesOnAndReuses() async throws {
