@@ -203,14 +203,15 @@ struct AcrossRunsTests {
 
             let fifo = harness.directory.file("summary.fifo")
             #expect(mkfifo(fifo, 0o600) == 0)
-            let reader = Task.detached { () -> String in
+            // The read blocks until the run writes: off the cooperative pool, which every test shares.
+            async let read = offPool { () throws -> String in
                 let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: fifo))
                 return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
             }
             let other = try harness.writeInput("other.csv", rows: 2)
             let piped = try await harness.run(other, ["--summary-json", fifo])
             #expect(piped.status == 0, "\(piped.allOutput)")
-            #expect(try await reader.value.contains(#""exitCode":0"#))
+            #expect(try await read.contains(#""exitCode":0"#))
             var status = stat()
             #expect(lstat(fifo, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO, "the FIFO was replaced")
         }

@@ -1,3 +1,4 @@
+import FlowBatchTestSupport
 import Foundation
 import Testing
 
@@ -15,8 +16,8 @@ struct MockCommandChainTests {
         )
         #expect(answer.status == 200)
         process.terminate()
-        let rest = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        let rest = await output.fileHandleForReading.readToEndOffPool()
+        await process.exited()
         #expect(rest.isEmpty)
         let logged = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(logged.contains("dataset 6390f5b3e1e7ee1c07d1f3d1 schema https://ns.adobe.com/flowbatchdemo/schemas/"))
@@ -45,7 +46,7 @@ struct MockCommandChainTests {
         #expect(try await status("conversion/mappingSets/ms2").status == 200)
         #expect(try await status("conversion/mappingSets/f0e1d2c3b4a5968778695a4b3c2d1e0f").status == 404)
         process.terminate()
-        process.waitUntilExit()
+        await process.exited()
         let logged = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(logged.contains("dataset ds2 schema https://ns.adobe.com/flowbatch/schemas/ds2"))
         #expect(logged.contains("mapping set ms1 version 0"))
@@ -55,7 +56,7 @@ struct MockCommandChainTests {
     func invalidDataset() async throws {
         for arguments in [["--dataset", "=schema"], ["--dataset", "a", "--dataset", "a"], ["--mapping-set", "x/y"]] {
             let (process, _, errors) = try MockCommandTests.launch(["--port", "0"] + arguments)
-            process.waitUntilExit()
+            await process.exited()
             #expect(process.terminationStatus == 64, "\(arguments)")
             let logged = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(logged.contains(arguments[arguments.count - 2]), "\(logged)")

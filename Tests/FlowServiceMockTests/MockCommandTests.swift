@@ -1,3 +1,4 @@
+import FlowBatchTestSupport
 import Foundation
 import Testing
 
@@ -24,7 +25,8 @@ struct MockCommandTests {
 
     /// Reads `handle` up to and including the first newline (or to its end).
     static func firstLine(of handle: FileHandle) async -> String {
-        await Task.detached {
+        // Off the cooperative pool: the read blocks until the mock prints.
+        (try? await offPool {
             var bytes = Data()
             while !bytes.contains(UInt8(ascii: "\n")) {
                 let chunk = handle.availableData
@@ -32,7 +34,7 @@ struct MockCommandTests {
                 bytes.append(chunk)
             }
             return String(decoding: bytes, as: UTF8.self)
-        }.value
+        }) ?? ""
     }
 
     @Test("It prints exactly one 'listening on' line with the real port, serves, and exits 0 on SIGTERM")
@@ -52,8 +54,8 @@ struct MockCommandTests {
         #expect(answer.status == 200)
 
         process.terminate()
-        let rest = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        let rest = await output.fileHandleForReading.readToEndOffPool()
+        await process.exited()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
         #expect(rest.isEmpty)
@@ -66,8 +68,8 @@ struct MockCommandTests {
         let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
         try #require(built, "flowbatch is not built at \(Self.executable.path)")
         let (process, output, errors) = try Self.launch(["--port", "0", "--latency", "fast"])
-        let printed = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        let printed = await output.fileHandleForReading.readToEndOffPool()
+        await process.exited()
         #expect(process.terminationStatus == 64)
         #expect(printed.isEmpty)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -98,7 +100,7 @@ struct MockCommandTests {
         )
         #expect(listed.status == 200)
         process.terminate()
-        process.waitUntilExit()
+        await process.exited()
         let logged = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(logged.contains("clientSecret: ***"), "\(logged)")
         #expect(logged.contains("GET /data/foundation/flowservice/connections 200"), "\(logged)")
@@ -132,7 +134,7 @@ struct MockCommandTests {
         )
         #expect(forbidden.status == 403)
         process.terminate()
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 0)
     }
 
@@ -141,7 +143,7 @@ struct MockCommandTests {
         let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
         try #require(built, "flowbatch is not built at \(Self.executable.path)")
         let (process, _, errors) = try Self.launch(["--port", "0", "--outage-for", "2s"])
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 64)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(message.contains("--outage-for needs --outage-at too."), "\(message)")
