@@ -93,7 +93,7 @@ struct HardeningTests {
     )
     func untrustedCertificate() async throws {
         let directory = try TemporaryDirectory()
-        let server = try HostileServer(mode: "tls", directory: directory)
+        let server = try await HostileServer(mode: "tls", directory: directory)
         let result = try await CommandLineTool.run(
             [
                 "run", Repository.sample("basic.csv"), "--endpoint",
@@ -115,7 +115,7 @@ struct HardeningTests {
     @Test("redirects are not followed: credentials stay with the endpoint that was asked for")
     func redirectsNotFollowed() async throws {
         let directory = try TemporaryDirectory()
-        let server = try HostileServer(mode: "redirect", directory: directory)
+        let server = try await HostileServer(mode: "redirect", directory: directory)
         let result = try await CommandLineTool.run(
             [
                 "run", Repository.sample("basic.csv"), "--endpoint",

@@ -9,10 +9,10 @@ import Glibc
 final class HostileServer {
     let port: Int
     private let process: Process
-    private let exited = DispatchSemaphore(value: 0)
 
-    /// Starts the server in `mode` (`tls` or `redirect`); files go to `directory`.
-    init(mode: String, directory: TemporaryDirectory) throws {
+    /// Starts the server in `mode` (`tls` or `redirect`); files go to `directory`. Waits for its port
+    /// with `Task.sleep`, never by blocking a thread that other tests' mocks need.
+    init(mode: String, directory: TemporaryDirectory) async throws {
         let script = Repository.root + "/Tests/EndToEndTests/Resources/hostile_server.py"
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -22,8 +22,6 @@ final class HostileServer {
         process.standardOutput = FileHandle(forWritingAtPath: output)
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        let exited = self.exited
-        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         var found: Int?
         for _ in 0..<200 where found == nil {
@@ -31,7 +29,7 @@ final class HostileServer {
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
                 found = Int(line.dropFirst("listening on ".count))
             } else {
-                usleep(50_000)
+                try await Task.sleep(for: .milliseconds(50))
             }
         }
         guard let found else {
@@ -41,8 +39,8 @@ final class HostileServer {
         port = found
     }
 
+    /// SIGKILL needs no wait: Foundation reaps the child, and nothing reuses its port (it bound port 0).
     deinit {
         kill(process.processIdentifier, SIGKILL)
-        _ = exited.wait(timeout: .now() + 5)
     }
 }

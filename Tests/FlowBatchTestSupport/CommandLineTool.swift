@@ -132,11 +132,7 @@ public final class RunningTool: @unchecked Sendable {
     /// Waits for the process to end; kills it and throws after `timeout` seconds.
     public func wait(timeout: Double = 120) async throws -> ToolResult {
         let exited = self.exited
-        let finished = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: exited.wait(timeout: .now() + timeout) == .success)
-            }
-        }
+        let finished = try await offPool { exited.wait(timeout: .now() + timeout) == .success }
         if !finished {
             process.terminate()
             kill(process.processIdentifier, SIGKILL)

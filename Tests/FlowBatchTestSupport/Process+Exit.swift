@@ -1,33 +1,30 @@
 import Foundation
 
+/// Runs blocking `work` (a wait for a child process, a read of a pipe or FIFO) on a thread of its own.
+///
+/// Not on Swift's cooperative pool, and not on `DispatchQueue.global()` either: on Linux both draw on
+/// libdispatch's default-QoS worker threads, which grow by about one a second. A dozen tests blocked
+/// there waiting for their binaries left no thread for the in-process mocks' handlers, so their clients
+/// saw no answer for 30 s (seen with gdb: every default-QoS thread in `RunningTool.wait`).
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}
+
 extension Process {
-    /// Waits for the process to end without holding a thread of Swift's cooperative pool:
-    /// `waitUntilExit()` blocks one, and on a 2-core machine two of them stall every other test of
-    /// the process (their answers' continuations cannot run; in-process mocks seemed to answer nothing).
+    /// Waits for the process to end on a thread of its own (see `offPool`).
     public func exited() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                self.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        try? await offPool { self.waitUntilExit() }
     }
 }
 
 extension FileHandle {
-    /// Everything up to the end of the file, read off Swift's cooperative pool (a pipe's end comes
-    /// only when its writer exits, and a `Task.detached` read would hold a pool thread until then).
+    /// Everything up to the end of the file, read on a thread of its own (a pipe's end comes only when
+    /// its writer exits; see `offPool`).
     public func readToEndOffPool() async -> Data {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
-            DispatchQueue.global().async { continuation.resume(returning: self.readDataToEndOfFile()) }
-        }
-    }
-}
-
-/// Runs blocking `work` (a read of a pipe or FIFO) on a Dispatch thread, not on Swift's cooperative
-/// pool, whose threads (two on a 2-core machine) every test of the process shares.
-public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        (try? await offPool { self.readDataToEndOfFile() }) ?? Data()
     }
 }
