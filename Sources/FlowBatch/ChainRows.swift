@@ -130,12 +130,37 @@ struct ChainRows: Sendable {
         retrying: (any Retrying)?,
         notify: (String) -> Void
     ) async throws -> ChainRows? {
-        let options = configuration.chain
+        try await read(
+            configuration.chain,
+            input: configuration.input,
+            limit: configuration.limit,
+            sandbox: configuration.defaultSandbox,
+            client: client,
+            sourceParams: sourceParams,
+            extraHeaders: extraHeaders,
+            retrying: retrying,
+            notify: notify
+        )
+    }
+
+    /// The reads of `read(_:client:…)` for the chain `options` over `input`'s first `limit` rows
+    /// (`validate --through` has options and an input, but no run).
+    static func read(
+        _ options: ChainOptions,
+        input: InputFile,
+        limit: Int?,
+        sandbox: String,
+        client: FlowServiceClient,
+        sourceParams: SourceParamsSchema?,
+        extraHeaders: [String],
+        retrying: (any Retrying)?,
+        notify: (String) -> Void
+    ) async throws -> ChainRows? {
         guard options.goesPastConnection else { return nil }
-        let referenced = try referencedIDs(options: options, input: configuration.input, limit: configuration.limit)
+        let referenced = try referencedIDs(options: options, input: input, limit: limit)
         let specs = try await ChainReading.read(
             client: client,
-            sandbox: configuration.defaultSandbox,
+            sandbox: sandbox,
             through: options.through,
             sourceParams: sourceParams,
             flowSpecID: options.flowSpecID,

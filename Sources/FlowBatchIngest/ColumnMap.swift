@@ -136,8 +136,12 @@ public final class ColumnMap: Sendable, Equatable {
 
     /// What to tell the user about the header: what kind of file it is when flowbatch wrote it, then
     /// ``unmappedNote``.
-    public var notes: [String] {
-        [originNote, unmappedNote].compactMap { $0 }
+    public var notes: [String] { notes(sourceParamsFollow: false) }
+
+    /// The notes; with `sourceParamsFollow` (`--through source|flow`) the extra columns are not called
+    /// "not sent": those the connection spec's `sourceSpec` names become the source connections' params.
+    public func notes(sourceParamsFollow: Bool) -> [String] {
+        [originNote, unmappedNote(sourceParamsFollow: sourceParamsFollow)].compactMap { $0 }
     }
 
     /// A note when the header is one flowbatch writes: results (`row,name,sandbox,auth,status,connection_id,…`)
@@ -160,7 +164,10 @@ public final class ColumnMap: Sendable, Equatable {
     }
 
     /// A note listing the columns that are not sent, with a hint where a header looks like a field.
-    public var unmappedNote: String? {
+    public var unmappedNote: String? { unmappedNote(sourceParamsFollow: false) }
+
+    /// ``unmappedNote``, worded for `--through source|flow` when `sourceParamsFollow`.
+    public func unmappedNote(sourceParamsFollow: Bool) -> String? {
         let describe = { (index: Int) -> String in
             let header = self.columns[index].header
             let shown = header.isEmpty ? "column \(index + 1) (no header)" : "'\(header)'"
@@ -171,9 +178,12 @@ public final class ColumnMap: Sendable, Equatable {
         }
         var parts: [String] = []
         if !extraColumns.isEmpty {
-            parts.append(
-                "not sent, carried into the results as they are: " + extraColumns.map(describe).joined(separator: ", ")
-            )
+            let lead =
+                sourceParamsFollow
+                ? "not base connection fields (those the connection spec's sourceSpec names are sent as the source"
+                    + " connections' params), carried into the results as they are: "
+                : "not sent, carried into the results as they are: "
+            parts.append(lead + extraColumns.map(describe).joined(separator: ", "))
         }
         if !withheldColumns.isEmpty {
             let shown = withheldColumns.map { describe($0) + (withheldByOption.contains($0) ? " (--no-carry)" : "") }

@@ -17,6 +17,9 @@ public struct InputFile: Sendable {
     public var headerRow: Int?
     /// The file's bytes, when they were read already (standard input); `path` then only names it.
     public var contents: [UInt8]?
+    /// `--through source|flow`: the columns that are not base connection fields may be sent as the
+    /// source connections' params, which the notes say instead of "not sent".
+    public var sourceParamsFollow = false
 
     public init(
         path: String,
@@ -36,7 +39,7 @@ public struct InputFile: Sendable {
 
     /// Opens the file and reads its header: row ``headerRow``, or the first row that is not blank.
     public func open() throws(InputError) -> InputCursor {
-        try InputCursor(
+        var cursor = try InputCursor(
             records: contents.map { CSVReader(bytes: $0, name: path, options: csvOptions) }
                 ?? CSVReader(path: path, options: csvOptions),
             path: path,
@@ -45,6 +48,8 @@ public struct InputFile: Sendable {
             noCarry: noCarry,
             headerRow: headerRow
         )
+        cursor.sourceParamsFollow = sourceParamsFollow
+        return cursor
     }
 }
 
@@ -60,6 +65,8 @@ public struct InputCursor {
     public let separatorLine: UInt8?
     /// Rows skipped because every value in them is empty.
     public private(set) var emptyRows = 0
+    /// See ``InputFile/sourceParamsFollow``.
+    public var sourceParamsFollow = false
 
     private var cursor: CSVCursor
     private let path: String
@@ -187,7 +194,7 @@ public struct InputCursor {
             let shown = separatorLine == UInt8(ascii: "\t") ? "tab" : "'\(Character(Unicode.Scalar(separatorLine)))'"
             notes.append("the first line 'sep=' (Excel's) sets the delimiter to \(shown); it is not a row")
         }
-        notes += columns.notes
+        notes += columns.notes(sourceParamsFollow: sourceParamsFollow)
         return notes
     }
 

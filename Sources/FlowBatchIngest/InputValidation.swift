@@ -35,11 +35,20 @@ public struct InputValidation {
     public let validator: RowValidator
     /// Check only the first `limit` data rows.
     public let limit: Int?
+    /// The checks of a row beyond ``RowValidator``'s that need what only the service knows (the
+    /// source params of `validate --through`, checked against the connection spec's `sourceSpec`).
+    public let moreChecks: ((RawRow) -> [RowProblem])?
 
-    public init(input: InputFile, validator: RowValidator, limit: Int? = nil) {
+    public init(
+        input: InputFile,
+        validator: RowValidator,
+        limit: Int? = nil,
+        moreChecks: ((RawRow) -> [RowProblem])? = nil
+    ) {
         self.input = input
         self.validator = validator
         self.limit = limit
+        self.moreChecks = moreChecks
     }
 
     /// Runs the check, calling `report` for each finding; throws when the file as a whole is unusable.
@@ -49,11 +58,12 @@ public struct InputValidation {
         let names = DuplicateNameFinder()
         let nearNames = NearDuplicateFinder()
         var summary = Summary()
-        let validator = self.validator
+        let (validator, moreChecks) = (self.validator, self.moreChecks)
         while summary.rows < limit ?? .max {
             let more: Void? = try cursor.nextRow { row in
                 summary.rows += 1
-                let result = validator.validate(row, buildRequest: false)
+                var result = validator.validate(row, buildRequest: false)
+                result.problems += moreChecks?(row) ?? []
                 for warning in result.warnings { report(.warning(row: row.row, warning)) }
                 for problem in result.problems { report(.problem(row: row.row, problem)) }
                 summary.warnings += result.warnings.count

@@ -171,6 +171,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.today = Today.text()
         configuration.journalKeyPath = folder + "/.journal.key"
         configuration.chain.through = through
+        configuration.input.sourceParamsFollow = configuration.chain.goesPastConnection
         if through == .flow {
             configuration.chain.datasetID = mockConfiguration.datasets.first?.id
             configuration.chain.mappingSetID = mockConfiguration.mappingSets.first?.id

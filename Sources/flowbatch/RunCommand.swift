@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowBatch
 import FlowBatchEngine
+import FlowBatchIngest
 import FlowBatchModel
 import FlowBatchReport
 import FlowServiceAPI
@@ -159,6 +160,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.today = Today.text()
         configuration.journalSynchronous = Environment.value("FLOWBATCH_BENCH_JOURNAL_NO_SYNC") == nil
         configuration.chain = try chain.chainOptions()
+        configuration.input.sourceParamsFollow = configuration.chain.goesPastConnection
 
         if dryRun {
             try await runDryRun(configuration, settings: resolved.settings, logger: logger)

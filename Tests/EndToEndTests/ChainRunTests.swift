@@ -139,12 +139,29 @@ struct ChainRunTests {
     }
 
     @Test(
-        "a row whose source params break the connection spec's sourceSpec is invalid in the dry run and the run, and the others go on"
+        "a row whose source params break the connection spec's sourceSpec is invalid in validate, the dry run and the run, and the others go on"
     )
     func invalidSourceParams() async throws {
         try await MockHarness.with { harness in
             let input = try Self.writeChainInput(harness, rows: 4, method: { $0 == 2 ? "PUT" : "GET" })
             let arguments = ["--through", "flow", "--dataset", Self.dataset]
+            // validate reads the connection spec as the run does (read-only), then checks every row.
+            let validate = try await CommandLineTool.run(
+                ["validate", input, "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL]
+                    + arguments,
+                environment: harness.environment
+            )
+            #expect(validate.status == 1, "\(validate.allOutput)")
+            #expect(
+                validate.stdout
+                    == "row 4: source params: urlParams.method must be one of GET, POST (got 'PUT')\n"
+                    + "4 rows checked: 3 valid, 1 invalid (1 problem)\n",
+                "\(validate.stdout)"
+            )
+            #expect(!validate.stderr.contains("not sent,"), "\(validate.stderr)")
+            let offline = try await CommandLineTool.run(["validate", input])
+            #expect(offline.status == 0, "offline, without --through, no source param is checked: \(offline.allOutput)")
+            #expect(harness.mock.stats().requests.keys.filter { $0.hasPrefix("POST") } == ["POST /ims/token/v3"])
             let plan = try await harness.run(input, arguments + ["--dry-run"])
             #expect(plan.status == 1, "\(plan.allOutput)")
             #expect(
