@@ -53,14 +53,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         )
         defer { withExtendedLifetime(lock) {} }
         statistics.setTotal(scan.rows)
-        var sessionConfiguration = FlowServiceSession<C>.Configuration(platform: configuration.platform)
-        sessionConfiguration.network = configuration.network
-        sessionConfiguration.timeout = configuration.timeout
-        sessionConfiguration.concurrency = configuration.concurrency
-        sessionConfiguration.rate = configuration.rate
-        sessionConfiguration.outageLimit = configuration.outageLimit
-        sessionConfiguration.retry = configuration.retry
-        sessionConfiguration.retryBudgetCapacity = configuration.retryBudgetCapacity
+        let sessionConfiguration = configuration.session(C.self)
         // One pace for every request of the run (the listing, creates and look-ups: --rate, and below
         // what the service admits once it throttles), one pause gate and one outage breaker.
         let session = FlowServiceSession(

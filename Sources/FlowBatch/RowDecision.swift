@@ -201,21 +201,7 @@ struct RowDecision: Sendable {
                 )
             }
         }
-        if let refused = refusals.failure(for: request.sandbox) {
-            // The service refused the sandbox itself; no journal line: an earlier unanswered
-            // request for the row must still be looked up once the sandbox can be used.
-            return .outcome(
-                settle(
-                    .failed(
-                        .init(code: refused.resultCode, message: refused.message),
-                        .init(httpStatus: refused.httpStatus, requestID: refused.requestID)
-                    )
-                ),
-                event: nil,
-                recovered: false,
-                changed: false
-            )
-        }
+        if let refused = refused(request.sandbox, settle: settle) { return refused }
         if let first = existingIDs.first, ifExists == .skip {
             return .outcome(
                 settle(.exists(.init(id: first))),
@@ -282,6 +268,24 @@ struct RowDecision: Sendable {
         }
     }
 
+    /// A row of a sandbox the service refused itself, failed with the refusal; `nil` for another sandbox.
+    /// No journal line: an earlier unanswered request for the row must still be looked up once the
+    /// sandbox can be used.
+    private func refused(_ sandbox: String, settle: (RowOutcome.Result) -> RowOutcome) -> Decision? {
+        guard let refused = refusals.failure(for: sandbox) else { return nil }
+        return .outcome(
+            settle(
+                .failed(
+                    .init(code: refused.resultCode, message: refused.message),
+                    .init(httpStatus: refused.httpStatus, requestID: refused.requestID)
+                )
+            ),
+            event: nil,
+            recovered: false,
+            changed: false
+        )
+    }
+
     /// `--if-exists update`, every secret cell empty (an export not filled in): the connection keeps its
     /// credentials. Unchanged, with a note, unless its description differs (patched alone); invalid
     /// when no connection has the name, since one cannot be created without them.
@@ -293,19 +297,7 @@ struct RowDecision: Sendable {
         settle: (RowOutcome.Result) -> RowOutcome,
         fingerprint: String
     ) -> Decision {
-        if let refused = refusals.failure(for: request.sandbox) {
-            return .outcome(
-                settle(
-                    .failed(
-                        .init(code: refused.resultCode, message: refused.message),
-                        .init(httpStatus: refused.httpStatus, requestID: refused.requestID)
-                    )
-                ),
-                event: nil,
-                recovered: false,
-                changed: false
-            )
-        }
+        if let refused = refused(request.sandbox, settle: settle) { return refused }
         let kept = RowOutcome.Note(
             code: "secrets-kept",
             message: "no secret given (every secret cell is empty): the connection's credentials were left as they are"

@@ -205,14 +205,9 @@ struct RunCommand: AsyncParsableCommand {
             // Under the lifecycle as the run is: Ctrl-C ends the look-ups, a second one quits.
             let stop = StopSignal()
             summary = try await Lifecycle.run(stop: stop, progress: nil, logger: logger) {
-                guard let settings else { return try await plan(nil) }
+                guard settings != nil else { return try await plan(nil) }
                 // The plan's look-ups keep to --rate and the retry options as the run's would.
-                var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
-                session.network = configuration.network
-                session.timeout = configuration.timeout
-                session.rate = configuration.rate
-                session.outageLimit = configuration.outageLimit
-                session.retry = configuration.retry
+                let session = configuration.session(ContinuousClock.self)
                 return try await FlowServiceSession.with(session, clock: ContinuousClock(), stop: stop, logger: logger)
                 {
                     try await plan($0)

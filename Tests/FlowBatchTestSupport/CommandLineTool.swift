@@ -124,6 +124,18 @@ public final class RunningTool: @unchecked Sendable {
         (try? outputFolder.read("stderr")) ?? ""
     }
 
+    /// stdout up to and including its first line break: what a server prints once it listens. Looks
+    /// again every 10 ms until the line is there, the process ends, or `timeout` seconds pass.
+    public func firstLine(timeout: Double = 30) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while true {
+            let printed = stdoutSoFar()
+            if let end = printed.firstIndex(of: "\n") { return String(printed[...end]) }
+            if !isRunning || ContinuousClock.now > deadline { return printed }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// Sends `signal` (e.g. `SIGINT`, `SIGKILL`) to the process.
     public func send(_ signal: Int32) {
         kill(process.processIdentifier, signal)

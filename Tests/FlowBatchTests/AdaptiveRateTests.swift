@@ -189,7 +189,7 @@ private final class FixedWindowService: Sendable {
     }
 }
 
-/// Requesters sending creates the way the retrier does (the `Retry-After` pause for everyone, a
+/// Requesters sending creates through the run's ``Retrier`` (the `Retry-After` pause for everyone, a
 /// throttled row's own backoff, the pace), against ``FixedWindowService`` on a manual clock that the
 /// simulation moves to the next deadline whenever every requester is waiting.
 private struct ThrottleSimulation {
@@ -214,9 +214,13 @@ private struct ThrottleSimulation {
         let service = FixedWindowService(limit: limit)
         let rate = AdaptiveRate(clock: clock)
         let gate = PauseGate(clock: clock)
-        let policy = RetryPolicy()
         let shared = Shared()
-        let retryAfter = retryAfter
+        let retrier = Retrier(clock: clock, policy: RetryPolicy(), gate: gate, stop: StopSignal(), pacing: rate)
+        let throttled = RetryReason(
+            RunError(.httpRefused, "too many requests", httpStatus: 429),
+            retryAfter: retryAfter.map { $0 / .seconds(1) },
+            throttled: true
+        )
         let requests = requests
         try await simulate(on: clock, tasks: requesters) { requester in
             var generator = SeededGenerator(seed: UInt64(requester))
@@ -225,33 +229,25 @@ private struct ThrottleSimulation {
                 state.next += 1
                 return true
             }) {
-                var throttles = 0
-                while true {
-                    if gate.isPaused { try await gate.wait() }
-                    try await rate.acquire()
+                // The one retry loop, as every request of a run takes it: the pause, the pace, the backoff.
+                let end = try await retrier.run { (_) async throws(RunError) -> TryVerdict<Void> in
                     // 1-3 ms to reach the service, which decides at once; 15-25 ms back.
-                    try await clock.sleep(for: .microseconds(Int.random(in: 1_000...3_000, using: &generator)))
+                    let there = Duration.microseconds(Int.random(in: 1_000...3_000, using: &generator))
+                    let back = Duration.microseconds(Int.random(in: 15_000...25_000, using: &generator))
+                    try? await clock.sleep(for: there)
                     let admitted = service.admit(now: clock.now.offset)
-                    try await clock.sleep(for: .microseconds(Int.random(in: 15_000...25_000, using: &generator)))
-                    if admitted {
-                        rate.admitted()
-                        shared.state.withLock {
-                            $0.outcome.created += 1
-                            $0.outcome.finished = max($0.outcome.finished, clock.now.offset)
-                        }
-                        break
+                    try? await clock.sleep(for: back)
+                    guard admitted else {
+                        shared.state.withLock { $0.outcome.throttled += 1 }
+                        return .again(throttled)
                     }
-                    throttles += 1
-                    shared.state.withLock { $0.outcome.throttled += 1 }
-                    rate.throttled(retryAfter: retryAfter)
-                    if let retryAfter { gate.pause(until: clock.now.advanced(by: retryAfter)) }
-                    let delay = policy.delay(
-                        beforeRetry: throttles,
-                        retryAfter: retryAfter.map { $0 / .seconds(1) },
-                        using: &generator
-                    )
-                    try await clock.sleep(for: delay)
+                    shared.state.withLock {
+                        $0.outcome.created += 1
+                        $0.outcome.finished = max($0.outcome.finished, clock.now.offset)
+                    }
+                    return .done(())
                 }
+                guard case .done = end else { throw RunError(.httpRefused, "gave up: \(end)") }
             }
         }
         return shared.state.withLock { $0.outcome }

@@ -4,45 +4,15 @@ import Testing
 
 @Suite("flowbatch mock", .timeLimit(.minutes(3)))
 struct MockCommandTests {
-    /// The `flowbatch` executable that `swift build` put beside this test binary.
-    static var executable: URL {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-            .appendingPathComponent("flowbatch")
-    }
-
-    static func launch(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["mock"] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        return (process, output, errors)
-    }
-
-    /// Reads `handle` up to and including the first newline (or to its end).
-    static func firstLine(of handle: FileHandle) async -> String {
-        // Off the cooperative pool: the read blocks until the mock prints.
-        (try? await offPool {
-            var bytes = Data()
-            while !bytes.contains(UInt8(ascii: "\n")) {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                bytes.append(chunk)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }) ?? ""
+    /// Starts `flowbatch mock` with `arguments`, through the one launcher of the tests.
+    static func launch(_ arguments: [String]) throws -> RunningTool {
+        try CommandLineTool.start(["mock"] + arguments)
     }
 
     @Test("It prints exactly one 'listening on' line with the real port, serves, and exits 0 on SIGTERM")
     func listensAndStops() async throws {
-        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
-        try #require(built, "flowbatch is not built at \(Self.executable.path)")
-        let (process, output, errors) = try Self.launch(["--port", "0", "--static-token", "cli-token"])
-        let line = await Self.firstLine(of: output.fileHandleForReading)
+        let mock = try Self.launch(["--port", "0", "--static-token", "cli-token"])
+        let line = try await mock.firstLine()
         let match = try #require(line.wholeMatch(of: /listening on (http:\/\/127\.0\.0\.1:(\d+))\n/))
         #expect(Int(match.2)! > 0)
 
@@ -53,38 +23,29 @@ struct MockCommandTests {
         )
         #expect(answer.status == 200)
 
-        process.terminate()
-        let rest = await output.fileHandleForReading.readToEndOffPool()
-        await process.exited()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
-        #expect(rest.isEmpty)
-        let logged = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(!logged.contains("cli-token"))
+        mock.send(SIGTERM)
+        let ended = try await mock.wait(timeout: 30)
+        #expect(ended.status == 0, "exits 0, not by the signal: \(ended.status)")
+        #expect(ended.stdout == line, "nothing but the one line on stdout: \(ended.stdout)")
+        #expect(!ended.stderr.contains("cli-token"))
     }
 
     @Test("An invalid option exits 64 with the option named, before listening")
     func invalidOptionIsAUsageError() async throws {
-        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
-        try #require(built, "flowbatch is not built at \(Self.executable.path)")
-        let (process, output, errors) = try Self.launch(["--port", "0", "--latency", "fast"])
-        let printed = await output.fileHandleForReading.readToEndOffPool()
-        await process.exited()
-        #expect(process.terminationStatus == 64)
-        #expect(printed.isEmpty)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("--latency: 'fast' is not a duration"))
+        let mock = try Self.launch(["--port", "0", "--latency", "fast"])
+        let ended = try await mock.wait(timeout: 30)
+        #expect(ended.status == 64)
+        #expect(ended.stdout.isEmpty)
+        #expect(ended.stderr.contains("--latency: 'fast' is not a duration"))
     }
 
     @Test("At --log-level trace the log shows neither the client secret nor the static token, only ***")
     func traceLogMasksSecrets() async throws {
-        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
-        try #require(built, "flowbatch is not built at \(Self.executable.path)")
         let secret = "cli-secret-8d1e"
-        let (process, output, errors) = try Self.launch([
+        let mock = try Self.launch([
             "--port", "0", "--log-level", "trace", "--client-secret", secret, "--static-token", "cli-token-5f2a",
         ])
-        let line = await Self.firstLine(of: output.fileHandleForReading)
+        let line = try await mock.firstLine()
         let match = try #require(line.wholeMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)\n/))
         let token = try await MockSession.send(
             .POST,
@@ -99,9 +60,8 @@ struct MockCommandTests {
             headers: MockSession.platformHeaders(token: "cli-token-5f2a")
         )
         #expect(listed.status == 200)
-        process.terminate()
-        await process.exited()
-        let logged = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        mock.send(SIGTERM)
+        let logged = try await mock.wait(timeout: 30).stderr
         #expect(logged.contains("clientSecret: ***"), "\(logged)")
         #expect(logged.contains("GET /data/foundation/flowservice/connections 200"), "\(logged)")
         for value in [secret, "cli-token-5f2a"] {
@@ -111,13 +71,11 @@ struct MockCommandTests {
 
     @Test("The new fault options reach the mock: one OAuth name, a forbidden sandbox")
     func faultOptions() async throws {
-        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
-        try #require(built, "flowbatch is not built at \(Self.executable.path)")
-        let (process, output, _) = try Self.launch([
+        let mock = try Self.launch([
             "--port", "0", "--static-token", "cli-token", "--oauth-spec-name", "oAuth2RefreshCode",
             "--forbidden-sandboxes", "dev",
         ])
-        let line = await Self.firstLine(of: output.fileHandleForReading)
+        let line = try await mock.firstLine()
         let match = try #require(line.wholeMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)\n/))
         let base = "\(match.1)/data/foundation/flowservice"
         let spec = try await MockSession.send(
@@ -133,19 +91,15 @@ struct MockCommandTests {
             headers: MockSession.platformHeaders(sandbox: "dev", token: "cli-token")
         )
         #expect(forbidden.status == 403)
-        process.terminate()
-        await process.exited()
-        #expect(process.terminationStatus == 0)
+        mock.send(SIGTERM)
+        #expect(try await mock.wait(timeout: 30).status == 0)
     }
 
     @Test("--outage-for without --outage-at exits 64 and says what is missing")
     func outageNeedsItsStart() async throws {
-        let built = FileManager.default.isExecutableFile(atPath: Self.executable.path)
-        try #require(built, "flowbatch is not built at \(Self.executable.path)")
-        let (process, _, errors) = try Self.launch(["--port", "0", "--outage-for", "2s"])
-        await process.exited()
-        #expect(process.terminationStatus == 64)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("--outage-for needs --outage-at too."), "\(message)")
+        let mock = try Self.launch(["--port", "0", "--outage-for", "2s"])
+        let ended = try await mock.wait(timeout: 30)
+        #expect(ended.status == 64)
+        #expect(ended.stderr.contains("--outage-for needs --outage-at too."), "\(ended.stderr)")
     }
 }

@@ -13,18 +13,3 @@ public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) asy
         thread.start()
     }
 }
-
-extension Process {
-    /// Waits for the process to end on a thread of its own (see `offPool`).
-    public func exited() async {
-        try? await offPool { self.waitUntilExit() }
-    }
-}
-
-extension FileHandle {
-    /// Everything up to the end of the file, read on a thread of its own (a pipe's end comes only when
-    /// its writer exits; see `offPool`).
-    public func readToEndOffPool() async -> Data {
-        (try? await offPool { self.readDataToEndOfFile() }) ?? Data()
-    }
-}
