@@ -46,14 +46,18 @@ enum ChainReading {
             )
         }
         let reader = Reader(client: client, sandbox: sandbox, retrying: retrying)
-        var flowSpec: FlowSpecInfo?
-        if through == .flow {
-            flowSpec = try await readFlowSpec(reader, id: flowSpecID)
-        }
-        var problems: [String] = []
-        let datasets = try await reader.each(datasetIDs) { client, id throws(RunError) in
+        // The flow spec, the datasets and the mapping sets at once: each is a round trip before the
+        // first create, and none needs another.
+        async let readSpec = through == .flow ? readFlowSpec(reader, id: flowSpecID) : nil
+        async let readDatasets = reader.each(datasetIDs) { client, id throws(RunError) in
             try await client.dataset(id: id, sandbox: sandbox)
         }
+        async let readMappingSets = reader.each(mappingSetIDs) { client, id throws(RunError) in
+            try await client.mappingSet(id: id, sandbox: sandbox)
+        }
+        let flowSpec = try await readSpec
+        var problems: [String] = []
+        let datasets = try await readDatasets
         for id in datasetIDs.sorted() {
             let origin = origins.datasets[id] ?? "--dataset or a dataset_id column"
             switch datasets[id] {
@@ -75,9 +79,7 @@ enum ChainReading {
                 }
             }
         }
-        let mappingSets = try await reader.each(mappingSetIDs) { client, id throws(RunError) in
-            try await client.mappingSet(id: id, sandbox: sandbox)
-        }
+        let mappingSets = try await readMappingSets
         for id in mappingSetIDs.sorted() {
             let origin = origins.mappingSets[id] ?? "--mapping-set or a mapping_set_id column"
             switch mappingSets[id] {

@@ -19,6 +19,8 @@ Parts:
             small and a big run, and what paging with the largest page or per-name look-ups cost;
             then client CPU of 20,000 rows into 40,000 existing connections against an empty sandbox
   throttle  the mock admitting 100 requests/s: rows/s against it, time against the ideal, 429s
+  chain     `run --through flow` (4 creates a row) at N=64 against 20 ms latency, against the ideal
+            rows × 4 × latency / N; beside it `--through connection` on the same rows
   profile   flowbatch and its peers under valgrind's callgrind: instructions per row, and where
             flowbatch's go (by origin, malloc/ARC/tasks, top functions by inclusive cost)
 
@@ -41,6 +43,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_binary  # noqa: E402
+import bench_chain  # noqa: E402
 import bench_profile  # noqa: E402
 import bench_service  # noqa: E402
 from bench_common import (API_KEY, BARE_AHC, DATA, HERE, ORG, REPO, RUNS, TOKEN, WORK, Mock, TLSFiles,  # noqa: E402
@@ -417,6 +420,9 @@ class Bench:
     def part_profile(self):
         bench_profile.part(self)
 
+    def part_chain(self):
+        bench_chain.part(self)
+
     # ------------------------------------------------------------ memory
 
     def part_memory(self):
@@ -525,7 +531,7 @@ def flowbatch_commit():
         return None
 
 
-PARTS = ["ingest", "binary", "run", "memory", "journal", "listing", "throttle", "profile"]
+PARTS = ["ingest", "binary", "run", "memory", "journal", "listing", "throttle", "chain", "profile"]
 
 
 def main():
@@ -566,6 +572,8 @@ def main():
     parser.add_argument("--throttle-rows", type=int, default=3000, help="rows of the throttle part (default 3,000)")
     parser.add_argument("--throttle-rps", type=int, default=100, help="what the mock admits in the throttle part "
                         "(default 100 requests/s)")
+    parser.add_argument("--chain-rows", type=int, default=1000, help="rows of the chain part (default 1,000)")
+    parser.add_argument("--chain-concurrency", type=int, default=64, help="N of the chain part (default 64)")
     parser.add_argument("--profile-rows", default="200,2000", help="small,big runs under callgrind; their "
                         "difference gives the instructions per row (default 200,2000)")
     parser.add_argument("--profile-top", type=int, default=30, help="functions to list by inclusive cost (default 30)")

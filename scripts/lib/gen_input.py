@@ -6,6 +6,8 @@ Shapes:
   bench      11 columns, quoted values with commas and doubled quotes; about 150 bytes a row.
   described  13 columns, every description a quoted sentence holding several commas (as a
              spreadsheet export writes them); about 300 bytes a row.
+  chain      bench's columns and the mock's source params (urlParams.path, urlParams.method), for
+             `run --through source|flow`.
 
 `--prefix` starts every name (default `Source`), so that two files never share a name."""
 import argparse
@@ -52,7 +54,14 @@ def described_rows(count, prefix):
                    "2027-12-31", team]
 
 
-SHAPES = {"bench": bench_rows, "described": described_rows}
+def chain_rows(count, prefix):
+    rows = bench_rows(count, prefix)
+    yield next(rows) + ["urlParams.path", "urlParams.method"]
+    for index, row in enumerate(rows):
+        yield row + [f"/v1/items/{index % 7}", "GET" if index % 3 else "POST"]
+
+
+SHAPES = {"bench": bench_rows, "described": described_rows, "chain": chain_rows}
 
 
 def main():
