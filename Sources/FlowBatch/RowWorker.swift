@@ -137,7 +137,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             row: JournalEvent.Row(sandbox: base.outcome.sandbox, name: base.outcome.name, row: base.outcome.row),
             sandbox: base.outcome.sandbox,
             connectionID: connection.id,
-            fresh: fresh
+            fresh: fresh,
+            ours: base.outcome.status == .created
         )
         var outcome = base.outcome
         outcome.chain = end.chain

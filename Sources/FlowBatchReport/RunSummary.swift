@@ -189,7 +189,7 @@ public struct RunSummary: Sendable, Equatable {
         }
         if recovered > 0 {
             lines.append(
-                "\(Self.plural(recovered, "row")) whose answer was lost turned out to be created (found by name, not sent twice)."
+                "\(Self.plural(recovered, "row")) whose answer was lost turned out to be created (found by a look-up, not sent twice)."
             )
         }
         if changedSinceCreated > 0 {
