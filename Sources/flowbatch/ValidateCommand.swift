@@ -19,7 +19,8 @@ struct ValidateCommand: AsyncParsableCommand {
             stderr. Exit status: 0 every row is valid, 1 some rows are invalid, 65 the file is not a usable \
             CSV, 66 the file cannot be read, 64 a bad option. With --through source or flow it needs Platform \
             credentials, as run does: it reads (never writes) the connection spec, the flow spec, the datasets and \
-            the mapping sets, and checks each row's source params, dataset and mapping set as run would.
+            the mapping sets, and checks each row's source params, dataset and mapping set as run would. It takes \
+            run's chain options, so a run's command line is checked by writing validate for run.
             """
     )
 
@@ -33,7 +34,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Onboarding chain") var chain: ChainCommandOptions
 
-    @OptionGroup(title: "Platform (with --through source or flow)") var platform: PlatformOptions
+    @OptionGroup(title: "Platform") var platform: PlatformOptions
 
     @OptionGroup var timeoutOptions: TimeoutOptions
 
