@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowBatch
 import FlowBatchModel
+import FlowServiceAPI
 import Foundation
 
 /// `flowbatch undo`: deletes the connections a run created.
@@ -48,7 +49,7 @@ struct UndoCommand: AsyncParsableCommand {
             return
         }
         let question =
-            "Delete \(plan.targets.count) connection\(plan.targets.count == 1 ? "" : "s") created by flowbatch"
+            "Delete \(Self.resources(plan.targets)) created by flowbatch"
             + " (sandbox \(plan.sandboxes.joined(separator: ", "))) at \(settings.platform.endpoint)?"
             + (plan.existing > 0 ? " The \(plan.existing) rows marked 'exists' are left alone." : "")
         if !yes {
@@ -72,6 +73,9 @@ struct UndoCommand: AsyncParsableCommand {
         )
         let deleted = ConnectionsRun<ContinuousClock>.Summary.count(summary.deleted, earlier: summary.deletedEarlier)
         var text = "deleted \(deleted), already gone \(summary.alreadyGone), failed \(summary.failed)"
+        if plan.hasChain {
+            text += " (rows; each row's flow, then its target and source connections, then its connection)"
+        }
         if summary.notRun > 0 { text += ", not run \(summary.notRun)" }
         Console.out(text)
         if let reason = summary.stoppedBecause { Console.out("Stopped early: \(reason)") }
@@ -88,5 +92,18 @@ struct UndoCommand: AsyncParsableCommand {
         }
         Console.flush()
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    /// What undo deletes, by kind, in the order it deletes them: "40 flows, 40 target connections, 40 source
+    /// connections and 40 connections" (a row's chain past its base connection is deleted before it).
+    static func resources(_ targets: [BulkTarget]) -> String {
+        let counts =
+            ([ChainStep.flow, .target, .source].map { step in
+                (ResourceKind.of(step).noun, targets.filter { $0.chain.contains { $0.step == step } }.count)
+            } + [(ResourceKind.baseConnection.noun, targets.filter(\.includesConnection).count)])
+            .filter { $0.1 > 0 }
+        let parts = counts.map { "\($0.1) \($0.0)\($0.1 == 1 ? "" : "s")" }
+        guard parts.count > 1 else { return parts.first ?? "nothing" }
+        return parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
     }
 }

@@ -233,6 +233,18 @@ struct ChainRunTests {
                 harness.mock.stats().requests.filter { $0.key.hasPrefix("POST /") && !$0.key.contains("ims") } == posts
             )
 
+            // Asked first (no terminal here: refused), and told what goes, kind by kind, in undo's order.
+            let asked = try await CommandLineTool.run(
+                ["undo", resultsPath, "--endpoint", harness.mock.flowServiceURL, "--ims-url", harness.mock.baseURL],
+                environment: harness.environment
+            )
+            #expect(asked.status == 64, "\(asked.allOutput)")
+            #expect(
+                asked.stderr.contains(
+                    "Delete 3 flows, 3 target connections, 3 source connections and 2 connections created by flowbatch"
+                ),
+                "\(asked.stderr)"
+            )
             let undo = try await CommandLineTool.run(
                 [
                     "undo", resultsPath, "--yes", "--endpoint", harness.mock.flowServiceURL, "--ims-url",
@@ -247,6 +259,10 @@ struct ChainRunTests {
             #expect(harness.mock.sourceConnections(sandbox: nil).isEmpty)
             #expect(harness.mock.targetConnections(sandbox: nil).isEmpty)
             #expect(harness.mock.connections(sandbox: nil).map(\.id) == [seeded.id])
+            #expect(
+                undo.stdout.contains("deleted 3, already gone 0, failed 0 (rows; each row's flow"),
+                "\(undo.stdout)"
+            )
         }
     }
 }
