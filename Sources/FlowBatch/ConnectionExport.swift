@@ -51,7 +51,8 @@ public struct ConnectionExport: Sendable {
             client: session.client,
             retrier: session.retrier(.read),
             logger: session.logger,
-            refusals: refusals
+            refusals: refusals,
+            keepsParams: true
         )
         var summary = Summary()
         for sandbox in sandboxes {

@@ -17,6 +17,9 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     var refusals = SandboxRefusals()
     /// Hears the sandbox being listed and how many connections it has shown so far.
     var onProgress: @Sendable (_ sandbox: String, _ listed: Int) -> Void = { _, _ in }
+    /// Whether the connections' public auth params are decoded (`export` writes them; a run, which
+    /// holds every listed connection for its whole length, needs none).
+    var keepsParams = false
 
     /// The connections of every sandbox in `sandboxes` that matter to the run: all of them, or, when
     /// a sandbox holds more than one page and `names` has the file's names for it, only those named
@@ -31,12 +34,9 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
             var listed: [String: FlowServiceClient.Listed] = [:]
             onProgress(sandbox, 0)
             func keep(_ page: [FlowServiceClient.Listed]) {
-                // Held for the whole run, one per existing connection: without the params only export needs.
-                for connection in page {
-                    var kept = connection
-                    kept.params = [:]
-                    listed[connection.id] = kept
-                }
+                // Held for the whole run, one per existing connection (decoded without the params
+                // only export needs).
+                for connection in page { listed[connection.id] = connection }
                 onProgress(sandbox, listed.count)
             }
             var rest: String?
@@ -133,7 +133,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         while let page = target {
             let fetched = try await fetch(sandbox: sandbox, what: "listing the connections of") {
                 () async throws(RunError) in
-                try await client.listingPage(page, sandbox: sandbox)
+                try await client.listingPage(page, sandbox: sandbox, params: keepsParams)
             }
             switch fetched {
             case .value(let listed):

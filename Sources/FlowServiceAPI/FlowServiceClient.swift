@@ -237,7 +237,7 @@ public struct FlowServiceClient: Sendable {
             "host", "username", "authorizationTestUrl", "clientId", "expirationDate", "accessTokenUrl",
         ]
 
-        fileprivate init?(_ item: ListBody.Item) {
+        fileprivate init?<Auth>(_ item: ListBody<Auth>.Item) {
             guard let id = item.id, let name = item.name else { return nil }
             self.id = id
             self.name = name
@@ -315,9 +315,21 @@ public struct FlowServiceClient: Sendable {
     static let spec = "connectionSpec.id==\(GenericRESTSpec.connectionSpecID)"
 
     /// `GET` one listing page at `target` (``firstPage(filters:)`` or a page's ``Page/next``); the
-    /// caller paces and retries.
-    public func listingPage(_ target: String, sandbox: String) async throws(RunError) -> Page {
-        let page = try await get(target, sandbox: sandbox, as: ListBody.self, what: "listing")
+    /// caller paces and retries. `params`: whether the connections' public auth params are decoded
+    /// (export writes them; a run keeps only names, IDs and etags, and a sandbox of 40,000 connections
+    /// decodes faster without a dictionary per connection).
+    public func listingPage(_ target: String, sandbox: String, params: Bool = true) async throws(RunError) -> Page {
+        params
+            ? try await listingPage(target, sandbox: sandbox, auth: ListedAuth.self)
+            : try await listingPage(target, sandbox: sandbox, auth: ListedSpecName.self)
+    }
+
+    private func listingPage<Auth: ListedAuthPart>(
+        _ target: String,
+        sandbox: String,
+        auth: Auth.Type
+    ) async throws(RunError) -> Page {
+        let page = try await get(target, sandbox: sandbox, as: ListBody<Auth>.self, what: "listing")
         // An empty page may come without `items`.
         let items = (page.items ?? []).compactMap(Listed.init)
         guard let href = page._links?.next?.href else { return Page(items: items, next: nil) }
@@ -327,19 +339,8 @@ public struct FlowServiceClient: Sendable {
         return Page(items: items, next: next)
     }
 
-    fileprivate struct ListBody: Decodable {
+    fileprivate struct ListBody<Auth: ListedAuthPart>: Decodable {
         struct Item: Decodable {
-            struct Auth: Decodable {
-                var specName: String?
-                var params: [String: Param]?
-            }
-            /// A param value; only strings are kept.
-            struct Param: Decodable {
-                var text: String?
-                init(from decoder: any Decoder) throws {
-                    text = try? decoder.singleValueContainer().decode(String.self)
-                }
-            }
             var id: String?
             var name: String?
             var description: String?
@@ -556,5 +557,31 @@ public struct FlowServiceClient: Sendable {
             type[index] += 32
         }
         return type.elementsEqual("application/json".utf8) || type.reversed().starts(with: "+json".utf8.reversed())
+    }
+}
+
+/// What a listed connection's `auth` is decoded as: its spec name, and its params or not.
+private protocol ListedAuthPart: Decodable, SendableMetatype {
+    var specName: String? { get }
+    var params: [String: ListedParam]? { get }
+}
+
+/// The auth with its params (export writes the public ones).
+private struct ListedAuth: ListedAuthPart {
+    var specName: String?
+    var params: [String: ListedParam]?
+}
+
+/// The auth without its params, which are skipped, not decoded.
+private struct ListedSpecName: ListedAuthPart {
+    var specName: String?
+    var params: [String: ListedParam]? { nil }
+}
+
+/// A listed param's value; only strings are kept.
+private struct ListedParam: Decodable {
+    var text: String?
+    init(from decoder: any Decoder) throws {
+        text = try? decoder.singleValueContainer().decode(String.self)
     }
 }
