@@ -152,7 +152,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                     retrier: session.retrier(.read),
                     logger: logger,
                     refusals: refusals,
-                    onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) }
+                    onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) },
+                    inFlight: configuration.concurrency
                 )
                 pass.decision.existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
                 statistics.listing(sandbox: nil, listed: pass.decision.existing.count)
@@ -197,7 +198,8 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let listing = ExistingConnectionsListing(
             client: session.client,
             retrier: session.retrier(.read),
-            logger: logger
+            logger: logger,
+            inFlight: configuration.concurrency
         )
         let now: ExistingConnections
         do {

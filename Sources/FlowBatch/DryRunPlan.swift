@@ -57,7 +57,8 @@ public struct DryRunPlan: Sendable {
                 client: client,
                 retrier: session.retrier(.read),
                 logger: client.logger,
-                refusals: refusals
+                refusals: refusals,
+                inFlight: configuration.concurrency
             )
             do {
                 existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)

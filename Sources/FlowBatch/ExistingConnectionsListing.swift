@@ -17,6 +17,9 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     var refusals = SandboxRefusals()
     /// Hears the sandbox being listed and how many connections it has shown so far.
     var onProgress: @Sendable (_ sandbox: String, _ listed: Int) -> Void = { _, _ in }
+    /// Name look-ups sent at once (the run's `--concurrency`): batches of names are independent, where
+    /// pages follow each other.
+    var inFlight = 1
     /// Whether the connections' public auth params are decoded (`export` writes them; a run, which
     /// holds every listed connection for its whole length, needs none).
     var keepsParams = false
@@ -53,7 +56,8 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                         count: count,
                         listed: listed.count,
                         pageSize: pageSize,
-                        names: names?[sandbox]
+                        names: names?[sandbox],
+                        inFlight: inFlight
                     )
                 }
                 switch strategy {
@@ -67,12 +71,9 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                         "looking up \(batches.count) batches of names instead of listing every page",
                         metadata: ["sandbox": "\(sandbox)"]
                     )
-                    for batch in batches where complete {
-                        complete = try await forEachPage(sandbox: sandbox, .names(batch), pageSize: &pageSize) {
-                            keep($0.items)
-                            return true
-                        }
-                    }
+                    let found = try await lookUp(batches, sandbox: sandbox, pageSize: pageSize)
+                    keep(found.items)
+                    complete = found.complete
                 }
             }
             guard complete else { continue }
@@ -80,6 +81,46 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
             logger.info("listed \(listed.count) generic REST connections", metadata: ["sandbox": "\(sandbox)"])
         }
         return existing
+    }
+
+    /// The connections named in `batches`, each batch one listing, ``inFlight`` at a time; `complete`
+    /// is `false` when one ended early (stopped, or the sandbox refused).
+    private func lookUp(
+        _ batches: [[String]],
+        sandbox: String,
+        pageSize: Int
+    ) async throws(RunError) -> (items: [FlowServiceClient.Listed], complete: Bool) {
+        do {
+            return try await withThrowingTaskGroup(of: ([FlowServiceClient.Listed], Bool).self) { group in
+                var items: [FlowServiceClient.Listed] = []
+                var complete = true
+                var next = batches.makeIterator()
+                func add() -> Bool {
+                    guard let batch = next.next() else { return false }
+                    group.addTask {
+                        var found: [FlowServiceClient.Listed] = []
+                        var size = pageSize
+                        let complete = try await forEachPage(sandbox: sandbox, .names(batch), pageSize: &size) {
+                            found += $0.items
+                            return true
+                        }
+                        return (found, complete)
+                    }
+                    return true
+                }
+                for _ in 0..<max(1, inFlight) where add() {}
+                while let (found, done) = try await group.next() {
+                    items += found
+                    complete = complete && done
+                    if complete { _ = add() }
+                }
+                return (items, complete)
+            }
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw RunError(.stopped, "the run was stopped")
+        }
     }
 
     /// Hands each page of `sandbox`'s generic REST connections to `body`, in order, once each.

@@ -1,13 +1,17 @@
 import FlowServiceAPI
 
-/// How a run learns which of its names already exist in one sandbox, chosen by what costs fewer
-/// requests once the first page of the sandbox's listing has shown that there is more than one page.
+/// How a run learns which of its names already exist in one sandbox, chosen once the first page of
+/// the sandbox's listing has shown that there is more than one page: by which takes fewer round trips,
+/// one after the other.
 ///
-/// Listing the whole sandbox costs one request per page; looking the file's names up costs one
-/// request per batch of names ORed in one `property` filter (a comma inside one value means OR, so
-/// a name that itself holds a comma, or an empty one, cannot be asked for this way). A sandbox's size
-/// comes from `count=true` in one request. For 9,000 connections in pages of 1,000 and a file of 20
-/// names that is 1 + 1 + 1 requests against 9; for 2,000 names, paging wins.
+/// Listing the whole sandbox costs one request per page, each waiting for the one before (a page's
+/// link leads to the next); looking the file's names up costs one request per batch of names ORed in
+/// one `property` filter (a comma inside one value means OR, so a name that itself holds a comma, or an
+/// empty one, cannot be asked for this way), and the batches go out `inFlight` at a time. A sandbox's
+/// size comes from `count=true` in one request. Look-ups also decode only the connections named so,
+/// where pages decode every one. For 9,000 connections in pages of 1,000 and a file of 20 names that
+/// is 1 + 1 + 1 requests against 9; for 2,000 names at 64 in flight, 20 look-ups in one round trip
+/// against 8 pages; for 20,000 names into 60,000, 4 round trips of look-ups against 59 pages.
 enum ListingStrategy: Equatable {
     /// Go on reading pages.
     case pages
@@ -19,13 +23,14 @@ enum ListingStrategy: Equatable {
     static let filterBudget = 2_000
 
     /// The cheaper way on, after the first page, of `listed` connections, and `count` in the sandbox:
-    /// `names` (the file's names in the sandbox, `nil` when the run did not keep them) in batches, or
-    /// the remaining pages of `pageSize`.
-    static func choose(count: Int, listed: Int, pageSize: Int, names: [String]?) -> ListingStrategy {
+    /// `names` (the file's names in the sandbox, `nil` when the run did not keep them) in batches sent
+    /// `inFlight` at a time, or the remaining pages of `pageSize`, one after the other.
+    static func choose(count: Int, listed: Int, pageSize: Int, names: [String]?, inFlight: Int = 1) -> ListingStrategy {
         guard let names, !names.isEmpty, let batches = batches(of: names) else { return .pages }
         let remaining = max(0, count - listed)
         let pages = (remaining + pageSize - 1) / pageSize
-        return batches.count < pages ? .names(batches) : .pages
+        let lookUpRounds = (batches.count + max(1, inFlight) - 1) / max(1, inFlight)
+        return lookUpRounds < pages ? .names(batches) : .pages
     }
 
     /// `names` in batches whose filters fit ``filterBudget``; `nil` when a name cannot be ORed.

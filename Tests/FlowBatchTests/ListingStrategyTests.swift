@@ -11,10 +11,25 @@ struct ListingStrategyTests {
         #expect(ListingStrategy.choose(count: 9_000, listed: 1_000, pageSize: 1_000, names: names) == .names([names]))
     }
 
-    @Test("a big file pages on when its look-ups would take more requests than the pages left")
+    @Test("a big file pages on when its look-ups would take more round trips than the pages left")
     func bigFilePages() {
         let names = (0..<2_000).map { "Row \($0)" }
         #expect(ListingStrategy.choose(count: 9_000, listed: 1_000, pageSize: 1_000, names: names) == .pages)
+        // Sent 64 at a time, the same look-ups take one round trip against 8 pages.
+        #expect(
+            ListingStrategy.choose(count: 9_000, listed: 1_000, pageSize: 1_000, names: names, inFlight: 64)
+                == .names(ListingStrategy.batches(of: names)!)
+        )
+        // 20,000 names into 60,000: 4 rounds of look-ups at 64 in flight against 59 pages; one at a time, pages.
+        let many = (0..<20_000).map { "Source \($0)" }
+        #expect(ListingStrategy.choose(count: 60_000, listed: 1_000, pageSize: 1_000, names: many) == .pages)
+        #expect(
+            ListingStrategy.choose(count: 60_000, listed: 1_000, pageSize: 1_000, names: many, inFlight: 64) != .pages
+        )
+        // Into 3,000 connections: 2 pages left against 4 rounds of look-ups, so pages.
+        #expect(
+            ListingStrategy.choose(count: 3_000, listed: 1_000, pageSize: 1_000, names: many, inFlight: 64) == .pages
+        )
         // The same file against pages of 100: 80 pages left, and 2,000 names fit in fewer look-ups.
         guard
             case .names(let batches) = ListingStrategy.choose(
