@@ -8,10 +8,11 @@ import FlowServiceAPI
 /// link leads to the next); looking the file's names up costs one request per batch of names ORed in
 /// one `property` filter (a comma inside one value means OR, so a name that itself holds a comma, or an
 /// empty one, cannot be asked for this way), and the batches go out `inFlight` at a time. A sandbox's
-/// size comes from `count=true` in one request. Look-ups also decode only the connections named so,
-/// where pages decode every one. For 9,000 connections in pages of 1,000 and a file of 20 names that
-/// is 1 + 1 + 1 requests against 9; for 2,000 names at 64 in flight, 20 look-ups in one round trip
-/// against 8 pages; for 20,000 names into 60,000, 4 round trips of look-ups against 59 pages.
+/// size comes from `count=true` in one request. Look-ups are chosen when they take fewer round trips
+/// and decode fewer connections (only those named so) than the pages left. For 9,000 connections in
+/// pages of 1,000 and a file of 20 names that is 1 + 1 + 1 requests against 9; for 2,000 names at 64
+/// in flight, 20 look-ups in one round trip against 8 pages; for 20,000 names into 60,000, 4 rounds of
+/// look-ups against 59 pages; for 20,000 names into a sandbox of just those 20,000, pages.
 enum ListingStrategy: Equatable {
     /// Go on reading pages.
     case pages
@@ -30,7 +31,9 @@ enum ListingStrategy: Equatable {
         let remaining = max(0, count - listed)
         let pages = (remaining + pageSize - 1) / pageSize
         let lookUpRounds = (batches.count + max(1, inFlight) - 1) / max(1, inFlight)
-        return lookUpRounds < pages ? .names(batches) : .pages
+        // Look-ups cost a request per batch where pages cost one per thousand: they must also decode
+        // fewer connections (at most one per name) than the pages would, or they only cost more CPU.
+        return lookUpRounds < pages && names.count < remaining ? .names(batches) : .pages
     }
 
     /// `names` in batches whose filters fit ``filterBudget``; `nil` when a name cannot be ORed.
