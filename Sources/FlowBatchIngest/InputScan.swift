@@ -2,10 +2,12 @@ import FlowBatchModel
 
 /// A first pass over the input, before anything is sent: counts the rows (for progress), finds
 /// names repeated within a sandbox (they must be known before the first of them is sent), the
-/// sandboxes the rows use (whose connections are listed once at the start), and, for a file of a few
-/// thousand names, the names themselves (a big sandbox may be cheaper to ask for them than to list).
+/// sandboxes the rows use (whose connections are listed once at the start), and, for a file of up to
+/// ``namesKept`` names, the names themselves (a big sandbox may be cheaper to ask for them, 64 look-ups
+/// at a time, than to list page after page).
 ///
-/// Costs one extra read of the file (about a second per million rows) and constant memory.
+/// Costs one extra read of the file (about a second per million rows) and bounded memory (the names
+/// kept: about 3 MB at most).
 public struct InputScan: Sendable {
     /// Data rows, after `--limit`.
     public var rows: Int
@@ -14,7 +16,7 @@ public struct InputScan: Sendable {
     /// The sandboxes the rows use, sorted.
     public var sandboxes: [String]
     /// The names of each sandbox's rows, while there are at most ``namesKept`` in all; `nil`
-    /// beyond (a file that large gains nothing from looking its names up: see `ListingStrategy`).
+    /// beyond (the bound on what the scan holds; a file that large is rarely smaller than its sandbox).
     public var names: [String: [String]]?
 
     /// Rows whose name differs from an earlier row's in the same sandbox only in case, spacing or Unicode form.
@@ -35,7 +37,7 @@ public struct InputScan: Sendable {
     }
 
     /// The most names ``names`` keeps.
-    public static let namesKept = 4_000
+    public static let namesKept = 50_000
 
     /// Reads `cursor` to its end (or `limit` rows) and leaves it there.
     public static func run(_ cursor: inout InputCursor, validator: RowValidator, limit: Int?) throws -> InputScan {
