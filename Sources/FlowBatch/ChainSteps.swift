@@ -126,7 +126,9 @@ struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
                 }
                 end.answer = .init(httpStatus: status, requestID: requestID)
                 freshNow[step] = !recovered
-            case .failed(let failure, _):
+            case .failed(var failure, let stoppedEarly):
+                // As a base connection's: a stop between tries of an ambiguous answer leaves it failed, to be looked up.
+                if stoppedEarly { failure.message += " (the run stopped before retrying)" }
                 journal.append(failedRecord(row, step, failure, ambiguous: tries.ambiguous))
                 end.answer = .init(httpStatus: failure.httpStatus, requestID: failure.requestID)
                 end.ending = .failed(step, failure, ambiguous: tries.ambiguous)

@@ -177,7 +177,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
 
     typealias Outcome = BulkOutcome
 
-    /// The progress line of `operation`: how many connections are done, and how they went.
+    /// The progress line of `operation`: how many rows are done (a row with a chain counts once), and how they went.
     public static func progressLine(_ operation: Operation) -> ProgressReporter.Line {
         { snapshot, rate, width in
             let total = snapshot.total ?? 0
@@ -186,7 +186,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
                 parts.append("could not \(operation.verb) \(snapshot.count(.failed))")
             }
             if let rate, rate > 0 {
-                parts.append("\(Int(rate.rounded())) connections/s")
+                parts.append("\(Int(rate.rounded())) rows/s")
                 if total > snapshot.done {
                     parts.append("ETA \(ProgressReporter.clock(Double(total - snapshot.done) / rate))")
                 }
