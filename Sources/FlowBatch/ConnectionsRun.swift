@@ -18,7 +18,7 @@ import Darwin
 /// runs recorded as `created` (never `exists` or `updated`: those were not flowbatch's to delete);
 /// `flowbatch test` tests every connection the file lists (`GET /connections/{id}/test`).
 ///
-/// Both go through one window (at most `concurrency` requests in flight), one retry loop (backoff,
+/// Both go through one window (at most the session's concurrency in flight), one retry loop (backoff,
 /// `Retry-After` pausing every worker, a stop), write one result per row and resume from their own
 /// journal: a connection an earlier undo deleted, or an earlier test tested, is not asked again.
 public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Duration {
@@ -31,12 +31,9 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
     public let resultsPath: String
     /// Where the operation's own results go (`<results>.undo.csv`, `<results>.test.csv`).
     public let outputPath: String
-    public let settings: PlatformSettings
-    public let concurrency: Int
-    public let policy: RetryPolicy
-    public let timeout: Duration
-    /// Proxies and trusted certificate authorities.
-    public let network: NetworkSettings
+    /// The session its requests go through: the platform, proxies and trust, the timeout, the
+    /// concurrency and the retry policy, as every command's session is made.
+    public let sessionConfiguration: FlowServiceSession<C>.Configuration
     let clock: C
     let stop: StopSignal
     let logger: Logger
@@ -48,11 +45,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         _ operation: Operation,
         resultsPath: String,
         outputPath: String,
-        settings: PlatformSettings,
-        concurrency: Int,
-        policy: RetryPolicy,
-        timeout: Duration,
-        network: NetworkSettings = NetworkSettings(),
+        session: FlowServiceSession<C>.Configuration,
         clock: C,
         stop: StopSignal,
         statistics: RunStatistics = RunStatistics(),
@@ -62,11 +55,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         self.operation = operation
         self.resultsPath = resultsPath
         self.outputPath = outputPath
-        self.settings = settings
-        self.concurrency = concurrency
-        self.policy = policy
-        self.timeout = timeout
-        self.network = network
+        self.sessionConfiguration = session
         self.clock = clock
         self.stop = stop
         self.logger = logger
@@ -212,13 +201,8 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
             ],
             input: resultsPath
         )
-        var configuration = FlowServiceSession<C>.Configuration(platform: settings)
-        configuration.network = network
-        configuration.timeout = timeout
-        configuration.concurrency = concurrency
-        configuration.retry = policy
         let session = FlowServiceSession(
-            configuration,
+            sessionConfiguration,
             clock: clock,
             stop: stop,
             statistics: statistics,

@@ -74,15 +74,16 @@ struct ResultsFileOptions: ParsableArguments {
     ) async throws -> ConnectionsRun<ContinuousClock>.Summary {
         let stop = StopSignal()
         let logger = logging.makeLogger()
+        var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings.platform)
+        session.network = settings.network
+        session.timeout = timeoutOptions.duration
+        session.concurrency = concurrencyOptions.concurrency
+        session.retry = RetryPolicy(maxAttempts: retryOptions.maxAttempts)
         let run = ConnectionsRun(
             operation,
             resultsPath: results,
             outputPath: outputPath,
-            settings: settings.platform,
-            concurrency: concurrencyOptions.concurrency,
-            policy: RetryPolicy(maxAttempts: retryOptions.maxAttempts),
-            timeout: timeoutOptions.duration,
-            network: settings.network,
+            session: session,
             clock: ContinuousClock(),
             stop: stop,
             logger: logger

@@ -152,10 +152,12 @@ struct InProcessRunTests {
                     operation,
                     resultsPath: configuration.resultsPath,
                     outputPath: directory.file("in.results.\(suffix).csv"),
-                    settings: Self.settings(mock),
-                    concurrency: 4,
-                    policy: RetryPolicy(),
-                    timeout: .seconds(10),
+                    session: {
+                        var session = FlowServiceSession<ManualClock>.Configuration(platform: Self.settings(mock))
+                        session.concurrency = 4
+                        session.timeout = .seconds(10)
+                        return session
+                    }(),
                     clock: clock,
                     stop: StopSignal(),
                     logger: Self.logger
