@@ -54,7 +54,7 @@ public final class HTTPTransport: Sendable {
         configuration.connectionPool.retryConnectionEstablishment = false
         let seconds = Int64(timeout.components.seconds) + 1
         configuration.timeout = .init(connect: .seconds(min(seconds, 30)), read: .seconds(seconds))
-        configuration.httpVersion = .http1Only
+        configuration.httpVersion = network.allowsHTTP2 ? .automatic : .http1Only
         configuration.tlsConfiguration = network.tlsConfiguration
         // No tracer: with none configured, building span attributes is pure cost per request.
         configuration.tracing.tracer = nil

@@ -44,6 +44,9 @@ public struct NetworkSettings: Sendable {
     public var trustRoots: Certificates?
     /// Trusted as well (`--ca-file`).
     public var additionalTrustRoots: Certificates?
+    /// Whether HTTP/2 may be negotiated (by ALPN, over TLS); `FLOWBATCH_BENCH_HTTP2=1` allows it, for
+    /// the bench that measures it against HTTP/1.1 (see `HTTPTransport`).
+    public var allowsHTTP2 = false
 
     /// Direct connections, the system trust store.
     public init() {}
@@ -66,6 +69,7 @@ public struct NetworkSettings: Sendable {
         if let caFile {
             settings.additionalTrustRoots = try Certificates.load(path: caFile, origin: "--ca-file")
         }
+        settings.allowsHTTP2 = environment["FLOWBATCH_BENCH_HTTP2"] == "1"
         return settings
     }
 

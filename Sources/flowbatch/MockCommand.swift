@@ -144,6 +144,9 @@ struct MockCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Flag(help: "Over HTTPS, offer HTTP/2 by ALPN beside HTTP/1.1 (needs --tls-cert and --tls-key).")
+    var http2 = false
+
     @Option(help: "Seed that makes the fault choices repeatable. (default: random)")
     var seed: UInt64?
 
@@ -153,6 +156,9 @@ struct MockCommand: AsyncParsableCommand {
     func validate() throws {
         guard (self.tlsCert == nil) == (self.tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither.")
+        }
+        guard !http2 || tlsCert != nil else {
+            throw ValidationError("--http2 is offered over HTTPS only (by ALPN): give --tls-cert and --tls-key too.")
         }
         do {
             _ = try self.mockConfiguration()
@@ -217,7 +223,7 @@ struct MockCommand: AsyncParsableCommand {
             $0.trimmingCharacters(in: .whitespaces)
         }
         if let tlsCert, let tlsKey {
-            configuration.tls = MockTLS(certificatePath: tlsCert, privateKeyPath: tlsKey)
+            configuration.tls = MockTLS(certificatePath: tlsCert, privateKeyPath: tlsKey, http2: http2)
         }
         if !self.datasets.isEmpty {
             configuration.datasets = try self.datasets.map { text throws(MockConfigurationError) in

@@ -6,11 +6,15 @@ public struct MockTLS: Sendable, Equatable {
     public var certificatePath: String
     /// A PEM file with the certificate's private key.
     public var privateKeyPath: String
+    /// Offer HTTP/2 by ALPN beside HTTP/1.1 (Hummingbird's HTTP/2 channel); `false` serves
+    /// HTTP/1.1 alone, as a gateway that offers nothing else would.
+    public var http2: Bool
 
-    /// Serves HTTPS with the PEM files at these paths.
-    public init(certificatePath: String, privateKeyPath: String) {
+    /// Serves HTTPS with the PEM files at these paths, HTTP/2 too when `http2`.
+    public init(certificatePath: String, privateKeyPath: String, http2: Bool = false) {
         self.certificatePath = certificatePath
         self.privateKeyPath = privateKeyPath
+        self.http2 = http2
     }
 
     /// The server's TLS configuration, read from the files.

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdTLS
 import Logging
 import NIOCore
@@ -14,9 +15,14 @@ enum MockApplication {
         let configuration = state.configuration
         var serverLogger = logger
         serverLogger.handler = DeferredMetadataLogHandler(wrapping: logger.handler)
-        // HTTPS when configured; the builder is the only difference, so tests meet the same server.
+        // HTTPS when configured (HTTP/2 by ALPN too, when asked); the builder is the only difference,
+        // so tests meet the same server.
         let server: HTTPServerBuilder =
-            try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration()) } ?? .http1()
+            try configuration.tls.map { tls in
+                tls.http2
+                    ? try .http2Upgrade(tlsConfiguration: tls.serverConfiguration())
+                    : try .tls(.http1(), tlsConfiguration: tls.serverConfiguration())
+            } ?? .http1()
         return Application(
             responder: MockResponder(state: state),
             server: server,
