@@ -153,7 +153,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                     logger: logger,
                     refusals: refusals,
                     onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) },
-                    inFlight: configuration.concurrency
+                    inFlight: configuration.lookUpsInFlight
                 )
                 pass.decision.existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
                 statistics.listing(sandbox: nil, listed: pass.decision.existing.count)
@@ -199,7 +199,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             client: session.client,
             retrier: session.retrier(.read),
             logger: logger,
-            inFlight: configuration.concurrency
+            inFlight: configuration.lookUpsInFlight
         )
         let now: ExistingConnections
         do {

@@ -7,18 +7,12 @@ import FlowServiceAPI
 /// source|flow`): source connection, target connection, flow, each through the one exactly-once
 /// create (``ExactlyOnceCreate``) with its kind's look-up.
 ///
-/// Each step's `step-attempt` line is journaled before its `POST` leaves and its ID recorded after. A
-/// step the journal does not record as done is looked up first, with the filters Adobe documents for
-/// its kind (by the parent's ID, or by name and dataset), unless its parent was created by this very
-/// run's request: then nothing can hang off it yet, and the look-up would only cost a request per row.
-///
-/// What the look-up finds is the row's own when the journal shows a `POST` was sent for it (a
-/// `kill -9` or a lost answer), or when it hangs off a parent the row's own journal created (a source
-/// connection on the row's base connection, a flow on its source connection: only this output knows
-/// that parent's ID); otherwise it is reused (`exists` for that step). So only a step whose parent is
-/// not the row's own (a target connection, found by name and dataset; a source connection on a base
-/// connection that existed) waits for its attempt to be on disk before the `POST`: the others' attempt
-/// lines go out with the next group write, one `fdatasync` fewer per step.
+/// Each step is written ahead (its `step-attempt` line on disk before the `POST` leaves) and its ID
+/// recorded after. A step the journal does not record as done is looked up first, with the filters
+/// Adobe documents for its kind (by the parent's ID, or by name and dataset), unless its parent was
+/// created by this very run's request: then nothing can hang off it yet, and the look-up would only
+/// cost a request per row. What the look-up finds is the row's own when the journal shows a `POST`
+/// was sent for it (a `kill -9` or a lost answer), and reused (`exists` for that step) when not.
 struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
     let creates: ExactlyOnceCreate<C>
     let client: FlowServiceClient
@@ -47,26 +41,22 @@ struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// Runs `plan`'s steps for the row `row` in `sandbox`, on base connection `connectionID`;
-    /// `fresh`: this run's own request created the base connection just now; `ours`: this output's
-    /// journal created it (now or in an earlier run), as against found existing or updated.
+    /// `fresh`: this run's own request created the base connection just now.
     func run(
         _ plan: ChainPlan,
         row: JournalEvent.Row,
         sandbox: String,
         connectionID: String,
-        fresh: Bool,
-        ours baseIsOurs: Bool
+        fresh: Bool
     ) async -> End {
         var end = End()
         end.chain = plan.knownIDs
         end.createdAny = plan.steps.contains { plan.known[$0]?.created == true }
-        // Whether each resource so far was created by this run's own request, and by this output's journal.
+        // Whether each resource so far was created by this run's own request.
         var freshNow: [ChainStep: Bool] = [.connection: fresh]
-        var oursNow: [ChainStep: Bool] = [.connection: baseIsOurs]
         for step in plan.steps {
             if end.chain[step] != nil {
                 freshNow[step] = false
-                oursNow[step] = plan.known[step]?.created == true
                 continue
             }
             guard
@@ -83,13 +73,6 @@ struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
                 case .connection, .source, .target: freshNow[.connection] ?? false
                 case .flow: (freshNow[.source] ?? false) && (freshNow[.target] ?? false)
                 }
-            // Only this output knows the ID of a parent it created: what hangs off it is the row's own.
-            let parentIsOurs =
-                switch step {
-                case .source: oursNow[.connection] ?? false
-                case .flow: oursNow[.source] ?? false
-                case .connection, .target: false
-                }
             let known = plan.known[step]
             var tries = ExactlyOnceCreate<C>.Tries()
             // Looked up first unless nothing can exist yet; found, it is the row's own only when a
@@ -101,8 +84,8 @@ struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
                     try await client.ensureToken()
                     journal.append(JournalRecord(.step(row, step, .attempt(number))).encoded())
                     // On disk before the first try leaves: a resource made by a request the journal
-                    // does not know would be taken for someone else's (unless its parent tells).
-                    if number == 1, !parentIsOurs { try await journal.flush() }
+                    // does not know would be taken for someone else's.
+                    if number == 1 { try await journal.flush() }
                 }
             } catch {
                 end.attempts += tries.attempts
@@ -115,8 +98,7 @@ struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
             case .created(let id, _, let status, let requestID, let recovered):
                 end.chain[step] = id
                 // Found before anything was sent: the row's own only when an earlier run sent a request for it.
-                let ours = !recovered || tries.attempts > 0 || known?.attempted == true || parentIsOurs
-                oursNow[step] = ours
+                let ours = !recovered || tries.attempts > 0 || known?.attempted == true
                 if ours {
                     end.createdAny = true
                     end.recovered = end.recovered || recovered
@@ -126,9 +108,7 @@ struct ChainSteps<C: Clock>: Sendable where C.Duration == Duration {
                 }
                 end.answer = .init(httpStatus: status, requestID: requestID)
                 freshNow[step] = !recovered
-            case .failed(var failure, let stoppedEarly):
-                // As a base connection's: a stop between tries of an ambiguous answer leaves it failed, to be looked up.
-                if stoppedEarly { failure.message += " (the run stopped before retrying)" }
+            case .failed(let failure):
                 journal.append(failedRecord(row, step, failure, ambiguous: tries.ambiguous))
                 end.answer = .init(httpStatus: failure.httpStatus, requestID: failure.requestID)
                 end.ending = .failed(step, failure, ambiguous: tries.ambiguous)

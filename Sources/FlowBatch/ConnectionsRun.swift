@@ -345,9 +345,7 @@ public final class ConnectionsRun<C: Clock>: Sendable where C.Duration == Durati
         case .gaveUp(let reason): return .failed(reason.failure)
         case .stopped(nil): return .notRun
         case .stopped(let reason?):
-            var failure = reason.failure
-            failure.message += " (the run stopped before retrying)"
-            return .failed(failure)
+            return .failed(reason.failure.stoppedBeforeRetrying)
         }
     }
 

@@ -58,7 +58,7 @@ public struct DryRunPlan: Sendable {
                 retrier: session.retrier(.read),
                 logger: client.logger,
                 refusals: refusals,
-                inFlight: configuration.concurrency
+                inFlight: configuration.lookUpsInFlight
             )
             do {
                 existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)

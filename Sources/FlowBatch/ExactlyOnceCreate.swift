@@ -34,7 +34,8 @@ struct ExactlyOnceCreate<C: Clock>: Sendable where C.Duration == Duration {
     /// How a create ended; ``Tries/ambiguous`` tells whether a failed one may still have created it.
     enum End: Sendable {
         case created(id: String, etag: String?, status: Int?, requestID: String?, recovered: Bool)
-        case failed(RunError, stoppedEarly: Bool = false)
+        /// Refused, out of tries, or stopped between the tries of an ambiguous answer (the message says so).
+        case failed(RunError)
         case notRun
     }
 
@@ -89,7 +90,7 @@ struct ExactlyOnceCreate<C: Clock>: Sendable where C.Duration == Duration {
             // Stopped between tries of a request that created nothing (a 429, no resource): not run.
             // One whose last answer was ambiguous stays failed, to be looked up.
             guard let reason, tries.ambiguous else { return .notRun }
-            return .failed(reason.failure, stoppedEarly: true)
+            return .failed(reason.failure.stoppedBeforeRetrying)
         }
     }
 
@@ -205,5 +206,14 @@ struct ExactlyOnceCreate<C: Clock>: Sendable where C.Duration == Duration {
         case .gaveUp(let reason): return .unknown(reason.failure)
         case .stopped: return .stopped
         }
+    }
+}
+
+extension RunError {
+    /// The failure of a request whose retry a stop cut short, as every result of one says it.
+    var stoppedBeforeRetrying: RunError {
+        var failure = self
+        failure.message += " (the run stopped before retrying)"
+        return failure
     }
 }

@@ -17,8 +17,8 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     var refusals = SandboxRefusals()
     /// Hears the sandbox being listed and how many connections it has shown so far.
     var onProgress: @Sendable (_ sandbox: String, _ listed: Int) -> Void = { _, _ in }
-    /// Name look-ups sent at once (the run's `--concurrency`): batches of names are independent, where
-    /// pages follow each other.
+    /// Name look-ups sent at once (the run's `--concurrency`, or 1 under `--rate`, where requests, not
+    /// round trips, set the time): batches of names are independent, where pages follow each other.
     var inFlight = 1
     /// Whether the connections' public auth params are decoded (`export` writes them; a run, which
     /// holds every listed connection for its whole length, needs none).
@@ -71,9 +71,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                         "looking up \(batches.count) batches of names instead of listing every page",
                         metadata: ["sandbox": "\(sandbox)"]
                     )
-                    let found = try await lookUp(batches, sandbox: sandbox, pageSize: pageSize)
-                    keep(found.items)
-                    complete = found.complete
+                    complete = try await lookUp(batches, sandbox: sandbox, pageSize: pageSize) { keep($0) }
                 }
             }
             guard complete else { continue }
@@ -83,42 +81,45 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         return existing
     }
 
-    /// The connections named in `batches`, each batch one listing, ``inFlight`` at a time; `complete`
-    /// is `false` when one ended early (stopped, or the sandbox refused).
+    /// Looks up the connections named in `batches`, each batch one listing, ``inFlight`` at a time,
+    /// handing each batch's to `found` as it comes (the progress line moves with them); `false` when
+    /// one ended early (stopped, or the sandbox refused), after which no other batch starts.
     private func lookUp(
         _ batches: [[String]],
         sandbox: String,
-        pageSize: Int
-    ) async throws(RunError) -> (items: [FlowServiceClient.Listed], complete: Bool) {
+        pageSize: Int,
+        found: ([FlowServiceClient.Listed]) -> Void
+    ) async throws(RunError) -> Bool {
         do {
             return try await withThrowingTaskGroup(of: ([FlowServiceClient.Listed], Bool).self) { group in
-                var items: [FlowServiceClient.Listed] = []
                 var complete = true
                 var next = batches.makeIterator()
-                func add() -> Bool {
+                func startNext() -> Bool {
                     guard let batch = next.next() else { return false }
                     group.addTask {
-                        var found: [FlowServiceClient.Listed] = []
+                        var named: [FlowServiceClient.Listed] = []
                         var size = pageSize
                         let complete = try await forEachPage(sandbox: sandbox, .names(batch), pageSize: &size) {
-                            found += $0.items
+                            named += $0.items
                             return true
                         }
-                        return (found, complete)
+                        return (named, complete)
                     }
                     return true
                 }
-                for _ in 0..<max(1, inFlight) where add() {}
-                while let (found, done) = try await group.next() {
-                    items += found
+                var started = 0
+                while started < max(1, inFlight), startNext() { started += 1 }
+                while let (named, done) = try await group.next() {
+                    found(named)
                     complete = complete && done
-                    if complete { _ = add() }
+                    if complete { _ = startNext() }
                 }
-                return (items, complete)
+                return complete
             }
         } catch let error as RunError {
             throw error
         } catch {
+            // Only a cancelled task group throws anything else: the run is stopping.
             throw RunError(.stopped, "the run was stopped")
         }
     }

@@ -137,8 +137,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             row: JournalEvent.Row(sandbox: base.outcome.sandbox, name: base.outcome.name, row: base.outcome.row),
             sandbox: base.outcome.sandbox,
             connectionID: connection.id,
-            fresh: fresh,
-            ours: base.outcome.status == .created
+            fresh: fresh
         )
         var outcome = base.outcome
         outcome.chain = end.chain
@@ -216,8 +215,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
         switch end {
         case .created(let id, let etag, let status, let requestID, let recovered):
             return state.created(id: id, etag: etag, status: status, requestID: requestID, recovered: recovered)
-        case .failed(let failure, let stoppedEarly):
-            return state.failed(failure, stoppedEarly: stoppedEarly)
+        case .failed(let failure):
+            return state.failed(failure)
         case .notRun:
             return state.notRun()
         }
@@ -356,8 +355,8 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             return Finished(outcome: outcome(.updated(.init(id: id, etag: etag), answer)))
         }
 
-        func failed(_ failure: RunError, stoppedEarly: Bool = false) -> Finished {
-            let message = stoppedEarly ? failure.message + " (the run stopped before retrying)" : failure.message
+        func failed(_ failure: RunError) -> Finished {
+            let message = failure.message
             let answer = RowOutcome.Answer(httpStatus: failure.httpStatus, requestID: failure.requestID)
             return Finished(
                 outcome: outcome(

@@ -117,3 +117,9 @@ extension RunConfiguration {
         return session
     }
 }
+
+extension RunConfiguration {
+    /// Name look-ups the listing sends at once: `--concurrency`, or one at a time under `--rate`,
+    /// where the pace, not the round trips, sets how long they take (see ``ListingStrategy``).
+    var lookUpsInFlight: Int { rate == nil ? concurrency : 1 }
+}

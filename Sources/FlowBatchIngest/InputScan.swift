@@ -3,8 +3,8 @@ import FlowBatchModel
 /// A first pass over the input, before anything is sent: counts the rows (for progress), finds
 /// names repeated within a sandbox (they must be known before the first of them is sent), the
 /// sandboxes the rows use (whose connections are listed once at the start), and, for a file of up to
-/// ``namesKept`` names, the names themselves (a big sandbox may be cheaper to ask for them, 64 look-ups
-/// at a time, than to list page after page).
+/// ``namesKept`` names, the names themselves (a big sandbox may be cheaper to ask for them, several
+/// look-ups at a time, than to list page after page).
 ///
 /// Costs one extra read of the file (about a second per million rows) and bounded memory (the names
 /// kept: about 3 MB at most).

@@ -73,10 +73,11 @@ struct UndoCommand: AsyncParsableCommand {
         )
         let deleted = ConnectionsRun<ContinuousClock>.Summary.count(summary.deleted, earlier: summary.deletedEarlier)
         var text = "deleted \(deleted), already gone \(summary.alreadyGone), failed \(summary.failed)"
-        if plan.hasChain {
-            text += " (rows; each row's flow, then its target and source connections, then its connection)"
-        }
         if summary.notRun > 0 { text += ", not run \(summary.notRun)" }
+        if plan.hasChain {
+            text +=
+                " (rows: each row's flow, target and source connections, then its connection when this output made it)"
+        }
         Console.out(text)
         if let reason = summary.stoppedBecause { Console.out("Stopped early: \(reason)") }
         let asked = summary.alreadyGone + summary.deletedNow

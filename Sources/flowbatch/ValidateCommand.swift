@@ -13,14 +13,14 @@ import Logging
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check the input file and every row; send nothing.",
+        abstract: "Check the input file and every row; send nothing (with --through, read the specs it needs).",
         discussion: """
             Prints one line per problem, 'row N: field: reason', then a count. Warnings and notes go to \
             stderr. Exit status: 0 every row is valid, 1 some rows are invalid, 65 the file is not a usable \
             CSV, 66 the file cannot be read, 64 a bad option. With --through source or flow it needs Platform \
             credentials, as run does: it reads (never writes) the connection spec, the flow spec, the datasets and \
             the mapping sets, and checks each row's source params, dataset and mapping set as run would. It takes \
-            run's chain options, so a run's command line is checked by writing validate for run.
+            run's chain options (the schedule's are checked, not used).
             """
     )
 

@@ -260,7 +260,7 @@ struct ChainRunTests {
             #expect(harness.mock.targetConnections(sandbox: nil).isEmpty)
             #expect(harness.mock.connections(sandbox: nil).map(\.id) == [seeded.id])
             #expect(
-                undo.stdout.contains("deleted 3, already gone 0, failed 0 (rows; each row's flow"),
+                undo.stdout.contains("deleted 3, already gone 0, failed 0 (rows: each row's flow"),
                 "\(undo.stdout)"
             )
         }

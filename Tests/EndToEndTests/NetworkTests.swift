@@ -94,6 +94,29 @@ struct NetworkTests {
     }
 
     @Test(
+        "a gateway that offers HTTP/2 by ALPN gets the same exactly-once run, in HTTP/1.1 by default and in HTTP/2 when allowed"
+    )
+    func serverOfferingHTTP2() async throws {
+        try await Self.withTLSMock({
+            $0.tls?.http2 = true
+            $0.faults.ambiguousRate = 0.05
+            $0.faults.seed = 7
+        }) { harness, certificates in
+            let input = try harness.writeInput(rows: 40)
+            let trust = ["--ca-file", certificates.authorityPath, "--concurrency", "8"]
+            let first = try await harness.run(input, trust + ["--limit", "20"])
+            #expect(first.status == 0, "\(first.allOutput)")
+            #expect(harness.mock.stats().connections == 20)
+            // The rest over HTTP/2 (the bench's switch), resuming the same journal.
+            let second = try await harness.run(input, trust, environment: ["FLOWBATCH_BENCH_HTTP2": "1"])
+            #expect(second.status == 0, "\(second.allOutput)")
+            harness.expectExactlyOnce(try harness.results(harness.directory.file("in.results.csv")), rows: 40)
+            #expect(harness.mock.stats().connections == 40)
+            #expect(harness.mock.stats().duplicateNames.isEmpty)
+        }
+    }
+
+    @Test(
         "SSL_CERT_FILE (or curl's CURL_CA_BUNDLE, or Python requests' REQUESTS_CA_BUNDLE) replaces the system trust store: the run trusts the authority it names",
         arguments: ["SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE"]
     )

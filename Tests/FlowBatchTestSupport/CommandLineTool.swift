@@ -108,6 +108,11 @@ public final class RunningTool: @unchecked Sendable {
         try process.run()
     }
 
+    /// A test that failed before waiting leaves no process behind (a mock would serve on forever).
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// The process ID.
     public var pid: Int32 { process.processIdentifier }
 
@@ -129,9 +134,11 @@ public final class RunningTool: @unchecked Sendable {
     public func firstLine(timeout: Double = 30) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(timeout)
         while true {
+            // Whether it still runs is asked before reading: a line written just before it ended is read.
+            let running = isRunning
             let printed = stdoutSoFar()
             if let end = printed.firstIndex(of: "\n") { return String(printed[...end]) }
-            if !isRunning || ContinuousClock.now > deadline { return printed }
+            if !running || ContinuousClock.now > deadline { return printed }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

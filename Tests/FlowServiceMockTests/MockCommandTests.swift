@@ -95,6 +95,13 @@ struct MockCommandTests {
         #expect(try await mock.wait(timeout: 30).status == 0)
     }
 
+    @Test("--http2 without --tls-cert exits 64: HTTP/2 is offered over HTTPS only")
+    func http2NeedsTLS() async throws {
+        let ended = try await Self.launch(["--port", "0", "--http2"]).wait(timeout: 30)
+        #expect(ended.status == 64)
+        #expect(ended.stderr.contains("--http2 is offered over HTTPS only"), "\(ended.stderr)")
+    }
+
     @Test("--outage-for without --outage-at exits 64 and says what is missing")
     func outageNeedsItsStart() async throws {
         let mock = try Self.launch(["--port", "0", "--outage-for", "2s"])

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The driver of `scripts/bench`: measures flowbatch against its peers and the ideal, in one run, on
-the same rows and the same mock server. Run it through `scripts/bench`, which installs what it needs
+the same rows (within each part) and the same mock server. Run it through `scripts/bench`, which installs what it needs
 and builds flowbatch (and the bare AsyncHTTPClient loop of Benchmarks/) in release mode first.
 
 Parts:
@@ -20,7 +20,9 @@ Parts:
             then client CPU of 20,000 rows into 40,000 existing connections against an empty sandbox
   throttle  the mock admitting 100 requests/s: rows/s against it, time against the ideal, 429s
   chain     `run --through flow` (4 creates a row) at N=64 against 20 ms latency, against the ideal
-            rows × 4 × latency / N; beside it `--through connection` on the same rows
+            rows × 4 × latency / N; beside it `--through connection` on four times the rows
+  http2     flowbatch over TLS with HTTP/1.1 against HTTP/2 (the mock's --http2): CPU per row at 0 ms,
+            efficiency at 20 ms, N = 64 and 256
   profile   flowbatch and its peers under valgrind's callgrind: instructions per row, and where
             flowbatch's go (by origin, malloc/ARC/tasks, top functions by inclusive cost)
 
@@ -44,6 +46,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_binary  # noqa: E402
 import bench_chain  # noqa: E402
+import bench_http2  # noqa: E402
 import bench_profile  # noqa: E402
 import bench_service  # noqa: E402
 from bench_common import (API_KEY, BARE_AHC, DATA, HERE, ORG, REPO, RUNS, TOKEN, WORK, Mock, TLSFiles,  # noqa: E402
@@ -423,6 +426,9 @@ class Bench:
     def part_chain(self):
         bench_chain.part(self)
 
+    def part_http2(self):
+        bench_http2.part(self)
+
     # ------------------------------------------------------------ memory
 
     def part_memory(self):
@@ -531,7 +537,7 @@ def flowbatch_commit():
         return None
 
 
-PARTS = ["ingest", "binary", "run", "memory", "journal", "listing", "throttle", "chain", "profile"]
+PARTS = ["ingest", "binary", "run", "memory", "journal", "listing", "throttle", "chain", "http2", "profile"]
 
 
 def main():

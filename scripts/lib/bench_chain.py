@@ -5,6 +5,8 @@ flight against a mock answering after a latency L, no client can beat rows × 4 
 chain's order costs shows apart from what any create costs. Every run checks that the mock holds
 exactly one of each kind per row.
 """
+import shutil
+
 import bench_common as common
 
 # The mock's demo dataset and mapping set (it serves them unless started with others).
@@ -24,10 +26,11 @@ def part(b):
             extra += ["--dataset", DATASET, "--mapping-set", MAPPING_SET]
         samples = []
         for _ in range(b.options.repeat):
-            sample = b.one_run("flowbatch", latency, n, input_path, None, count, extra=extra)
+            sample = b.one_run("flowbatch", latency, n, input_path, None, count, extra=extra, keep=True)
             made = {kind: sample["stats"].get(kind) for kind in KINDS[:creates]}
             if any(held != count for held in made.values()):
                 raise RuntimeError(f"--through {through}: the mock holds {made} for {count} rows; see {sample['folder']}")
+            shutil.rmtree(sample["folder"], ignore_errors=True)
             samples.append(sample)
         summary = b.summary_of(samples)
         ideal = count * creates * latency / 1000 / n
