@@ -54,6 +54,12 @@ public final class HTTPTransport: Sendable {
         configuration.connectionPool.retryConnectionEstablishment = false
         let seconds = Int64(timeout.components.seconds) + 1
         configuration.timeout = .init(connect: .seconds(min(seconds, 30)), read: .seconds(seconds))
+        // HTTP/1.1, measured against HTTP/2 over TLS (`scripts/bench http2`, 2026-12-08, release, pinned,
+        // the mock's --http2): HTTP/2 cost 1.36× the client CPU a row at 0 ms (0.286 against 0.210 ms),
+        // and at 20 ms reached 0.597 of N / latency against 0.685 at N=64, 0.186 against 0.246 at N=256.
+        // One connection's streams save handshakes, but every frame of every request then goes through
+        // one channel and NIO's HTTP/2 multiplexer; N HTTP/1.1 connections are cheaper here. The bench's
+        // FLOWBATCH_BENCH_HTTP2=1 lets it be negotiated, to measure it again.
         configuration.httpVersion = network.allowsHTTP2 ? .automatic : .http1Only
         configuration.tlsConfiguration = network.tlsConfiguration
         // No tracer: with none configured, building span attributes is pure cost per request.
