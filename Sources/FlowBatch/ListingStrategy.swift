@@ -9,10 +9,11 @@ import FlowServiceAPI
 /// one `property` filter (a comma inside one value means OR, so a name that itself holds a comma, or an
 /// empty one, cannot be asked for this way), and the batches go out `inFlight` at a time. A sandbox's
 /// size comes from `count=true` in one request. Look-ups are chosen when they take fewer round trips
-/// and decode fewer connections (only those named so) than the pages left. For 9,000 connections in
-/// pages of 1,000 and a file of 20 names that is 1 + 1 + 1 requests against 9; for 2,000 names at 64
-/// in flight, 20 look-ups in one round trip against 8 pages; for 20,000 names into 60,000, 4 rounds of
-/// look-ups against 59 pages; for 20,000 names into a sandbox of just those 20,000, pages.
+/// than the pages left and cannot decode more connections than the sandbox holds (only those named so).
+/// For 9,000 connections in pages of 1,000 and a file of 20 names that is 1 + 1 + 1 requests against 9;
+/// for 2,000 names at 64 in flight, 20 look-ups in one round trip against 8 pages; for 20,000 names into
+/// 60,000, 4 rounds of look-ups against 59 pages; into a sandbox of just those 20,000 (the end-of-run
+/// look-up of a run into an empty one), 4 rounds against 19 pages.
 enum ListingStrategy: Equatable {
     /// Go on reading pages.
     case pages
@@ -31,9 +32,10 @@ enum ListingStrategy: Equatable {
         let remaining = max(0, count - listed)
         let pages = (remaining + pageSize - 1) / pageSize
         let lookUpRounds = (batches.count + max(1, inFlight) - 1) / max(1, inFlight)
-        // Look-ups cost a request per batch where pages cost one per thousand: they must also decode
-        // fewer connections (at most one per name) than the pages would, or they only cost more CPU.
-        return lookUpRounds < pages && names.count < remaining ? .names(batches) : .pages
+        // Look-ups cost a request per batch of about 100 names where a page holds 1,000 connections, but
+        // a request costs far less CPU than decoding the connections: they win when they take fewer round
+        // trips and cannot decode more connections (at most one per name) than the sandbox holds.
+        return lookUpRounds < pages && names.count <= count ? .names(batches) : .pages
     }
 
     /// `names` in batches whose filters fit ``filterBudget``; `nil` when a name cannot be ORed.

@@ -26,10 +26,14 @@ struct ListingStrategyTests {
         #expect(
             ListingStrategy.choose(count: 60_000, listed: 1_000, pageSize: 1_000, names: many, inFlight: 64) != .pages
         )
-        // Into a sandbox of just those 20,000 (the end-of-run look-up of a run into an empty one): look-ups
-        // would take fewer rounds but decode as many connections in ten times the requests, so pages.
+        // Into a sandbox of just those 20,000 (the end-of-run look-up of a run into an empty one): 4 rounds
+        // against 19 pages, decoding no more connections than the pages would.
         #expect(
-            ListingStrategy.choose(count: 20_000, listed: 1_000, pageSize: 1_000, names: many, inFlight: 64) == .pages
+            ListingStrategy.choose(count: 20_000, listed: 1_000, pageSize: 1_000, names: many, inFlight: 64) != .pages
+        )
+        // More names than the sandbox holds: pages, which cannot decode more than it holds.
+        #expect(
+            ListingStrategy.choose(count: 5_000, listed: 1_000, pageSize: 1_000, names: many, inFlight: 64) == .pages
         )
         // Into 3,000 connections: 2 pages left against 4 rounds of look-ups, so pages.
         #expect(
