@@ -192,21 +192,33 @@ enum ChainReading {
             }
         }
 
-        /// ``one(_:)`` for every ID at once (a task group), by ID (`request` is given each ID); the first
-        /// error thrown ends them all.
+        /// Reads sent at once by ``each(_:_:)``: a file whose every row names its own dataset still
+        /// opens with a handful of requests in flight, not one per row.
+        static let inFlight = 16
+
+        /// ``one(_:)`` for every ID, ``inFlight`` at a time (a task group), by ID (`request` is given each
+        /// ID); the first error thrown ends them all.
         func each<Value: Sendable>(
             _ ids: Set<String>,
             _ request: @escaping @Sendable (FlowServiceClient, String) async throws(RunError) -> Value?
         ) async throws(RunError) -> [String: Read<Value>] {
             do {
                 return try await withThrowingTaskGroup(of: (String, Read<Value>).self) { group in
-                    for id in ids {
+                    var next = ids.makeIterator()
+                    func startNext() -> Bool {
+                        guard let id = next.next() else { return false }
                         group.addTask {
                             (id, try await one { client throws(RunError) in try await request(client, id) })
                         }
+                        return true
                     }
+                    var started = 0
+                    while started < Self.inFlight, startNext() { started += 1 }
                     var reads: [String: Read<Value>] = [:]
-                    for try await (id, read) in group { reads[id] = read }
+                    while let (id, read) = try await group.next() {
+                        reads[id] = read
+                        _ = startNext()
+                    }
                     return reads
                 }
             } catch let error as RunError {

@@ -32,6 +32,23 @@ public final class FlowServiceSession<C: Clock>: Sendable where C.Duration == Du
         public init(platform: PlatformSettings) {
             self.platform = platform
         }
+
+        /// A command's session as its options give it: where and as whom, through which network, each
+        /// request's timeout and, for the commands that take them, the concurrency and the retry policy
+        /// (one initializer for every command, so none sets one and forgets another).
+        public init(
+            platform: PlatformSettings,
+            network: NetworkSettings,
+            timeout: Duration,
+            concurrency: Int = 2,
+            retry: RetryPolicy = RetryPolicy()
+        ) {
+            self.platform = platform
+            self.network = network
+            self.timeout = timeout
+            self.concurrency = concurrency
+            self.retry = retry
+        }
     }
 
     public let configuration: Configuration

@@ -106,13 +106,15 @@ extension RunConfiguration {
     /// The session of the run's requests (and of the dry run's look-ups, which keep to the same
     /// `--rate`, timeout, retry options and outage limit): written once for both.
     public func session<C: Clock>(_ clock: C.Type) -> FlowServiceSession<C>.Configuration {
-        var session = FlowServiceSession<C>.Configuration(platform: platform)
-        session.network = network
-        session.timeout = timeout
-        session.concurrency = concurrency
+        var session = FlowServiceSession<C>.Configuration(
+            platform: platform,
+            network: network,
+            timeout: timeout,
+            concurrency: concurrency,
+            retry: retry
+        )
         session.rate = rate
         session.outageLimit = outageLimit
-        session.retry = retry
         session.retryBudgetCapacity = retryBudgetCapacity
         return session
     }

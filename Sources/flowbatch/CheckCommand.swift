@@ -102,9 +102,11 @@ struct CheckCommand: AsyncParsableCommand {
         } else {
             sandboxes = [resolved.defaultSandbox]
         }
-        var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
-        session.network = try platform.resolveNetwork(for: settings)
-        session.timeout = timeoutOptions.duration
+        let session = FlowServiceSession<ContinuousClock>.Configuration(
+            platform: settings,
+            network: try platform.resolveNetwork(for: settings),
+            timeout: timeoutOptions.duration
+        )
         let oauthSpecName = self.oauthSpecName
         let (through, datasets, mappingSets, flowSpec) = (step ?? .connection, dataset, mappingSet, flowSpec)
         // Under the lifecycle as every other command: Ctrl-C ends the checks.

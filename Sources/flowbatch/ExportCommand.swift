@@ -54,10 +54,12 @@ struct ExportCommand: AsyncParsableCommand {
             let network = try platform.resolveNetwork(for: settings)
             summary = try await Lifecycle.run(stop: stop, progress: nil, logger: logger) {
                 [timeout = timeoutOptions.duration, maxAttempts = retryOptions.maxAttempts] in
-                var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
-                session.network = network
-                session.timeout = timeout
-                session.retry = RetryPolicy(maxAttempts: maxAttempts)
+                let session = FlowServiceSession<ContinuousClock>.Configuration(
+                    platform: settings,
+                    network: network,
+                    timeout: timeout,
+                    retry: RetryPolicy(maxAttempts: maxAttempts)
+                )
                 return try await FlowServiceSession.with(session, clock: ContinuousClock(), stop: stop, logger: logger)
                 {
                     try await ConnectionExport(session: $0, sandboxes: sandboxes).run(into: target)

@@ -74,11 +74,13 @@ struct ResultsFileOptions: ParsableArguments {
     ) async throws -> ConnectionsRun<ContinuousClock>.Summary {
         let stop = StopSignal()
         let logger = logging.makeLogger()
-        var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings.platform)
-        session.network = settings.network
-        session.timeout = timeoutOptions.duration
-        session.concurrency = concurrencyOptions.concurrency
-        session.retry = RetryPolicy(maxAttempts: retryOptions.maxAttempts)
+        let session = FlowServiceSession<ContinuousClock>.Configuration(
+            platform: settings.platform,
+            network: settings.network,
+            timeout: timeoutOptions.duration,
+            concurrency: concurrencyOptions.concurrency,
+            retry: RetryPolicy(maxAttempts: retryOptions.maxAttempts)
+        )
         let run = ConnectionsRun(
             operation,
             resultsPath: results,

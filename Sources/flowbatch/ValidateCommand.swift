@@ -99,9 +99,11 @@ struct ValidateCommand: AsyncParsableCommand {
         settings: PlatformSettings,
         logger: Logger
     ) async throws -> ChainRowChecks? {
-        var session = FlowServiceSession<ContinuousClock>.Configuration(platform: settings)
-        session.network = try platform.resolveNetwork(for: settings)
-        session.timeout = timeoutOptions.duration
+        let session = FlowServiceSession<ContinuousClock>.Configuration(
+            platform: settings,
+            network: try platform.resolveNetwork(for: settings),
+            timeout: timeoutOptions.duration
+        )
         let limit = self.limit
         let stop = StopSignal()
         do {
