@@ -78,7 +78,10 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                     notify: notify
                 )
                 chain = try await ChainRows.read(
-                    configuration,
+                    configuration.chain,
+                    input: configuration.input,
+                    limit: configuration.limit,
+                    sandbox: configuration.defaultSandbox,
                     client: client,
                     sourceParams: authSpecs.sourceParams,
                     extraHeaders: columns.extraHeaders,

@@ -120,31 +120,9 @@ struct ChainRows: Sendable {
         }
     }
 
-    /// What a run `--through source|flow` reads once, before any write, and the chain's columns
-    /// among the input's; `nil` for `--through connection`.
-    static func read(
-        _ configuration: RunConfiguration,
-        client: FlowServiceClient,
-        sourceParams: SourceParamsSchema?,
-        extraHeaders: [String],
-        retrying: (any Retrying)?,
-        notify: (String) -> Void
-    ) async throws -> ChainRows? {
-        try await read(
-            configuration.chain,
-            input: configuration.input,
-            limit: configuration.limit,
-            sandbox: configuration.defaultSandbox,
-            client: client,
-            sourceParams: sourceParams,
-            extraHeaders: extraHeaders,
-            retrying: retrying,
-            notify: notify
-        )
-    }
-
-    /// The reads of `read(_:client:…)` for the chain `options` over `input`'s first `limit` rows
-    /// (`validate --through` has options and an input, but no run).
+    /// What a run `--through source|flow` reads once, before any write, for the chain `options` over
+    /// `input`'s first `limit` rows, and the chain's columns among the input's; `nil` for `--through
+    /// connection` (`validate --through` has options and an input, but no run).
     static func read(
         _ options: ChainOptions,
         input: InputFile,

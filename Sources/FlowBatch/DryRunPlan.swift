@@ -45,7 +45,10 @@ public struct DryRunPlan: Sendable {
                 notify: notify
             )
             chain = try await ChainRows.read(
-                configuration,
+                configuration.chain,
+                input: configuration.input,
+                limit: configuration.limit,
+                sandbox: configuration.defaultSandbox,
                 client: client,
                 sourceParams: authSpecs.sourceParams,
                 extraHeaders: preparation.columns.extraHeaders,
