@@ -71,21 +71,14 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         let (resume, key, journal, writer) = try await ConfigurationError.beforeSending(
             startingTokenOf: session,
             reading: { [configuration, notify] () throws in
-                authSpecs = try await ConnectionSpecReading.read(
-                    client: client,
-                    sandbox: configuration.defaultSandbox,
-                    oauthOverride: configuration.oauthSpecName,
-                    notify: notify
-                )
-                chain = try await ChainRows.read(
+                (authSpecs, chain) = try await ChainRows.readSpecs(
                     configuration.chain,
                     input: configuration.input,
                     limit: configuration.limit,
                     sandbox: configuration.defaultSandbox,
-                    client: client,
-                    sourceParams: authSpecs.sourceParams,
+                    oauthOverride: configuration.oauthSpecName,
                     extraHeaders: columns.extraHeaders,
-                    retrying: session.retrier(.read),
+                    session: session,
                     notify: notify
                 )
             }

@@ -25,23 +25,16 @@ public struct ChainRowChecks: Sendable {
         let client = session.client
         let columns = try input.open().columns
         try await client.startToken()
-        let authSpecs = try await ConnectionSpecReading.read(
-            client: client,
-            sandbox: sandbox,
-            oauthOverride: oauthOverride,
-            notify: notify
-        )
-        let rows = try await ChainRows.read(
+        let rows = try await ChainRows.readSpecs(
             options,
             input: input,
             limit: limit,
             sandbox: sandbox,
-            client: client,
-            sourceParams: authSpecs.sourceParams,
+            oauthOverride: oauthOverride,
             extraHeaders: columns.extraHeaders,
-            retrying: session.retrier(.read),
+            session: session,
             notify: notify
-        )
+        ).chain
         return rows.map(ChainRowChecks.init)
     }
 

@@ -120,6 +120,39 @@ struct ChainRows: Sendable {
         }
     }
 
+    /// Everything run, `--dry-run` and `validate --through` read before any write, in one place: the
+    /// connection spec (its auth spec names and its `sourceSpec`), then what the chain `options` need
+    /// (`nil` for `--through connection`), through `session`'s client and read retrier.
+    static func readSpecs<C: Clock>(
+        _ options: ChainOptions,
+        input: InputFile,
+        limit: Int?,
+        sandbox: String,
+        oauthOverride: String?,
+        extraHeaders: [String],
+        session: FlowServiceSession<C>,
+        notify: (String) -> Void
+    ) async throws -> (authSpecs: ConnectionAuthSpecs, chain: ChainRows?) {
+        let authSpecs = try await ConnectionSpecReading.read(
+            client: session.client,
+            sandbox: sandbox,
+            oauthOverride: oauthOverride,
+            notify: notify
+        )
+        let chain = try await read(
+            options,
+            input: input,
+            limit: limit,
+            sandbox: sandbox,
+            client: session.client,
+            sourceParams: authSpecs.sourceParams,
+            extraHeaders: extraHeaders,
+            retrying: session.retrier(.read),
+            notify: notify
+        )
+        return (authSpecs, chain)
+    }
+
     /// What a run `--through source|flow` reads once, before any write, for the chain `options` over
     /// `input`'s first `limit` rows, and the chain's columns among the input's; `nil` for `--through
     /// connection` (`validate --through` has options and an input, but no run).

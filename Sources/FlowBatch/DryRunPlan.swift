@@ -38,21 +38,14 @@ public struct DryRunPlan: Sendable {
             // After the file is checked: a file refused whole sends nothing at all. Credentials IMS
             // refuses are a configuration error here too (exit 64), as in the run.
             try await client.startToken()
-            authSpecs = try await ConnectionSpecReading.read(
-                client: client,
-                sandbox: configuration.defaultSandbox,
-                oauthOverride: configuration.oauthSpecName,
-                notify: notify
-            )
-            chain = try await ChainRows.read(
+            (authSpecs, chain) = try await ChainRows.readSpecs(
                 configuration.chain,
                 input: configuration.input,
                 limit: configuration.limit,
                 sandbox: configuration.defaultSandbox,
-                client: client,
-                sourceParams: authSpecs.sourceParams,
+                oauthOverride: configuration.oauthSpecName,
                 extraHeaders: preparation.columns.extraHeaders,
-                retrying: session.retrier(.read),
+                session: session,
                 notify: notify
             )
             // Read-only, and listed as the run would list: retried, and paced by --rate (the client's).
