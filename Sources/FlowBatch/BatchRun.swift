@@ -151,7 +151,15 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                     onProgress: { [statistics] in statistics.listing(sandbox: $0, listed: $1) },
                     inFlight: configuration.lookUpsInFlight
                 )
-                pass.decision.existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
+                // `--if-exists create` needs no listing: a connection created after the sandbox's newest
+                // one at the start was made by this run (or meanwhile by something it cannot see).
+                if configuration.ifExists == .create,
+                    let newest = try await listing.newest(sandboxes: scan.sandboxes)
+                {
+                    pass.decision.unlisted = newest
+                } else {
+                    pass.decision.existing = try await listing.list(sandboxes: scan.sandboxes, names: scan.names)
+                }
                 statistics.listing(sandbox: nil, listed: pass.decision.existing.count)
                 // Every sandbox refused: no row can be sent at all, and that is the run's error.
                 if let error = refusals.stopsEveryRow(of: scan.sandboxes) { stop.stop(.runError(error)) }
@@ -159,7 +167,12 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 stop.stop(.runError(error.suggestingFlowServicePath(endpoint: configuration.platform.endpoint)))
             }
             try await pass.process(client: client)
-            duplicates = await lookUpAgain(pass.createdNow, existing: pass.decision.existing, session: session)
+            duplicates = await lookUpAgain(
+                pass.createdNow,
+                existing: pass.decision.existing,
+                createdAfter: pass.decision.unlisted,
+                session: session
+            )
         } catch {
             await session.shutdown()
             // Outcomes queued so far still go to disk: fewer look-ups for the next run.
@@ -188,6 +201,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
     private func lookUpAgain(
         _ created: [String: [String]],
         existing: ExistingConnections,
+        createdAfter: [String: Int64]?,
         session: FlowServiceSession<C>
     ) async -> [RunSummary.Duplicate] {
         guard !created.isEmpty, !stop.isStopping else { return [] }
@@ -207,8 +221,15 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         var duplicates: [RunSummary.Duplicate] = []
         for (sandbox, names) in created.sorted(by: { $0.key < $1.key }) {
             for name in names {
-                let ids = now.ids(sandbox: sandbox, name: name)
-                if ids.count > existing.ids(sandbox: sandbox, name: name).count + 1 {
+                var ids = now.ids(sandbox: sandbox, name: name)
+                var expected = existing.ids(sandbox: sandbox, name: name).count + 1
+                if let after = createdAfter?[sandbox] {
+                    // Not listed at the start: those made since the run began, of which one is its own.
+                    ids = now.connections(sandbox: sandbox, name: name)
+                        .filter { ResourceCreate.mayHaveMade($0, preexisting: [], createdAfter: after) }.map(\.id)
+                    expected = 1
+                }
+                if ids.count > expected {
                     duplicates.append(.init(sandbox: sandbox, name: name, connectionIDs: ids))
                 }
             }

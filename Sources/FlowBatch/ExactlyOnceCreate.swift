@@ -8,7 +8,7 @@ import Logging
 /// failure classified (``AnswerClassifier``), and after an answer that may have created the resource
 /// (a timeout or reset after sending, 500, 502, 503, 504) the kind's look-up runs, as a request of
 /// its own, before anything is sent again; out of attempts, it runs once more. What it finds that did
-/// not exist before (``ResourceCreate/preexisting``) is the create's own, oldest first.
+/// not exist before (``ResourceCreate/mayHaveMade(_:)``) is the create's own, newest first.
 ///
 /// It lives in the use-case module because it meets the client (API), the classifier and retrier
 /// (Engine) and the caller's journal lines; a module of its own would import the same three.
@@ -192,11 +192,13 @@ struct ExactlyOnceCreate<C: Clock>: Sendable where C.Duration == Duration {
                     return .done(.unknown(reported))
                 }
             }
-            let ours = items.filter { !create.preexisting.contains($0.id) }
-                .sorted { ($0.createdAt ?? .max, $0.id) < ($1.createdAt ?? .max, $1.id) }
+            // Newest first: the create's own was made after its request left, so after any other made
+            // before then (by someone else since the run's listing, or in the slack of `sentSince`).
+            let ours = items.filter(create.mayHaveMade)
+                .sorted { ($0.createdAt ?? .min, $0.id) > ($1.createdAt ?? .min, $1.id) }
             if ours.count > 1 {
                 logger.warning(
-                    "\(ours.count) \(create.kind.noun)s named \"\(create.name)\" appeared in \(create.sandbox); using the oldest"
+                    "\(ours.count) \(create.kind.noun)s named \"\(create.name)\" appeared in \(create.sandbox); using the newest"
                 )
             }
             return .done(ours.first.map(LookUp.found) ?? .absent)

@@ -81,6 +81,48 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         return existing
     }
 
+    /// What `--if-exists create` asks instead of a listing, which it does not need: per sandbox, its
+    /// newest generic REST connection (one small request), so that a sandbox the service refuses is
+    /// recorded in ``refusals`` before any row is sent, as the listing would have. By sandbox, that
+    /// connection's `createdAt` (``Int64/min`` for an empty sandbox): one created later was made after
+    /// the run began. `nil` when the answer cannot say (the service would not order by `createdAt`, or
+    /// gave none): the run then lists.
+    func newest(sandboxes: [String]) async throws(RunError) -> [String: Int64]? {
+        var newest: [String: Int64] = [:]
+        for sandbox in sandboxes {
+            onProgress(sandbox, 0)
+            let fetched = try await fetch(sandbox: sandbox, what: "reading the newest connection of") {
+                () async throws(RunError) in
+                try await client.listingPage(FlowServiceClient.newestGenericRESTConnection, sandbox: sandbox, params: false)
+            }
+            switch fetched {
+            case .value(let page):
+                let times = page.items.prefix(2).map { $0.createdAt.map(Int64.init) }
+                guard let first = times.first else {
+                    newest[sandbox] = .min
+                    continue
+                }
+                // Two, newest first, is what `orderby=-createdAt&limit=2` must answer; anything else
+                // shows a service that ignored the order.
+                guard let createdAt = first, times.dropFirst().allSatisfy({ $0 != nil && $0! <= createdAt }) else {
+                    logger.notice(
+                        "the service's newest connection does not show when it was created; listing instead",
+                        metadata: ["sandbox": "\(sandbox)"]
+                    )
+                    return nil
+                }
+                newest[sandbox] = createdAt
+                logger.info(
+                    "not listed (--if-exists create): connections created after \(createdAt) are this run's",
+                    metadata: ["sandbox": "\(sandbox)"]
+                )
+            case .askedWrong: return nil
+            case .ended: continue
+            }
+        }
+        return newest
+    }
+
     /// Looks up the connections named in `batches`, each batch one listing, ``inFlight`` at a time,
     /// handing each batch's to `found` as it comes (the progress line moves with them); `false` when
     /// one ended early (stopped, or the sandbox refused), after which no other batch starts.

@@ -17,6 +17,10 @@ struct RowDecision: Sendable {
     let ifExists: RunConfiguration.IfExists
     let refusals: SandboxRefusals
     var existing = ExistingConnections()
+    /// `--if-exists create`, which does not list the sandboxes (``existing`` is then empty): by
+    /// sandbox, the `createdAt` of its newest connection when the run began (``Int64/min`` for none),
+    /// which tells a connection made by this run's requests from one that was there.
+    var unlisted: [String: Int64]?
     /// The auth spec names and required params the service's connection spec lists.
     var authSpecs = ConnectionAuthSpecs.builtIn
     /// Hears the warnings about a row.
@@ -182,8 +186,10 @@ struct RowDecision: Sendable {
         }
         if let entry, entry.lookUpFirst {
             // An earlier run sent the row but never saw the answer; the listing made at the start
-            // of this run shows whether it created the connection.
-            if let ours = existingIDs.first(where: { !entry.preexisting.contains($0) }) {
+            // of this run shows whether it created the connection (the newest, if more than one).
+            if let ours = existing.connections(sandbox: request.sandbox, name: request.name).last(where: {
+                ResourceCreate.mayHaveMade($0, preexisting: entry.preexisting, createdAfter: entry.createdAfter)
+            })?.id {
                 return .outcome(
                     settle(.created(.init(id: ours))),
                     event: .created(
@@ -210,17 +216,25 @@ struct RowDecision: Sendable {
                 changed: false
             )
         }
-        return .job(
-            RowJob(
-                sequence: sequence,
-                request: request,
-                body: ConnectionBody.encode(request, authSpecs: authSpecs),
-                extras: extras,
-                contentFingerprint: fingerprint,
-                secretFingerprint: secretFingerprint,
-                preexisting: existingIDs
-            )
+        var job = RowJob(
+            sequence: sequence,
+            request: request,
+            body: ConnectionBody.encode(request, authSpecs: authSpecs),
+            extras: extras,
+            contentFingerprint: fingerprint,
+            secretFingerprint: secretFingerprint,
+            preexisting: existingIDs
         )
+        if let unlisted {
+            job.createdAfter = unlisted[request.sandbox] ?? .min
+            if let entry, entry.lookUpFirst {
+                // No listing shows whether the earlier request created it: the row's first step is a
+                // look-up, by what that request's own run knew.
+                job.lookUpFirst = true
+                (job.preexisting, job.createdAfter) = (entry.preexisting, entry.createdAfter)
+            }
+        }
+        return .job(job)
     }
 
     /// `--if-exists update`: the row as ``UpdateDecision`` decides it; `nil` to go on as usual.

@@ -40,6 +40,12 @@ struct RowJob: Sendable {
     var secretFingerprint: String?
     /// IDs of connections with this name that existed before flowbatch sent anything for the row.
     var preexisting: [String]
+    /// A run that did not list the sandbox (`--if-exists create`): the `createdAt` after which a
+    /// connection may be what the row's requests made (``ResourceCreate/createdAfter``).
+    var createdAfter: Int64? = nil
+    /// An earlier run's request may have created the connection, and no listing showed whether it
+    /// did: look the name up before the first try.
+    var lookUpFirst = false
     /// `run --through source|flow`: the row's steps past its base connection.
     var chain: ChainPlan?
 }
@@ -55,7 +61,8 @@ extension RowJob {
             body: body,
             secrets: request.credentials.secrets,
             lookUpFilters: FlowServiceClient.connectionLookUpFilters(name: request.name),
-            preexisting: preexisting
+            preexisting: preexisting,
+            createdAfter: createdAfter
         )
     }
 
@@ -68,7 +75,8 @@ extension RowJob {
             attempt: attempt,
             content: contentFingerprint,
             secrets: secretFingerprint,
-            preexisting: preexisting
+            preexisting: preexisting,
+            createdAfter: createdAfter
         )
         if case .update(let id, _, _) = operation { return JournalRecord(.patch(row, id: id, sending)).encoded() }
         return JournalRecord(.attempt(row, sending)).encoded()

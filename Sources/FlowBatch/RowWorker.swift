@@ -197,6 +197,7 @@ struct RowWorker<C: Clock>: Sendable where C.Duration == Duration {
             logger: logger
         )
         var tries = ExactlyOnceCreate<C>.Tries()
+        tries.ambiguous = job.lookUpFirst
         let end: ExactlyOnceCreate<C>.End
         do {
             end = try await creates.run(job.create, &tries) { (number) async throws(RunError) in

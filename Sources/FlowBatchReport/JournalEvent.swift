@@ -72,19 +72,31 @@ package enum JournalEvent: Sendable, Equatable {
         package var secrets: String?
         /// Connections with this name that existed before this run sent anything.
         package var preexisting: [String]
+        /// A run that listed nothing (`--if-exists create`): the `createdAt` of the sandbox's newest
+        /// connection when it began; only a later one may be what this request made
+        /// (``ResourceCreate/createdAfter``).
+        package var createdAfter: Int64?
 
         enum CodingKeys: String, CodingKey {
             case attempt
             case content = "fp"
             case secrets = "sfp"
             case preexisting = "pre"
+            case createdAfter = "after"
         }
 
-        package init(attempt: Int, content: String, secrets: String?, preexisting: [String]) {
+        package init(
+            attempt: Int,
+            content: String,
+            secrets: String?,
+            preexisting: [String],
+            createdAfter: Int64? = nil
+        ) {
             self.attempt = attempt
             self.content = content
             self.secrets = secrets
             self.preexisting = preexisting
+            self.createdAfter = createdAfter
         }
     }
 

@@ -154,6 +154,7 @@ public struct JournalRecord: Codable, Sendable, Equatable {
             json.beginArray()
             for id in sending.preexisting { json.string(id) }
             json.endArray()
+            if let after = sending.createdAfter { json.field("after", Int(after)) }
             if case .patch(_, let id, _) = event { json.field("id", id) }
         case .created(_, let connection), .exists(_, let connection), .updated(_, let connection):
             json.field("fp", connection.content)

@@ -24,6 +24,9 @@ public struct ResumeState: Sendable {
         public var lookUpFirst = false
         /// Connections with this name that existed before flowbatch sent anything for it.
         public var preexisting: [String] = []
+        /// A run that listed nothing sent it: only a connection created after this `createdAt` may be
+        /// what that request made (``JournalEvent/Sending/createdAfter``).
+        public var createdAfter: Int64?
         /// The fingerprints of what the last unanswered request sent: what a connection it created
         /// holds, whatever the row says now.
         public var sentContent: String?
@@ -212,6 +215,7 @@ public struct ResumeState: Sendable {
                 entry.sentContent = sending.content
                 entry.sentSecrets = sending.secrets
                 entry.preexisting = sending.preexisting
+                entry.createdAfter = sending.createdAfter
             }
         case .created(_, let connection), .exists(_, let connection):
             let status: RowStatus = if case .created = event { .created } else { .exists }

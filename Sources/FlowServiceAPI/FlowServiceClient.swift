@@ -306,6 +306,12 @@ public struct FlowServiceClient: Sendable {
         firstPage(filters: [spec], limit: limit)
     }
 
+    /// The target of the newest generic REST connections of a sandbox (`orderby=-createdAt`, two, so
+    /// that the order can be checked): what `--if-exists create` asks instead of a listing. Any
+    /// connection whose `createdAt` is later was made after this answer.
+    public static let newestGenericRESTConnection =
+        target(path: "/connections", query: [("property", spec), ("orderby", "-createdAt"), ("limit", "2")])
+
     /// The service's own page size, which it documents no maximum for.
     public static let defaultPage = 100
     /// The page size a whole-sandbox listing asks for first (the mock's largest); a service that

@@ -50,6 +50,10 @@ public struct ResourceCreate: Sendable {
     public var lookUpFilters: [String]
     /// IDs of resources that matched before anything was sent for this create: never taken for its own.
     public var preexisting: [String]
+    /// When the run did not list what existed before it (`--if-exists create`): the `createdAt` (epoch
+    /// milliseconds, the service's clock) of the newest matching resource when the run began
+    /// (``Int64/min`` for none). Only a resource created later, with a `createdAt`, may be its own.
+    public var createdAfter: Int64?
 
     public init(
         kind: ResourceKind,
@@ -58,7 +62,8 @@ public struct ResourceCreate: Sendable {
         body: [UInt8],
         secrets: [Secret],
         lookUpFilters: [String],
-        preexisting: [String] = []
+        preexisting: [String] = [],
+        createdAfter: Int64? = nil
     ) {
         self.kind = kind
         self.sandbox = sandbox
@@ -67,6 +72,24 @@ public struct ResourceCreate: Sendable {
         self.secrets = secrets
         self.lookUpFilters = lookUpFilters
         self.preexisting = preexisting
+        self.createdAfter = createdAfter
+    }
+
+    /// Whether `found`, a resource the look-up shows, may be one this create made: not one that
+    /// matched before it was sent (``preexisting``), nor one created before the run began (``createdAfter``).
+    public func mayHaveMade(_ found: FlowServiceClient.Listed) -> Bool {
+        Self.mayHaveMade(found, preexisting: preexisting, createdAfter: createdAfter)
+    }
+
+    /// ``mayHaveMade(_:)`` for a create not built yet (a row an earlier run sent, as its journal says).
+    public static func mayHaveMade(
+        _ found: FlowServiceClient.Listed,
+        preexisting: [String],
+        createdAfter: Int64?
+    ) -> Bool {
+        guard !preexisting.contains(found.id) else { return false }
+        guard let createdAfter else { return true }
+        return found.createdAt.map { Int64($0) > createdAfter } ?? false
     }
 }
 

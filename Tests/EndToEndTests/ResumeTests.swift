@@ -52,6 +52,45 @@ struct ResumeTests {
         }
     }
 
+    @Test(
+        "--if-exists create over names already there, killed with SIGKILL twice, then run to the end: one new connection a row, none there before taken for the row's"
+    )
+    func killNineAndResumeWithoutListing() async throws {
+        try await MockHarness.with({
+            $0.faults.latency = .milliseconds(10)
+            $0.faults.latencyJitter = .milliseconds(20)
+            $0.faults.ambiguousRate = 0.05
+            $0.faults.seed = 11
+        }) { harness in
+            let rows = 200
+            let before = Set((0..<rows).map { harness.mock.insertConnection(name: "Row \($0)").id })
+            let input = try harness.writeInput(rows: rows)
+            let arguments = ["--concurrency", "16", "--if-exists", "create"]
+            var killed = 0
+            for share in [3, 2] {
+                let tool = try harness.start(input, arguments)
+                try await waitUntil { harness.mock.stats().connections >= rows + rows / share || !tool.isRunning }
+                tool.send(SIGKILL)
+                let ended = try await tool.wait(timeout: 30)
+                #expect(ended.status == 128 + SIGKILL || ended.status == 0, "\(ended.allOutput)")
+                if ended.status == 128 + SIGKILL { killed += 1 }
+            }
+            #expect(killed > 0)
+            let final = try await harness.run(input, arguments)
+            #expect(final.status == 0, "\(final.allOutput)")
+            let results = try harness.results(harness.directory.file("in.results.csv"))
+            #expect(results.count == rows)
+            #expect(results.allSatisfy { $0["status"] == "created" })
+            let recorded = Set(results.compactMap { $0["connection_id"] })
+            #expect(recorded.count == rows)
+            #expect(recorded.isDisjoint(with: before))
+            #expect(harness.mock.stats().connections == rows * 2)
+            for name in (0..<rows).map({ "Row \($0)" }) {
+                #expect(harness.mock.connections(sandbox: nil).filter { $0.name == name }.count == 2, "\(name)")
+            }
+        }
+    }
+
     @Test("write-ahead: when a create reaches the service, its attempt line is already in the journal")
     func attemptIsJournaledBeforeTheRequestArrives() async throws {
         try await MockHarness.with({ $0.faults.latency = .seconds(1) }) { harness in

@@ -275,11 +275,11 @@ struct RunCommandTests {
         }
     }
 
-    /// Why `--if-exists create` still learns the file's names at the start: after an ambiguous answer
-    /// (created, then 504 or dropped) the look-up tells its own connection from those that existed
-    /// before only by the IDs the start showed; without them it would take the older one (and `undo`
-    /// would delete a connection the run did not make), and the end-of-run look-up would call every
-    /// such name a duplicate.
+    /// `--if-exists create` lists nothing, yet after an ambiguous answer (created, then 504 or dropped)
+    /// its look-up must tell its own connection from those that existed before: by `createdAt`, later
+    /// than the sandbox's newest connection at the start. Taking the older one would have `undo` delete
+    /// a connection the run did not make, and the end-of-run look-up would call every such name a
+    /// duplicate.
     @Test("--if-exists create: after ambiguous creates of names already there, each row records the one it made")
     func ifExistsCreateAmbiguous() async throws {
         try await MockHarness.with({
@@ -296,12 +296,35 @@ struct RunCommandTests {
             let stats = harness.mock.stats()
             #expect(stats.connections == 6)
             #expect(stats.total("POST /connections") == 3)
+            // The newest connection at the start, a look-up after each ambiguous answer, one at the end.
+            #expect(stats.total("GET /connections") == 5)
             for (row, old) in zip(results, before) {
                 let named = harness.mock.connections(sandbox: nil).filter { $0.name == row["name"] }.map(\.id)
                 #expect(named.count == 2)
                 #expect(row["connection_id"] != old, "\(row["name"]!): recorded the connection that was there before")
                 #expect(named.contains(row["connection_id"] ?? ""))
             }
+        }
+    }
+
+    @Test("--if-exists create lists nothing: into 2,500 connections it asks for the newest one, and takes none there before")
+    func ifExistsCreateListsNothing() async throws {
+        try await MockHarness.with { harness in
+            for index in 0..<2_500 { harness.mock.insertConnection(name: "Existing \(index)") }
+            let before = harness.mock.insertConnection(name: "Row 1").id
+            let input = try harness.writeInput(rows: 5)
+            let result = try await harness.run(input, ["--if-exists", "create", "--log-level", "info"])
+            #expect(result.status == 0, "\(result.allOutput)")
+            #expect(!result.allOutput.contains("Duplicates"), "\(result.allOutput)")
+            let results = try harness.results(harness.directory.file("in.results.csv"))
+            #expect(results.map { $0["status"]! } == Array(repeating: "created", count: 5))
+            #expect(!results.contains { $0["connection_id"] == before })
+            let stats = harness.mock.stats()
+            #expect(stats.connections == 2_506)
+            // The sandbox's newest connection; at the end, the look-up of the five names made (as a skip
+            // run's start would: a first page, the count, one look-up of the names).
+            #expect(stats.total("GET /connections") == 4, "\(stats.requests)")
+            #expect(result.stderr.contains("not listed (--if-exists create)"), "\(result.stderr)")
         }
     }
 

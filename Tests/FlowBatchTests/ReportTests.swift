@@ -136,6 +136,8 @@ struct JournalTests {
         .resume,
         .attempt(row, sending),
         .attempt(row, .init(attempt: 1, content: "fp1", secrets: nil, preexisting: [])),
+        .attempt(row, .init(attempt: 1, content: "fp1", secrets: nil, preexisting: [], createdAfter: 1_796_694_775_000)),
+        .attempt(row, .init(attempt: 1, content: "fp1", secrets: nil, preexisting: [], createdAfter: .min)),
         .patch(row, id: "id-1", sending),
         .unsent(row),
         .created(row, .init(content: "fp1", secrets: "sfp1", id: "id-1", etag: "\"e1\"", requestID: "r1")),

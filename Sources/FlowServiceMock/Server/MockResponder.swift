@@ -25,6 +25,7 @@ struct MockResponder: HTTPResponder {
     }
 
     func respond(to request: Request, context: MockRequestContext) async throws -> Response {
+        let arrived = NIODeadline.now()
         let requestID = self.state.identifiers.uuid()
         let route = MockRoute(method: request.method, path: request.uri.path)
         var response: Response
@@ -42,7 +43,7 @@ struct MockResponder: HTTPResponder {
             response = badRequest.response(requestID: requestID)
         } catch let drop as ConnectionDropped {
             if let key = route.statsKey {
-                await self.delay(on: context.channel.eventLoop)
+                await self.delay(on: context.channel.eventLoop, from: arrived)
                 self.state.counter.record(route: key, status: "drop")
             }
             self.log(request, status: "drop", requestID: requestID)
@@ -61,7 +62,7 @@ struct MockResponder: HTTPResponder {
         }
         response.headers[.xRequestID] = requestID
         if let key = route.statsKey {
-            await self.delay(on: context.channel.eventLoop)
+            await self.delay(on: context.channel.eventLoop, from: arrived)
             self.state.counter.record(route: key, status: String(response.status.code))
         }
         self.log(request, status: String(response.status.code), requestID: requestID)
@@ -101,13 +102,18 @@ struct MockResponder: HTTPResponder {
 
     /// The injected latency, as a timer on the connection's event loop: cheaper per request than
     /// `Task.sleep`, which costs the mock CPU that the client under test shares on one machine.
-    private func delay(on eventLoop: any EventLoop) async {
+    /// It runs from the request's `arrival`, so that an answer leaves the latency after its request
+    /// came in, however long the mock took to make it: a "20 ms" service answers in 20 ms, not in
+    /// 20 ms plus the mock's own work, which the bench's ideal times would otherwise be charged for.
+    private func delay(on eventLoop: any EventLoop, from arrival: NIODeadline) async {
         let delay = self.state.faults.drawDelay()
         guard delay > .zero else { return }
         let (seconds, attoseconds) = delay.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        let due = arrival + .nanoseconds(nanoseconds)
+        guard due > .now() else { return }
         // Ends early only if the event loop shuts down.
-        try? await eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {}.futureResult.get()
+        try? await eventLoop.scheduleTask(deadline: due) {}.futureResult.get()
     }
 
     private func log(_ request: Request, status: String, requestID: String) {
