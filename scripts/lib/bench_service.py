@@ -72,15 +72,15 @@ def is_listing(route):
     return route.startswith("GET /connections") and not route.startswith("GET /connectionSpecs")
 
 
-def listing_run(b, rows, input_path, existing=None):
+def listing_run(b, rows, input_path, existing=None, extra=()):
     """A fresh mock holding `existing` connections (default `--existing`), then `flowbatch run` of
-    `input_path` (on the client core; the seeding is not measured)."""
+    `input_path` with `extra` options (on the client core; the seeding is not measured)."""
     existing = b.options.existing if existing is None else existing
-    folder = b.scratch(f"listing-{rows}-into-{existing}")
+    folder = b.scratch(f"listing-{rows}-into-{existing}{''.join(extra).replace('-', '')}")
     mock = b.mock(0, folder)
     try:
         before = seed(b, mock, existing, folder) if existing else mock.stats()
-        args = b.client_args("flowbatch", mock, 64, input_path, None, folder)
+        args = [*b.client_args("flowbatch", mock, 64, input_path, None, folder), *extra]
         with FirstCreate(mock, common.count_of(before, "POST /connections")) as first:
             result = common.measure(common.pinned(b.client_core, args), env=b.env,
                                     stdout=os.path.join(folder, "stdout.txt"), stderr=os.path.join(folder, "stderr.txt"),
@@ -242,7 +242,37 @@ def part_listing(b):
         b.target("listing", f"{small:,} rows into {existing:,} existing: s to the first create ≤ 0.12 (as before)",
                  f"{first_s:.2f}", "≤ 0.12", first_s <= 0.12)
     scale = scale_runs(b)
-    b.report["listing"] = {"existing": existing, "runs": runs, "strategies": ways, "scale": scale}
+    create = create_runs(b)
+    b.report["listing"] = {"existing": existing, "runs": runs, "strategies": ways, "scale": scale, "create": create}
+
+
+def create_runs(b):
+    """`--if-exists create`, which needs to know no existing name: what it asks before its first
+    create, into a sandbox of `--scale-existing` connections."""
+    rows, existing = 2_000, b.options.scale_existing
+    summary = b.summary_of([listing_run(b, rows, common.input_file(b.python, rows), existing=existing,
+                                        extra=("--if-exists", "create")) for _ in range(b.options.repeat)])
+    samples = summary["samples"]
+    ahead = max((s["before_first_create"] for s in samples if s["before_first_create"] is not None), default=None)
+    first = [s["first_create_s"] for s in samples if s["first_create_s"] is not None]
+    listing = sum(n for route, statuses in samples[0]["requests"].items() if is_listing(route) for n in statuses.values())
+    b.emit(f"### `--if-exists create`: {rows:,} rows into {existing:,} connections (0 ms, N=64, {b.pinning()}, "
+           f"median of {b.options.repeat})")
+    b.emit()
+    b.emit(common.table(["rows", "existing", "GET /connections", "of them before the first create",
+                         "s to the first create", "s whole run", "load"],
+                        [[common.fmt(rows), common.fmt(existing), common.fmt(listing),
+                          "—" if ahead is None else common.fmt(ahead),
+                          f"{statistics.median(first):.2f}" if first else "—", common.fmt(summary["wall_s"], 2),
+                          common.fmt(summary["load1"], 2)]], ["r"] * 7))
+    b.emit()
+    b.emit("Before the first create the run asks only for the sandbox's newest connection (`orderby=-createdAt`); "
+           "the rest are the end-of-run look-up of the names it created.")
+    b.emit()
+    if ahead is not None:
+        b.target("listing", f"--if-exists create, {rows:,} rows into {existing:,}: listing requests before the first "
+                 "create = 1 (no listing)", f"{ahead}", "1", ahead == 1)
+    return {"rows": rows, "existing": existing, "summary": summary, "before_first_create": ahead}
 
 
 def scale_runs(b):
