@@ -93,7 +93,11 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
             onProgress(sandbox, 0)
             let fetched = try await fetch(sandbox: sandbox, what: "reading the newest connection of") {
                 () async throws(RunError) in
-                try await client.listingPage(FlowServiceClient.newestGenericRESTConnection, sandbox: sandbox, params: false)
+                try await client.listingPage(
+                    FlowServiceClient.newestGenericRESTConnection,
+                    sandbox: sandbox,
+                    params: false
+                )
             }
             switch fetched {
             case .value(let page):

@@ -307,7 +307,9 @@ struct RunCommandTests {
         }
     }
 
-    @Test("--if-exists create lists nothing: into 2,500 connections it asks for the newest one, and takes none there before")
+    @Test(
+        "--if-exists create lists nothing: into 2,500 connections it asks for the newest one, and takes none there before"
+    )
     func ifExistsCreateListsNothing() async throws {
         try await MockHarness.with { harness in
             for index in 0..<2_500 { harness.mock.insertConnection(name: "Existing \(index)") }

@@ -136,7 +136,10 @@ struct JournalTests {
         .resume,
         .attempt(row, sending),
         .attempt(row, .init(attempt: 1, content: "fp1", secrets: nil, preexisting: [])),
-        .attempt(row, .init(attempt: 1, content: "fp1", secrets: nil, preexisting: [], createdAfter: 1_796_694_775_000)),
+        .attempt(
+            row,
+            .init(attempt: 1, content: "fp1", secrets: nil, preexisting: [], createdAfter: 1_796_694_775_000)
+        ),
         .attempt(row, .init(attempt: 1, content: "fp1", secrets: nil, preexisting: [], createdAfter: .min)),
         .patch(row, id: "id-1", sending),
         .unsent(row),

@@ -25,7 +25,9 @@ struct ResourceCreateTests {
         #expect(create.mayHaveMade(.init(id: "new", name: "Row 1")))
     }
 
-    @Test("without a listing, only one created after the sandbox's newest at the start, and never one without a createdAt")
+    @Test(
+        "without a listing, only one created after the sandbox's newest at the start, and never one without a createdAt"
+    )
     func unlistedRun() {
         let create = Self.create(createdAfter: 1_000)
         #expect(!create.mayHaveMade(.init(id: "same", name: "Row 1", createdAt: 1_000)))
