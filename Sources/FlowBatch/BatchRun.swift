@@ -205,12 +205,13 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
         session: FlowServiceSession<C>
     ) async -> [RunSummary.Duplicate] {
         guard !created.isEmpty, !stop.isStopping else { return [] }
-        let listing = ExistingConnectionsListing(
+        var listing = ExistingConnectionsListing(
             client: session.client,
             retrier: session.retrier(.read),
             logger: logger,
             inFlight: configuration.lookUpsInFlight
         )
+        listing.onlyNamed = created.mapValues(Set.init)
         let now: ExistingConnections
         do {
             now = try await listing.list(sandboxes: created.keys.sorted(), names: created)

@@ -23,6 +23,10 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     /// Whether the connections' public auth params are decoded (`export` writes them; a run, which
     /// holds every listed connection for its whole length, needs none).
     var keepsParams = false
+    /// By sandbox, the only names whose connections are kept, each with its ID and `createdAt` alone:
+    /// the end-of-run look-up of the names a run created, which would otherwise hold every connection
+    /// of the sandbox, with its etag and auth, for the moment it counts them.
+    var onlyNamed: [String: Set<String>]?
 
     /// The connections of every sandbox in `sandboxes` that matter to the run: all of them, or, when
     /// a sandbox holds more than one page and `names` has the file's names for it, only those named
@@ -35,12 +39,25 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         var pageSize = FlowServiceClient.largestPage
         for sandbox in sandboxes {
             var listed: [String: FlowServiceClient.Listed] = [:]
+            // Connections read so far (all of them kept, unless ``onlyNamed`` says otherwise).
+            var seen = 0
             onProgress(sandbox, 0)
             func keep(_ page: [FlowServiceClient.Listed]) {
+                seen += page.count
                 // Held for the whole run, one per existing connection (decoded without the params
                 // only export needs).
-                for connection in page { listed[connection.id] = connection }
-                onProgress(sandbox, listed.count)
+                if let wanted = onlyNamed {
+                    for connection in page where wanted[sandbox]?.contains(connection.name) == true {
+                        listed[connection.id] = .init(
+                            id: connection.id,
+                            name: connection.name,
+                            createdAt: connection.createdAt
+                        )
+                    }
+                } else {
+                    for connection in page { listed[connection.id] = connection }
+                }
+                onProgress(sandbox, seen)
             }
             var rest: String?
             var complete = try await forEachPage(sandbox: sandbox, .everything, pageSize: &pageSize) { page in
@@ -54,7 +71,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
                 if let count = try await count(sandbox: sandbox) {
                     strategy = .choose(
                         count: count,
-                        listed: listed.count,
+                        listed: seen,
                         pageSize: pageSize,
                         names: names?[sandbox],
                         inFlight: inFlight
@@ -76,7 +93,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
             }
             guard complete else { continue }
             existing.add(Array(listed.values), sandbox: sandbox)
-            logger.info("listed \(listed.count) generic REST connections", metadata: ["sandbox": "\(sandbox)"])
+            logger.info("listed \(seen) generic REST connections", metadata: ["sandbox": "\(sandbox)"])
         }
         return existing
     }
