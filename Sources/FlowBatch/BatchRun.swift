@@ -212,29 +212,49 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             inFlight: configuration.lookUpsInFlight
         )
         listing.onlyNamed = created.mapValues(Set.init)
-        let now: ExistingConnections
+        var duplicates: [RunSummary.Duplicate] = []
+        /// The connections now named `name` (oldest first) against what the run accounts for: those at
+        /// the start plus its one, or, not listed at the start, one made since it began.
+        func judge(_ name: String, sandbox: String, _ named: [FlowServiceClient.Listed]) {
+            var ids = named.map(\.id)
+            var expected = existing.ids(sandbox: sandbox, name: name).count + 1
+            if let after = createdAfter?[sandbox] {
+                ids = named.filter { ResourceCreate.mayHaveMade($0, preexisting: [], createdAfter: after) }.map(\.id)
+                expected = 1
+            }
+            if ids.count > expected { duplicates.append(.init(sandbox: sandbox, name: name, connectionIDs: ids)) }
+        }
         do {
-            now = try await listing.list(sandboxes: created.keys.sorted(), names: created)
+            for (sandbox, names) in created.sorted(by: { $0.key < $1.key }) {
+                // Batch by batch, as the answers come, holding none after: a run's end then needs no more
+                // memory than its pass, however many rows it created. Under --rate, where requests and not
+                // round trips cost, a listing kept to these names may take fewer.
+                if configuration.lookUpsInFlight > 1,
+                    try await listing.lookUpEach(
+                        names,
+                        sandbox: sandbox,
+                        found: { batch in
+                            let byName = Dictionary(grouping: batch, by: \.name)
+                            for (name, named) in byName {
+                                judge(
+                                    name,
+                                    sandbox: sandbox,
+                                    named.sorted { ($0.createdAt ?? .max, $0.id) < ($1.createdAt ?? .max, $1.id) }
+                                )
+                            }
+                        }
+                    ) != nil
+                {
+                    continue
+                }
+                let now = try await listing.list(sandboxes: [sandbox], names: [sandbox: names])
+                for name in names { judge(name, sandbox: sandbox, now.connections(sandbox: sandbox, name: name)) }
+            }
         } catch {
             notify("warning: the names this run created could not be looked up again for duplicates: \(error)")
             return []
         }
-        var duplicates: [RunSummary.Duplicate] = []
-        for (sandbox, names) in created.sorted(by: { $0.key < $1.key }) {
-            for name in names {
-                var ids = now.ids(sandbox: sandbox, name: name)
-                var expected = existing.ids(sandbox: sandbox, name: name).count + 1
-                if let after = createdAfter?[sandbox] {
-                    // Not listed at the start: those made since the run began, of which one is its own.
-                    ids = now.connections(sandbox: sandbox, name: name)
-                        .filter { ResourceCreate.mayHaveMade($0, preexisting: [], createdAfter: after) }.map(\.id)
-                    expected = 1
-                }
-                if ids.count > expected {
-                    duplicates.append(.init(sandbox: sandbox, name: name, connectionIDs: ids))
-                }
-            }
-        }
+        duplicates.sort { ($0.sandbox, $0.name) < ($1.sandbox, $1.name) }
         return duplicates
     }
 

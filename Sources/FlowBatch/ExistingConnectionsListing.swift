@@ -144,6 +144,21 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
         return newest
     }
 
+    /// The end-of-run look-up of `names` in `sandbox`: each batch's connections go to `found` as its
+    /// answer comes, ``inFlight`` batches at a time, and none is held after. `nil`, having sent nothing,
+    /// when a name cannot be ORed in a filter (a comma); `false` when it ended early.
+    func lookUpEach(
+        _ names: [String],
+        sandbox: String,
+        found: ([FlowServiceClient.Listed]) -> Void
+    ) async throws(RunError) -> Bool? {
+        guard let batches = ListingStrategy.batches(of: names) else { return nil }
+        // A batch's names fit the service's own page (at most one connection a name, but for duplicates).
+        return try await lookUp(batches, sandbox: sandbox, pageSize: FlowServiceClient.defaultPage) { batch in
+            found(batch.filter { onlyNamed?[sandbox]?.contains($0.name) ?? true })
+        }
+    }
+
     /// Looks up the connections named in `batches`, each batch one listing, ``inFlight`` at a time,
     /// handing each batch's to `found` as it comes (the progress line moves with them); `false` when
     /// one ended early (stopped, or the sandbox refused), after which no other batch starts.
