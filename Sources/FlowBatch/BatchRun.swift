@@ -211,7 +211,6 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
             logger: logger,
             inFlight: configuration.lookUpsInFlight
         )
-        listing.onlyNamed = created.mapValues(Set.init)
         var duplicates: [RunSummary.Duplicate] = []
         /// The connections now named `name` (oldest first) against what the run accounts for: those at
         /// the start plus its one, or, not listed at the start, one made since it began.
@@ -247,6 +246,7 @@ public final class BatchRun<C: Clock>: Sendable where C.Duration == Duration {
                 {
                     continue
                 }
+                listing.onlyNamed = [sandbox: Set(names)]
                 let now = try await listing.list(sandboxes: [sandbox], names: [sandbox: names])
                 for name in names { judge(name, sandbox: sandbox, now.connections(sandbox: sandbox, name: name)) }
             }

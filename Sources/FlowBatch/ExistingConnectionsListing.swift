@@ -154,9 +154,7 @@ struct ExistingConnectionsListing<C: Clock>: Sendable where C.Duration == Durati
     ) async throws(RunError) -> Bool? {
         guard let batches = ListingStrategy.batches(of: names) else { return nil }
         // A batch's names fit the service's own page (at most one connection a name, but for duplicates).
-        return try await lookUp(batches, sandbox: sandbox, pageSize: FlowServiceClient.defaultPage) { batch in
-            found(batch.filter { onlyNamed?[sandbox]?.contains($0.name) ?? true })
-        }
+        return try await lookUp(batches, sandbox: sandbox, pageSize: FlowServiceClient.defaultPage, found: found)
     }
 
     /// Looks up the connections named in `batches`, each batch one listing, ``inFlight`` at a time,
