@@ -193,7 +193,7 @@ struct ExactlyOnceCreate<C: Clock>: Sendable where C.Duration == Duration {
                 }
             }
             // Newest first: the create's own was made after its request left, so after any other made
-            // before then (by someone else since the run's listing, or in the slack of `sentSince`).
+            // before then (by someone else, since the run's listing or the sandbox's newest at its start).
             let ours = items.filter(create.mayHaveMade)
                 .sorted { ($0.createdAt ?? .min, $0.id) > ($1.createdAt ?? .min, $1.id) }
             if ours.count > 1 {
